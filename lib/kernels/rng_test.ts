@@ -28,7 +28,9 @@ Deno.test("nextDouble() is uniform on [0, 1): mean and variance within 5σ over 
   const mean = sum / n;
   // Var(U) = 1/12, Var(U²) = 4/45: standard errors of the two moments.
   if (Math.abs(mean - 0.5) > 5 * Math.sqrt(1 / 12 / n)) throw new Error(`mean ${mean}`);
-  if (Math.abs(sumSq / n - 1 / 3) > 5 * Math.sqrt(4 / 45 / n)) throw new Error(`E[U²] ${sumSq / n}`);
+  if (Math.abs(sumSq / n - 1 / 3) > 5 * Math.sqrt(4 / 45 / n)) {
+    throw new Error(`E[U²] ${sumSq / n}`);
+  }
   if (min < 0 || max >= 1) throw new Error(`range [${min}, ${max}]`);
 });
 
