@@ -1,15 +1,130 @@
-/** caligo-ts public API (filled in as modules land). @module */
+/**
+ * caligo-ts public API for analysis scripts: science functions, one protocol sample, the
+ * reconciliation library, the campaign store reader, the GP surrogate and the active-learning
+ * pieces. One import serves a script:
+ *
+ * ```ts ignore
+ * import { hBoundedStorage, openCampaignStore, fitGp } from "./mod.ts";
+ * ```
+ * @module
+ */
+
+// Errors and randomness
+export * from "./lib/errors.ts";
 export {
   campaignRng,
   type Rng,
   sampleSeed,
+  seedHex,
   stageRng,
   Xoshiro128StarStar,
 } from "./lib/kernels/rng.ts";
+export { createSobolSequence, sobolPoints } from "./lib/kernels/sobol.ts";
+
+// Configuration
 export {
   type CampaignConfig,
   loadConfig,
   type LoadedConfig,
   parseConfig,
 } from "./lib/io/config.ts";
-export * from "./lib/errors.ts";
+
+// Science (science.md §3–§8)
+export { binaryEntropy, gammaFn } from "./lib/science/entropy.ts";
+export {
+  dupuisKonig,
+  h2,
+  hBoundedStorage,
+  hMin,
+  lupo,
+  storageCapacity,
+  strongConverseExponent,
+} from "./lib/science/bounds.ts";
+export { finiteSizeMu, hoeffdingInterval } from "./lib/science/finite_size.ts";
+export { analyticKeyMargin, projectKeyLength } from "./lib/science/key_length.ts";
+export { checkFeasibility } from "./lib/science/feasibility.ts";
+export {
+  pointAnalyticKeyMargin,
+  pointExpectedQber,
+  prefilter,
+  prefilterMargin,
+} from "./lib/science/prefilter.ts";
+export { createLinkModel, expectedQber, LINK_MODEL_NAMES } from "./lib/kernels/link/link_model.ts";
+
+// One protocol sample
+export {
+  createParameterPoint,
+  decodeRow,
+  encodePoint,
+  PARAMETER_COLUMNS,
+  type ParameterPoint,
+} from "./lib/protocol/parameter_point.ts";
+export {
+  familyReconciler,
+  simulateSample,
+  type SimulateSampleOptions,
+} from "./lib/protocol/simulate_sample.ts";
+export { fakeSimulateSample } from "./lib/protocol/fake_simulate_sample.ts";
+export {
+  defaultReconciliationOptions,
+  defaultSimulationOptions,
+  type SimulationOptions,
+} from "./lib/protocol/simulation_options.ts";
+export {
+  DIAGNOSTIC_COLUMNS,
+  OUTCOMES,
+  OUTPUT_COLUMNS,
+  type SampleRecord,
+} from "./lib/protocol/record.ts";
+
+// Reconciliation (science.md §9)
+export { plannedLeakage, reconcileOtStrings } from "./lib/reconciliation/ot_reconcile.ts";
+export { reconcileBaseline, reconcileBlind } from "./lib/reconciliation/reconcile.ts";
+export { buildCodeFamily, type CodeFamily } from "./lib/reconciliation/code_family.ts";
+export { loadOrBuildCodeFamily } from "./lib/io/code_cache.ts";
+export { readCsrTextFile } from "./lib/io/csr_text.ts";
+export { createLayeredDecoder } from "./lib/kernels/ldpc/layered_decoder.ts";
+export { createFloodingDecoder } from "./lib/kernels/ldpc/flooding_decoder.ts";
+
+// Campaign store (campaign.md §7)
+export {
+  type CampaignData,
+  CampaignStore,
+  type GroupData,
+  INPUT_COLUMNS,
+  openCampaignStore,
+  SCHEMA_VERSION,
+  STORE_GROUPS,
+  type StoredMatrix,
+  type StoreGroup,
+  type StoreRow,
+} from "./lib/io/hdf5_store.ts";
+export { createPhase1Design } from "./lib/campaign/design.ts";
+export { storedBounds, trainingSet } from "./lib/campaign/surrogate_data.ts";
+
+// GP surrogate (campaign.md §9)
+export { fitGp, fitGpSync, type GpFitOptions } from "./lib/surrogate/fit_gp.ts";
+export { GpModel, type GpPrediction } from "./lib/surrogate/gp_model.ts";
+export { TwinLandscape } from "./lib/surrogate/twin_landscape.ts";
+export { KrigingBeliever } from "./lib/surrogate/kriging_believer.ts";
+export { loadSurrogate, saveSurrogate } from "./lib/io/surrogate_store.ts";
+export { loadBlas, selectLinalg } from "./lib/io/blas_loader.ts";
+export { tsLinalg } from "./lib/kernels/linalg/ts_linalg.ts";
+
+// Active learning (campaign.md §10)
+export {
+  expectedImprovement,
+  lowerConfidenceBound,
+  scoreAcquisition,
+  straddle,
+} from "./lib/active/acquisition.ts";
+export { selectBatch } from "./lib/active/batch_selection.ts";
+export { selectBatchTimse } from "./lib/active/targeted_variance_reduction.ts";
+export { f1Score, isBoundaryStable } from "./lib/active/level_set_metrics.ts";
+export { runLevelSetSearch } from "./lib/active/level_set_search.ts";
+export { branin, negHartmann6 } from "./lib/active/test_functions.ts";
+
+// Reports (campaign.md §12)
+export { runPostprocess } from "./lib/report/postprocess.ts";
+export { loadCampaignData } from "./lib/report/load_campaign_data.ts";
+export type { SurrogatePredictor } from "./lib/report/surrogate_predictor.ts";

@@ -66,7 +66,7 @@ for (const file of files) {
   }
   const rank = rankOf(file);
   if (rank === undefined) continue;
-  const isTestOrBench = /_(test|bench)\.ts$/.test(file);
+  const isTestOrBench = /_(test|bench)\.ts$|\/_test_[^/]*\.ts$/.test(file);
   for (const m of text.matchAll(importRe)) {
     const spec = m[1] ?? m[2] ?? m[3];
     if (!spec?.startsWith(".")) continue;

@@ -5,7 +5,7 @@
  * own, in any worker, in any order.
  * @module
  */
-import { sha256, toHex } from "./sha256.ts";
+import { sha256 } from "./sha256.ts";
 
 /** A source of uniform random numbers. Every function that draws takes one explicitly. */
 export interface Rng {

@@ -1,0 +1,558 @@
+/**
+ * A campaign run as `deno task explore` starts it (campaign.md §1, §11): choose or check the
+ * campaign directory, resolve and store the configuration, create or reopen the HDF5 store
+ * (falling back to the backup when the main file is unreadable, §7.3), run the phases that exist
+ * and return a summary. Phases 2, 3 and post-processing are reported as not available until they
+ * are wired in. The caller (a task) maps the result to an exit code and calls `Deno.exit`.
+ * @module
+ */
+import { stringify } from "yaml";
+import { ConfigError, FileFormatError } from "../errors.ts";
+import { sha256, toHex } from "../kernels/sha256.ts";
+import {
+  CampaignDirError,
+  type CampaignPaths,
+  defaultOutputDir,
+  prepareFreshCampaignDir,
+  requireCampaignDir,
+} from "../io/campaign_dir.ts";
+import {
+  type Phase1Checkpoint,
+  readCheckpointSync,
+  writeFileAtomicSync,
+} from "../io/checkpoint.ts";
+import { type CampaignConfig, loadConfig, parseConfig } from "../io/config.ts";
+import {
+  CampaignStore,
+  type RootAttributes,
+  SCHEMA_VERSION,
+  STORE_GROUPS,
+} from "../io/hdf5_store.ts";
+import { createLogger, type Logger } from "../io/log.ts";
+import { createProgress } from "../io/progress.ts";
+import { createPhase1Design } from "./design.ts";
+import { type Phase1Summary, runPhase1, type StopToken } from "./phase1.ts";
+import { createRowPrefilter } from "./prefilter_adapter.ts";
+import { compareCheckpoint, phase1ResumeState } from "./resume.ts";
+import type { SimulateTask } from "./sample_rows.ts";
+import type { SimWorkerInit, SimWorkerResult } from "./sim_worker.ts";
+import { StoreSession } from "./store_session.ts";
+import { WorkerPool } from "./worker_pool.ts";
+import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
+import { runPostprocess } from "../report/postprocess.ts";
+import type { TwinLandscape } from "../surrogate/twin_landscape.ts";
+import { simulationOptionsOf } from "./simulation_options_adapter.ts";
+import {
+  campaignLinalg,
+  loadPhase2Model,
+  runPhase2Stage,
+  runPhase3Stage,
+} from "./surrogate_stages.ts";
+
+/** Software version stored in the HDF5 root attributes. */
+export const SOFTWARE_VERSION = "caligo-ts 0.1.0";
+/** `simulator_version` of campaigns run with the fake simulator. */
+export const FAKE_SIMULATOR_VERSION = "fake/1";
+/** Commit at least every 30 s when rows are waiting (campaign.md §5.3). */
+export const COMMIT_INTERVAL_MS = 30_000;
+
+/** Options of {@link runCampaign} (the flags of campaign.md §11.1). */
+export interface CampaignRunOptions {
+  configPath: string;
+  /** Whether `--config` was given explicitly. */
+  configExplicit: boolean;
+  env: Record<string, string | undefined>;
+  outputDir?: string;
+  continueFrom?: string;
+  seed?: number;
+  workers?: number;
+  skipPhase1: boolean;
+  skipPhase2: boolean;
+  skipPhase3: boolean;
+  skipPostprocess: boolean;
+  validate: boolean;
+  verbose: boolean;
+  stop: StopToken;
+  /** Bootstrap logger (stderr) used until the campaign log file exists. */
+  log: Logger;
+  /** Worker module, overridable for bundles. */
+  workerUrl?: URL;
+  /** Synthetic work of the fake simulator (benchmarks), draws per pair. */
+  fakeDrawsPerPair?: number;
+}
+
+/** How the run ended. */
+export type CampaignStatus =
+  | "complete"
+  | "validated"
+  | "stopped"
+  | "pool_exhausted"
+  | "design_exhausted";
+
+/** Machine-readable result of a run (the JSON summary on stdout). */
+export interface CampaignRunResult {
+  status: CampaignStatus;
+  stopReason: string | null;
+  outputDir: string | null;
+  resumed: boolean;
+  phasesRun: string[];
+  phasesSkipped: Record<string, string>;
+  phase1?: Omit<Phase1Summary, "workers"> & { workers: Phase1Summary["workers"] };
+  plan?: Record<string, unknown>;
+}
+
+/** The --skip-phase1 flag was given but there is no store to continue with (exit 1). */
+export class MissingStoreError extends CampaignDirError {}
+
+function withOverrides(
+  loaded: { config: CampaignConfig; yaml: string; sha256: string },
+  seed: number | undefined,
+  workers: number | undefined,
+): { config: CampaignConfig; yaml: string; sha256: string } {
+  if (seed === undefined && workers === undefined) return loaded;
+  const config = structuredClone(loaded.config);
+  if (seed !== undefined) config.execution.random_seed = seed;
+  if (workers !== undefined) config.execution.num_workers = workers;
+  const yaml = stringify(config, { lineWidth: 0 });
+  return { config, yaml, sha256: toHex(sha256(yaml)) };
+}
+
+function rootAttributes(config: CampaignConfig, yaml: string, sha: string): RootAttributes {
+  const sim = config.simulation;
+  return {
+    schema_version: SCHEMA_VERSION,
+    software_version: SOFTWARE_VERSION,
+    simulator_version: sim.simulator === "fake" ? FAKE_SIMULATOR_VERSION : "caligo-ts/protocol-1",
+    created_utc: new Date().toISOString(),
+    campaign_seed: config.execution.random_seed,
+    config_yaml: yaml,
+    config_sha256: sha,
+    bounds_json: JSON.stringify(config.bounds),
+    link_model: sim.link_model,
+    key_model: sim.key_model,
+    leakage: sim.leakage,
+    codes_id: sim.simulator === "fake"
+      ? "none"
+      : `n${sim.reconciliation.code_length}-${sim.reconciliation.mother_rates.join(",")}`,
+    blas_backend: "none (Phase 1 uses no BLAS)",
+    compat_flags_json: JSON.stringify({
+      detector_error: sim.detector_error,
+      key_model: sim.key_model,
+      leakage: sim.leakage,
+      prefilter_rule: config.phase1.prefilter.rule,
+      fidelity_marginal: config.phase1.design.fidelity_marginal,
+    }),
+  };
+}
+
+/**
+ * Read every committed row of every group and matrix once: a crash during a commit can leave a
+ * chunk that the file's index points to but that was never completely written, so a store that
+ * opens can still fail on read. Such a store is treated like one that does not open.
+ */
+function verifyReadable(store: CampaignStore, path: string): void {
+  try {
+    for (const g of STORE_GROUPS) store.readGroup(g);
+    store.readActiveMatrix("plan");
+    store.readActiveMatrix("iterations");
+  } catch (e) {
+    if (e instanceof FileFormatError) throw e;
+    store.close();
+    throw new FileFormatError(
+      path,
+      `committed rows cannot be read back (${(e as Error).message})`,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+/** Open the store for a resume; when unreadable, move it aside and use the backup (§7.3). */
+async function reopenStore(paths: CampaignPaths, log: Logger): Promise<CampaignStore> {
+  try {
+    const { store, truncated } = await CampaignStore.openForAppend(paths.store);
+    for (const [g, n] of Object.entries(truncated)) {
+      if (n > 0) log.warn(`/${g}: dropped ${n} uncommitted rows left by a crash`);
+    }
+    verifyReadable(store, paths.store);
+    return store;
+  } catch (e) {
+    if (!(e instanceof FileFormatError)) throw e;
+    let backupOk = false;
+    try {
+      const backup = (await CampaignStore.openForAppend(paths.storeBackup)).store;
+      try {
+        verifyReadable(backup, paths.storeBackup);
+      } finally {
+        backup.close();
+      }
+      backupOk = true;
+    } catch { /* no usable backup */ }
+    if (!backupOk) throw e;
+    const aside = `${paths.store}.corrupt-${Date.now()}`;
+    try {
+      Deno.renameSync(paths.store, aside);
+      log.warn(`${e.message}; moved it to ${aside} and resuming from the backup`);
+    } catch (renameError) {
+      if (!(renameError instanceof Deno.errors.NotFound)) throw renameError;
+      log.warn(`${paths.store} is missing; resuming from the backup`);
+    }
+    Deno.copyFileSync(paths.storeBackup, paths.store);
+    return (await CampaignStore.openForAppend(paths.store)).store;
+  }
+}
+
+/** Run a campaign; see the module documentation. */
+export async function runCampaign(o: CampaignRunOptions): Promise<CampaignRunResult> {
+  let log = o.log;
+  const resumed = o.continueFrom !== undefined;
+  let paths: CampaignPaths;
+  let resolved: { config: CampaignConfig; yaml: string; sha256: string };
+  if (resumed) {
+    if (o.seed !== undefined) {
+      throw new ConfigError(
+        "--seed",
+        o.seed,
+        "applies to fresh runs only, not with --continue-from",
+      );
+    }
+    paths = requireCampaignDir(o.continueFrom!);
+    const text = Deno.readTextFileSync(paths.config);
+    const parsed = parseConfig(text, o.env, paths.config);
+    resolved = { config: parsed.config, yaml: text, sha256: toHex(sha256(text)) };
+    if (o.configExplicit) {
+      log.warn(`--config ${o.configPath} ignored: resuming with ${paths.config}`);
+    }
+    if (o.workers !== undefined) resolved.config.execution.num_workers = o.workers;
+  } else {
+    const loaded = await loadConfig(o.configPath, o.env);
+    for (const w of loaded.warnings) log.warn(w);
+    resolved = withOverrides(loaded, o.seed, o.workers);
+    const dir = o.outputDir ?? defaultOutputDir(resolved.config.output, new Date());
+    if (o.validate) {
+      return {
+        status: "validated",
+        stopReason: null,
+        outputDir: dir,
+        resumed,
+        phasesRun: [],
+        phasesSkipped: {},
+        plan: planOf(resolved.config, dir, o),
+      };
+    }
+    if (o.skipPhase1) {
+      throw new MissingStoreError(
+        dir,
+        "--skip-phase1 needs an existing store; use --continue-from DIR",
+      );
+    }
+    paths = prepareFreshCampaignDir(dir);
+    writeFileAtomicSync(paths.config, new TextEncoder().encode(resolved.yaml));
+  }
+  const config = resolved.config;
+  if (o.validate) {
+    return {
+      status: "validated",
+      stopReason: null,
+      outputDir: paths.dir,
+      resumed,
+      phasesRun: [],
+      phasesSkipped: {},
+      plan: planOf(config, paths.dir, o),
+    };
+  }
+  const fileLog = createLogger({
+    level: o.verbose ? "DEBUG" : config.execution.log_level,
+    file: paths.log,
+    name: "explore",
+  });
+  log = fileLog;
+  log.info(`campaign directory: ${paths.dir}${resumed ? " (resuming)" : ""}`);
+  const store = resumed ? await reopenStore(paths, log) : await CampaignStore.create(
+    paths.store,
+    rootAttributes(config, resolved.yaml, resolved.sha256),
+  );
+  const session = new StoreSession(paths.store, store);
+  const result: CampaignRunResult = {
+    status: "complete",
+    stopReason: null,
+    outputDir: paths.dir,
+    resumed,
+    phasesRun: [],
+    phasesSkipped: {},
+  };
+  try {
+    if (resumed) {
+      const stored = store.rootAttribute("config_sha256");
+      if (stored !== resolved.sha256) {
+        throw new CampaignDirError(
+          paths.dir,
+          `${paths.config} does not match the store (config_sha256 ${stored}); it was edited`,
+        );
+      }
+      const ckpt = readCheckpointSync<Phase1Checkpoint>(
+        paths.phase1Checkpoint,
+        "caligo-ts/phase1-checkpoint/1",
+      );
+      if (ckpt) {
+        const c = store.committedOutcomes("lhs_warmup");
+        for (
+          const note of compareCheckpoint(
+            ckpt,
+            phase1ResumeState(c.sampleId, c.outcomeCode),
+            resolved.sha256,
+          )
+        ) {
+          log.warn(note);
+        }
+      }
+    }
+    const pools = new PoolHolder(config, o, log);
+    try {
+      if (o.skipPhase1) {
+        result.phasesSkipped.phase1 = "--skip-phase1";
+      } else {
+        const summary = await runPhase1Stage(
+          config,
+          resolved.sha256,
+          session,
+          paths,
+          o,
+          log,
+          await pools.get(),
+        );
+        result.phase1 = summary;
+        result.phasesRun.push("phase1");
+        if (summary.status !== "complete") {
+          result.status = summary.status;
+          result.stopReason = summary.stopReason;
+        }
+      }
+      const proceed = () => result.status === "complete" && o.stop.reason === null;
+      let twin: TwinLandscape | null = null;
+      let la: Awaited<ReturnType<typeof campaignLinalg>> | null = null;
+      if (proceed() && !(o.skipPhase2 && o.skipPhase3)) la = await campaignLinalg(config, log);
+      if (o.skipPhase2) {
+        result.phasesSkipped.phase2 = "--skip-phase2";
+        if (!o.skipPhase3 && la) twin = await loadPhase2Model(paths, la.linalg);
+      } else if (proceed() && la) {
+        twin = (await runPhase2Stage(
+          config,
+          resolved.sha256,
+          SOFTWARE_VERSION,
+          session,
+          paths,
+          la.linalg,
+          log,
+        )).twin;
+        result.phasesRun.push("phase2");
+      }
+      if (o.skipPhase3) {
+        result.phasesSkipped.phase3 = "--skip-phase3";
+      } else if (proceed() && twin && la) {
+        const summary = await runPhase3Stage({
+          config,
+          configSha256: resolved.sha256,
+          softwareVersion: SOFTWARE_VERSION,
+          twin,
+          session,
+          paths,
+          pool: await pools.get(),
+          linalg: la.linalg,
+          stop: o.stop,
+          log,
+        });
+        result.phasesRun.push("phase3");
+        if (summary.status === "stopped") {
+          result.status = "stopped";
+          result.stopReason = o.stop.reason;
+        }
+      }
+      la?.close();
+    } finally {
+      const abandoned = await pools.close();
+      if (abandoned > 0) log.warn(`${abandoned} workers did not stop; the process exits anyway`);
+    }
+  } finally {
+    session.close();
+  }
+  try {
+    if (o.skipPostprocess) {
+      result.phasesSkipped.postprocess = "--skip-postprocess";
+    } else if (!config.report.enabled && !config.tables.enabled && !config.visualization.enabled) {
+      result.phasesSkipped.postprocess = "report, tables and visualization disabled in the config";
+    } else if (result.status === "complete" && o.stop.reason === null) {
+      const t0 = performance.now();
+      const post = await runPostprocess(paths.dir, config, log);
+      result.phasesRun.push("postprocess");
+      log.info(
+        `post-processing done in ${
+          ((performance.now() - t0) / 1000).toFixed(1)
+        } s: ${post.figures.length} figures, ${post.tables.length} tables${
+          post.html ? `, ${post.html}` : ""
+        }`,
+      );
+    }
+  } finally {
+    fileLog.close();
+  }
+  return result;
+}
+
+/** One worker pool for Phases 1 and 3, created on first use (codes built first, once). */
+class PoolHolder {
+  #pool: WorkerPool<SimulateTask, SimWorkerResult> | null = null;
+  constructor(
+    readonly config: CampaignConfig,
+    readonly o: CampaignRunOptions,
+    readonly log: Logger,
+  ) {}
+
+  async get(): Promise<WorkerPool<SimulateTask, SimWorkerResult>> {
+    if (this.#pool) return this.#pool;
+    const { config, o, log } = this;
+    const ex = config.execution;
+    if (config.simulation.simulator === "real") {
+      // Build missing codes here, once, before the workers load them (a worker would otherwise
+      // build them itself, in parallel with the others, past its init timeout).
+      const t0 = performance.now();
+      let built = 0;
+      await loadOrBuildCodeFamily(
+        simulationOptionsOf(config.simulation).reconciliation,
+        config.simulation.reconciliation.codes_dir,
+        {
+          onCode: (r) => {
+            if (r.source === "built") {
+              built++;
+              log.info(`LDPC code ${r.id} built in ${(r.ms / 1000).toFixed(1)} s (cached)`);
+            }
+          },
+        },
+      );
+      if (built > 0) {
+        log.info(`LDPC code family ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      }
+    }
+    const init: SimWorkerInit = {
+      simulator: config.simulation.simulator,
+      simulation: config.simulation,
+      fakeDrawsPerPair: o.fakeDrawsPerPair,
+    };
+    const ext = import.meta.url.endsWith(".js") ? "js" : "ts";
+    log.info(`starting ${ex.num_workers} workers (${config.simulation.simulator} simulator)`);
+    this.#pool = await WorkerPool.create<SimulateTask, SimWorkerResult>({
+      workerUrl: o.workerUrl ?? new URL(`./sim_worker.${ext}`, import.meta.url),
+      size: ex.num_workers,
+      initPayload: init,
+      taskTimeoutMs: ex.timeout_seconds * 1000,
+      initTimeoutMs: ex.worker_pool.worker_init_timeout * 1000,
+      maxRetries: ex.max_retries,
+      maxTasksPerChild: ex.worker_pool.max_tasks_per_child,
+      maxHeapBytes: ex.memory_budget_mb * 2 ** 20,
+      onEvent: (m) => log.warn(m),
+    });
+    return this.#pool;
+  }
+
+  /** Close the pool if it was created; returns the number of abandoned workers. */
+  async close(): Promise<number> {
+    return this.#pool ? await this.#pool.close() : 0;
+  }
+}
+
+async function runPhase1Stage(
+  config: CampaignConfig,
+  configSha: string,
+  session: StoreSession,
+  paths: CampaignPaths,
+  o: CampaignRunOptions,
+  log: Logger,
+  pool: WorkerPool<SimulateTask, SimWorkerResult>,
+): Promise<Phase1Summary> {
+  const ex = config.execution;
+  const design = createPhase1Design({
+    campaignSeed: ex.random_seed,
+    bounds: config.bounds,
+    method: config.phase1.design.method,
+    strategy: config.phase1.design.strategy,
+    fidelityMarginal: config.phase1.design.fidelity_marginal,
+    strategyRatio: config.phase1.strategy_ratio,
+    batchSize: config.phase1.batch_size,
+  });
+  session.store.setDesignJson("lhs_warmup", design.describe());
+  try {
+    const summary = await runPhase1({
+      campaignSeed: ex.random_seed,
+      configSha256: configSha,
+      numSamples: config.phase1.num_samples,
+      commitBatchSize: config.phase1.batch_size,
+      commitIntervalMs: COMMIT_INTERVAL_MS,
+      checkpointInterval: config.phase1.checkpoint_interval,
+      maxDesignPoints: config.phase1.design.max_design_points,
+      maxInFlight: 2 * pool.size,
+      memoryBudgetBytes: ex.memory_budget_mb * 2 ** 20,
+      maxPairs: config.simulation.max_pairs,
+      design,
+      prefilter: config.phase1.prefilter.enabled
+        ? createRowPrefilter(config.phase1.prefilter.rule, config.simulation)
+        : null,
+      pool,
+      session,
+      checkpointPath: paths.phase1Checkpoint,
+      stop: o.stop,
+      log,
+      progress: createProgress({ label: "Phase 1", total: config.phase1.num_samples }),
+    });
+    logSummary(summary, log);
+    return summary;
+  } finally {
+    // the pool lives on for Phase 3 (closed by the caller)
+  }
+}
+
+function logSummary(s: Phase1Summary, log: Logger): void {
+  const failures = Object.entries(s.byOutcome).filter(([k, v]) => k !== "success" && v > 0)
+    .map(([k, v]) => `${k} ${v}`).join(", ") || "none";
+  log.info(
+    `Phase 1 ${s.status}: ${s.executed} executed, ${s.skipped} skipped, ${s.rowsThisRun} rows this run in ` +
+      `${s.wallSeconds.toFixed(1)} s (${
+        s.samplesPerSecond.toFixed(1)
+      } rows/s), worker utilisation ` +
+      `${(100 * s.workerUtilisation).toFixed(0)}%, peak RSS ${s.peakRssMb.toFixed(0)} MB, store ` +
+      `${
+        (100 * s.storeFraction).toFixed(1)
+      }% of wall time; outcomes other than success: ${failures}`,
+  );
+}
+
+function planOf(
+  config: CampaignConfig,
+  dir: string,
+  o: CampaignRunOptions,
+): Record<string, unknown> {
+  return {
+    output_dir: dir,
+    workers: config.execution.num_workers,
+    simulator: config.simulation.simulator,
+    phase1: o.skipPhase1 ? "skip" : {
+      num_samples: config.phase1.num_samples,
+      commit_batch: config.phase1.batch_size,
+      design: config.phase1.design,
+      prefilter: config.phase1.prefilter,
+    },
+    phase2: o.skipPhase2 ? "skip" : { target: config.phase2.target, gp: config.phase2.gp },
+    phase3: o.skipPhase3 ? "skip" : {
+      num_iterations: config.phase3.num_iterations,
+      batch_size: config.phase3.batch_size,
+      acquisition: config.phase3.acquisition,
+      batch: config.phase3.batch,
+      holdout: config.phase3.holdout.size,
+    },
+    postprocess: o.skipPostprocess ? "skip" : {
+      tables: config.tables.enabled,
+      figures: config.visualization.enabled,
+      report: config.report.enabled,
+    },
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * The Phase 1 design stream (campaign.md §3): unit-cube points from a scrambled Sobol' sequence
+ * (or batched scrambled LHS), mapped through the marginals of the campaign bounds to the 9 stored
+ * columns of science.md §1.1, and assigned sample ids and strategies (paired or alternate).
+ * Design point j and sample id i are pure functions of (campaign seed, j / i): resume and
+ * sharding never store the design.
+ * @module
+ */
+import { campaignRng, type Rng } from "../kernels/rng.ts";
+import { InvalidArgumentError } from "../errors.ts";
+import { createSobolSequence, type SobolSequence } from "../kernels/sobol.ts";
+
+/** Campaign bounds as in the YAML (campaign.md §2.1); log bounds are log10 of the quantity. */
+export interface DesignBounds {
+  storage_noise_r: { min: number; max: number };
+  /** Linear bounds on ν; the stored column is log10 ν. */
+  storage_rate_nu: { min: number; max: number };
+  wait_time_ns: { min_log: number; max_log: number };
+  channel_fidelity: { min: number; max: number };
+  detection_efficiency: { min_log: number; max_log: number };
+  detector_error: { min: number; max: number };
+  dark_count_prob: { min_log: number; max_log: number };
+  num_pairs: { min_log: number; max_log: number };
+}
+
+export type DesignMethod = "sobol" | "lhs_batch";
+export type StrategyMode = "paired" | "alternate";
+export type FidelityMarginal = "beta21" | "uniform";
+
+/** Options of the design (config `phase1.design`, `phase1.strategy_ratio`, `phase1.batch_size`). */
+export interface DesignOptions {
+  campaignSeed: number;
+  bounds: DesignBounds;
+  method: DesignMethod;
+  strategy: StrategyMode;
+  fidelityMarginal: FidelityMarginal;
+  /** Fraction of blind samples in `alternate` mode (0.5 → id mod 2). */
+  strategyRatio: number;
+  /** LHS batch size (`lhs_batch` only). */
+  batchSize: number;
+  /** Campaign stream of the scramble (default "design"; the Phase 3 holdout uses "holdout"). */
+  stream?: string;
+}
+
+/** One design sample: its id, design index, the 9 stored columns and the exact N. */
+export interface DesignSample {
+  sampleId: number;
+  designIndex: number;
+  /** Stored columns of science.md §1.1; column 8 is 0 (baseline) or 1 (blind). */
+  row: Float64Array;
+  numPairs: number;
+}
+
+/** Golden-ratio conjugate φ = (√5 − 1)/2. */
+export const GOLDEN_RATIO_CONJUGATE = (Math.sqrt(5) - 1) / 2;
+
+/**
+ * Map a unit point u ∈ [0,1)^8 to the 8 continuous stored columns (campaign.md §3 "Marginals").
+ * Linear columns lo + u(hi − lo); log columns lo_log + u(hi_log − lo_log) (ν from log10 of its
+ * linear bounds); F by `beta21` (lo + √u (hi − lo), inverse CDF of Beta(2,1)) or `uniform`;
+ * N = round(10^(lo + u(hi − lo))), column 7 = log10 N.
+ * @returns exact N; columns 0–7 written into `out`
+ */
+export function applyMarginals(
+  u: ArrayLike<number>,
+  bounds: DesignBounds,
+  fidelityMarginal: FidelityMarginal,
+  out: Float64Array,
+): number {
+  const lin = (x: number, lo: number, hi: number) => lo + x * (hi - lo);
+  const b = bounds;
+  out[0] = lin(u[0], b.storage_noise_r.min, b.storage_noise_r.max);
+  out[1] = lin(u[1], Math.log10(b.storage_rate_nu.min), Math.log10(b.storage_rate_nu.max));
+  out[2] = lin(u[2], b.wait_time_ns.min_log, b.wait_time_ns.max_log);
+  const uf = fidelityMarginal === "beta21" ? Math.sqrt(u[3]) : u[3];
+  out[3] = lin(uf, b.channel_fidelity.min, b.channel_fidelity.max);
+  out[4] = lin(u[4], b.detection_efficiency.min_log, b.detection_efficiency.max_log);
+  out[5] = lin(u[5], b.detector_error.min, b.detector_error.max);
+  out[6] = lin(u[6], b.dark_count_prob.min_log, b.dark_count_prob.max_log);
+  const numPairs = Math.round(10 ** lin(u[7], b.num_pairs.min_log, b.num_pairs.max_log));
+  out[7] = Math.log10(numPairs);
+  return numPairs;
+}
+
+/** Whether id `sampleId` is blind in `alternate` mode: id mod 2 at ratio ½, else frac(id·φ) < ratio. */
+export function isBlindAlternate(sampleId: number, strategyRatio: number): boolean {
+  if (strategyRatio === 0.5) return sampleId % 2 === 1;
+  const x = sampleId * GOLDEN_RATIO_CONJUGATE;
+  return x - Math.floor(x) < strategyRatio;
+}
+
+/**
+ * One batch of an independent scrambled LHS in `d` dimensions: in each dimension a random
+ * permutation of the `n` strata and a uniform position inside each stratum.
+ * Draw order: per dimension, Fisher–Yates (`nextBelow`) then n `nextDouble()`.
+ * @returns n×d row-major points in [0, 1)
+ */
+export function lhsBatch(n: number, d: number, rng: Rng): Float64Array {
+  const out = new Float64Array(n * d);
+  const perm = new Int32Array(n);
+  for (let k = 0; k < d; k++) {
+    for (let i = 0; i < n; i++) perm[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = rng.nextBelow(i + 1);
+      const t = perm[i];
+      perm[i] = perm[j];
+      perm[j] = t;
+    }
+    for (let i = 0; i < n; i++) out[i * d + k] = (perm[i] + rng.nextDouble()) / n;
+  }
+  return out;
+}
+
+/** A Phase 1 design: random access by sample id. */
+export interface Phase1Design {
+  readonly options: DesignOptions;
+  /** Unit point of design index `j` (8 dims). */
+  unitPoint(j: number): Float64Array;
+  /** The design sample of id `sampleId`. */
+  sample(sampleId: number): DesignSample;
+  /** JSON for the group attribute `design_json`. */
+  describe(): string;
+}
+
+/**
+ * Create the design of campaign.md §3. Scrambling comes from `campaignRng(seed, "design")`;
+ * LHS batch b from `campaignRng(seed, "design/lhs/<b>")`.
+ * @example
+ * ```ts
+ * import { createPhase1Design } from "./design.ts";
+ * const b = { storage_noise_r: { min: 0, max: 1 }, storage_rate_nu: { min: 0.001, max: 1 },
+ *   wait_time_ns: { min_log: 5, max_log: 9 }, channel_fidelity: { min: 0.501, max: 1 },
+ *   detection_efficiency: { min_log: -3, max_log: 0 }, detector_error: { min: 0, max: 0.1 },
+ *   dark_count_prob: { min_log: -8, max_log: -3 }, num_pairs: { min_log: 4, max_log: 6 } };
+ * const d = createPhase1Design({ campaignSeed: 42, bounds: b, method: "sobol", strategy: "paired",
+ *   fidelityMarginal: "beta21", strategyRatio: 0.5, batchSize: 5 });
+ * console.assert(d.sample(0).row[8] === 0 && d.sample(1).row[8] === 1);
+ * ```
+ */
+export function createPhase1Design(options: DesignOptions): Phase1Design {
+  const { method, strategy, batchSize } = options;
+  const stream = options.stream ?? "design";
+  if (!(options.strategyRatio >= 0 && options.strategyRatio <= 1)) {
+    throw new InvalidArgumentError(
+      "phase1.strategy_ratio",
+      options.strategyRatio,
+      "must be in [0, 1]",
+    );
+  }
+  if (method === "lhs_batch" && !(Number.isInteger(batchSize) && batchSize >= 1)) {
+    throw new InvalidArgumentError("phase1.batch_size", batchSize, "must be a positive integer");
+  }
+  let sobol: SobolSequence | undefined;
+  let cachedBatch = -1;
+  let cachedPoints: Float64Array = new Float64Array(0);
+  const unitPoint = (j: number): Float64Array => {
+    if (method === "sobol") {
+      sobol ??= createSobolSequence(8, campaignRng(options.campaignSeed, stream));
+      return sobol.point(j, new Float64Array(8));
+    }
+    const b = Math.floor(j / batchSize);
+    if (b !== cachedBatch) {
+      cachedPoints = lhsBatch(
+        batchSize,
+        8,
+        campaignRng(options.campaignSeed, `${stream}/lhs/${b}`),
+      );
+      cachedBatch = b;
+    }
+    const i = j - b * batchSize;
+    return cachedPoints.slice(i * 8, i * 8 + 8);
+  };
+  return {
+    options,
+    unitPoint,
+    sample(sampleId: number): DesignSample {
+      if (!Number.isSafeInteger(sampleId) || sampleId < 0) {
+        throw new InvalidArgumentError("sampleId", sampleId, "must be a non-negative integer");
+      }
+      const designIndex = strategy === "paired" ? Math.floor(sampleId / 2) : sampleId;
+      const blind = strategy === "paired"
+        ? sampleId % 2 === 1
+        : isBlindAlternate(sampleId, options.strategyRatio);
+      const row = new Float64Array(9);
+      const numPairs = applyMarginals(
+        unitPoint(designIndex),
+        options.bounds,
+        options.fidelityMarginal,
+        row,
+      );
+      row[8] = blind ? 1 : 0;
+      return { sampleId, designIndex, row, numPairs };
+    },
+    describe(): string {
+      return JSON.stringify({
+        method,
+        strategy,
+        fidelity_marginal: options.fidelityMarginal,
+        strategy_ratio: options.strategyRatio,
+        batch_size: method === "lhs_batch" ? batchSize : undefined,
+        scramble_stream: `campaignRng(${options.campaignSeed}, "${stream}")`,
+        campaign_seed: options.campaignSeed,
+      });
+    },
+  };
+}

@@ -1,0 +1,331 @@
+/**
+ * Phase 2 (campaign.md §9): twin GP surrogates (baseline, blind) on the committed rows of
+ * `/lhs_warmup` and `/active_learning`. Per strategy: a seeded train/validation split, a fit on
+ * the training part scored on the validation part with that strategy's own GP (R², RMSE, mean
+ * negative log predictive density, boundary F1 of sign(μ − t) vs sign(y − t)), then the final fit
+ * on all rows; divergence diagnostics between the two GPs on a fixed reference set (reported,
+ * never a failure); the model is saved as `surrogate/` (campaign.md §9.8).
+ * @module
+ */
+import type { Linalg } from "../kernels/linalg/linalg.ts";
+import { campaignRng } from "../kernels/rng.ts";
+import type { CampaignConfig } from "../io/config.ts";
+import type { Logger } from "../io/log.ts";
+import { saveSurrogate } from "../io/surrogate_store.ts";
+import { fitGpSync } from "../surrogate/fit_gp.ts";
+import type { GpModel } from "../surrogate/gp_model.ts";
+import { STRATEGIES, type Strategy, TwinLandscape } from "../surrogate/twin_landscape.ts";
+import type { ColumnBounds } from "../surrogate/unit_box.ts";
+import { aboveThreshold, f1Score } from "../active/level_set_metrics.ts";
+import { sobolPoints } from "../kernels/sobol.ts";
+import { fitGpParallel } from "./gp_parallel_fit.ts";
+import {
+  GP_INPUT_COLUMNS,
+  GP_INPUT_DIMENSION,
+  storedBounds,
+  type TrainingRows,
+  type TrainingSet,
+  trainingSet,
+} from "./surrogate_data.ts";
+
+/** Validation metrics of one strategy's GP (NaN where there is no validation row). */
+export interface StrategyMetrics {
+  nRows: number;
+  nTrain: number;
+  nValidation: number;
+  r2: number;
+  rmse: number;
+  /** Mean negative log predictive density of the validation targets (noise included). */
+  nlpd: number;
+  /** F1 of μ > t against y > t on the validation rows. */
+  boundaryF1: number;
+  /** Log marginal likelihood of the final fit (standardised units). */
+  mll: number;
+  path: "exact" | "iterative";
+  /** ARD length scales of the final fit (unit-box units), one per input column. */
+  lengthScales: number[];
+  fitSeconds: number;
+}
+
+/** Divergence diagnostics of the two GPs on the reference set (campaign.md §9.1). */
+export interface DivergenceDiagnostics {
+  referenceSize: number;
+  meanRange: Partial<Record<Strategy, [number, number]>>;
+  meanStd: Partial<Record<Strategy, number>>;
+  meanAbsDifference: number;
+  maxAbsDifference: number;
+  nonFinite: boolean;
+}
+
+/** Result of {@link fitTwinSurrogate}. */
+export interface TwinFit {
+  twin: TwinLandscape;
+  metrics: Partial<Record<Strategy, StrategyMetrics>>;
+  divergence: DivergenceDiagnostics;
+  training: Record<Strategy, TrainingSet>;
+}
+
+/** Options of {@link fitTwinSurrogate}. */
+export interface TwinFitOptions {
+  config: CampaignConfig;
+  /** Groups that train the model (`/lhs_warmup`, `/active_learning`). */
+  groups: readonly TrainingRows[];
+  linalg: Linalg;
+  log: Logger;
+  /** Fit index k: the restart streams are `gp/<strategy>/<k>/...` (Phase 2 uses 0). */
+  fitIndex: number;
+  /** Start θ per strategy (warm start, Phase 3 refits). */
+  initialLogTheta?: Partial<Record<Strategy, Float64Array>>;
+  /** Restarts besides the warm start (default `phase2.gp.n_restarts_optimizer`). */
+  restarts?: number;
+  /** Skip the validation fit (Phase 3 refits). */
+  validate?: boolean;
+  /** false: keep `initialLogTheta` and only condition on the data (Phase 3, fixed θ). */
+  optimize?: boolean;
+  /** Workers for parallel restarts (default 2). */
+  workers?: number;
+  /** Monotonic clock, ms. */
+  now?: () => number;
+}
+
+const REFERENCE_SIZE = 4096;
+
+/** Fit both GPs with validation metrics and divergence diagnostics. */
+export async function fitTwinSurrogate(o: TwinFitOptions): Promise<TwinFit> {
+  const now = o.now ?? (() => performance.now());
+  const { config } = o;
+  const bounds = storedBounds(config.bounds);
+  const selection = {
+    target: config.phase2.target,
+    trainOnSkipped: config.phase2.train_on_skipped,
+  };
+  const models: Partial<Record<Strategy, GpModel>> = {};
+  const metrics: Partial<Record<Strategy, StrategyMetrics>> = {};
+  const training = {} as Record<Strategy, TrainingSet>;
+  for (const strategy of STRATEGIES) {
+    const set = trainingSet(o.groups, strategy, bounds, selection);
+    training[strategy] = set;
+    if (set.n === 0) {
+      o.log.warn(`no training rows for the ${strategy} GP; it stays unfitted`);
+      continue;
+    }
+    const t0 = now();
+    const threshold = config.phase3.acquisition.target_threshold;
+    let validation = emptyValidation();
+    if (o.validate !== false && config.phase2.validation_split > 0) {
+      validation = await validate(set, o, strategy, threshold);
+    }
+    const gp = await fitStrategy(set, o, strategy, o.fitIndex * 2 + 1, o.restarts);
+    models[strategy] = gp;
+    metrics[strategy] = {
+      nRows: set.n,
+      ...validation,
+      mll: gp.fitReport?.restarts[gp.fitReport.bestRestart]?.mll ?? NaN,
+      path: gp.state.path,
+      lengthScales: Array.from(gp.hyperparameters.lengthScales),
+      fitSeconds: (now() - t0) / 1000,
+    };
+    (o.validate === false ? o.log.debug : o.log.info)(
+      `${strategy} GP on ${set.n} rows (${gp.state.path}), validation R² ${
+        fmt(validation.r2)
+      }, RMSE ${fmt(validation.rmse)}, boundary F1 ${fmt(validation.boundaryF1)}`,
+    );
+  }
+  const twin = new TwinLandscape(models.baseline ?? null, models.blind ?? null);
+  const divergence = divergenceDiagnostics(twin, config.execution.random_seed);
+  return { twin, metrics, divergence, training };
+}
+
+/** Fit one strategy's GP on `set` with the configured GP settings. */
+async function fitStrategy(
+  set: TrainingSet,
+  o: TwinFitOptions,
+  strategy: Strategy,
+  stream: number,
+  restarts?: number,
+): Promise<GpModel> {
+  const gpConfig = o.config.phase2.gp;
+  const options = {
+    linalg: o.linalg,
+    restarts: restarts ?? gpConfig.n_restarts_optimizer,
+    seed: o.config.execution.random_seed,
+    stream: `gp/${strategy}/${stream}`,
+    initialLogTheta: o.initialLogTheta?.[strategy],
+    optimize: o.initialLogTheta?.[strategy] ? o.optimize ?? true : true,
+    exactMaxN: gpConfig.exact_max_n,
+    sodSize: gpConfig.sod_size,
+    loveIterations: set.n > gpConfig.exact_max_n && gpConfig.use_love
+      ? gpConfig.lanczos_iterations
+      : 0,
+    memoryBudgetBytes: gpConfig.memory_budget_mb * 2 ** 20,
+  };
+  const data = { x: set.x, y: set.y, d: GP_INPUT_DIMENSION };
+  if (options.restarts > 0 && set.n >= 500) {
+    const { model } = await fitGpParallel(data, {
+      ...options,
+      workers: o.workers ?? 2,
+      restartMemoryBudgetBytes: options.memoryBudgetBytes,
+    });
+    return model;
+  }
+  return fitGpSync(data, options);
+}
+
+function emptyValidation() {
+  return { nTrain: 0, nValidation: 0, r2: NaN, rmse: NaN, nlpd: NaN, boundaryF1: NaN };
+}
+
+/** Seeded split, fit on the training part, score on the validation part. */
+async function validate(set: TrainingSet, o: TwinFitOptions, strategy: Strategy, t: number) {
+  const n = set.n, split = o.config.phase2.validation_split;
+  const nValidation = Math.round(split * n);
+  if (nValidation < 1 || n - nValidation < 2) return { ...emptyValidation(), nTrain: n };
+  const rng = campaignRng(o.config.execution.random_seed, `phase2/split/${strategy}/${o.fitIndex}`);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.nextBelow(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const d = GP_INPUT_DIMENSION;
+  const pick = (rows: Int32Array) => {
+    const x = new Float64Array(rows.length * d), y = new Float64Array(rows.length);
+    rows.forEach((r, k) => {
+      x.set(set.x.subarray(r * d, r * d + d), k * d);
+      y[k] = set.y[r];
+    });
+    return { x, y };
+  };
+  const val = pick(order.subarray(0, nValidation)), train = pick(order.subarray(nValidation));
+  const gp = await fitStrategy(
+    { ...set, x: train.x, y: train.y, n: train.y.length },
+    o,
+    strategy,
+    o.fitIndex * 2,
+  );
+  const p = gp.predict(val.x, {
+    variance: gp.state.cholesky ? "exact" : "love",
+    includeNoise: true,
+  });
+  return { nTrain: train.y.length, ...regressionMetrics(val.y, p.mean, p.variance, t) };
+}
+
+/** R², RMSE, NLPD and boundary F1 of predictions against targets. */
+export function regressionMetrics(
+  y: Float64Array,
+  mean: Float64Array,
+  variance: Float64Array,
+  threshold: number,
+): { nValidation: number; r2: number; rmse: number; nlpd: number; boundaryF1: number } {
+  const n = y.length;
+  let ybar = 0;
+  for (let i = 0; i < n; i++) ybar += y[i] / n;
+  let ssRes = 0, ssTot = 0, nlpd = 0;
+  for (let i = 0; i < n; i++) {
+    const r = y[i] - mean[i];
+    ssRes += r * r;
+    ssTot += (y[i] - ybar) ** 2;
+    const v = Math.max(variance[i], 1e-300);
+    nlpd += 0.5 * Math.log(2 * Math.PI * v) + (r * r) / (2 * v);
+  }
+  const f1 = f1Score(
+    aboveThreshold(mean, threshold, new Uint8Array(n)),
+    aboveThreshold(y, threshold, new Uint8Array(n)),
+  ).f1;
+  return {
+    nValidation: n,
+    r2: ssTot > 0 ? 1 - ssRes / ssTot : NaN,
+    rmse: Math.sqrt(ssRes / n),
+    nlpd: nlpd / n,
+    boundaryF1: f1,
+  };
+}
+
+/** Mean ranges, mean σ and |μ_blind − μ_baseline| on a fixed Sobol reference set. */
+export function divergenceDiagnostics(twin: TwinLandscape, seed: number): DivergenceDiagnostics {
+  const x = sobolPoints(
+    GP_INPUT_DIMENSION,
+    REFERENCE_SIZE,
+    0,
+    campaignRng(seed, "phase2/reference"),
+  );
+  const out: DivergenceDiagnostics = {
+    referenceSize: REFERENCE_SIZE,
+    meanRange: {},
+    meanStd: {},
+    meanAbsDifference: NaN,
+    maxAbsDifference: NaN,
+    nonFinite: false,
+  };
+  const means: Partial<Record<Strategy, Float64Array>> = {};
+  for (const s of STRATEGIES) {
+    if (!twin.isFitted(s)) continue;
+    const gp = twin.model(s);
+    const p = gp.predict(x, { variance: gp.state.cholesky ? "exact" : "love" });
+    means[s] = p.mean;
+    let lo = Infinity, hi = -Infinity, sd = 0;
+    for (let i = 0; i < p.mean.length; i++) {
+      if (!Number.isFinite(p.mean[i]) || !Number.isFinite(p.variance[i])) out.nonFinite = true;
+      lo = Math.min(lo, p.mean[i]);
+      hi = Math.max(hi, p.mean[i]);
+      sd += Math.sqrt(p.variance[i]) / p.mean.length;
+    }
+    out.meanRange[s] = [lo, hi];
+    out.meanStd[s] = sd;
+  }
+  if (means.baseline && means.blind) {
+    let sum = 0, max = 0;
+    for (let i = 0; i < REFERENCE_SIZE; i++) {
+      const dlt = Math.abs(means.blind[i] - means.baseline[i]);
+      sum += dlt;
+      max = Math.max(max, dlt);
+    }
+    out.meanAbsDifference = sum / REFERENCE_SIZE;
+    out.maxAbsDifference = max;
+  }
+  return out;
+}
+
+/** Save a twin model with its campaign metadata (campaign.md §9.8). */
+export async function saveTwinSurrogate(
+  dir: string,
+  fit: TwinFit,
+  config: CampaignConfig,
+  meta: { softwareVersion: string; configSha256: string },
+): Promise<void> {
+  const bounds: ColumnBounds = storedBounds(config.bounds);
+  const metrics: Partial<Record<Strategy, Record<string, number>>> = {};
+  const trainIds: Partial<Record<Strategy, BigInt64Array>> = {};
+  for (const s of STRATEGIES) {
+    const m = fit.metrics[s];
+    if (m) {
+      metrics[s] = {
+        n_rows: m.nRows,
+        n_train: m.nTrain,
+        n_validation: m.nValidation,
+        r2: m.r2,
+        rmse: m.rmse,
+        nlpd: m.nlpd,
+        boundary_f1: m.boundaryF1,
+        mll: m.mll,
+        fit_seconds: m.fitSeconds,
+      };
+    }
+    if (fit.twin.isFitted(s)) {
+      trainIds[s] = BigInt64Array.from(fit.training[s].ids, (v) => BigInt(v));
+    }
+  }
+  await saveSurrogate(dir, fit.twin, {
+    softwareVersion: meta.softwareVersion,
+    configSha256: meta.configSha256,
+    target: config.phase2.target,
+    threshold: config.phase3.acquisition.target_threshold,
+    bounds: { lo: Array.from(bounds.lo), hi: Array.from(bounds.hi) },
+    columns: [...GP_INPUT_COLUMNS],
+    metrics,
+    trainIds,
+  });
+}
+
+function fmt(v: number): string {
+  return Number.isFinite(v) ? v.toFixed(3) : "n/a";
+}

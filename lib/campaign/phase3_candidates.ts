@@ -1,0 +1,199 @@
+/**
+ * The Phase 3 candidate pool (campaign.md §10.2): `n_candidates` scrambled-Sobol points of the
+ * 8-D unit box (a new scramble per iteration, stream `phase3/<k>/pool`), each paired with both
+ * strategies and scored by that strategy's GP; candidates failing the pre-filter are dropped;
+ * candidates within 1e-6 of a training point of their strategy are excluded; the best
+ * candidates are refined locally (two rounds of `refine_samples` uniform points in a box of
+ * half-width `refine_radius`, then half of it; the best replaces the candidate).
+ * @module
+ */
+import { campaignRng, type Rng } from "../kernels/rng.ts";
+import { sobolPoints } from "../kernels/sobol.ts";
+import type { GpModel } from "../surrogate/gp_model.ts";
+import { type ColumnBounds, fromUnitBox } from "../surrogate/unit_box.ts";
+import type { RowPrefilter } from "./prefilter_adapter.ts";
+import { GP_INPUT_DIMENSION } from "./surrogate_data.ts";
+
+const D = GP_INPUT_DIMENSION;
+
+/** The stored row (9 columns) and exact N of a unit-box point for one strategy. */
+export function storedRowOf(
+  u: ArrayLike<number>,
+  blind: boolean,
+  bounds: ColumnBounds,
+): { row: Float64Array; numPairs: number } {
+  const row = new Float64Array(9);
+  for (let j = 0; j < D; j++) {
+    row[j] = bounds.lo[j] + Math.min(1, Math.max(0, u[j])) * (bounds.hi[j] - bounds.lo[j]);
+  }
+  const numPairs = Math.round(10 ** row[7]);
+  row[7] = Math.log10(numPairs);
+  row[8] = blind ? 1 : 0;
+  return { row, numPairs };
+}
+
+/** A strategy's unit-box candidates after the pre-filter, with their exclusion mask. */
+export interface StrategyCandidates {
+  /** m×8 row-major unit box. */
+  x: Float64Array;
+  m: number;
+  /** 1 = within 1e-6 of a training point of this strategy. */
+  excluded: Uint8Array;
+}
+
+/** Pool statistics for the iteration record. */
+export interface PoolStats {
+  /** Unit-box points drawn. */
+  drawn: number;
+  /** Points dropped by the pre-filter (counted once per physical point). */
+  prefilterDropped: number;
+}
+
+/**
+ * Draw the pool of iteration `k` and drop infeasible points. The pre-filter is
+ * strategy-independent (campaign.md §4), so both strategies share the surviving points.
+ */
+export function drawCandidatePool(
+  campaignSeed: number,
+  iteration: number,
+  size: number,
+  useSobol: boolean,
+  bounds: ColumnBounds,
+  prefilter: RowPrefilter | null,
+): { x: Float64Array; m: number; stats: PoolStats } {
+  const rng = campaignRng(campaignSeed, `phase3/${iteration}/pool`);
+  const raw = useSobol ? sobolPoints(D, size, 0, rng) : uniformPoints(size, rng);
+  if (!prefilter) return { x: raw, m: size, stats: { drawn: size, prefilterDropped: 0 } };
+  const kept: number[] = [];
+  for (let i = 0; i < size; i++) {
+    const u = raw.subarray(i * D, i * D + D);
+    const { row, numPairs } = storedRowOf(u, false, bounds);
+    if (prefilter(row, numPairs).isFeasible) kept.push(i);
+  }
+  const x = new Float64Array(kept.length * D);
+  kept.forEach((i, k) => x.set(raw.subarray(i * D, i * D + D), k * D));
+  return { x, m: kept.length, stats: { drawn: size, prefilterDropped: size - kept.length } };
+}
+
+function uniformPoints(n: number, rng: Rng): Float64Array {
+  const out = new Float64Array(n * D);
+  for (let i = 0; i < out.length; i++) out[i] = rng.nextDouble();
+  return out;
+}
+
+/** Mark candidates within `tolerance` (unit box, Euclidean) of any training row. */
+export function excludeNearTraining(
+  x: Float64Array,
+  training: Float64Array,
+  tolerance = 1e-6,
+): Uint8Array {
+  const m = x.length / D, n = training.length / D, tol2 = tolerance * tolerance;
+  const out = new Uint8Array(m);
+  for (let i = 0; i < m; i++) {
+    for (let t = 0; t < n; t++) {
+      let r2 = 0;
+      for (let j = 0; j < D && r2 <= tol2; j++) {
+        const diff = x[i * D + j] - training[t * D + j];
+        r2 += diff * diff;
+      }
+      if (r2 <= tol2) {
+        out[i] = 1;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Scores of candidates from a GP's mean and latent σ (the acquisition of the campaign). */
+export type CandidateScorer = (
+  mean: Float64Array,
+  std: Float64Array,
+  out: Float64Array,
+) => Float64Array;
+
+/** Latent μ and σ of a GP at unit-box rows (σ from the exact path or LOVE). */
+export function predictMeanStd(
+  gp: GpModel,
+  x: Float64Array,
+): { mean: Float64Array; std: Float64Array } {
+  const p = gp.predict(x, { variance: gp.state.cholesky ? "exact" : "love" });
+  return { mean: p.mean, std: p.variance.map(Math.sqrt) };
+}
+
+/**
+ * Local refinement in place: for each of the `top` best candidates, two rounds of `samples`
+ * uniform points in a box of half-width `radius` (then radius/2) around it, clipped to the unit
+ * box and pre-filtered; the best point replaces the candidate if it scores higher.
+ * Stream `phase3/<k>/refine/<strategy>`.
+ * @returns the number of candidates replaced
+ */
+export function refineCandidates(
+  x: Float64Array,
+  gp: GpModel,
+  score: CandidateScorer,
+  options: {
+    top: number;
+    samples: number;
+    radius: number;
+    rng: Rng;
+    bounds: ColumnBounds;
+    blind: boolean;
+    prefilter: RowPrefilter | null;
+    excluded: Uint8Array;
+  },
+): number {
+  const m = x.length / D;
+  if (m === 0 || options.top <= 0 || options.samples <= 0) return 0;
+  const { mean, std } = predictMeanStd(gp, x);
+  const a = score(mean, std, new Float64Array(m));
+  const order = Array.from({ length: m }, (_, i) => i)
+    .filter((i) => !options.excluded[i])
+    .sort((i, j) => a[j] - a[i] || i - j)
+    .slice(0, options.top);
+  let replaced = 0;
+  let radius = options.radius;
+  for (let round = 0; round < 2; round++, radius /= 2) {
+    const local = new Float64Array(order.length * options.samples * D);
+    for (let t = 0; t < order.length; t++) {
+      const c = order[t];
+      for (let s = 0; s < options.samples; s++) {
+        for (let j = 0; j < D; j++) {
+          const v = x[c * D + j] + radius * (2 * options.rng.nextDouble() - 1);
+          local[(t * options.samples + s) * D + j] = Math.min(1, Math.max(0, v));
+        }
+      }
+    }
+    const p = predictMeanStd(gp, local);
+    const la = score(p.mean, p.std, new Float64Array(p.mean.length));
+    for (let t = 0; t < order.length; t++) {
+      const c = order[t];
+      let best = -1, bestValue = a[c];
+      for (let s = 0; s < options.samples; s++) {
+        const k = t * options.samples + s;
+        if (!(la[k] > bestValue)) continue;
+        if (options.prefilter) {
+          const { row, numPairs } = storedRowOf(
+            local.subarray(k * D, k * D + D),
+            options.blind,
+            options.bounds,
+          );
+          if (!options.prefilter(row, numPairs).isFeasible) continue;
+        }
+        best = k;
+        bestValue = la[k];
+      }
+      if (best >= 0) {
+        x.set(local.subarray(best * D, best * D + D), c * D);
+        a[c] = bestValue;
+        replaced++;
+      }
+    }
+  }
+  return replaced;
+}
+
+/** Convert unit-box rows to stored units (for distances in stored units). */
+export function toStoredUnits(x: Float64Array, bounds: ColumnBounds): Float64Array {
+  return fromUnitBox(x, D, bounds);
+}

@@ -1,0 +1,71 @@
+/**
+ * Adapter between the design rows and the science pre-filter (campaign.md §4,
+ * lib/science/prefilter.ts), decoding rows with `decodeRow` of lib/protocol/parameter_point.ts.
+ * @module
+ */
+import {
+  pointAnalyticKeyMargin,
+  prefilter,
+  type PrefilterOptions,
+  type PrefilterPoint,
+} from "../science/prefilter.ts";
+import { decodeRow } from "../protocol/parameter_point.ts";
+import type { PrefilterVerdict } from "./sample_rows.ts";
+
+/**
+ * Decode stored columns (science.md §1.1) with the protocol's `decodeRow`; the memory guard on N
+ * is the simulator's business (failure_error), so the pre-filter decodes without it.
+ */
+export function decodeStoredRow(row: ArrayLike<number>, numPairs: number): PrefilterPoint {
+  return decodeRow(row, numPairs, { maxPairs: Infinity });
+}
+
+/** The `simulation` keys the pre-filter needs (a `CampaignConfig["simulation"]` satisfies it). */
+export interface PrefilterSimulationConfig {
+  link_model: PrefilterOptions["linkModel"];
+  bell_correction_failure: number;
+  detector_error: "physical" | "caligo";
+  qber_hard_limit: number;
+  test_fraction: number;
+  blind_test_fraction: number;
+  epsilon_sec: number;
+  storage_decoherence: { enabled: boolean; t1_ns: number; t2_ns: number };
+}
+
+/** A pre-filter function of a stored row. */
+export type RowPrefilter = (row: ArrayLike<number>, numPairs: number) => PrefilterVerdict;
+
+/** Build the row pre-filter for `rule` and the campaign's simulation settings. */
+export function createRowPrefilter(
+  rule: "project" | "caligo",
+  sim: PrefilterSimulationConfig,
+): RowPrefilter {
+  const options: PrefilterOptions = {
+    rule,
+    linkModel: sim.link_model,
+    bellCorrectionFailure: sim.bell_correction_failure,
+    detectorError: sim.detector_error,
+    qberHardLimit: sim.qber_hard_limit,
+    storageDecoherence: {
+      enabled: sim.storage_decoherence.enabled,
+      t1Ns: sim.storage_decoherence.t1_ns,
+      t2Ns: sim.storage_decoherence.t2_ns,
+    },
+  };
+  return (row, numPairs) => {
+    const point = decodeStoredRow(row, numPairs);
+    const res = prefilter(point, options);
+    const analyticKeyMargin = res.feasible ? NaN : pointAnalyticKeyMargin(point, {
+      ...options,
+      testFraction: sim.test_fraction,
+      blindTestFraction: sim.blind_test_fraction,
+      epsilonSec: sim.epsilon_sec,
+    });
+    return {
+      isFeasible: res.feasible,
+      margin: res.margin,
+      qExpected: res.qExpected,
+      analyticKeyMargin,
+    };
+  };
+}

@@ -1,0 +1,93 @@
+/// <reference lib="deno.worker" />
+/**
+ * The simulation worker of the campaign pool (campaign.md §5.1, §6): runs the whole per-sample
+ * pipeline for one {@link SimulateTask} and returns the S§12 record. Init payload:
+ * {@link SimWorkerInit}. The real simulator and the LDPC code family are loaded once per worker;
+ * the fake simulator needs nothing.
+ * @module
+ */
+import type { CampaignConfig } from "../io/config.ts";
+import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
+import { stageRng } from "../kernels/rng.ts";
+import { fakeSimulateSample } from "../protocol/fake_simulate_sample.ts";
+import { decodeRow } from "../protocol/parameter_point.ts";
+import type { SampleRecord } from "../protocol/record.ts";
+import { simulateSample } from "../protocol/simulate_sample.ts";
+import type { SimulateTask } from "./sample_rows.ts";
+import { simulationOptionsOf } from "./simulation_options_adapter.ts";
+import { serveWorker } from "./worker_protocol.ts";
+
+/** Init payload of the simulation worker. */
+export interface SimWorkerInit {
+  simulator: "real" | "fake";
+  /** Synthetic xoshiro draws per pair before the fake record (benchmarks), default 0. */
+  fakeDrawsPerPair?: number;
+  /** The `simulation` section of the campaign config. */
+  simulation: CampaignConfig["simulation"];
+}
+
+/** What the worker returns per task. */
+export interface SimWorkerResult {
+  record: SampleRecord;
+}
+
+type Simulate = (task: SimulateTask, cancel: Int32Array) => SampleRecord | null;
+
+/**
+ * Synthetic per-pair work for benchmarks of the fake simulator: `draws` xoshiro draws from the
+ * sample's `detector` stream, polling the cancel flag every 65 536 draws.
+ * @returns false when cancelled
+ */
+function syntheticWork(seed: bigint, draws: number, cancel: Int32Array): boolean {
+  const rng = stageRng(seed, "detector");
+  let acc = 0;
+  for (let i = 0; i < draws; i++) {
+    acc ^= rng.nextUint32();
+    if ((i & 0xffff) === 0xffff && Atomics.load(cancel, 0) === 1) return false;
+  }
+  return acc !== -1; // uint32 XOR is never −1; keeps the loop observable
+}
+
+/** The simulator of this worker: the real pipeline with codes loaded once, or the fake. */
+async function createSimulator(init: SimWorkerInit): Promise<Simulate> {
+  const simulation = simulationOptionsOf(init.simulation);
+  const maxPairs = simulation.maxPairs;
+  if (init.simulator === "fake") {
+    const perPair = init.fakeDrawsPerPair ?? 0;
+    return (task, cancel) => {
+      if (perPair > 0 && !syntheticWork(task.seed, Math.round(perPair * task.numPairs), cancel)) {
+        return null;
+      }
+      return fakeSimulateSample(decodeRow(task.row, task.numPairs, { maxPairs }), task.seed);
+    };
+  }
+  const family = await loadOrBuildCodeFamily(
+    simulation.reconciliation,
+    init.simulation.reconciliation.codes_dir,
+  );
+  const now = () => performance.now();
+  return (task, cancel) => {
+    const record = simulateSample(decodeRow(task.row, task.numPairs, { maxPairs }), {
+      seed: task.seed,
+      family,
+      simulation,
+      cancel,
+      now,
+    });
+    // the simulator reports a cancelled sample as stage `timeout`
+    return record.abort_stage === "timeout" && Atomics.load(cancel, 0) === 1 ? null : record;
+  };
+}
+
+serveWorker<Simulate, SimulateTask, SimWorkerResult>(self, {
+  init: (payload) => createSimulator(payload as SimWorkerInit),
+  run(task, simulate, { cancel }) {
+    const t0 = performance.now();
+    const record = simulate(task, cancel);
+    if (record === null) return undefined;
+    if (record.execution_time_seconds === 0) {
+      record.execution_time_seconds = (performance.now() - t0) / 1000;
+    }
+    return { record };
+  },
+});

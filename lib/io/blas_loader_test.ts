@@ -1,0 +1,128 @@
+import { assert, assertEquals } from "../../tests/assert.ts";
+import {
+  blasCandidates,
+  BlasLoadReport,
+  BLIS_FLAME_SHIM_PATH,
+  loadBlas,
+  OPENBLAS_PATH,
+  selectLinalg,
+} from "./blas_loader.ts";
+import { checkLinalgConformance, randomSpd } from "../kernels/linalg/_conformance.ts";
+import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
+import { createMllEvaluator } from "../surrogate/marginal_likelihood.ts";
+
+const exists = (p: string) => {
+  try {
+    Deno.statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const hasOpenBlas = exists(OPENBLAS_PATH);
+const hasShim = exists(BLIS_FLAME_SHIM_PATH);
+
+for (
+  const [label, path, present] of [
+    ["OpenBLAS", OPENBLAS_PATH, hasOpenBlas],
+    ["BLIS+libflame shim", BLIS_FLAME_SHIM_PATH, hasShim],
+  ] as const
+) {
+  Deno.test({
+    name: `loadBlas() ${label} passes the conformance checks and agrees with tsLinalg`,
+    ignore: !present, // library absent: apt-get install libopenblas0-pthread / run build_la_shim.sh
+    fn: async () => {
+      const la = await loadBlas({ candidates: [path], useEnv: false, threads: 1 });
+      assert(la !== null, `${path} did not load`);
+      try {
+        assert(la.name.startsWith("ffi: "), la.name);
+        checkLinalgConformance(la);
+        // Same Cholesky and inverse as the TS backend on a sub-matrix view (offset pointer).
+        const n = 60, a = randomSpd(n, 31);
+        const big = new Float64Array(n * n + 5);
+        big.set(a, 5);
+        const view = big.subarray(5), ref = a.slice();
+        assertEquals(la.potrf(n, view, n), 0);
+        assertEquals(tsLinalg.potrf(n, ref, n), 0);
+        assertEquals(la.potri(n, view, n), 0);
+        assertEquals(tsLinalg.potri(n, ref, n), 0);
+        let err = 0;
+        for (let j = 0; j < n; j++) {
+          for (let i = j; i < n; i++) {
+            err = Math.max(err, Math.abs(view[i + j * n] - ref[i + j * n]));
+          }
+        }
+        assert(err < 1e-12, `max |ffi − ts| = ${err}`);
+        assertEquals(big.subarray(0, 5), new Float64Array(5));
+      } finally {
+        la.close();
+      }
+    },
+  });
+}
+
+Deno.test("loadBlas() OpenBLAS description names the library, version and 1 thread", {
+  ignore: !hasOpenBlas,
+}, async () => {
+  const la = await loadBlas({ candidates: [OPENBLAS_PATH], useEnv: false });
+  assert(la !== null);
+  try {
+    assert(/^ffi: OpenBLAS \d+\.\d+\.\d+.*libopenblas\.so\.0\), 1 thread$/.test(la.name), la.name);
+    assertEquals(la.threads, 1);
+  } finally {
+    la.close();
+  }
+});
+
+Deno.test("selectLinalg() falls back to TS with a description naming the missing file", async () => {
+  const sel = await selectLinalg({
+    candidates: ["/nonexistent/libblas_missing.so"],
+    useEnv: false,
+  });
+  assertEquals(sel.linalg, tsLinalg);
+  assert(sel.description.startsWith("ts fallback: library not found at /nonexistent/"));
+  assertEquals(sel.errors.length, 1);
+  assert(sel.errors[0].includes("/nonexistent/libblas_missing.so"), sel.errors[0]);
+});
+
+Deno.test("blasCandidates() skips libflame shims for concurrent use (workers)", () => {
+  const c = blasCandidates({ concurrentUse: true, useEnv: false });
+  assert(c.length > 0 && c.every((x) => !x.lapack.includes("libla_")), JSON.stringify(c));
+  const all = blasCandidates({ useEnv: false });
+  assert(all.some((x) => x.lapack === BLIS_FLAME_SHIM_PATH));
+});
+
+Deno.test("loadBlas() returns null and records errors when nothing loads", async () => {
+  const report = new BlasLoadReport();
+  assertEquals(await loadBlas({ candidates: ["/nonexistent/a.so"], useEnv: false }, report), null);
+  assertEquals(report.errors.length, 1);
+});
+
+Deno.test(
+  "loadBlas() OpenBLAS MLL and gradient equal the TS backend's (upper-triangle cache intact)",
+  {
+    ignore: !hasOpenBlas,
+  },
+  async () => {
+    const la = await loadBlas({ candidates: [OPENBLAS_PATH], useEnv: false });
+    assert(la !== null);
+    try {
+      const n = 150, d = 3;
+      const x = Float64Array.from({ length: n * d }, (_, i) => (i * 0.6180339887) % 1);
+      const y = Float64Array.from({ length: n }, (_, i) => Math.sin(7 * x[i * d]) + x[i * d + 2]);
+      const theta = new Float64Array([-0.5, 0.1, 0.4, 0.2, Math.log(0.01)]);
+      const ga = new Float64Array(5), gb = new Float64Array(5);
+      const a = createMllEvaluator(x, y, n, d, la).evaluate(theta, ga);
+      const b = createMllEvaluator(x, y, n, d, tsLinalg).evaluate(theta, gb);
+      assert(Math.abs(a.mll - b.mll) < 1e-9 * Math.abs(b.mll), `${a.mll} vs ${b.mll}`);
+      for (let j = 0; j < 5; j++) {
+        assert(
+          Math.abs(ga[j] - gb[j]) < 1e-7 * Math.max(1, Math.abs(gb[j])),
+          `θ_${j}: ${ga[j]} vs ${gb[j]}`,
+        );
+      }
+    } finally {
+      la.close();
+    }
+  },
+);

@@ -1,0 +1,265 @@
+/**
+ * On-disk cache of mother codes (science.md §9.1): `codes/<id>.json` (format, n, m_c, E, R0,
+ * distribution, seed, algorithm version, girth, SHA-256 of each array) plus little-endian Int32
+ * arrays `<id>.row_ptr.i32` (m_c+1), `<id>.col_idx.i32` (E) and `<id>.puncture.i32` (n). The id
+ * encodes (n, R0, seed, algorithm version), so a changed construction never reads a stale file;
+ * hashes are verified on load. Files are written to a temporary name and renamed, so concurrent
+ * workers never read half-written arrays.
+ * @module
+ */
+import { FileFormatError } from "../errors.ts";
+import { sha256, toHex } from "../kernels/sha256.ts";
+import { createParityCheckMatrix } from "../kernels/ldpc/parity_check_matrix.ts";
+import {
+  buildMotherCode,
+  CODE_ALGORITHM_VERSION,
+  type CodeFamily,
+  codeFamilyFromCodes,
+  type CodeFamilyOptions,
+  type MotherCode,
+  motherCodeId,
+  validateFamilyOptions,
+} from "../reconciliation/code_family.ts";
+import { type FSelectCalibration, validateCalibration } from "../reconciliation/calibration.ts";
+
+/** Format tag of the JSON header. */
+export const CODE_CACHE_FORMAT = "caligo-ts-ldpc-code/1";
+
+/** JSON header of a cached code. */
+export interface CodeCacheHeader {
+  format: string;
+  id: string;
+  n: number;
+  checks: number;
+  edges: number;
+  rate: number;
+  distribution: string;
+  seed: number;
+  algorithm: string;
+  girth: number | null;
+  arrays: Record<
+    "rowPtr" | "colIdx" | "puncturingOrder",
+    { file: string; length: number; sha256: string }
+  >;
+}
+
+const IS_LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+function bytesOf(a: Int32Array): Uint8Array {
+  if (!IS_LITTLE_ENDIAN) {
+    const out = new Uint8Array(a.length * 4);
+    const view = new DataView(out.buffer);
+    for (let i = 0; i < a.length; i++) view.setInt32(4 * i, a[i], true);
+    return out;
+  }
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+function int32Of(bytes: Uint8Array): Int32Array {
+  const out = new Int32Array(bytes.length / 4);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < out.length; i++) out[i] = view.getInt32(4 * i, true);
+  return out;
+}
+
+async function writeAtomic(path: string, data: Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${crypto.randomUUID()}`;
+  await Deno.writeFile(tmp, data);
+  await Deno.rename(tmp, path);
+}
+
+/** Save one code into `dir` (created if missing). */
+export async function saveMotherCode(dir: string, code: MotherCode, seed: number): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  const arrays = {
+    rowPtr: code.matrix.rowPtr,
+    colIdx: code.matrix.colIdx,
+    puncturingOrder: code.puncturingOrder,
+  };
+  const suffix = { rowPtr: "row_ptr", colIdx: "col_idx", puncturingOrder: "puncture" } as const;
+  const header: CodeCacheHeader = {
+    format: CODE_CACHE_FORMAT,
+    id: code.id,
+    n: code.matrix.n,
+    checks: code.matrix.m,
+    edges: code.matrix.edges,
+    rate: code.rate,
+    distribution: `caligo-table-r${code.rate.toFixed(2)}`,
+    seed,
+    algorithm: CODE_ALGORITHM_VERSION,
+    girth: Number.isFinite(code.girth) ? code.girth : null,
+    arrays: {} as CodeCacheHeader["arrays"],
+  };
+  for (const key of ["rowPtr", "colIdx", "puncturingOrder"] as const) {
+    const bytes = bytesOf(arrays[key]);
+    const file = `${code.id}.${suffix[key]}.i32`;
+    await writeAtomic(`${dir}/${file}`, bytes);
+    header.arrays[key] = { file, length: arrays[key].length, sha256: toHex(sha256(bytes)) };
+  }
+  await writeAtomic(
+    `${dir}/${code.id}.json`,
+    new TextEncoder().encode(JSON.stringify(header, null, 2) + "\n"),
+  );
+}
+
+/**
+ * Load one code; `null` when its JSON header does not exist.
+ * @throws FileFormatError on a malformed header, a length or hash mismatch, or inconsistent arrays
+ */
+export async function loadMotherCode(dir: string, id: string): Promise<MotherCode | null> {
+  const path = `${dir}/${id}.json`;
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  let header: CodeCacheHeader;
+  try {
+    header = JSON.parse(text);
+  } catch (e) {
+    throw new FileFormatError(path, "is not valid JSON; delete it to rebuild", { cause: e });
+  }
+  if (header.format !== CODE_CACHE_FORMAT || header.id !== id) {
+    throw new FileFormatError(
+      path,
+      `format/id ${header.format}/${header.id} differ from ${CODE_CACHE_FORMAT}/${id}`,
+    );
+  }
+  const arrays: Record<string, Int32Array> = {};
+  for (const key of ["rowPtr", "colIdx", "puncturingOrder"] as const) {
+    const entry = header.arrays?.[key];
+    if (entry === undefined) throw new FileFormatError(path, `missing array ${key}`);
+    const file = `${dir}/${entry.file}`;
+    let bytes: Uint8Array;
+    try {
+      bytes = await Deno.readFile(file);
+    } catch (e) {
+      if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotCapable) throw e;
+      throw new FileFormatError(
+        file,
+        `cannot read: ${(e as Error).message}; delete ${path} to rebuild`,
+        { cause: e },
+      );
+    }
+    if (toHex(sha256(bytes)) !== entry.sha256) {
+      throw new FileFormatError(
+        file,
+        `SHA-256 mismatch (corrupt or stale); delete ${path} to rebuild`,
+      );
+    }
+    if (bytes.length !== 4 * entry.length) {
+      throw new FileFormatError(
+        file,
+        `expected ${entry.length} int32 values, found ${bytes.length / 4}`,
+      );
+    }
+    arrays[key] = int32Of(bytes);
+  }
+  let matrix;
+  try {
+    matrix = createParityCheckMatrix(header.checks, header.n, arrays.rowPtr, arrays.colIdx);
+  } catch (e) {
+    throw new FileFormatError(path, `inconsistent matrix: ${(e as Error).message}`, { cause: e });
+  }
+  if (matrix.edges !== header.edges || arrays.puncturingOrder.length !== header.n) {
+    throw new FileFormatError(
+      path,
+      "edge count or puncturing-order length differs from the header",
+    );
+  }
+  return {
+    id,
+    rate: header.rate,
+    matrix,
+    puncturingOrder: arrays.puncturingOrder,
+    girth: header.girth ?? Infinity,
+  };
+}
+
+/** Per-code report of {@link loadOrBuildCodeFamily}. */
+export interface CodeLoadReport {
+  id: string;
+  source: "cache" | "built";
+  /** Wall time to load or build (+ save), ms. */
+  ms: number;
+}
+
+/** Options of {@link loadOrBuildCodeFamily}. */
+export interface LoadOrBuildOptions {
+  /** Construction seed (default 1). */
+  seed?: number;
+  /** Called after each code with where it came from and how long it took. */
+  onCode?: (report: CodeLoadReport) => void;
+}
+
+/**
+ * Load every mother code of the family from `codesDir`, building and caching the missing ones.
+ * Needs read (and, to build, write) permission on `codesDir`.
+ */
+export async function loadOrBuildCodeFamily(
+  options: CodeFamilyOptions,
+  codesDir: string,
+  extra: LoadOrBuildOptions = {},
+): Promise<CodeFamily> {
+  validateFamilyOptions(options);
+  const seed = extra.seed ?? 1;
+  const codes: MotherCode[] = [];
+  for (const rate of options.motherRates) {
+    const id = motherCodeId(options.codeLength, rate, seed);
+    const t0 = performance.now();
+    let code = await loadMotherCode(codesDir, id);
+    let source: CodeLoadReport["source"] = "cache";
+    if (code === null) {
+      code = buildMotherCode(options.codeLength, rate, seed);
+      await saveMotherCode(codesDir, code, seed);
+      source = "built";
+    }
+    extra.onCode?.({ id, source, ms: performance.now() - t0 });
+    codes.push(code);
+  }
+  const family = codeFamilyFromCodes(codes);
+  family.calibration = (await readCalibration(codesDir, options.codeLength)) ?? undefined;
+  return family;
+}
+
+/** File name of the f_sel calibration inside the codes directory. */
+export const CALIBRATION_FILE = "calibration.json";
+
+/**
+ * Read `codes/calibration.json` if it exists and was made for `codeLength`; `null` otherwise.
+ * @throws FileFormatError when it exists but is malformed
+ */
+export async function readCalibration(
+  codesDir: string,
+  codeLength: number,
+): Promise<FSelectCalibration | null> {
+  const path = `${codesDir}/${CALIBRATION_FILE}`;
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  try {
+    const c = validateCalibration(JSON.parse(text));
+    return c.codeLength === codeLength ? c : null;
+  } catch (e) {
+    throw new FileFormatError(
+      path,
+      `invalid calibration: ${(e as Error).message}; rerun deno task calibrate`,
+      { cause: e },
+    );
+  }
+}
+
+/** Write `codes/calibration.json`. */
+export async function writeCalibration(codesDir: string, c: FSelectCalibration): Promise<void> {
+  await Deno.mkdir(codesDir, { recursive: true });
+  await writeAtomic(
+    `${codesDir}/${CALIBRATION_FILE}`,
+    new TextEncoder().encode(JSON.stringify(c, null, 2) + "\n"),
+  );
+}

@@ -1,0 +1,826 @@
+/**
+ * The campaign HDF5 store `exploration_data.h5` (campaign.md §7), written with h5wasm's Node build
+ * on the real filesystem and readable by h5py and `h5dump`.
+ *
+ * Layout (campaign.md §7.1, fallback "caligo-ts/1-fixedstr"): root attributes, groups
+ * `/lhs_warmup`, `/active_learning`, `/holdout`, each with the commit marker `n_committed`
+ * (int64 attribute) and the row datasets `sample_id` (int64), `inputs` (n×9 float64), `outputs`
+ * (n×6 float64), `outcomes` (32-byte NUL-padded ASCII, because h5wasm cannot append
+ * variable-length strings), `outcome_code` (uint8), `iteration` (int32), `seed` (uint64),
+ * `num_pairs` (int64), `key_margin` (float64), `diagnostics` (n×D float64, attribute `columns`),
+ * and the metadata JSON as a uint8 heap `metadata_bytes` plus int64 `metadata_offsets` holding the
+ * EXCLUSIVE END offset of each row's bytes (row i spans [offsets[i−1], offsets[i]), offsets[−1] = 0).
+ * A `/run_record` group holds per-commit timings (`batches`, float64 with `columns`) and phase
+ * summaries (`phases_json`).
+ *
+ * Append protocol (campaign.md §7.3): resize and write every dataset, `flush()`, then rewrite
+ * `n_committed` and `flush()` again. On open for append, rows beyond `n_committed` are truncated.
+ * Only the main thread touches the file.
+ * @module
+ */
+import h5wasm from "h5wasm/node";
+import { CaligoError, FileFormatError, InvalidArgumentError } from "../errors.ts";
+import { DIAGNOSTIC_COLUMNS, type Outcome, OUTCOMES, OUTPUT_COLUMNS } from "../protocol/record.ts";
+
+/** Schema tag: the fixed-length-string fallback of campaign.md §7.1, with native 64-bit ints. */
+export const SCHEMA_VERSION = "caligo-ts/1-fixedstr";
+/** Row groups of the store. */
+export const STORE_GROUPS = ["lhs_warmup", "active_learning", "holdout"] as const;
+export type StoreGroup = typeof STORE_GROUPS[number];
+/** Stored input columns (science.md §1.1), in order. */
+export const INPUT_COLUMNS = [
+  "storage_noise_r",
+  "log10_storage_rate_nu",
+  "log10_wait_time_ns",
+  "channel_fidelity",
+  "log10_detection_efficiency",
+  "detector_error",
+  "log10_dark_count_prob",
+  "log10_num_pairs",
+  "strategy",
+] as const;
+/** Bytes of one stored outcome string. */
+export const OUTCOME_BYTES = 32;
+const CHUNK_ROWS = 1024;
+const GZIP_LEVEL = 4;
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+const RUN_RECORD_COLUMNS = [
+  "commit_index",
+  "phase",
+  "rows",
+  "wall_s",
+  "write_s",
+  "samples_per_s",
+  "worker_utilisation",
+  "peak_rss_mb",
+  "elapsed_s",
+] as const;
+
+/** Root attributes (campaign.md §7.1). */
+export interface RootAttributes {
+  schema_version: string;
+  software_version: string;
+  simulator_version: string;
+  created_utc: string;
+  campaign_seed: number;
+  config_yaml: string;
+  config_sha256: string;
+  bounds_json: string;
+  link_model: string;
+  key_model: string;
+  leakage: string;
+  codes_id: string;
+  blas_backend: string;
+  compat_flags_json: string;
+}
+
+/** One row of a group, as written. Ids must be unique over the file (campaign.md §7.2). */
+export interface StoreRow {
+  sampleId: number;
+  /** The 9 stored columns of science.md §1.1. */
+  inputs: ArrayLike<number>;
+  /** The 6 outputs in {@link OUTPUT_COLUMNS} order. */
+  outputs: ArrayLike<number>;
+  outcome: Outcome;
+  /** −1 for Phase 1 and holdout, else the Phase 3 iteration. */
+  iteration: number;
+  /** Per-sample seed (science.md §2), uint64. */
+  seed: bigint;
+  /** Exact N. */
+  numPairs: number;
+  keyMargin: number;
+  /** Diagnostics in {@link DIAGNOSTIC_COLUMNS} order. */
+  diagnostics: ArrayLike<number>;
+  /** JSON text (error_message, execution_time_seconds, worker_id, attempts, …). */
+  metadata: string;
+}
+
+/** One row of `/run_record/batches`: timing of one commit. */
+export interface CommitRecord {
+  commitIndex: number;
+  /** 1 or 3 (phase number). */
+  phase: number;
+  rows: number;
+  /** Wall time since the previous commit, seconds. */
+  wallS: number;
+  /** Time spent writing this commit, seconds. */
+  writeS: number;
+  samplesPerS: number;
+  /** Busy time / (workers × wall time) over the batch, in [0, 1]. */
+  workerUtilisation: number;
+  peakRssMb: number;
+  /** Seconds since the phase started. */
+  elapsedS: number;
+}
+
+/** A sample id already present in the file (a programming error: the run aborts). */
+export class DuplicateSampleIdError extends CaligoError {
+  constructor(readonly sampleId: number, readonly group: StoreGroup) {
+    super(`sample id ${sampleId} is already in the store (appending to /${group})`);
+  }
+}
+
+/** Committed rows of one group, column-wise. */
+export interface GroupData {
+  /** Number of committed rows. */
+  n: number;
+  sampleId: Float64Array;
+  /** n×9 row-major. */
+  inputs: Float64Array;
+  /** n×6 row-major. */
+  outputs: Float64Array;
+  outcomes: Outcome[];
+  outcomeCode: Uint8Array;
+  iteration: Int32Array;
+  seed: BigUint64Array;
+  numPairs: Float64Array;
+  keyMargin: Float64Array;
+  /** n×D row-major, D = `diagnosticColumns.length`. */
+  diagnostics: Float64Array;
+  diagnosticColumns: string[];
+  metadata: string[];
+}
+
+/** Float64 matrices of `/active_learning` with their own commit markers (campaign.md §7.1). */
+export const ACTIVE_MATRICES = {
+  plan: "n_plan_committed",
+  iterations: "n_iterations_committed",
+} as const;
+export type ActiveMatrix = keyof typeof ACTIVE_MATRICES;
+
+/** Committed rows of a float64 matrix dataset (row-major n × columns.length). */
+export interface StoredMatrix {
+  n: number;
+  rows: Float64Array;
+  columns: string[];
+}
+
+/** Everything a reader needs: root attributes, the three groups and the run record. */
+export interface CampaignData {
+  path: string;
+  attributes: Record<string, string | number>;
+  groups: Record<StoreGroup, GroupData>;
+  /** `/active_learning/plan` and `/active_learning/iterations` (empty until Phase 3 writes). */
+  matrices: Record<ActiveMatrix, StoredMatrix>;
+  commits: CommitRecord[];
+  phases: Record<string, unknown>;
+}
+
+type H5File = InstanceType<typeof h5wasm.File>;
+type H5Group = ReturnType<H5File["create_group"]>;
+type H5Dataset = ReturnType<H5Group["create_dataset"]>;
+
+/** Load the h5wasm module (idempotent; awaits the wasm instantiation). */
+export async function h5Ready(): Promise<void> {
+  await h5wasm.ready;
+}
+
+/**
+ * Check the 8-byte HDF5 signature at offset 0.
+ * @throws FileFormatError if missing or not HDF5
+ */
+export function assertHdf5Signature(path: string): void {
+  let head: Uint8Array;
+  try {
+    const file = Deno.openSync(path, { read: true });
+    try {
+      head = new Uint8Array(8);
+      const n = file.readSync(head) ?? 0;
+      if (n < 8) throw new FileFormatError(path, "not an HDF5 file (shorter than 8 bytes)");
+    } finally {
+      file.close();
+    }
+  } catch (e) {
+    if (e instanceof FileFormatError || e instanceof Deno.errors.NotCapable) throw e;
+    throw new FileFormatError(path, `cannot read the file (${(e as Error).message})`, { cause: e });
+  }
+  if (!HDF5_SIGNATURE.every((b, i) => head[i] === b)) {
+    throw new FileFormatError(path, "not an HDF5 file (bad signature)");
+  }
+}
+
+function openH5(path: string, mode: "r" | "a"): H5File {
+  assertHdf5Signature(path);
+  try {
+    return new h5wasm.File(path, mode);
+  } catch (e) {
+    throw new FileFormatError(path, `h5wasm cannot open it (${(e as Error).message})`, {
+      cause: e,
+    });
+  }
+}
+
+function int64Attr(obj: H5Group, name: string, value: number): void {
+  if (obj.attrs[name] !== undefined) obj.delete_attribute(name);
+  obj.create_attribute(name, BigInt64Array.of(BigInt(value)), [], "<q");
+}
+
+function readNumberAttr(obj: H5Group, name: string): number {
+  const a = obj.attrs[name];
+  if (a === undefined) return NaN;
+  const v = a.value;
+  if (typeof v === "bigint") return Number(v);
+  if (typeof v === "number") return v;
+  if (ArrayBuffer.isView(v)) return Number((v as unknown as ArrayLike<number | bigint>)[0]);
+  return NaN;
+}
+
+interface DatasetSpec {
+  name: string;
+  dtype: string;
+  width: number; // 0 = 1-D
+  empty: () => ArrayLike<unknown> | string[];
+  gzip: boolean;
+}
+
+const ROW_DATASETS: readonly DatasetSpec[] = [
+  { name: "sample_id", dtype: "<q", width: 0, empty: () => new BigInt64Array(0), gzip: false },
+  { name: "inputs", dtype: "<d", width: 9, empty: () => new Float64Array(0), gzip: true },
+  {
+    name: "outputs",
+    dtype: "<d",
+    width: OUTPUT_COLUMNS.length,
+    empty: () => new Float64Array(0),
+    gzip: true,
+  },
+  { name: "outcomes", dtype: `S${OUTCOME_BYTES}`, width: 0, empty: () => [], gzip: false },
+  { name: "outcome_code", dtype: "<B", width: 0, empty: () => new Uint8Array(0), gzip: false },
+  { name: "iteration", dtype: "<i", width: 0, empty: () => new Int32Array(0), gzip: false },
+  { name: "seed", dtype: "<Q", width: 0, empty: () => new BigUint64Array(0), gzip: false },
+  { name: "num_pairs", dtype: "<q", width: 0, empty: () => new BigInt64Array(0), gzip: false },
+  { name: "key_margin", dtype: "<d", width: 0, empty: () => new Float64Array(0), gzip: true },
+  {
+    name: "diagnostics",
+    dtype: "<d",
+    width: DIAGNOSTIC_COLUMNS.length,
+    empty: () => new Float64Array(0),
+    gzip: true,
+  },
+  {
+    name: "metadata_offsets",
+    dtype: "<q",
+    width: 0,
+    empty: () => new BigInt64Array(0),
+    gzip: false,
+  },
+];
+
+function createAppendable(g: H5Group, spec: DatasetSpec, chunkRows = CHUNK_ROWS): H5Dataset {
+  const shape = spec.width ? [0, spec.width] : [0];
+  return g.create_dataset({
+    name: spec.name,
+    // deno-lint-ignore no-explicit-any
+    data: spec.empty() as any,
+    shape,
+    maxshape: spec.width ? [null, spec.width] : [null],
+    chunks: spec.width ? [chunkRows, spec.width] : [chunkRows],
+    dtype: spec.dtype,
+    ...(spec.gzip ? { compression: "gzip" as const, compression_opts: GZIP_LEVEL } : {}),
+  });
+}
+
+function createRowGroup(f: H5File, name: StoreGroup): void {
+  const g = f.create_group(name);
+  int64Attr(g, "n_committed", 0);
+  g.create_attribute("design_json", "{}");
+  for (const spec of ROW_DATASETS) {
+    const ds = createAppendable(g, spec);
+    if (spec.name === "diagnostics") ds.create_attribute("columns", [...DIAGNOSTIC_COLUMNS]);
+    if (spec.name === "outputs") ds.create_attribute("columns", [...OUTPUT_COLUMNS]);
+    if (spec.name === "inputs") ds.create_attribute("columns", [...INPUT_COLUMNS]);
+    if (spec.name === "outcome_code") ds.create_attribute("vocabulary", [...OUTCOMES]);
+  }
+  createAppendable(g, {
+    name: "metadata_bytes",
+    dtype: "<B",
+    width: 0,
+    empty: () => new Uint8Array(0),
+    gzip: false,
+  }, 65536);
+}
+
+function createRunRecord(f: H5File): void {
+  const g = f.create_group("run_record");
+  int64Attr(g, "n_committed", 0);
+  g.create_attribute("phases_json", "{}");
+  const ds = createAppendable(g, {
+    name: "batches",
+    dtype: "<d",
+    width: RUN_RECORD_COLUMNS.length,
+    empty: () => new Float64Array(0),
+    gzip: false,
+  }, 256);
+  ds.create_attribute("columns", [...RUN_RECORD_COLUMNS]);
+}
+
+function dataset(g: H5Group, name: string): H5Dataset {
+  const d = g.get(name);
+  if (d === null || !(d instanceof h5wasm.Dataset)) {
+    throw new FileFormatError(`${g.path}/${name}`, "dataset missing");
+  }
+  return d;
+}
+
+function group(f: H5File, name: string): H5Group {
+  const g = f.get(name);
+  if (g === null || !(g instanceof h5wasm.Group)) {
+    throw new FileFormatError(`/${name}`, "group missing");
+  }
+  return g;
+}
+
+function firstDim(d: H5Dataset): number {
+  return (d.shape ?? [0])[0];
+}
+
+/**
+ * The store opened for writing by the main thread. Create with {@link CampaignStore.create} or
+ * {@link CampaignStore.openForAppend}; close with {@link CampaignStore.close}.
+ */
+export class CampaignStore {
+  #file: H5File | null;
+  readonly path: string;
+  readonly #ids = new Set<number>();
+  readonly #committed = new Map<string, number>();
+  readonly #heapLength = new Map<string, number>();
+
+  private constructor(path: string, file: H5File) {
+    this.path = path;
+    this.#file = file;
+  }
+
+  /**
+   * Create a new store with the root attributes and empty groups; fails if `path` exists.
+   * @throws FileFormatError if the file already exists
+   */
+  static async create(path: string, attrs: RootAttributes): Promise<CampaignStore> {
+    await h5Ready();
+    try {
+      await Deno.lstat(path);
+      throw new FileFormatError(path, "already exists; refusing to overwrite a store");
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    // Build the empty store under a temporary name, then rename: a crash never leaves a
+    // half-created store behind.
+    const tmp = `${path}.tmp`;
+    const created = new h5wasm.File(tmp, "w");
+    for (const [k, v] of Object.entries(attrs)) {
+      if (typeof v === "number" && Number.isInteger(v)) int64Attr(created, k, v);
+      else created.create_attribute(k, v as string | number);
+    }
+    for (const g of STORE_GROUPS) createRowGroup(created, g);
+    createRunRecord(created);
+    created.close();
+    Deno.renameSync(tmp, path);
+    const f = new h5wasm.File(path, "a");
+    const store = new CampaignStore(path, f);
+    for (const g of STORE_GROUPS) {
+      store.#committed.set(g, 0);
+      store.#heapLength.set(g, 0);
+    }
+    store.#committed.set("run_record", 0);
+    return store;
+  }
+
+  /**
+   * Open an existing store for appending: truncate every dataset to its group's `n_committed`
+   * (orphans of a crash between steps 1 and 3 of §7.3) and load the committed ids.
+   * @returns the store and the number of orphan rows removed per group
+   * @throws FileFormatError if the file is not a readable store of this schema
+   */
+  static async openForAppend(
+    path: string,
+  ): Promise<{ store: CampaignStore; truncated: Record<string, number> }> {
+    await h5Ready();
+    return CampaignStore.openForAppendSync(path);
+  }
+
+  /**
+   * Synchronous {@link CampaignStore.openForAppend}, for reopening between commits; h5wasm must
+   * be ready ({@link h5Ready}).
+   */
+  static openForAppendSync(
+    path: string,
+  ): { store: CampaignStore; truncated: Record<string, number> } {
+    const f = openH5(path, "a");
+    const store = new CampaignStore(path, f);
+    const truncated: Record<string, number> = {};
+    try {
+      const schema = f.attrs["schema_version"]?.value;
+      if (schema !== SCHEMA_VERSION) {
+        throw new FileFormatError(
+          path,
+          `schema_version ${JSON.stringify(schema)} is not ${SCHEMA_VERSION}`,
+        );
+      }
+      for (const name of STORE_GROUPS) {
+        const g = group(f, name);
+        const n = readNumberAttr(g, "n_committed");
+        if (!Number.isInteger(n) || n < 0) {
+          throw new FileFormatError(`${path}:/${name}`, "n_committed missing or invalid");
+        }
+        const offsets = dataset(g, "metadata_offsets");
+        if (firstDim(offsets) < n) {
+          throw new FileFormatError(`${path}:/${name}`, `datasets shorter than n_committed ${n}`);
+        }
+        const heapLen = n === 0 ? 0 : Number((offsets.slice([[n - 1, n]]) as BigInt64Array)[0]);
+        let removed = 0;
+        for (const spec of ROW_DATASETS) {
+          const d = dataset(g, spec.name);
+          const len = firstDim(d);
+          if (len < n) {
+            throw new FileFormatError(
+              `${path}:/${name}/${spec.name}`,
+              `shorter than n_committed ${n}`,
+            );
+          }
+          if (len > n) {
+            removed = Math.max(removed, len - n);
+            d.resize(spec.width ? [n, spec.width] : [n]);
+          }
+        }
+        const heap = dataset(g, "metadata_bytes");
+        if (firstDim(heap) > heapLen) heap.resize([heapLen]);
+        truncated[name] = removed;
+        store.#committed.set(name, n);
+        store.#heapLength.set(name, heapLen);
+        if (n > 0) {
+          const ids = dataset(g, "sample_id").slice([[0, n]]) as BigInt64Array;
+          for (const id of ids) store.#ids.add(Number(id));
+        }
+      }
+      const al = group(f, "active_learning");
+      for (const [name, marker] of Object.entries(ACTIVE_MATRICES)) {
+        const d = al.get(name);
+        if (d === null || !(d instanceof h5wasm.Dataset)) continue;
+        const n = readNumberAttr(al, marker);
+        const committed = Number.isInteger(n) && n >= 0 ? n : 0;
+        const shape = d.shape ?? [0, 0];
+        if (shape[0] > committed) d.resize([committed, shape[1]]);
+        store.#committed.set(`active_learning/${name}`, committed);
+      }
+      const rr = group(f, "run_record");
+      const nr = readNumberAttr(rr, "n_committed");
+      const batches = dataset(rr, "batches");
+      if (firstDim(batches) > nr) batches.resize([nr, RUN_RECORD_COLUMNS.length]);
+      store.#committed.set("run_record", nr);
+      f.flush();
+    } catch (e) {
+      f.close();
+      if (e instanceof CaligoError) throw e;
+      throw new FileFormatError(path, `not a readable campaign store (${(e as Error).message})`, {
+        cause: e,
+      });
+    }
+    return { store, truncated };
+  }
+
+  #f(): H5File {
+    if (this.#file === null) throw new InvalidArgumentError("store", this.path, "is closed");
+    return this.#file;
+  }
+
+  /** A root attribute (int64 attributes as numbers), or undefined if absent. */
+  rootAttribute(name: string): string | number | undefined {
+    const a = this.#f().attrs[name];
+    if (a === undefined) return undefined;
+    const v = a.value;
+    return typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : String(v);
+  }
+
+  /** Committed rows of `group`. */
+  committedRows(group: StoreGroup): number {
+    return this.#committed.get(group) ?? 0;
+  }
+
+  /** Whether `sampleId` is committed anywhere in the file. */
+  hasId(sampleId: number): boolean {
+    return this.#ids.has(sampleId);
+  }
+
+  /** All committed ids, ascending. */
+  committedIds(): number[] {
+    return [...this.#ids].sort((a, b) => a - b);
+  }
+
+  /** Committed sample ids and outcome codes of `group`, in file order. */
+  committedOutcomes(groupName: StoreGroup): { sampleId: Float64Array; outcomeCode: Uint8Array } {
+    const g = group(this.#f(), groupName);
+    const n = this.committedRows(groupName);
+    if (n === 0) return { sampleId: new Float64Array(0), outcomeCode: new Uint8Array(0) };
+    const ids = dataset(g, "sample_id").slice([[0, n]]) as BigInt64Array;
+    const codes = dataset(g, "outcome_code").slice([[0, n]]) as Uint8Array;
+    return { sampleId: Float64Array.from(ids, Number), outcomeCode: codes };
+  }
+
+  /** Set the `design_json` attribute of a group. */
+  setDesignJson(groupName: StoreGroup, json: string): void {
+    const g = group(this.#f(), groupName);
+    if (g.attrs["design_json"] !== undefined) g.delete_attribute("design_json");
+    g.create_attribute("design_json", json);
+    this.#f().flush();
+  }
+
+  /**
+   * Commit `rows` to `group` with the protocol of campaign.md §7.3. An empty list is a no-op.
+   * @throws DuplicateSampleIdError if an id is already in the file or repeated in `rows`
+   */
+  append(groupName: StoreGroup, rows: readonly StoreRow[]): void {
+    const b = rows.length;
+    if (b === 0) return;
+    const seen = new Set<number>();
+    for (const r of rows) {
+      if (this.#ids.has(r.sampleId) || seen.has(r.sampleId)) {
+        throw new DuplicateSampleIdError(r.sampleId, groupName);
+      }
+      if (!Number.isSafeInteger(r.sampleId) || r.sampleId < 0) {
+        throw new InvalidArgumentError(
+          "sampleId",
+          r.sampleId,
+          "must be a safe non-negative integer",
+        );
+      }
+      seen.add(r.sampleId);
+    }
+    const f = this.#f();
+    const g = group(f, groupName);
+    const n = this.committedRows(groupName);
+    const nD = DIAGNOSTIC_COLUMNS.length, nO = OUTPUT_COLUMNS.length;
+    const ids = new BigInt64Array(b), inputs = new Float64Array(b * 9);
+    const outputs = new Float64Array(b * nO), outcomes: string[] = new Array(b);
+    const codes = new Uint8Array(b), iteration = new Int32Array(b);
+    const seeds = new BigUint64Array(b), numPairs = new BigInt64Array(b);
+    const keyMargin = new Float64Array(b), diagnostics = new Float64Array(b * nD);
+    const offsets = new BigInt64Array(b);
+    const encoder = new TextEncoder();
+    const encoded = rows.map((r) => encoder.encode(r.metadata));
+    const heapBytes = encoded.reduce((s, e) => s + e.length, 0);
+    const heap = new Uint8Array(heapBytes);
+    let heapPos = 0;
+    const heapStart = this.#heapLength.get(groupName) ?? 0;
+    rows.forEach((r, i) => {
+      if (r.inputs.length !== 9 || r.outputs.length !== nO || r.diagnostics.length !== nD) {
+        throw new InvalidArgumentError(
+          `row ${r.sampleId}`,
+          [r.inputs.length, r.outputs.length, r.diagnostics.length],
+          `needs 9 inputs, ${nO} outputs, ${nD} diagnostics`,
+        );
+      }
+      const code = OUTCOMES.indexOf(r.outcome);
+      if (code < 0) throw new InvalidArgumentError("outcome", r.outcome, "not in the vocabulary");
+      ids[i] = BigInt(r.sampleId);
+      inputs.set(r.inputs as ArrayLike<number>, i * 9);
+      outputs.set(r.outputs as ArrayLike<number>, i * nO);
+      outcomes[i] = r.outcome;
+      codes[i] = code;
+      iteration[i] = r.iteration;
+      seeds[i] = BigInt.asUintN(64, r.seed);
+      numPairs[i] = BigInt(Math.round(r.numPairs));
+      keyMargin[i] = r.keyMargin;
+      diagnostics.set(r.diagnostics as ArrayLike<number>, i * nD);
+      heap.set(encoded[i], heapPos);
+      heapPos += encoded[i].length;
+      offsets[i] = BigInt(heapStart + heapPos);
+    });
+    const data: Record<string, unknown> = {
+      sample_id: ids,
+      inputs,
+      outputs,
+      outcomes,
+      outcome_code: codes,
+      iteration,
+      seed: seeds,
+      num_pairs: numPairs,
+      key_margin: keyMargin,
+      diagnostics,
+      metadata_offsets: offsets,
+    };
+    // §7.3 step 1: every dataset resized and written.
+    for (const spec of ROW_DATASETS) {
+      const d = dataset(g, spec.name);
+      d.resize(spec.width ? [n + b, spec.width] : [n + b]);
+      d.write_slice(spec.width ? [[n, n + b], []] : [[n, n + b]], data[spec.name]);
+    }
+    if (heapBytes > 0) {
+      const h = dataset(g, "metadata_bytes");
+      h.resize([heapStart + heapBytes]);
+      h.write_slice([[heapStart, heapStart + heapBytes]], heap);
+    }
+    f.flush(); // step 2
+    int64Attr(g, "n_committed", n + b); // step 3
+    f.flush();
+    this.#committed.set(groupName, n + b);
+    this.#heapLength.set(groupName, heapStart + heapBytes);
+    for (const id of seen) this.#ids.add(id);
+  }
+
+  /**
+   * Commit rows to `/active_learning/<name>` (a float64 matrix with a `columns` attribute,
+   * created on first use) and then its marker `n_plan_committed` / `n_iterations_committed`
+   * (the §7.3 protocol). An empty `rows` is a no-op.
+   * @throws InvalidArgumentError if `rows.length` is not a multiple of `columns.length`, or the
+   * columns differ from those of the existing dataset
+   */
+  appendActiveMatrix(name: ActiveMatrix, rows: Float64Array, columns: readonly string[]): void {
+    const w = columns.length;
+    if (w === 0 || rows.length % w !== 0) {
+      throw new InvalidArgumentError("rows", rows.length, `must be a multiple of ${w} columns`);
+    }
+    const b = rows.length / w;
+    if (b === 0) return;
+    const f = this.#f();
+    const g = group(f, "active_learning");
+    let d = g.get(name);
+    if (d === null) {
+      d = createAppendable(g, {
+        name,
+        dtype: "<d",
+        width: w,
+        empty: () => new Float64Array(0),
+        gzip: false,
+      }, 256);
+      (d as H5Dataset).create_attribute("columns", [...columns]);
+      int64Attr(g, ACTIVE_MATRICES[name], 0);
+    }
+    const ds = d as H5Dataset;
+    const stored = ds.attrs["columns"]?.value;
+    if (!Array.isArray(stored) || stored.join() !== columns.join()) {
+      throw new InvalidArgumentError(
+        `/active_learning/${name} columns`,
+        columns,
+        `differ from ${JSON.stringify(stored)}`,
+      );
+    }
+    const key = `active_learning/${name}`;
+    const n = this.#committed.get(key) ?? 0;
+    ds.resize([n + b, w]);
+    ds.write_slice([[n, n + b], []], rows);
+    f.flush();
+    int64Attr(g, ACTIVE_MATRICES[name], n + b);
+    f.flush();
+    this.#committed.set(key, n + b);
+  }
+
+  /** Committed rows of `/active_learning/<name>` (n = 0 before the first append). */
+  readActiveMatrix(name: ActiveMatrix): StoredMatrix {
+    return readMatrix(group(this.#f(), "active_learning"), name);
+  }
+
+  /** The committed rows of a group, read from the open file (Phases 2 and 3). */
+  readGroup(groupName: StoreGroup): GroupData {
+    return readGroup(this.#f(), groupName);
+  }
+
+  /** Append one row to `/run_record/batches` (its own commit marker). */
+  appendCommitRecord(rec: CommitRecord): void {
+    const f = this.#f();
+    const g = group(f, "run_record");
+    const n = this.#committed.get("run_record") ?? 0;
+    const d = dataset(g, "batches");
+    const w = RUN_RECORD_COLUMNS.length;
+    d.resize([n + 1, w]);
+    d.write_slice(
+      [[n, n + 1], []],
+      Float64Array.of(
+        rec.commitIndex,
+        rec.phase,
+        rec.rows,
+        rec.wallS,
+        rec.writeS,
+        rec.samplesPerS,
+        rec.workerUtilisation,
+        rec.peakRssMb,
+        rec.elapsedS,
+      ),
+    );
+    f.flush();
+    int64Attr(g, "n_committed", n + 1);
+    f.flush();
+    this.#committed.set("run_record", n + 1);
+  }
+
+  /** Replace the JSON summary of one phase in `/run_record` attribute `phases_json`. */
+  setPhaseSummary(phase: string, summary: unknown): void {
+    const f = this.#f();
+    const g = group(f, "run_record");
+    const current = JSON.parse(String(g.attrs["phases_json"]?.value ?? "{}"));
+    current[phase] = summary;
+    g.delete_attribute("phases_json");
+    g.create_attribute("phases_json", JSON.stringify(current));
+    f.flush();
+  }
+
+  /** Flush and close the file (idempotent). */
+  close(): void {
+    if (this.#file !== null) {
+      this.#file.flush();
+      this.#file.close();
+      this.#file = null;
+    }
+  }
+}
+
+function readMatrix(g: H5Group, name: ActiveMatrix): StoredMatrix {
+  const d = g.get(name);
+  if (d === null || !(d instanceof h5wasm.Dataset)) {
+    return { n: 0, rows: new Float64Array(0), columns: [] };
+  }
+  const n = readNumberAttr(g, ACTIVE_MATRICES[name]);
+  const cols = d.attrs["columns"]?.value;
+  const columns = Array.isArray(cols) ? cols.map(String) : [];
+  if (!(n > 0)) return { n: 0, rows: new Float64Array(0), columns };
+  return { n, rows: d.slice([[0, n], []]) as Float64Array, columns };
+}
+
+function readGroup(f: H5File, name: StoreGroup): GroupData {
+  const g = group(f, name);
+  const n = readNumberAttr(g, "n_committed");
+  const rows = <T>(ds: string): T => {
+    const d = dataset(g, ds);
+    const w = d.shape?.[1];
+    if (n === 0) return (d.dtype === "<q" ? new BigInt64Array(0) : new Float64Array(0)) as T;
+    return d.slice(w ? [[0, n], []] : [[0, n]]) as T;
+  };
+  const toF64 = (a: BigInt64Array | Float64Array) =>
+    Float64Array.from(a as ArrayLike<number>, Number);
+  const offsets = n === 0 ? new BigInt64Array(0) : rows<BigInt64Array>("metadata_offsets");
+  const heapLen = n === 0 ? 0 : Number(offsets[n - 1]);
+  const heap = heapLen === 0
+    ? new Uint8Array(0)
+    : dataset(g, "metadata_bytes").slice([[0, heapLen]]) as Uint8Array;
+  const decoder = new TextDecoder();
+  const metadata: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = i === 0 ? 0 : Number(offsets[i - 1]);
+    metadata.push(decoder.decode(heap.subarray(a, Number(offsets[i]))));
+  }
+  const outcomeStrings = n === 0 ? [] : rows<string[]>("outcomes");
+  const columnsAttr = dataset(g, "diagnostics").attrs["columns"]?.value;
+  return {
+    n,
+    sampleId: toF64(rows<BigInt64Array>("sample_id")),
+    inputs: n === 0 ? new Float64Array(0) : rows<Float64Array>("inputs"),
+    outputs: n === 0 ? new Float64Array(0) : rows<Float64Array>("outputs"),
+    outcomes: outcomeStrings.map((s) => s.replace(/\0+$/, "") as Outcome),
+    outcomeCode: n === 0 ? new Uint8Array(0) : rows<Uint8Array>("outcome_code"),
+    iteration: n === 0 ? new Int32Array(0) : rows<Int32Array>("iteration"),
+    seed: n === 0 ? new BigUint64Array(0) : rows<BigUint64Array>("seed"),
+    numPairs: toF64(rows<BigInt64Array>("num_pairs")),
+    keyMargin: n === 0 ? new Float64Array(0) : rows<Float64Array>("key_margin"),
+    diagnostics: n === 0 ? new Float64Array(0) : rows<Float64Array>("diagnostics"),
+    diagnosticColumns: Array.isArray(columnsAttr) ? columnsAttr.map(String) : [],
+    metadata,
+  };
+}
+
+/**
+ * Read the committed rows of a campaign store (rows past a group's `n_committed` are ignored),
+ * for analysis scripts and later phases. Opens read-only and closes before returning.
+ * @throws FileFormatError if the file is missing, not HDF5, or not a campaign store
+ */
+export async function openCampaignStore(path: string): Promise<CampaignData> {
+  await h5Ready();
+  const f = openH5(path, "r");
+  try {
+    const attributes: Record<string, string | number> = {};
+    for (const [k, a] of Object.entries(f.attrs)) {
+      const v = a.value;
+      attributes[k] = typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : String(v);
+    }
+    const groups = {} as Record<StoreGroup, GroupData>;
+    for (const name of STORE_GROUPS) groups[name] = readGroup(f, name);
+    const rr = group(f, "run_record");
+    const nr = readNumberAttr(rr, "n_committed");
+    const commits: CommitRecord[] = [];
+    if (nr > 0) {
+      const m = dataset(rr, "batches").slice([[0, nr], []]) as Float64Array;
+      const w = RUN_RECORD_COLUMNS.length;
+      for (let i = 0; i < nr; i++) {
+        const r = m.subarray(i * w, i * w + w);
+        commits.push({
+          commitIndex: r[0],
+          phase: r[1],
+          rows: r[2],
+          wallS: r[3],
+          writeS: r[4],
+          samplesPerS: r[5],
+          workerUtilisation: r[6],
+          peakRssMb: r[7],
+          elapsedS: r[8],
+        });
+      }
+    }
+    const phases = JSON.parse(String(rr.attrs["phases_json"]?.value ?? "{}"));
+    const al = group(f, "active_learning");
+    const matrices = { plan: readMatrix(al, "plan"), iterations: readMatrix(al, "iterations") };
+    return { path, attributes, groups, matrices, commits, phases };
+  } catch (e) {
+    if (e instanceof CaligoError) throw e;
+    throw new FileFormatError(path, `not a readable campaign store (${(e as Error).message})`, {
+      cause: e,
+    });
+  } finally {
+    f.close();
+  }
+}

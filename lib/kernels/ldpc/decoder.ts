@@ -1,0 +1,81 @@
+/**
+ * The decoder contract shared by every schedule (layered, flooding) and check rule, plus the
+ * binary-symmetric-channel LLR helper of science.md §9.9.
+ *
+ * Every decoder solves H·x = s: check-to-variable messages of check c are multiplied by
+ * (−1)^(s_c), so a frame is decoded against the syndrome Alice sent (no coset shift needed).
+ * LLR convention: L > 0 favours bit 0; punctured positions carry L = 0, shortened/revealed
+ * positions ±{@link KNOWN_BIT_LLR} (Caligo's constant).
+ * @module
+ */
+import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
+
+/** Decoder algorithms (science.md §9.9). */
+export type DecoderName = "nms-layered" | "spa-layered" | "spa-flooding";
+
+/** Message precision of a decoder's workspace. */
+export type MessagePrecision = "float32" | "float64";
+
+/** LLR magnitude of a bit whose value Bob knows (shortened or revealed), science.md §9.9. */
+export const KNOWN_BIT_LLR = 100;
+
+/** Per-call options of {@link Decoder.decode}. */
+export interface DecodeOptions {
+  /** Keep the check-to-variable messages of the previous call (blind rounds); default false. */
+  hotStart?: boolean;
+  /** Override the decoder's iteration limit for this call. */
+  maxIterations?: number;
+  /** Stop as soon as the hard decision satisfies the syndrome (default true). */
+  earlyStop?: boolean;
+  /** Cooperative cancel flag, polled once per iteration: element 0 non-zero → stop. */
+  cancel?: Int32Array;
+}
+
+/** Outcome of one decode call. Non-convergence is a value, not an error. */
+export interface DecodeResult {
+  /** H·out = s holds. */
+  converged: boolean;
+  /** Iterations (full sweeps) performed. */
+  iterations: number;
+  /** The cancel flag stopped the decoder. */
+  cancelled: boolean;
+}
+
+/** A decoder bound to one code, owning its workspace (created once, reused per frame). */
+export interface Decoder {
+  readonly name: DecoderName;
+  readonly code: ParityCheckMatrix;
+  /**
+   * Decode one frame.
+   * @param llr channel LLRs, length n
+   * @param syndrome target syndrome s, length m (0/1)
+   * @param out hard decision x̂, length n (0/1), written
+   */
+  decode(
+    llr: Float64Array | Float32Array,
+    syndrome: Uint8Array,
+    out: Uint8Array,
+    options?: DecodeOptions,
+  ): DecodeResult;
+  /** Bytes held by the workspace (messages, posteriors, scratch). */
+  readonly workspaceBytes: number;
+}
+
+/**
+ * BSC channel LLR magnitude ln((1 − q)/q) with q clamped to [1e-6, 0.5 − 1e-6] (science.md §9.9).
+ * @param qber crossover probability prior
+ * @example
+ * ```ts
+ * import { bscLlrMagnitude } from "./decoder.ts";
+ * console.assert(Math.abs(bscLlrMagnitude(0.1) - Math.log(9)) < 1e-12);
+ * ```
+ */
+export function bscLlrMagnitude(qber: number): number {
+  const q = Math.min(Math.max(qber, 1e-6), 0.5 - 1e-6);
+  return Math.log((1 - q) / q);
+}
+
+/** Whether the cancel flag (if any) is raised. */
+export function isCancelled(cancel: Int32Array | undefined): boolean {
+  return cancel !== undefined && Atomics.load(cancel, 0) !== 0;
+}

@@ -1,0 +1,199 @@
+/**
+ * Toeplitz hashing by FFT convolution (science.md §10): S[i] = bit (i + m − 1) of s * X mod 2,
+ * computed with float64 cyclic convolutions of power-of-two length ≤ 2^maxLog2 (exact for
+ * lengths ≤ 2^22), rounded and reduced mod 2. Two hashes are computed per pass: each forward
+ * FFT transforms two real sequences (seed segment + i·X chunk) and one inverse FFT returns two
+ * real convolutions. Larger problems are tiled over (output chunk × input chunk); the tiles'
+ * parities are XORed. Realises the same matrix as `toeplitzHashBitSliced`, bit for bit.
+ * @module
+ */
+import { InvalidArgumentError } from "../errors.ts";
+import { createFftPlan, type FftPlan, nextPowerOfTwo } from "./fft.ts";
+
+/** One Toeplitz hash job: seed of m + l − 1 bits, input of m bits, output of l bits. */
+export interface ToeplitzJob {
+  seed: Uint8Array;
+  x: Uint8Array;
+  out: Uint8Array;
+}
+
+/** Options of {@link toeplitzHashFft}. */
+export interface ToeplitzFftOptions {
+  /** Largest FFT length as a power of two (22: the exactness limit of science.md §10). */
+  maxLog2?: number;
+}
+
+/**
+ * Hash every job (all with the same m and l) by FFT convolution, two jobs per pass.
+ * @param jobs the hashes to compute; each `out` is written
+ * @example
+ * ```ts
+ * import { toeplitzHashFft } from "./toeplitz_fft.ts";
+ * const out = new Uint8Array(2);
+ * toeplitzHashFft([{ seed: new Uint8Array([1, 0, 1]), x: new Uint8Array([1, 0]), out }]);
+ * console.assert(out[0] === 0 && out[1] === 1);
+ * ```
+ */
+export function toeplitzHashFft(
+  jobs: readonly ToeplitzJob[],
+  options: ToeplitzFftOptions = {},
+): void {
+  if (jobs.length === 0) return;
+  const m = jobs[0].x.length;
+  const l = jobs[0].out.length;
+  for (const job of jobs) {
+    if (job.x.length !== m || job.out.length !== l) {
+      throw new InvalidArgumentError(
+        "jobs",
+        `${job.x.length}×${job.out.length}`,
+        `all jobs must be ${m}×${l}`,
+      );
+    }
+    if (l > 0 && job.seed.length !== m + l - 1) {
+      throw new InvalidArgumentError(
+        "seed",
+        job.seed.length,
+        `must have m + l − 1 = ${m + l - 1} bits`,
+      );
+    }
+    job.out.fill(0);
+  }
+  if (l === 0 || m === 0) return;
+  const maxSize = 2 ** (options.maxLog2 ?? 22);
+  const { blockOut, blockIn } = chooseTiles(m, l, maxSize);
+  const size = nextPowerOfTwo(blockOut + blockIn - 1);
+  const plan = createFftPlan(size);
+  const work = {
+    plan,
+    aRe: new Float64Array(size),
+    aIm: new Float64Array(size),
+    bRe: new Float64Array(size),
+    bIm: new Float64Array(size),
+  };
+  for (let p = 0; p < jobs.length; p += 2) {
+    const first = jobs[p];
+    const second = p + 1 < jobs.length ? jobs[p + 1] : undefined;
+    for (let i0 = 0; i0 < l; i0 += blockOut) {
+      const bo = Math.min(blockOut, l - i0);
+      for (let j0 = 0; j0 < m; j0 += blockIn) {
+        const bi = Math.min(blockIn, m - j0);
+        tilePair(work, m, first, second, i0, bo, j0, bi);
+      }
+    }
+  }
+}
+
+/**
+ * Tile sizes (output chunk bo × input chunk bi, bo + bi − 1 ≤ maxSize) minimising the number of
+ * tiles ⌈l/bo⌉·⌈m/bi⌉; one tile when m + l − 1 fits.
+ */
+function chooseTiles(m: number, l: number, maxSize: number): { blockOut: number; blockIn: number } {
+  if (m + l - 1 <= maxSize) return { blockOut: l, blockIn: m };
+  let best = { blockOut: Math.min(l, maxSize / 2), blockIn: Math.min(m, maxSize / 2) };
+  let bestTiles = Math.ceil(l / best.blockOut) * Math.ceil(m / best.blockIn);
+  for (let outChunks = 1; outChunks <= 64; outChunks++) {
+    const blockOut = Math.ceil(l / outChunks);
+    const blockIn = Math.min(m, maxSize - blockOut + 1);
+    if (blockIn < 1) continue;
+    const tiles = outChunks * Math.ceil(m / blockIn);
+    if (tiles < bestTiles) {
+      bestTiles = tiles;
+      best = { blockOut, blockIn };
+    }
+  }
+  return best;
+}
+
+interface Workspace {
+  plan: FftPlan;
+  aRe: Float64Array;
+  aIm: Float64Array;
+  bRe: Float64Array;
+  bIm: Float64Array;
+}
+
+/**
+ * One tile: outputs [i0, i0 + bo) from inputs [j0, j0 + bi). With base = i0 − j0 + m − bi, the
+ * seed segment g[w] = s[base + w] (w < bo + bi − 1, zero outside s) gives
+ * S[i0 + u] ⊕= (g * x_chunk)[bi − 1 + u] mod 2.
+ */
+function tilePair(
+  work: Workspace,
+  m: number,
+  first: ToeplitzJob,
+  second: ToeplitzJob | undefined,
+  i0: number,
+  bo: number,
+  j0: number,
+  bi: number,
+): void {
+  const { plan, aRe, aIm, bRe, bIm } = work;
+  const size = plan.size;
+  const base = i0 - j0 + m - bi;
+  const segment = bo + bi - 1;
+  loadTile(first, base, segment, j0, bi, aRe, aIm);
+  plan.forwardToBitReversed(aRe, aIm);
+  if (second) {
+    loadTile(second, base, segment, j0, bi, bRe, bIm);
+    plan.forwardToBitReversed(bRe, bIm);
+  }
+  // Z = G + iX for real g, x: G[k] = (Z[k] + conj Z[−k])/2, X[k] = (Z[k] − conj Z[−k])/(2i).
+  // Y = G·X = (Z[k]² − conj Z[−k]²)/(4i). Both products go into one inverse transform:
+  // W = Y_first + i·Y_second, whose real/imaginary parts are the two real convolutions.
+  // Pairs (k, −k) are handled together so the buffers can be overwritten in place. The spectra
+  // are in bit-reversed order: frequency k sits at position rev[k].
+  const rev = plan.bitReversal;
+  for (let r = 0; r < size; r++) {
+    const k = rev[r];
+    const nkFreq = (size - k) & (size - 1);
+    if (nkFreq < k) continue;
+    const nk = rev[nkFreq];
+    const kPos = r;
+    // Positions kPos (frequency k) and nk (frequency −k).
+    // Y[k] = (Z[k]² − conj(Z[−k])²)/(4i) = (ai − i·ar)/4 with ar + i·ai = Z[k]² − conj(Z[−k])²;
+    // Y[−k] = conj(Y[k]) because y is real.
+    let zr = aRe[kPos], zi = aIm[kPos], nr = aRe[nk], ni = aIm[nk];
+    const y1r = (zr * zi + nr * ni) / 2;
+    const y1i = -(zr * zr - zi * zi - nr * nr + ni * ni) / 4;
+    let y2r = 0, y2i = 0;
+    if (second) {
+      zr = bRe[kPos];
+      zi = bIm[kPos];
+      nr = bRe[nk];
+      ni = bIm[nk];
+      y2r = (zr * zi + nr * ni) / 2;
+      y2i = -(zr * zr - zi * zi - nr * nr + ni * ni) / 4;
+    }
+    // W[k] = Y1[k] + i·Y2[k]; W[−k] = conj(Y1[k]) + i·conj(Y2[k]).
+    aRe[kPos] = y1r - y2i;
+    aIm[kPos] = y1i + y2r;
+    aRe[nk] = y1r + y2i;
+    aIm[nk] = -y1i + y2r;
+  }
+  plan.inverseFromBitReversed(aRe, aIm);
+  const o1 = first.out;
+  for (let u = 0; u < bo; u++) o1[i0 + u] ^= Math.round(aRe[bi - 1 + u]) & 1;
+  if (second) {
+    const o2 = second.out;
+    for (let u = 0; u < bo; u++) o2[i0 + u] ^= Math.round(aIm[bi - 1 + u]) & 1;
+  }
+}
+
+function loadTile(
+  job: ToeplitzJob,
+  base: number,
+  segment: number,
+  j0: number,
+  bi: number,
+  re: Float64Array,
+  im: Float64Array,
+): void {
+  // Typed-array set converts Uint8 → Float64 natively; only the rest is zeroed.
+  const lo = Math.max(0, -base);
+  const hi = Math.max(lo, Math.min(segment, job.seed.length - base));
+  re.fill(0, 0, lo);
+  re.set(job.seed.subarray(base + lo, base + hi), lo);
+  re.fill(0, hi);
+  im.set(job.x.subarray(j0, j0 + bi), 0);
+  im.fill(0, bi);
+}

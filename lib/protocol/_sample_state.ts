@@ -1,0 +1,131 @@
+/**
+ * Shared state of one protocol run (internal to ot_protocol.ts and its stage files): the
+ * point, the context, the record being filled, the clock, and derived physics.
+ * @module
+ */
+import { createLinkModel, type LinkModel } from "../kernels/link/link_model.ts";
+import { capacityMargin, hBoundedStorage, hMin } from "../science/bounds.ts";
+import { caligoKeyLength } from "../science/caligo_key_length.ts";
+import { projectKeyLength } from "../science/key_length.ts";
+import { pointEffectiveR, prefilterMargin } from "../science/prefilter.ts";
+import type { ParameterPoint } from "./parameter_point.ts";
+import type { OtReconciler } from "./reconciler.ts";
+import type { AbortStage, KeyMarginKind, SampleRecord } from "./record.ts";
+import { finishRecord, setKeyMargin, startRecord } from "./sample_record_builder.ts";
+import type { SimulationOptions } from "./simulation_options.ts";
+
+/** Inputs of `runOtProtocol` besides the point. */
+export interface ProtocolContext {
+  /** Per-sample seed (science.md §2). */
+  seed: bigint;
+  simulation: SimulationOptions;
+  reconciler: OtReconciler;
+  /** Cooperative cancel flag: element 0 non-zero → stop with stage `timeout`. */
+  cancel?: Int32Array;
+  /** Clock in ms (e.g. performance.now); timings are NaN without it. */
+  now?: () => number;
+}
+
+/** Per-run state shared by the stages. */
+export interface SampleState {
+  point: ParameterPoint;
+  ctx: ProtocolContext;
+  record: SampleRecord;
+  now: () => number;
+  /** Clock reading at the start, ms. */
+  start: number;
+  link: LinkModel;
+  /** r_eff (science.md §4). */
+  rEff: number;
+  /** h_bs(r_eff, ν). */
+  entropyRate: number;
+  /** τ of the point's strategy. */
+  testFraction: number;
+}
+
+const noClock = () => NaN;
+
+/** Evaluate the link model and the per-point diagnostics (science.md §3, §4, §12). */
+export function initialState(point: ParameterPoint, ctx: ProtocolContext): SampleState {
+  const now = ctx.now ?? noClock;
+  const record = startRecord(ctx.seed);
+  const start = now();
+  const sim = ctx.simulation;
+  const link = createLinkModel(sim.linkModel, {
+    channelFidelity: point.channelFidelity,
+    detectionEfficiency: point.detectionEfficiency,
+    detectorError: point.detectorError,
+    darkCountProb: point.darkCountProb,
+    bellCorrectionFailure: sim.bellCorrectionFailure,
+    detectorErrorMode: sim.detectorError,
+  });
+  const rEff = pointEffectiveR(point, sim.storageDecoherence);
+  const entropyRate = hBoundedStorage(rEff, point.storageRateNu);
+  const d = record.diagnostics;
+  d.r_eff = rEff;
+  d.capacity_margin = capacityMargin(rEff, point.storageRateNu);
+  d.q_expected = link.expectedQber;
+  d.prefilter_margin = prefilterMargin(rEff, point.storageRateNu, link.expectedQber);
+  d.herald_success_prob = link.heraldSuccessProb;
+  d.expected_attempts = point.numPairs / link.heraldSuccessProb;
+  const testFraction = point.strategy === "blind" ? sim.blindTestFraction : sim.testFraction;
+  return { point, ctx, record, now, start, link, rEff, entropyRate, testFraction };
+}
+
+/** Seconds since a clock reading `since` (ms). */
+export function seconds(state: SampleState, since: number): number {
+  return (state.now() - since) / 1000;
+}
+
+/** Stamp t_total and execution_time_seconds. */
+export function finalize(state: SampleState, record: SampleRecord): SampleRecord {
+  record.diagnostics.t_total = seconds(state, state.start);
+  record.execution_time_seconds = record.diagnostics.t_total;
+  return record;
+}
+
+/** End the run at `stage` with a key margin (NaN, kind `none` unless given). */
+export function stop(
+  state: SampleState,
+  stage: AbortStage,
+  message: string,
+  keyMargin = NaN,
+  kind: KeyMarginKind = "none",
+): SampleRecord {
+  setKeyMargin(state.record, keyMargin, kind);
+  return finalize(state, finishRecord(state.record, stage, message));
+}
+
+/** Has the caller asked to stop? */
+export function isCancelled(state: SampleState): boolean {
+  const cancel = state.ctx.cancel;
+  return cancel !== undefined && Atomics.load(cancel, 0) !== 0;
+}
+
+/** Stop with stage `timeout`. */
+export function timeout(state: SampleState): SampleRecord {
+  return stop(state, "timeout", "cancelled");
+}
+
+/**
+ * Signed per-string key length l_raw under the configured key model (science.md §8.1; §8.2
+ * K1 with n_rec = 2·m_v, leak = 2·leak_b, h = h_min(r_eff), |I0_v| = |I1_v| = m_v).
+ */
+export function signedKeyLength(
+  state: SampleState,
+  verifiedBits: number,
+  leakPerString: number,
+): number {
+  const sim = state.ctx.simulation;
+  if (sim.keyModel === "caligo") {
+    return caligoKeyLength(
+      2 * verifiedBits,
+      2 * leakPerString,
+      hMin(state.rEff),
+      verifiedBits,
+      verifiedBits,
+      sim.epsilonSec,
+    ).perString;
+  }
+  return projectKeyLength(verifiedBits, state.entropyRate, leakPerString, sim.epsilonSec);
+}

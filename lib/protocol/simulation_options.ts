@@ -1,0 +1,110 @@
+/**
+ * Options of the protocol simulator (`simulation` group of the config, campaign.md §11.3), in
+ * camelCase, with the documented defaults.
+ * @module
+ */
+import type { DetectorErrorMode, LinkModelName } from "../kernels/link/link_model.ts";
+import type { LeakageAccounting, ReconciliationOptions } from "../reconciliation/types.ts";
+
+/** Key-length rule (science.md §8): the project's, or Caligo's K1. */
+export type KeyModel = "project" | "caligo";
+/** QBER used to choose the baseline rate (science.md §9.6). */
+export type QberForRate = "qhat_plus_sigma" | "qhat" | "qadj";
+/** Blind decoder prior (science.md §9.7). */
+export type BlindPrior = "model" | "fixed" | "caligo";
+
+/** Optional storage-decoherence model (science.md §4); T1, T2 in ns. */
+export interface StorageDecoherenceOptions {
+  enabled: boolean;
+  t1Ns: number;
+  t2Ns: number;
+}
+
+/** Everything the simulator needs besides the parameter point and the seed. */
+export interface SimulationOptions {
+  linkModel: LinkModelName;
+  /** β of the heralded link (science.md §3.3). */
+  bellCorrectionFailure: number;
+  detectorError: DetectorErrorMode;
+  keyModel: KeyModel;
+  /** Leakage accounting (science.md §9.5); overrides `reconciliation.leakage`. */
+  leakage: LeakageAccounting;
+  epsilonSec: number;
+  /** q_hard: abort at parameter estimation when Q_adj exceeds it. */
+  qberHardLimit: number;
+  /** q_warn: warn when Q_adj exceeds it. */
+  qberWarnLimit: number;
+  /** τ of baseline samples. */
+  testFraction: number;
+  /** τ of blind samples (0: no test set, no parameter estimation). */
+  blindTestFraction: number;
+  storageDecoherence: StorageDecoherenceOptions;
+  /** Abort with stage `nsm_condition` when ½ − ν·C_N(r_eff) ≤ 0. */
+  requireCapacityCondition: boolean;
+  /** Memory guard on N. */
+  maxPairs: number;
+  /** `lengths_only` skips the Toeplitz hashing (only lengths are recorded). */
+  privacyAmplification: "full" | "lengths_only";
+  qberForRate: QberForRate;
+  blindPrior: BlindPrior;
+  /** Prior of `blindPrior: fixed`. */
+  blindPriorValue: number;
+  reconciliation: ReconciliationOptions;
+}
+
+/**
+ * Default reconciliation options (campaign.md §11.3 `simulation.reconciliation`).
+ * @example
+ * ```ts
+ * import { defaultReconciliationOptions } from "./simulation_options.ts";
+ * console.assert(defaultReconciliationOptions().codeLength === 16384);
+ * ```
+ */
+export function defaultReconciliationOptions(): ReconciliationOptions {
+  return {
+    codeLength: 16384,
+    motherRates: [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9],
+    modulationFraction: 0.1,
+    hashBits: 64,
+    fSelect: 1.16,
+    blindMaxRounds: 3,
+    decoder: "spa-layered",
+    nmsAlpha: 0.8,
+    maxIterations: 50,
+    tail: "shorten",
+    failedBlocks: "discard",
+    leakage: "elkouss",
+  };
+}
+
+/**
+ * Default simulation options (campaign.md §11.3). Decoherence times default to +∞ (no decay).
+ * @example
+ * ```ts
+ * import { defaultSimulationOptions } from "./simulation_options.ts";
+ * const o = defaultSimulationOptions();
+ * console.assert(o.linkModel === "heralded-double-click" && o.testFraction === 0.1);
+ * ```
+ */
+export function defaultSimulationOptions(): SimulationOptions {
+  return {
+    linkModel: "heralded-double-click",
+    bellCorrectionFailure: 0,
+    detectorError: "physical",
+    keyModel: "project",
+    leakage: "elkouss",
+    epsilonSec: 1e-10,
+    qberHardLimit: 0.22,
+    qberWarnLimit: 0.11,
+    testFraction: 0.1,
+    blindTestFraction: 0,
+    storageDecoherence: { enabled: false, t1Ns: Infinity, t2Ns: Infinity },
+    requireCapacityCondition: false,
+    maxPairs: 1e7,
+    privacyAmplification: "full",
+    qberForRate: "qhat_plus_sigma",
+    blindPrior: "model",
+    blindPriorValue: 0.05,
+    reconciliation: defaultReconciliationOptions(),
+  };
+}

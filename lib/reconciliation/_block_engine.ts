@@ -1,0 +1,286 @@
+/**
+ * Internal block engine shared by the OT entry point and the generic one-string protocols:
+ * framing (science.md §9.4), Alice's messages (syndrome, tag, disclosed padding) for every string,
+ * Bob's decoding of one target string with blind reveals (§9.7) and verification (§9.8).
+ *
+ * Blocks are processed one after the other (blocks are independent, so this equals the
+ * message-level schedule of the protocol) and each block's rounds run back to back so the
+ * decoder's messages persist between rounds (hot start). Bob's side only ever receives the
+ * messages of the target string and his own noisy string.
+ *
+ * Fixed consumption order (changing it changes simulated samples): for every block in order and
+ * every string, the d padding values of the modulation positions D[0..d) are drawn from that
+ * string's padding stream, 32 per `nextUint32()`, least significant bit first. Payload bits go to
+ * the non-D positions in increasing order; a short tail block's unused payload positions hold
+ * known zeros (extra shortened positions, LLR +100).
+ * @module
+ */
+import { InvalidArgumentError } from "../errors.ts";
+import type { Rng } from "../kernels/rng.ts";
+import { computeSyndrome } from "../kernels/ldpc/parity_check_matrix.ts";
+import { bscLlrMagnitude, isCancelled, KNOWN_BIT_LLR } from "../kernels/ldpc/decoder.ts";
+import { type CodeFamily, familyDecoder, frameLayout } from "./code_family.ts";
+import {
+  chooseBaselineRate,
+  chooseBlindCode,
+  modulationSize,
+  type RatePlan,
+} from "./rate_adaptation.ts";
+import { tagsEqual, verificationTag } from "./verification_tag.ts";
+import { interpolateFSelect } from "./calibration.ts";
+import type { ReconciliationOptions, Strategy } from "./types.ts";
+
+/** Input of {@link runBlocks}. */
+export interface EngineInput {
+  /** Alice's strings (1 or 2), equal length. */
+  alice: readonly Uint8Array[];
+  /** String id byte of each of Alice's strings (tags). */
+  stringIds: readonly number[];
+  /** Padding stream of each of Alice's strings. */
+  paddings: readonly Rng[];
+  /** Bob's noisy copy of alice[target]. */
+  bob: Uint8Array;
+  target: number;
+  strategy: Strategy;
+  qberPrior: number;
+  hashKey: Uint8Array;
+  cancel?: Int32Array;
+}
+
+/** Per-block outcome of {@link runBlocks}. */
+export interface EngineResult {
+  cancelled: boolean;
+  plan: RatePlan;
+  n: number;
+  checks: number;
+  /** Payload capacity K = n − d. */
+  capacity: number;
+  blocks: number;
+  /** Payload bits L of each block. */
+  payloadBits: Int32Array;
+  /** First key index of each block. */
+  blockStart: Int32Array;
+  verified: Uint8Array;
+  converged: Uint8Array;
+  iterations: Int32Array;
+  rounds: Int32Array;
+  revealed: Int32Array;
+  puncturedEnd: Int32Array;
+  /** Bob's decoded payload of every block, concatenated (length Σ L). */
+  corrected: Uint8Array;
+}
+
+/** Validate the reconciliation options used by the engine. */
+export function validateOptions(o: ReconciliationOptions): void {
+  const check = (ok: boolean, path: string, value: unknown, reason: string) => {
+    if (!ok) throw new InvalidArgumentError(`options.${path}`, value, reason);
+  };
+  check(
+    o.modulationFraction >= 0 && o.modulationFraction < 0.5,
+    "modulationFraction",
+    o.modulationFraction,
+    "must be in [0, 0.5)",
+  );
+  check(
+    Number.isInteger(o.hashBits) && o.hashBits >= 8 && o.hashBits <= 256 && o.hashBits % 8 === 0,
+    "hashBits",
+    o.hashBits,
+    "must be a multiple of 8 in [8, 256]",
+  );
+  check(o.fSelect >= 1, "fSelect", o.fSelect, "must be ≥ 1");
+  check(
+    Number.isInteger(o.blindMaxRounds) && o.blindMaxRounds >= 1,
+    "blindMaxRounds",
+    o.blindMaxRounds,
+    "must be an integer ≥ 1",
+  );
+  check(
+    Number.isInteger(o.maxIterations) && o.maxIterations >= 1,
+    "maxIterations",
+    o.maxIterations,
+    "must be an integer ≥ 1",
+  );
+  check(o.nmsAlpha > 0 && o.nmsAlpha <= 1, "nmsAlpha", o.nmsAlpha, "must be in (0, 1]");
+  check(o.tail === "shorten" || o.tail === "drop", "tail", o.tail, 'must be "shorten" or "drop"');
+  check(
+    o.failedBlocks === "discard" || o.failedBlocks === "abort",
+    "failedBlocks",
+    o.failedBlocks,
+    'must be "discard" or "abort"',
+  );
+  check(
+    ["elkouss", "conservative", "caligo"].includes(o.leakage),
+    "leakage",
+    o.leakage,
+    "must be elkouss, conservative or caligo",
+  );
+}
+
+/** Validate a QBER prior: must lie in (0, 0.5). */
+export function validateQber(qber: number, path = "qberPrior"): void {
+  if (!(qber > 0 && qber < 0.5)) {
+    throw new InvalidArgumentError(path, qber, "QBER must be in (0, 0.5)");
+  }
+}
+
+/** The rate plan for a strategy (round 1 for blind). */
+export function planRate(
+  family: CodeFamily,
+  strategy: Strategy,
+  qberPrior: number,
+  options: ReconciliationOptions,
+): RatePlan {
+  const n = family.codeLength;
+  const d = modulationSize(n, options.modulationFraction);
+  const rates = family.codes.map((c) => c.rate);
+  if (strategy === "blind") return chooseBlindCode(rates, n, d, qberPrior);
+  const cal = family.calibration;
+  const fSelect = cal !== undefined && cal.decoder === options.decoder && cal.codeLength === n
+    ? interpolateFSelect(cal, qberPrior)
+    : options.fSelect;
+  return chooseBaselineRate(rates, n, d, qberPrior, fSelect);
+}
+
+/** Number of blocks and the payload length of the last one for m key bits. */
+export function blockCount(
+  m: number,
+  capacity: number,
+  tail: "shorten" | "drop",
+): { blocks: number; last: number } {
+  if (tail === "drop") return { blocks: Math.floor(m / capacity), last: capacity };
+  const blocks = Math.ceil(m / capacity);
+  return { blocks, last: m - (blocks - 1) * capacity };
+}
+
+/** Run framing, Alice's messages and Bob's decoding over all blocks. */
+export function runBlocks(
+  family: CodeFamily,
+  input: EngineInput,
+  options: ReconciliationOptions,
+): EngineResult {
+  const plan = planRate(family, input.strategy, input.qberPrior, options);
+  const code = family.codes[plan.codeIndex];
+  const h = code.matrix;
+  const n = h.n, checks = h.m, d = plan.d;
+  const capacity = n - d;
+  const layout = frameLayout(family, plan.codeIndex, d);
+  const decoder = familyDecoder(family, plan.codeIndex, options);
+  const m = input.bob.length;
+  const { blocks, last } = blockCount(m, capacity, options.tail);
+  const strings = input.alice.length;
+  const tagBytes = options.hashBits / 8;
+  const tMax = input.strategy === "blind" ? options.blindMaxRounds : 1;
+  const revealStep = tMax > 1 ? Math.ceil(d / (tMax - 1)) : 0;
+  const magnitude = bscLlrMagnitude(input.qberPrior);
+
+  const payloadBits = new Int32Array(blocks), blockStart = new Int32Array(blocks);
+  const verified = new Uint8Array(blocks), converged = new Uint8Array(blocks);
+  const iterations = new Int32Array(blocks), rounds = new Int32Array(blocks);
+  const revealed = new Int32Array(blocks), puncturedEnd = new Int32Array(blocks);
+  let total = 0;
+  for (let j = 0; j < blocks; j++) {
+    blockStart[j] = j * capacity;
+    payloadBits[j] = j === blocks - 1 ? last : capacity;
+    total += payloadBits[j];
+  }
+  const corrected = new Uint8Array(total);
+  const frames = Array.from({ length: strings }, () => new Uint8Array(n));
+  const syndromes = Array.from({ length: strings }, () => new Uint8Array(checks));
+  const tags: Uint8Array[] = new Array(strings);
+  const llr = new Float64Array(n);
+  const decoded = new Uint8Array(n);
+  const decodedPayload = new Uint8Array(capacity);
+  const { modulation, payload } = layout;
+  let cancelled = false;
+
+  for (let j = 0; j < blocks && !cancelled; j++) {
+    if (isCancelled(input.cancel)) {
+      cancelled = true;
+      break;
+    }
+    const L = payloadBits[j], start = blockStart[j];
+    // Alice: frames, syndromes and tags of every string (§9.4, §9.8).
+    for (let b = 0; b < strings; b++) {
+      const frame = frames[b], key = input.alice[b], rng = input.paddings[b];
+      for (let k = 0; k < L; k++) frame[payload[k]] = key[start + k];
+      for (let k = L; k < capacity; k++) frame[payload[k]] = 0;
+      let word = 0;
+      for (let k = 0; k < d; k++) {
+        if ((k & 31) === 0) word = rng.nextUint32();
+        frame[modulation[k]] = (word >>> (k & 31)) & 1;
+      }
+      computeSyndrome(h, frame, syndromes[b]);
+      tags[b] = verificationTag(
+        input.hashKey,
+        input.stringIds[b],
+        j,
+        key.subarray(start, start + L),
+        tagBytes,
+      );
+    }
+    // Bob: only the target string's public messages and his own bits.
+    const t = input.target;
+    const aliceFrame = frames[t]; // read only at disclosed positions (shortened / revealed)
+    for (let k = 0; k < L; k++) llr[payload[k]] = input.bob[start + k] ? -magnitude : magnitude;
+    for (let k = L; k < capacity; k++) llr[payload[k]] = KNOWN_BIT_LLR; // tail zeros
+    let p = input.strategy === "blind" ? d : plan.punctured;
+    let r = 0;
+    for (; r < tMax; r++) {
+      if (r > 0) {
+        // Blind round r+1: reveal the next Δ padding values, last-punctured first (§9.7).
+        p = r === tMax - 1 ? 0 : Math.max(0, d - r * revealStep);
+      }
+      for (let k = 0; k < p; k++) llr[modulation[k]] = 0;
+      for (let k = p; k < d; k++) {
+        llr[modulation[k]] = aliceFrame[modulation[k]] ? -KNOWN_BIT_LLR : KNOWN_BIT_LLR;
+      }
+      const result = decoder.decode(llr, syndromes[t], decoded, {
+        hotStart: r > 0,
+        cancel: input.cancel,
+      });
+      iterations[j] += result.iterations;
+      if (result.cancelled) {
+        cancelled = true;
+        break;
+      }
+      for (let k = 0; k < L; k++) decodedPayload[k] = decoded[payload[k]];
+      const ok = result.converged &&
+        tagsEqual(
+          verificationTag(
+            input.hashKey,
+            input.stringIds[t],
+            j,
+            decodedPayload.subarray(0, L),
+            tagBytes,
+          ),
+          tags[t],
+        );
+      converged[j] = result.converged ? 1 : 0;
+      if (ok) {
+        verified[j] = 1;
+        break;
+      }
+    }
+    rounds[j] = Math.min(r + 1, tMax);
+    revealed[j] = input.strategy === "blind" ? d - p : 0;
+    puncturedEnd[j] = p;
+    corrected.set(decodedPayload.subarray(0, L), start);
+  }
+  return {
+    cancelled,
+    plan,
+    n,
+    checks,
+    capacity,
+    blocks,
+    payloadBits,
+    blockStart,
+    verified,
+    converged,
+    iterations,
+    rounds,
+    revealed,
+    puncturedEnd,
+    corrected,
+  };
+}

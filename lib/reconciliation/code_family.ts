@@ -1,0 +1,208 @@
+/**
+ * A family of mother codes of one length (science.md §9.1): ACE-PEG parity-check matrices at the
+ * configured rates, each with its nested puncturing order (§9.2), plus the decoders and frame
+ * layouts built on demand and kept with the family (a worker builds or loads the family once and
+ * reuses it for many samples). Degree distributions: Caligo's shipped table (science.md §9.1);
+ * PEG: Hu, Eleftheriou & Arnold 2005; ACE: Tian et al. 2004; puncturing: Elkouss et al. 2012.
+ * @module
+ */
+import { InvalidArgumentError } from "../errors.ts";
+import { campaignRng } from "../kernels/rng.ts";
+import { caligoDistribution, degreeCounts } from "../kernels/ldpc/degree_distributions.ts";
+import { buildPegCode } from "../kernels/ldpc/peg.ts";
+import { puncturingOrder } from "../kernels/ldpc/puncturing_order.ts";
+import type { ParityCheckMatrix } from "../kernels/ldpc/parity_check_matrix.ts";
+import type { Decoder, DecoderName } from "../kernels/ldpc/decoder.ts";
+import {
+  createLayeredDecoder,
+  normalizedMinSum,
+  sumProduct,
+} from "../kernels/ldpc/layered_decoder.ts";
+import { createFloodingDecoder } from "../kernels/ldpc/flooding_decoder.ts";
+import type { FSelectCalibration } from "./calibration.ts";
+
+/** Version of the construction algorithm; part of every cached code's id. */
+export const CODE_ALGORITHM_VERSION = "ace-peg-v1";
+
+/** One mother code of a family. */
+export interface MotherCode {
+  /** Cache id, e.g. `ldpc-n16384-r0.50-s1-ace-peg-v1`. */
+  readonly id: string;
+  /** Mother rate R0 = 1 − m_c/n as configured (0.50 …). */
+  readonly rate: number;
+  readonly matrix: ParityCheckMatrix;
+  /** Nested puncturing order (§9.2), length n. */
+  readonly puncturingOrder: Int32Array;
+  /** Girth of the Tanner graph (from construction; NaN when unknown). */
+  readonly girth: number;
+}
+
+/** Frame layout of a code for a modulation size d (§9.3–9.4). */
+export interface FrameLayout {
+  /** Modulation positions D = first d entries of the puncturing order. */
+  readonly modulation: Int32Array;
+  /** Payload positions (the n − d others), increasing. */
+  readonly payload: Int32Array;
+}
+
+/** Mother codes of one length, ascending rate, with per-family caches of decoders and layouts. */
+export interface CodeFamily {
+  readonly codeLength: number;
+  readonly codes: readonly MotherCode[];
+  /** Decoders keyed by code index and decoder settings (filled by {@link familyDecoder}). */
+  readonly decoders: Map<string, Decoder>;
+  /** Layouts keyed by code index and d (filled by {@link frameLayout}). */
+  readonly layouts: Map<string, FrameLayout>;
+  /**
+   * Calibrated f_sel(q) (codes/calibration.json), used by the baseline rate choice instead of
+   * `fSelect` when its decoder matches the one configured.
+   */
+  calibration?: FSelectCalibration;
+}
+
+/** The parts of the reconciliation options that determine the codes. */
+export interface CodeFamilyOptions {
+  codeLength: number;
+  motherRates: readonly number[];
+}
+
+/** Cache id of a mother code. */
+export function motherCodeId(n: number, rate: number, seed: number): string {
+  return `ldpc-n${n}-r${rate.toFixed(2)}-s${seed}-${CODE_ALGORITHM_VERSION}`;
+}
+
+/**
+ * Build one mother code: degree counts from Caligo's distribution, ACE-PEG with the seeded stream
+ * `ldpc/<id>`, puncturing order of length n.
+ */
+export function buildMotherCode(n: number, rate: number, seed: number): MotherCode {
+  const checks = Math.round(n * (1 - rate));
+  const counts = degreeCounts(caligoDistribution(rate), n, checks);
+  const id = motherCodeId(n, rate, seed);
+  const { matrix, girth } = buildPegCode(
+    counts.variables,
+    counts.checks,
+    campaignRng(seed, `ldpc/${id}`),
+  );
+  const { order } = puncturingOrder(matrix, n);
+  return { id, rate, matrix, puncturingOrder: order, girth };
+}
+
+/** Assemble a family from already built or loaded codes (sorted by rate). */
+export function codeFamilyFromCodes(codes: readonly MotherCode[]): CodeFamily {
+  if (codes.length === 0) {
+    throw new InvalidArgumentError("codes", 0, "a family needs at least one code");
+  }
+  const n = codes[0].matrix.n;
+  for (const c of codes) {
+    if (c.matrix.n !== n) {
+      throw new InvalidArgumentError(`codes[${c.id}].n`, c.matrix.n, `must equal ${n}`);
+    }
+    if (c.puncturingOrder.length !== n) {
+      throw new InvalidArgumentError(
+        `codes[${c.id}].puncturingOrder.length`,
+        c.puncturingOrder.length,
+        `must be n = ${n}`,
+      );
+    }
+  }
+  return {
+    codeLength: n,
+    codes: [...codes].sort((a, b) => a.rate - b.rate),
+    decoders: new Map(),
+    layouts: new Map(),
+  };
+}
+
+/**
+ * Build every mother code of the family (pure, deterministic for `seed`). At n = 16384 this takes
+ * tens of seconds per code; use `loadOrBuildCodeFamily` (lib/io/code_cache.ts) to cache it.
+ * @example
+ * ```ts
+ * import { buildCodeFamily } from "./code_family.ts";
+ * const family = buildCodeFamily({ codeLength: 256, motherRates: [0.5] }, 1);
+ * console.assert(family.codes[0].matrix.m === 128);
+ * ```
+ */
+export function buildCodeFamily(options: CodeFamilyOptions, seed: number): CodeFamily {
+  validateFamilyOptions(options);
+  return codeFamilyFromCodes(
+    options.motherRates.map((r) => buildMotherCode(options.codeLength, r, seed)),
+  );
+}
+
+/** Check code length and rates. */
+export function validateFamilyOptions(options: CodeFamilyOptions): void {
+  const n = options.codeLength;
+  if (!Number.isInteger(n) || n < 16) {
+    throw new InvalidArgumentError("codeLength", n, "must be an integer ≥ 16");
+  }
+  if (options.motherRates.length === 0) {
+    throw new InvalidArgumentError("motherRates", options.motherRates, "must not be empty");
+  }
+  for (const r of options.motherRates) caligoDistribution(r);
+}
+
+/** Settings that select a decoder. */
+export interface DecoderSettings {
+  decoder: DecoderName;
+  nmsAlpha: number;
+  maxIterations: number;
+}
+
+/** The decoder of code `index` for `settings`, created once per family and reused. */
+export function familyDecoder(
+  family: CodeFamily,
+  index: number,
+  settings: DecoderSettings,
+): Decoder {
+  const key = `${index}|${settings.decoder}|${settings.nmsAlpha}|${settings.maxIterations}`;
+  let decoder = family.decoders.get(key);
+  if (decoder === undefined) {
+    decoder = createDecoder(family.codes[index].matrix, settings);
+    family.decoders.set(key, decoder);
+  }
+  return decoder;
+}
+
+/** Create a decoder by name (science.md §9.9). */
+export function createDecoder(matrix: ParityCheckMatrix, settings: DecoderSettings): Decoder {
+  switch (settings.decoder) {
+    case "nms-layered":
+      return createLayeredDecoder(matrix, {
+        rule: normalizedMinSum(settings.nmsAlpha),
+        maxIterations: settings.maxIterations,
+      });
+    case "spa-layered":
+      return createLayeredDecoder(matrix, {
+        rule: sumProduct(),
+        maxIterations: settings.maxIterations,
+      });
+    case "spa-flooding":
+      return createFloodingDecoder(matrix, { maxIterations: settings.maxIterations });
+    default:
+      throw new InvalidArgumentError(
+        "decoder",
+        settings.decoder,
+        "must be nms-layered, spa-layered or spa-flooding",
+      );
+  }
+}
+
+/** The frame layout of code `index` for modulation size d (cached in the family). */
+export function frameLayout(family: CodeFamily, index: number, d: number): FrameLayout {
+  const key = `${index}|${d}`;
+  let layout = family.layouts.get(key);
+  if (layout === undefined) {
+    const code = family.codes[index];
+    const n = code.matrix.n;
+    const modulation = code.puncturingOrder.slice(0, d);
+    const inD = new Uint8Array(n);
+    for (const v of modulation) inD[v] = 1;
+    const payload = new Int32Array(n - d);
+    for (let v = 0, k = 0; v < n; v++) if (!inD[v]) payload[k++] = v;
+    layout = { modulation, payload };
+    family.layouts.set(key, layout);
+  }
+  return layout;
+}

@@ -1,0 +1,165 @@
+/**
+ * Rate adaptation by puncturing and shortening (Elkouss, Martinez-Mateo & Martin 2012),
+ * science.md §9.3, §9.6, §9.7. A frame of mother rate R0 with p punctured and s shortened of the
+ * d = round(δ·n) modulation positions has rate R = (R0 − s/n)/(1 − d/n).
+ * @module
+ */
+import { InvalidArgumentError } from "../errors.ts";
+import { binaryEntropy } from "./entropy.ts";
+
+/** A mother-code choice with its modulation split. */
+export interface RatePlan {
+  /** Index of the mother code in the family (ascending rate). */
+  codeIndex: number;
+  /** Mother rate R0. */
+  motherRate: number;
+  /** Modulation size d. */
+  d: number;
+  /** Punctured positions p (first p of D). */
+  punctured: number;
+  /** Shortened positions s = d − p (rest of D). */
+  shortened: number;
+  /** Frame rate (R0 − s/n)/(1 − d/n). */
+  rate: number;
+  /** Target rate R* before clamping. */
+  targetRate: number;
+}
+
+/**
+ * Rate of a frame: (R0 − s/n)/(1 − d/n).
+ * @example
+ * ```ts
+ * import { frameRate } from "./rate_adaptation.ts";
+ * console.assert(Math.abs(frameRate(0.5, 1000, 100, 0) - 0.5 / 0.9) < 1e-12);
+ * ```
+ */
+export function frameRate(motherRate: number, n: number, d: number, shortened: number): number {
+  return (motherRate - shortened / n) / (1 - d / n);
+}
+
+/** Modulation size d = round(δ·n). */
+export function modulationSize(n: number, modulationFraction: number): number {
+  if (!(modulationFraction >= 0 && modulationFraction < 1)) {
+    throw new InvalidArgumentError("modulationFraction", modulationFraction, "must be in [0, 1)");
+  }
+  return Math.round(modulationFraction * n);
+}
+
+function rangeOf(r0: number, delta: number): [number, number] {
+  return [(r0 - delta) / (1 - delta), r0 / (1 - delta)];
+}
+
+function planFor(
+  index: number,
+  r0: number,
+  n: number,
+  d: number,
+  target: number,
+  targetBeforeClamp: number,
+): RatePlan {
+  const delta = d / n;
+  const sigma = r0 - target * (1 - delta);
+  const shortened = Math.min(d, Math.max(0, Math.round(sigma * n)));
+  return {
+    codeIndex: index,
+    motherRate: r0,
+    d,
+    punctured: d - shortened,
+    shortened,
+    rate: frameRate(r0, n, d, shortened),
+    targetRate: targetBeforeClamp,
+  };
+}
+
+function clampToFamily(rates: readonly number[], delta: number, target: number): number {
+  const lo = rangeOf(Math.min(...rates), delta)[0];
+  const hi = rangeOf(Math.max(...rates), delta)[1];
+  return Math.min(hi, Math.max(lo, target));
+}
+
+/**
+ * Baseline choice (§9.3, §9.6): R* = 1 − f_sel·h(q), q clamped to [1e-4, 0.5 − 1e-6]; among
+ * codes whose range contains R* the one minimising |σ − δ/2|, σ = R0 − R*(1 − δ); if none, R* is
+ * clamped to the family's range first.
+ * @param motherRates ascending mother rates of the family
+ * @example
+ * ```ts
+ * import { chooseBaselineRate } from "./rate_adaptation.ts";
+ * const plan = chooseBaselineRate([0.5, 0.55, 0.6], 4096, 410, 0.05, 1.16);
+ * console.assert(plan.punctured + plan.shortened === 410);
+ * ```
+ */
+export function chooseBaselineRate(
+  motherRates: readonly number[],
+  n: number,
+  d: number,
+  qber: number,
+  fSelect: number,
+): RatePlan {
+  const q = Math.min(0.5 - 1e-6, Math.max(1e-4, qber));
+  const raw = 1 - fSelect * binaryEntropy(q);
+  const delta = d / n;
+  const target = clampToFamily(motherRates, delta, raw);
+  let best = -1, bestDistance = Infinity;
+  for (let i = 0; i < motherRates.length; i++) {
+    const sigma = motherRates[i] - target * (1 - delta);
+    if (sigma < -1e-12 || sigma > delta + 1e-12) continue;
+    const distance = Math.abs(sigma - delta / 2);
+    if (distance < bestDistance - 1e-12) {
+      best = i;
+      bestDistance = distance;
+    }
+  }
+  if (best < 0) best = nearestCode(motherRates, delta, target);
+  return planFor(best, motherRates[best], n, d, target, raw);
+}
+
+/**
+ * Blind choice (§9.7): R*(q0) = 1 − 1.1·h(q0); among codes whose range contains R* the largest
+ * R0 (clamped like the baseline); round 1 punctures all d positions.
+ */
+export function chooseBlindCode(
+  motherRates: readonly number[],
+  n: number,
+  d: number,
+  qberPrior: number,
+): RatePlan {
+  const q = Math.min(0.5 - 1e-6, Math.max(1e-4, qberPrior));
+  const raw = 1 - 1.1 * binaryEntropy(q);
+  const delta = d / n;
+  const target = clampToFamily(motherRates, delta, raw);
+  let best = -1;
+  for (let i = 0; i < motherRates.length; i++) {
+    const [lo, hi] = rangeOf(motherRates[i], delta);
+    if (
+      target >= lo - 1e-12 && target <= hi + 1e-12 &&
+      (best < 0 || motherRates[i] > motherRates[best])
+    ) {
+      best = i;
+    }
+  }
+  if (best < 0) best = nearestCode(motherRates, delta, target);
+  return {
+    codeIndex: best,
+    motherRate: motherRates[best],
+    d,
+    punctured: d,
+    shortened: 0,
+    rate: frameRate(motherRates[best], n, d, 0),
+    targetRate: raw,
+  };
+}
+
+/** Code whose range is closest to `target` (only when the ranges have gaps). */
+function nearestCode(rates: readonly number[], delta: number, target: number): number {
+  let best = 0, bestGap = Infinity;
+  for (let i = 0; i < rates.length; i++) {
+    const [lo, hi] = rangeOf(rates[i], delta);
+    const gap = target < lo ? lo - target : target > hi ? target - hi : 0;
+    if (gap < bestGap) {
+      best = i;
+      bestGap = gap;
+    }
+  }
+  return best;
+}

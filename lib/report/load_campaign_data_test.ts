@@ -1,0 +1,49 @@
+import { assertEquals, assertRejects } from "../../tests/assert.ts";
+import { writeFixtureStore } from "./_store_fixture.ts";
+import { tableCampaign } from "./_synthetic_campaign.ts";
+import {
+  loadCampaignData,
+  NoCampaignStoreError,
+  readIterationRecords,
+} from "./load_campaign_data.ts";
+
+Deno.test("loadCampaignData() reads back a store written by lib/io/hdf5_store.ts", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "report_load_" });
+  try {
+    const src = tableCampaign();
+    await writeFixtureStore(dir, src);
+    const data = await loadCampaignData(dir);
+    for (const g of ["lhs_warmup", "active_learning", "holdout"] as const) {
+      assertEquals(data.groups[g].n, src.groups[g].n, g);
+      assertEquals(Array.from(data.groups[g].sampleId), Array.from(src.groups[g].sampleId));
+      assertEquals(Array.from(data.groups[g].inputs), Array.from(src.groups[g].inputs));
+      assertEquals(data.groups[g].outcomes, src.groups[g].outcomes);
+      assertEquals(Array.from(data.groups[g].numPairs), Array.from(src.groups[g].numPairs));
+    }
+    assertEquals(data.attributes["link_model"], "heralded-double-click");
+    assertEquals(data.runPerformance?.values.length, 9); // one commit record
+    assertEquals(data.iterations, undefined); // no Phase 3 records in this store
+    assertEquals(await readIterationRecords(`${dir}/exploration_data.h5`), undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadCampaignData() throws NoCampaignStoreError naming the directory", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "report_nostore_" });
+  try {
+    const e = await assertRejects(
+      () => loadCampaignData(dir),
+      NoCampaignStoreError,
+      "no campaign store",
+    );
+    assertEquals(e.dir, dir);
+    await assertRejects(
+      () => loadCampaignData(`${dir}/missing`),
+      NoCampaignStoreError,
+      "no such campaign directory",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

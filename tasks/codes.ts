@@ -1,0 +1,68 @@
+/**
+ * `deno task codes`: build (or verify from cache) the mother-code family and report the time per
+ * code. Flags: --length 16384 (comma list, e.g. 4096,16384), --rates 0.50,…,0.90, --seed 1,
+ * --codes-dir codes. Exit code 2 on bad flags or a corrupt cache file.
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { CaligoError, UsageError } from "../lib/errors.ts";
+import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      length: { type: "string", default: "16384" },
+      rates: { type: "string", default: "0.50,0.55,0.60,0.65,0.70,0.75,0.80,0.85,0.90" },
+      seed: { type: "string", default: "1" },
+      "codes-dir": { type: "string", default: "codes" },
+    },
+    strict: true,
+  });
+  const lengths = values.length.split(",").map((t) => {
+    const n = Number(t);
+    if (!Number.isInteger(n) || n < 16) {
+      throw new UsageError(`--length: expected integers ≥ 16, got ${JSON.stringify(t)}`);
+    }
+    return n;
+  });
+  const rates = values.rates.split(",").map((t) => {
+    const r = Number(t);
+    if (!(r > 0 && r < 1)) {
+      throw new UsageError(`--rates: expected rates in (0, 1), got ${JSON.stringify(t)}`);
+    }
+    return r;
+  });
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed)) {
+    throw new UsageError(`--seed: expected an integer, got ${JSON.stringify(values.seed)}`);
+  }
+  for (const n of lengths) {
+    const t0 = performance.now();
+    await loadOrBuildCodeFamily({ codeLength: n, motherRates: rates }, values["codes-dir"], {
+      seed,
+      onCode: (r) => console.log(`${r.id}  ${r.source.padEnd(5)}  ${(r.ms / 1000).toFixed(2)} s`),
+    });
+    console.log(
+      `n=${n}: ${rates.length} codes in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+  }
+  return 0;
+}
+
+if (import.meta.main) {
+  let code: number;
+  try {
+    code = await main();
+  } catch (e) {
+    const nodeCode = (e as { code?: unknown })?.code;
+    if (
+      e instanceof CaligoError ||
+      (typeof nodeCode === "string" && nodeCode.startsWith("ERR_PARSE_ARGS"))
+    ) {
+      console.error(`codes: ${(e as Error).message}`);
+      code = 2;
+    } else throw e;
+  }
+  Deno.exit(code);
+}

@@ -1,0 +1,134 @@
+/**
+ * `deno task lse-bench`: level-set estimation benchmarks (issue 7 §4). Runs seeded batch active
+ * learning on Branin (h = 50) or −Hartmann-6 (h = 1) and reports the F1 of {μ > h} against the
+ * truth on a fixed pool versus the number of evaluations, for the plain straddle + Kriging
+ * believer baseline and the project's best method.
+ *
+ *   deno task lse-bench --problem hartmann6 --q 16 --seeds 10 --budget 150 --init 20 --json
+ *
+ * Human output on stderr; with --json one object on stdout:
+ * { problem, q, budget, init, methods: { <method>: { meanF1, minF1, runs: [{ seed, curve }] } } }
+ */
+import { parseArgs } from "node:util";
+import {
+  LEVEL_SET_METHODS,
+  type LevelSetMethod,
+  runLevelSetSearch,
+} from "../lib/active/level_set_search.ts";
+import { LEVEL_SET_PROBLEMS } from "../lib/active/test_functions.ts";
+import { CaligoError, UsageError } from "../lib/errors.ts";
+
+const BEST_METHOD: LevelSetMethod = "ambiguity";
+
+function positiveInt(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(`--${flag}: must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+function main(): number {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      problem: { type: "string", default: "hartmann6" },
+      q: { type: "string" },
+      seeds: { type: "string" },
+      budget: { type: "string" },
+      init: { type: "string" },
+      method: { type: "string", multiple: true },
+      pool: { type: "string" },
+      "eval-pool": { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.error(
+      "usage: deno task lse-bench [--problem branin|hartmann6] [--q 16] [--seeds 10] " +
+        `[--budget 150] [--init 20] [--method ${LEVEL_SET_METHODS.join("|")}]... [--json]`,
+    );
+    return 0;
+  }
+  const problem = LEVEL_SET_PROBLEMS[values.problem];
+  if (!problem) {
+    throw new UsageError(
+      `--problem: must be one of ${Object.keys(LEVEL_SET_PROBLEMS).join(", ")}, got ${
+        JSON.stringify(values.problem)
+      }`,
+    );
+  }
+  const isBranin = problem.name === "branin";
+  const q = positiveInt("q", values.q, isBranin ? 1 : 16);
+  const seeds = positiveInt("seeds", values.seeds, 10);
+  const budget = positiveInt("budget", values.budget, isBranin ? 30 : 150);
+  const init = positiveInt("init", values.init, isBranin ? 10 : 20);
+  if (init < 2 || init > budget) {
+    throw new UsageError(`--init: must be in [2, --budget = ${budget}], got ${init}`);
+  }
+  const methods = (values.method ?? ["straddle", BEST_METHOD]) as LevelSetMethod[];
+  for (const m of methods) {
+    if (!LEVEL_SET_METHODS.includes(m)) {
+      throw new UsageError(
+        `--method: must be one of ${LEVEL_SET_METHODS.join(", ")}, got ${JSON.stringify(m)}`,
+      );
+    }
+  }
+  const out: Record<string, unknown> = { problem: problem.name, q, budget, init, methods: {} };
+  for (const method of methods) {
+    const runs = [];
+    const t0 = performance.now();
+    for (let seed = 0; seed < seeds; seed++) {
+      const r = runLevelSetSearch({
+        problem,
+        method,
+        seed,
+        q,
+        budget,
+        initialPoints: init,
+        poolSize: values.pool ? positiveInt("pool", values.pool, 0) : undefined,
+        evaluationPoolSize: values["eval-pool"]
+          ? positiveInt("eval-pool", values["eval-pool"], 0)
+          : undefined,
+      });
+      runs.push({ seed, finalF1: r.finalF1, curve: r.curve });
+      console.error(
+        `${problem.name} ${method} seed ${seed}: F1 ${r.finalF1.toFixed(4)} at ${budget}`,
+      );
+    }
+    const finals = runs.map((r) => r.finalF1);
+    const meanF1 = finals.reduce((a, b) => a + b, 0) / finals.length;
+    const minF1 = Math.min(...finals);
+    (out.methods as Record<string, unknown>)[method] = {
+      meanF1,
+      minF1,
+      seconds: (performance.now() - t0) / 1000,
+      runs,
+    };
+    console.error(
+      `${problem.name} ${method} q=${q}: mean F1 ${meanF1.toFixed(4)}, min ${minF1.toFixed(4)} ` +
+        `over ${seeds} seeds at ${budget} evaluations (${
+          ((performance.now() - t0) / 1000).toFixed(1)
+        } s)`,
+    );
+  }
+  if (values.json) console.log(JSON.stringify(out));
+  return 0;
+}
+
+let code: number;
+try {
+  code = main();
+} catch (e) {
+  const parseError = String((e as { code?: string })?.code ?? "").startsWith("ERR_PARSE_ARGS");
+  if (e instanceof CaligoError || parseError) {
+    console.error(`lse-bench: ${(e as Error).message}`);
+    code = 2;
+  } else {
+    throw e;
+  }
+}
+Deno.exit(code);

@@ -1,0 +1,76 @@
+/**
+ * `deno task report --campaign DIR` (campaign.md §11.1 `report DIR`): post-processing only —
+ * tables, figures and report.html for an existing campaign directory, from whatever it holds
+ * (a campaign that stopped half-way included).
+ * Exit codes: 0 done; 1 runtime error; 2 usage/config error or no store in DIR.
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { CaligoError, ConfigError, UsageError } from "../lib/errors.ts";
+import { createLogger } from "../lib/io/log.ts";
+import { loadCampaignData, NoCampaignStoreError } from "../lib/report/load_campaign_data.ts";
+import { runPostprocess } from "../lib/report/postprocess.ts";
+import { resolveReportConfig } from "../lib/report/report_config.ts";
+
+const USAGE = "usage: deno task report --campaign DIR [--config PATH] [-v]";
+
+async function main(args: string[]): Promise<number> {
+  let values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args,
+      options: {
+        campaign: { type: "string" },
+        config: { type: "string" },
+        verbose: { type: "boolean", short: "v" },
+        help: { type: "boolean", short: "h" },
+      },
+      allowPositionals: true,
+    }));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}; ${USAGE}`);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const dir = (values.campaign ?? positionals[0])?.replace(/\/+$/, "");
+  if (!dir) throw new UsageError(`--campaign: missing; ${USAGE}`);
+  if (positionals.length > (values.campaign ? 0 : 1)) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals.at(-1))}; ${USAGE}`);
+  }
+  const log = createLogger({ level: values.verbose ? "DEBUG" : "INFO", name: "report" });
+  const t0 = performance.now();
+  const data = await loadCampaignData(dir, log);
+  const loadStoreSeconds = (performance.now() - t0) / 1000;
+  const stored = data.attributes["config_yaml"];
+  const cfg = await resolveReportConfig(
+    dir,
+    values.config,
+    Deno.env.toObject(),
+    typeof stored === "string" ? stored : undefined,
+  );
+  for (const w of cfg.warnings) log.warn(w);
+  log.info(`config: ${cfg.source}`);
+  const result = await runPostprocess(dir, cfg.config, log, { data, loadStoreSeconds });
+  log.info(`report: ${dir}/${result.html ?? "(report disabled)"}`);
+  return 0;
+}
+
+let code: number;
+try {
+  code = await main(Deno.args);
+} catch (e) {
+  if (e instanceof UsageError || e instanceof ConfigError || e instanceof NoCampaignStoreError) {
+    console.error(`error: ${e.message}`);
+    code = 2;
+  } else if (e instanceof CaligoError || e instanceof Deno.errors.PermissionDenied) {
+    console.error(`error: ${(e as Error).message}`);
+    code = 1;
+  } else {
+    console.error(e);
+    code = 1;
+  }
+}
+Deno.exit(code);
