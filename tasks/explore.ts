@@ -19,10 +19,11 @@ import {
   runCampaign,
 } from "../lib/campaign/campaign.ts";
 import { createStopToken } from "../lib/campaign/phase1.ts";
+import { parseShardText } from "../lib/campaign/resume.ts";
 
 const USAGE = `usage: deno task explore [--config PATH] [--output-dir DIR | --continue-from DIR]
   [--workers N] [--seed N] [--skip-phase1] [--skip-phase2] [--skip-phase3] [--skip-postprocess]
-  [--validate] [--no-gpu] [--gpu-device STR] [-v|--verbose]`;
+  [--shard I/K [--shard-target N]] [--validate] [--no-gpu] [--gpu-device STR] [-v|--verbose]`;
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGUSR1: 75 };
 
@@ -63,6 +64,8 @@ async function main(): Promise<number> {
         "continue-from": { type: "string" },
         workers: { type: "string" },
         seed: { type: "string" },
+        shard: { type: "string" },
+        "shard-target": { type: "string" },
         "skip-phase1": { type: "boolean", default: false },
         "skip-phase2": { type: "boolean", default: false },
         "skip-phase3": { type: "boolean", default: false },
@@ -114,6 +117,14 @@ async function main(): Promise<number> {
       );
     }
     const workers = positiveInt("--workers", args.workers, true);
+    const shard = args.shard === undefined ? undefined : parseShardText(args.shard, "--shard");
+    if (shard !== undefined && args["skip-phase1"]) {
+      throw new UsageError("--shard runs Phase 1 only; it cannot be combined with --skip-phase1");
+    }
+    const shardTarget = positiveInt("--shard-target", args["shard-target"]);
+    if (shardTarget !== undefined && shard === undefined && args["continue-from"] === undefined) {
+      throw new UsageError("--shard-target applies to a shard (--shard I/K or a resumed shard)");
+    }
     const fakeDraws = args["fake-draws-per-pair"] === undefined
       ? undefined
       : Number(args["fake-draws-per-pair"]);
@@ -139,6 +150,8 @@ async function main(): Promise<number> {
       stop,
       log,
       fakeDrawsPerPair: fakeDraws,
+      shard,
+      shardTarget,
     });
     const code = exitCodeOf(result);
     if (result.status === "validated") {

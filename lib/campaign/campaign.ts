@@ -33,7 +33,14 @@ import { createProgress } from "../io/progress.ts";
 import { createPhase1Design } from "./design.ts";
 import { type Phase1Summary, runPhase1, type StopToken } from "./phase1.ts";
 import { createRowPrefilter } from "./prefilter_adapter.ts";
-import { compareCheckpoint, phase1ResumeState } from "./resume.ts";
+import {
+  compareCheckpoint,
+  parseShardText,
+  phase1ResumeState,
+  type ShardSpec,
+  shardTargetSamples,
+  shardText,
+} from "./resume.ts";
 import type { SimulateTask } from "./sample_rows.ts";
 import type { SimWorkerInit, SimWorkerResult } from "./sim_worker.ts";
 import { StoreSession } from "./store_session.ts";
@@ -79,6 +86,16 @@ export interface CampaignRunOptions {
   workerUrl?: URL;
   /** Synthetic work of the fake simulator (benchmarks), draws per pair. */
   fakeDrawsPerPair?: number;
+  /**
+   * `--shard I/K` (campaign.md §7.5): Phase 1 only, for the shard's ids. On a resume it must match
+   * the store's `shard` attribute, which is used when the flag is left out.
+   */
+  shard?: { index: number; count: number };
+  /**
+   * `--shard-target N`: executed rows this shard aims for instead of
+   * ⌈1.25 · num_samples / K⌉ + 2 (to extend a shard the merge found too short).
+   */
+  shardTarget?: number;
 }
 
 /** How the run ended. */
@@ -145,6 +162,16 @@ function rootAttributes(config: CampaignConfig, yaml: string, sha: string): Root
   };
 }
 
+function existsSync(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
 /**
  * Read every committed row of every group and matrix once: a crash during a commit can leave a
  * chunk that the file's index points to but that was never completely written, so a store that
@@ -171,7 +198,23 @@ function verifyReadable(store: CampaignStore, path: string): void {
 /** Open the store for a resume; when unreadable, move it aside and use the backup (§7.3). */
 async function reopenStore(paths: CampaignPaths, log: Logger): Promise<CampaignStore> {
   try {
-    const { store, truncated } = await CampaignStore.openForAppend(paths.store);
+    const { store, truncated, cleanlyClosed } = await CampaignStore.openForAppend(paths.store);
+    if (!cleanlyClosed && existsSync(paths.storeBackup)) {
+      // The writer died with the file open: HDF5 has no crash consistency, so even committed
+      // chunks may be damaged. The checkpoint copy was made from a closed file; the rows after
+      // it are recomputed deterministically.
+      store.close();
+      const aside = `${paths.store}.crashed-${Date.now()}`;
+      Deno.renameSync(paths.store, aside);
+      Deno.copyFileSync(paths.storeBackup, paths.store);
+      log.warn(
+        `${paths.store} was not closed by its writer (killed?); kept it as ${aside} and ` +
+          `resuming from the last checkpoint copy (later rows are recomputed)`,
+      );
+      const restored = await CampaignStore.openForAppend(paths.store);
+      verifyReadable(restored.store, paths.store);
+      return restored.store;
+    }
     for (const [g, n] of Object.entries(truncated)) {
       if (n > 0) log.warn(`/${g}: dropped ${n} uncommitted rows left by a crash`);
     }
@@ -238,7 +281,7 @@ export async function runCampaign(o: CampaignRunOptions): Promise<CampaignRunRes
         resumed,
         phasesRun: [],
         phasesSkipped: {},
-        plan: planOf(resolved.config, dir, o),
+        plan: planOf(resolved.config, dir, o, shardOf(resolved.config, o.shard)),
       };
     }
     if (o.skipPhase1) {
@@ -259,7 +302,7 @@ export async function runCampaign(o: CampaignRunOptions): Promise<CampaignRunRes
       resumed,
       phasesRun: [],
       phasesSkipped: {},
-      plan: planOf(config, paths.dir, o),
+      plan: planOf(config, paths.dir, o, shardOf(config, o.shard)),
     };
   }
   const fileLog = createLogger({
@@ -271,8 +314,19 @@ export async function runCampaign(o: CampaignRunOptions): Promise<CampaignRunRes
   log.info(`campaign directory: ${paths.dir}${resumed ? " (resuming)" : ""}`);
   const store = resumed ? await reopenStore(paths, log) : await CampaignStore.create(
     paths.store,
-    rootAttributes(config, resolved.yaml, resolved.sha256),
+    o.shard === undefined
+      ? rootAttributes(config, resolved.yaml, resolved.sha256)
+      : { ...rootAttributes(config, resolved.yaml, resolved.sha256), shard: shardText(o.shard) },
   );
+  let shard: ShardSpec | undefined;
+  try {
+    shard = shardOf(config, resumed ? storedShard(store, paths.dir, o.shard) : o.shard);
+  } catch (e) {
+    store.close();
+    fileLog.close();
+    throw e;
+  }
+  if (shard) log.info(`shard ${shardText(shard)}: Phase 1 only (campaign.md §7.5)`);
   const session = new StoreSession(paths.store, store);
   const result: CampaignRunResult = {
     status: "complete",
@@ -300,7 +354,7 @@ export async function runCampaign(o: CampaignRunOptions): Promise<CampaignRunRes
         for (
           const note of compareCheckpoint(
             ckpt,
-            phase1ResumeState(c.sampleId, c.outcomeCode),
+            phase1ResumeState(c.sampleId, c.outcomeCode, shard),
             resolved.sha256,
           )
         ) {
@@ -321,6 +375,7 @@ export async function runCampaign(o: CampaignRunOptions): Promise<CampaignRunRes
           o,
           log,
           await pools.get(),
+          shard,
         );
         result.phase1 = summary;
         result.phasesRun.push("phase1");
@@ -329,7 +384,15 @@ export async function runCampaign(o: CampaignRunOptions): Promise<CampaignRunRes
           result.stopReason = summary.stopReason;
         }
       }
-      const proceed = () => result.status === "complete" && o.stop.reason === null;
+      if (shard) {
+        const note = `shard mode (--shard ${shardText(shard)}): Phase 1 only; run ` +
+          "'deno task merge' on the campaign directory, then Phases 2–3 on the merged store";
+        result.phasesSkipped.phase2 = note;
+        result.phasesSkipped.phase3 = note;
+        log.info(note);
+      }
+      const proceed = () =>
+        result.status === "complete" && o.stop.reason === null && shard === undefined;
       let twin: TwinLandscape | null = null;
       let la: Awaited<ReturnType<typeof campaignLinalg>> | null = null;
       if (proceed() && !(o.skipPhase2 && o.skipPhase3)) la = await campaignLinalg(config, log);
@@ -378,7 +441,9 @@ export async function runCampaign(o: CampaignRunOptions): Promise<CampaignRunRes
     session.close();
   }
   try {
-    if (o.skipPostprocess) {
+    if (shard) {
+      result.phasesSkipped.postprocess = `shard mode (--shard ${shardText(shard)})`;
+    } else if (o.skipPostprocess) {
       result.phasesSkipped.postprocess = "--skip-postprocess";
     } else if (!config.report.enabled && !config.tables.enabled && !config.visualization.enabled) {
       result.phasesSkipped.postprocess = "report, tables and visualization disabled in the config";
@@ -461,6 +526,39 @@ class PoolHolder {
   }
 }
 
+/** The shard with the design's pairing mode, or undefined. */
+function shardOf(
+  config: CampaignConfig,
+  shard: { index: number; count: number } | undefined,
+): ShardSpec | undefined {
+  return shard === undefined
+    ? undefined
+    : { ...shard, paired: config.phase1.design.strategy === "paired" };
+}
+
+/**
+ * The shard of a resumed store (root attribute `shard`): the flag, when given, must match it, and
+ * a store without the attribute cannot be resumed as a shard.
+ * @throws CampaignDirError on a mismatch (exit 2)
+ */
+function storedShard(
+  store: CampaignStore,
+  dir: string,
+  flag: { index: number; count: number } | undefined,
+): { index: number; count: number } | undefined {
+  const attr = store.rootAttribute("shard");
+  const stored = attr === undefined ? undefined : parseShardText(String(attr), "shard attribute");
+  if (flag !== undefined && (stored === undefined || shardText(stored) !== shardText(flag))) {
+    throw new CampaignDirError(
+      dir,
+      stored === undefined
+        ? `--shard ${shardText(flag)}: this campaign was not run as a shard`
+        : `--shard ${shardText(flag)} differs from the store's shard ${shardText(stored)}`,
+    );
+  }
+  return stored;
+}
+
 async function runPhase1Stage(
   config: CampaignConfig,
   configSha: string,
@@ -469,8 +567,18 @@ async function runPhase1Stage(
   o: CampaignRunOptions,
   log: Logger,
   pool: WorkerPool<SimulateTask, SimWorkerResult>,
+  shard?: ShardSpec,
 ): Promise<Phase1Summary> {
   const ex = config.execution;
+  const p1 = config.phase1;
+  // A shard walks the whole campaign's id range (the same design-point limit) but stops at its
+  // own target of executed rows (campaign.md §7.5).
+  const numSamples = shard
+    ? o.shardTarget ?? shardTargetSamples(p1.num_samples, shard.count)
+    : p1.num_samples;
+  const maxDesignPoints = shard && p1.design.max_design_points <= 0
+    ? 20 * p1.num_samples
+    : p1.design.max_design_points;
   const design = createPhase1Design({
     campaignSeed: ex.random_seed,
     bounds: config.bounds,
@@ -485,11 +593,11 @@ async function runPhase1Stage(
     const summary = await runPhase1({
       campaignSeed: ex.random_seed,
       configSha256: configSha,
-      numSamples: config.phase1.num_samples,
+      numSamples,
       commitBatchSize: config.phase1.batch_size,
       commitIntervalMs: COMMIT_INTERVAL_MS,
       checkpointInterval: config.phase1.checkpoint_interval,
-      maxDesignPoints: config.phase1.design.max_design_points,
+      maxDesignPoints,
       maxInFlight: 2 * pool.size,
       memoryBudgetBytes: ex.memory_budget_mb * 2 ** 20,
       maxPairs: config.simulation.max_pairs,
@@ -502,7 +610,11 @@ async function runPhase1Stage(
       checkpointPath: paths.phase1Checkpoint,
       stop: o.stop,
       log,
-      progress: createProgress({ label: "Phase 1", total: config.phase1.num_samples }),
+      progress: createProgress({
+        label: shard ? `Phase 1 shard ${shardText(shard)}` : "Phase 1",
+        total: numSamples,
+      }),
+      shard,
     });
     logSummary(summary, log);
     return summary;
@@ -530,7 +642,26 @@ function planOf(
   config: CampaignConfig,
   dir: string,
   o: CampaignRunOptions,
+  shard?: ShardSpec,
 ): Record<string, unknown> {
+  if (shard) {
+    return {
+      output_dir: dir,
+      workers: config.execution.num_workers,
+      simulator: config.simulation.simulator,
+      shard: shardText(shard),
+      phase1: {
+        num_samples: config.phase1.num_samples,
+        shard_target: shardTargetSamples(config.phase1.num_samples, shard.count),
+        commit_batch: config.phase1.batch_size,
+        design: config.phase1.design,
+        prefilter: config.phase1.prefilter,
+      },
+      phase2: "skip (shard mode)",
+      phase3: "skip (shard mode)",
+      postprocess: "skip (shard mode)",
+    };
+  }
   return {
     output_dir: dir,
     workers: config.execution.num_workers,

@@ -89,6 +89,7 @@ export async function fitGpParallel(
     seed,
     stream,
     blasCandidates: options.blasCandidates,
+    lengthScalePrior: options.lengthScalePrior,
   };
   const workers: Worker[] = [];
   const results: RestartResult[] = [];

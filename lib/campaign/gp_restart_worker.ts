@@ -11,7 +11,7 @@
  */
 import { loadBlas } from "../io/blas_loader.ts";
 import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
-import { optimizeCoarseToFine } from "../surrogate/fit_gp.ts";
+import { type LengthScalePrior, optimizeCoarseToFine } from "../surrogate/fit_gp.ts";
 
 /** Control words of the shared Int32Array. */
 export const CTL_CANCEL = 0;
@@ -33,6 +33,8 @@ export interface RestartInit {
   seed: number;
   stream: string;
   blasCandidates?: string[];
+  /** Gaussian prior on log ℓ (MAP), as in `fitGp`. */
+  lengthScalePrior?: LengthScalePrior;
 }
 
 /** Messages worker → main. */
@@ -77,6 +79,7 @@ self.onmessage = async (ev: MessageEvent<RestartInit>) => {
       const res = optimizeCoarseToFine(data, la, start, r, msg.warmSizes, msg.seed, msg.stream, {
         maxIterations: msg.maxIterations,
         shouldStop: () => Atomics.load(ctl, CTL_CANCEL) === 1,
+        lengthScalePrior: msg.lengthScalePrior,
       });
       self.postMessage(
         {

@@ -5,7 +5,8 @@
  * every `commitBatchSize` simulation results or `commitIntervalMs`, whichever first, together
  * with the skipped rows produced meanwhile (at most 4096 rows wait); a checkpoint every
  * `checkpointInterval` commits and at the end. Resumes from the store (§7.4), so a resumed
- * campaign produces exactly the rows of an uninterrupted one.
+ * campaign produces exactly the rows of an uninterrupted one. With `shard` (§7.5) only the
+ * shard's ids are walked, in the same increasing order, and `numSamples` is the shard's target.
  * @module
  */
 import { sampleSeed } from "../kernels/rng.ts";
@@ -17,7 +18,13 @@ import type { Logger } from "../io/log.ts";
 import type { Progress } from "../io/progress.ts";
 import type { Phase1Design } from "./design.ts";
 import type { RowPrefilter } from "./prefilter_adapter.ts";
-import { isSkipped, phase1ResumeState } from "./resume.ts";
+import {
+  isSkipped,
+  nextShardId,
+  phase1ResumeState,
+  type ShardSpec,
+  shardText,
+} from "./resume.ts";
 import { failureRow, rowFromPoolOutcome, type SimulateTask, skippedRow } from "./sample_rows.ts";
 import type { SimWorkerResult } from "./sim_worker.ts";
 import type { StoreSession } from "./store_session.ts";
@@ -85,6 +92,11 @@ export interface Phase1Options {
   log: Logger;
   progress?: Progress;
   now?: () => number;
+  /**
+   * Run only this shard's ids (campaign.md §7.5); `numSamples` is then the shard's target and
+   * `maxDesignPoints` must be the whole campaign's. Recorded in the checkpoint as `shard`.
+   */
+  shard?: ShardSpec;
 }
 
 /** How Phase 1 ended. */
@@ -129,7 +141,7 @@ export async function runPhase1(o: Phase1Options): Promise<Phase1Summary> {
   const t0 = now();
   const log = o.log;
   const committed = o.session.store.committedOutcomes("lhs_warmup");
-  const state = phase1ResumeState(committed.sampleId, committed.outcomeCode);
+  const state = phase1ResumeState(committed.sampleId, committed.outcomeCode, o.shard);
   if (state.committed.size > 0) {
     log.info(
       `resuming Phase 1: ${state.committed.size} rows committed (${state.executed} executed), ` +
@@ -155,6 +167,7 @@ export async function runPhase1(o: Phase1Options): Promise<Phase1Summary> {
 
   const nextCandidate = (): number | null => {
     if (queue.length > 0) return queue.shift()!;
+    if (o.shard !== undefined) nextId = nextShardId(nextId, o.shard);
     if (paired && nextId % 2 === 1) return nextId++; // the blind partner of a dispatched pair
     if (executedPlanned >= o.numSamples) return null;
     if (nextId >= idLimit) {
@@ -167,7 +180,7 @@ export async function runPhase1(o: Phase1Options): Promise<Phase1Summary> {
   const checkpoint = (complete: boolean) => {
     o.session.checkpoint();
     const total = executed + skipped;
-    const ckpt: Phase1Checkpoint = {
+    const ckpt: Phase1Checkpoint & { shard?: string } = {
       schema: "caligo-ts/phase1-checkpoint/1",
       config_sha256: o.configSha256,
       campaign_seed: o.campaignSeed,
@@ -183,6 +196,7 @@ export async function runPhase1(o: Phase1Options): Promise<Phase1Summary> {
       written_utc: new Date().toISOString(),
       complete,
     };
+    if (o.shard !== undefined) ckpt.shard = shardText(o.shard);
     writeCheckpointSync(o.checkpointPath, ckpt);
     commitsSinceCheckpoint = 0;
   };

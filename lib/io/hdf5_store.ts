@@ -72,6 +72,10 @@ export interface RootAttributes {
   codes_id: string;
   blas_backend: string;
   compat_flags_json: string;
+  /** `I/K` in a Phase 1 shard store (campaign.md §7.5); absent otherwise. */
+  shard?: string;
+  /** In a merged store: how many shard stores it was merged from (campaign.md §7.5). */
+  merged_from_shards?: number;
 }
 
 /** One row of a group, as written. Ids must be unique over the file (campaign.md §7.2). */
@@ -350,6 +354,19 @@ export class CampaignStore {
   }
 
   /**
+   * Mark the file as open for writing (root attribute `writer_open` = 1) or cleanly closed (0).
+   * A file found with 1 was not closed by its writer (kill -9, out of memory, power loss): HDF5
+   * gives no crash consistency, so even rows committed before the crash may be damaged, and a
+   * resume prefers the last checkpoint copy (campaign.md §7.3).
+   */
+  #markWriterOpen(open: boolean): void {
+    const f = this.#f();
+    if (f.attrs["writer_open"] !== undefined) f.delete_attribute("writer_open");
+    int64Attr(f, "writer_open", open ? 1 : 0);
+    f.flush();
+  }
+
+  /**
    * Create a new store with the root attributes and empty groups; fails if `path` exists.
    * @throws FileFormatError if the file already exists
    */
@@ -380,6 +397,7 @@ export class CampaignStore {
       store.#heapLength.set(g, 0);
     }
     store.#committed.set("run_record", 0);
+    store.#markWriterOpen(true);
     return store;
   }
 
@@ -391,7 +409,7 @@ export class CampaignStore {
    */
   static async openForAppend(
     path: string,
-  ): Promise<{ store: CampaignStore; truncated: Record<string, number> }> {
+  ): Promise<{ store: CampaignStore; truncated: Record<string, number>; cleanlyClosed: boolean }> {
     await h5Ready();
     return CampaignStore.openForAppendSync(path);
   }
@@ -402,11 +420,14 @@ export class CampaignStore {
    */
   static openForAppendSync(
     path: string,
-  ): { store: CampaignStore; truncated: Record<string, number> } {
+  ): { store: CampaignStore; truncated: Record<string, number>; cleanlyClosed: boolean } {
     const f = openH5(path, "a");
     const store = new CampaignStore(path, f);
     const truncated: Record<string, number> = {};
+    let cleanlyClosed = true;
     try {
+      const marker = f.attrs["writer_open"]?.value;
+      cleanlyClosed = marker === undefined || Number(marker) === 0;
       const schema = f.attrs["schema_version"]?.value;
       if (schema !== SCHEMA_VERSION) {
         throw new FileFormatError(
@@ -465,7 +486,7 @@ export class CampaignStore {
       const batches = dataset(rr, "batches");
       if (firstDim(batches) > nr) batches.resize([nr, RUN_RECORD_COLUMNS.length]);
       store.#committed.set("run_record", nr);
-      f.flush();
+      store.#markWriterOpen(true);
     } catch (e) {
       f.close();
       if (e instanceof CaligoError) throw e;
@@ -473,7 +494,7 @@ export class CampaignStore {
         cause: e,
       });
     }
-    return { store, truncated };
+    return { store, truncated, cleanlyClosed };
   }
 
   #f(): H5File {
@@ -714,7 +735,7 @@ export class CampaignStore {
   /** Flush and close the file (idempotent). */
   close(): void {
     if (this.#file !== null) {
-      this.#file.flush();
+      this.#markWriterOpen(false);
       this.#file.close();
       this.#file = null;
     }

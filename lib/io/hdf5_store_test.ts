@@ -239,3 +239,22 @@ Deno.test("CampaignStore.appendActiveMatrix() commits plan rows with their own m
   ]);
   assertEquals(Array.from(m.iterations.rows), [0, 0.5]);
 });
+
+Deno.test("CampaignStore.openForAppend() reports whether the last writer closed the file", async () => {
+  const path = await tmpStorePath();
+  const store = await CampaignStore.create(path, ATTRS);
+  store.append("lhs_warmup", [testRow(0), testRow(1)]);
+  // A copy taken while the writer is still open is what a kill -9 leaves behind.
+  Deno.copyFileSync(path, `${path}.crash`);
+  store.close();
+  const clean = await CampaignStore.openForAppend(path);
+  assertEquals(clean.cleanlyClosed, true);
+  clean.store.close();
+  const crashed = await CampaignStore.openForAppend(`${path}.crash`);
+  assertEquals(crashed.cleanlyClosed, false);
+  assertEquals(crashed.store.committedRows("lhs_warmup"), 2);
+  crashed.store.close();
+  const reopened = await CampaignStore.openForAppend(`${path}.crash`);
+  assertEquals(reopened.cleanlyClosed, true);
+  reopened.store.close();
+});

@@ -21,6 +21,33 @@ import { GpModel } from "./gp_model.ts";
 import { conditionGp } from "./condition_gp.ts";
 import { InvalidArgumentError } from "../errors.ts";
 
+/** Gaussian prior on the natural-log length scales (unit-box units). */
+export interface LengthScalePrior {
+  logMean: number;
+  logSd: number;
+}
+
+/**
+ * Add log N(log ℓ_j; logMean, logSd²) (up to a constant) and its gradient to an MLL value.
+ * @returns the log prior
+ */
+export function addLengthScalePrior(
+  prior: LengthScalePrior | undefined,
+  logTheta: Float64Array,
+  d: number,
+  grad: Float64Array,
+): number {
+  if (!prior) return 0;
+  const v = prior.logSd * prior.logSd;
+  let lp = 0;
+  for (let j = 0; j < d; j++) {
+    const z = logTheta[j] - prior.logMean;
+    lp -= (0.5 * z * z) / v;
+    grad[j] -= z / v;
+  }
+  return lp;
+}
+
 /** Options of {@link fitGp}. All optional. */
 export interface GpFitOptions {
   /** Linear-algebra backend (default {@link tsLinalg}; pass the FFI one from `loadBlas`). */
@@ -55,6 +82,13 @@ export interface GpFitOptions {
   cgMaxIterations?: number;
   /** Pivoted-Cholesky preconditioner rank (default 100). */
   preconditionerRank?: number;
+  /**
+   * Gaussian prior on each log length scale, log ℓ_j ~ N(logMean, logSd²): the optimiser then
+   * maximises log p(y|θ) + log p(θ) (MAP). Default none (plain maximum likelihood, §9.4). With
+   * few points in many dimensions the likelihood can prefer length scales far below the data
+   * spacing (the GP turns into white noise away from the data); a weak prior prevents it.
+   */
+  lengthScalePrior?: LengthScalePrior;
   /** Cooperative cancel, polled once per L-BFGS iteration. */
   shouldStop?: () => boolean;
   /**
@@ -139,6 +173,7 @@ export function optimizeFromStart(
     shouldStop?: () => boolean;
     relativeDecreaseTolerance?: number;
     initialHistory?: LbfgsHistory;
+    lengthScalePrior?: LengthScalePrior;
   } = {},
 ): RestartResult {
   const { x, y, n, d } = data;
@@ -151,8 +186,9 @@ export function optimizeFromStart(
     (phi, g) => {
       phiToLogTheta(phi, lo, hi, logTheta, jac);
       const { mll } = ev.evaluate(logTheta, gTheta);
+      const lp = addLengthScalePrior(options.lengthScalePrior, logTheta, d, gTheta);
       for (let j = 0; j < d + 2; j++) g[j] = -gTheta[j] * jac[j];
-      return -mll;
+      return -(mll + lp);
     },
     phi0,
     {
@@ -185,7 +221,12 @@ export function optimizeCoarseToFine(
   sizes: number[],
   seed: number,
   stream: string,
-  options: { maxIterations?: number; shouldStop?: () => boolean; reuseCurvature?: boolean } = {},
+  options: {
+    maxIterations?: number;
+    shouldStop?: () => boolean;
+    reuseCurvature?: boolean;
+    lengthScalePrior?: LengthScalePrior;
+  } = {},
 ): RestartResult {
   let theta = start, history: LbfgsHistory | undefined, rows = 0;
   const warm: number[] = [];
@@ -307,6 +348,7 @@ export function fitGpSync(data: GpData, options: GpFitOptions = {}): GpModel {
       optimizeCoarseToFine(hyperData, la, s, r, sizes, seed, stream, {
         maxIterations: options.maxIterations,
         shouldStop: options.shouldStop,
+        lengthScalePrior: options.lengthScalePrior,
       })
     );
   }

@@ -1,0 +1,74 @@
+/**
+ * `deno task merge [--config PATH] DIR`: merge the Phase 1 shard stores
+ * `DIR/shards/shardI/exploration_data.h5` (I = 0 … K−1) of a job array into `DIR/exploration_data.h5`
+ * (campaign.md §7.5; lib/campaign/merge.ts), so that
+ * `deno task explore --continue-from DIR --skip-phase1` runs Phases 2–3 on it.
+ *
+ * With `--config`, the shards must have been run with that config (output paths and worker count
+ * aside). A JSON summary goes to stdout, messages to stderr. Exit codes: 0 merged; 1 the shards
+ * cannot be merged (missing, inconsistent, overlapping, or one stopped before the single-process
+ * cutoff: the message names the shard and how to extend it); 2 usage or configuration error.
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { CaligoError, ConfigError, UsageError } from "../lib/errors.ts";
+import { loadConfig } from "../lib/io/config.ts";
+import { createLogger } from "../lib/io/log.ts";
+import { mergeShards } from "../lib/campaign/merge.ts";
+
+const USAGE = "usage: deno task merge [--config PATH] DIR   (reads DIR/shards/shard*/)";
+
+async function main(): Promise<number> {
+  const log = createLogger({ name: "merge" });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: Deno.args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        config: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    console.error(USAGE);
+    return 0;
+  }
+  try {
+    if (parsed.positionals.length !== 1) {
+      throw new UsageError(
+        `DIR: expected one campaign directory, got ${parsed.positionals.length} arguments`,
+      );
+    }
+    const dir = parsed.positionals[0];
+    const expected = parsed.values.config === undefined
+      ? undefined
+      : (await loadConfig(parsed.values.config, Deno.env.toObject())).config;
+    const result = await mergeShards(dir, { expectedConfig: expected, log });
+    console.error(`merged ${result.shardCount} shards: ${result.store}`);
+    console.log(JSON.stringify(result));
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      console.error(`error: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof Deno.errors.NotCapable) {
+      console.error(`error: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof CaligoError) {
+      console.error(`error: ${e.name}: ${e.message}`);
+      return 1;
+    }
+    console.error(`fatal: ${(e as Error)?.stack ?? e}`);
+    return 1;
+  }
+}
+
+Deno.exit(await main());
