@@ -103,12 +103,26 @@ export { createPhase1Design } from "./lib/campaign/design.ts";
 export { storedBounds, trainingSet } from "./lib/campaign/surrogate_data.ts";
 
 // GP surrogate (campaign.md §9)
-export { fitGp, fitGpSync, type GpFitOptions } from "./lib/surrogate/fit_gp.ts";
-export { GpModel, type GpPrediction } from "./lib/surrogate/gp_model.ts";
-export { TwinLandscape } from "./lib/surrogate/twin_landscape.ts";
+export {
+  fitGp,
+  fitGpSync,
+  type GpFitOptions,
+  type GpFitReport,
+  type LengthScalePrior,
+} from "./lib/surrogate/fit_gp.ts";
+export { GpModel, type GpPrediction, type PredictOptions } from "./lib/surrogate/gp_model.ts";
+export { NotFittedError, type Strategy, TwinLandscape } from "./lib/surrogate/twin_landscape.ts";
+export { fromUnitBox, toUnitBox } from "./lib/surrogate/unit_box.ts";
+export {
+  DimensionMismatchError,
+  InsufficientDataError,
+  NonFiniteDataError,
+  NotPositiveDefiniteError,
+} from "./lib/surrogate/surrogate_errors.ts";
+export { fitGpParallel } from "./lib/campaign/gp_parallel_fit.ts";
 export { KrigingBeliever } from "./lib/surrogate/kriging_believer.ts";
 export { loadSurrogate, saveSurrogate } from "./lib/io/surrogate_store.ts";
-export { loadBlas, selectLinalg } from "./lib/io/blas_loader.ts";
+export { type BlasLoadOptions, loadBlas, selectLinalg } from "./lib/io/blas_loader.ts";
 export { tsLinalg } from "./lib/kernels/linalg/ts_linalg.ts";
 
 // Active learning (campaign.md §10)

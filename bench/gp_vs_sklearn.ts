@@ -4,7 +4,7 @@
  *
  *   ./deno run --allow-read --allow-env --allow-sys --allow-ffi \
  *     --allow-run=/usr/bin/python3,cc,/tmp/gp_potrf_c bench/gp_vs_sklearn.ts [--n=500,2000] [--sklearn]
- *     [--threads=2] [--backend=openblas|blis-flame|ts] [--potrf] [--big] [--big-n=10000] [--sod=3000] [--skip-fits] [--warm=auto|off|500,1000]
+ *     [--threads=2] [--backend=openblas|blis-flame|ts] [--potrf] [--big] [--big-n=10000] [--sod=3000] [--skip-fits] [--warm=off|auto|500,1000]
  *
  * --sklearn  fit sklearn on the same data in the same run (/usr/bin/python3 bench/gp_sklearn.py,
  *            Debian python3-sklearn)
@@ -34,7 +34,7 @@ const { values } = parseArgs({
     sod: { type: "string", default: "3000" },
     "skip-fits": { type: "boolean", default: false },
     python: { type: "string", default: "/usr/bin/python3" },
-    warm: { type: "string", default: "auto" },
+    warm: { type: "string", default: "off" },
   },
 });
 const threads = Number(values.threads);

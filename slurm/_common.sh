@@ -2,6 +2,11 @@
 # Shared by the slurm/*.sbatch templates: argument checks, environment, and the deno command line
 # with exactly the permissions the campaign needs (the project's `explore` set plus the campaign
 # directory, the config file and the BLAS libraries found by setup_env.sh).
+#
+# Environment read here (all optional):
+#   CALIGO_ROOT          project root (default: the submit directory; submit with --chdir=<root>)
+#   CALIGO_WORKERS       --workers N for explore (default: execution.num_workers of the config)
+#   CALIGO_EXPLORE_ARGS  extra explore flags, split on spaces (e.g. "--verbose")
 
 caligo_die() { printf 'caligo: %s\n' "$*" >&2; exit 2; }
 
@@ -19,6 +24,13 @@ caligo_init() {
   source "$CALIGO_ROOT/slurm/setup_env.sh"
   mkdir -p "$(dirname "$CALIGO_DIR")"
   cd "$CALIGO_ROOT" || caligo_die "cannot cd to $CALIGO_ROOT"
+  CALIGO_EXTRA=()
+  [[ -n "${CALIGO_WORKERS:-}" ]] && CALIGO_EXTRA+=(--workers "$CALIGO_WORKERS")
+  if [[ -n "${CALIGO_EXPLORE_ARGS:-}" ]]; then
+    local -a more
+    read -r -a more <<<"$CALIGO_EXPLORE_ARGS"
+    CALIGO_EXTRA+=("${more[@]}")
+  fi
 }
 
 # caligo_deno TASK_FILE ARGS...: run a task file with the permissions of the project's `explore`
@@ -26,6 +38,12 @@ caligo_init() {
 # flags replace (not extend) a -P set's list for that permission, so the full lists are spelled
 # out here; nothing beyond them is granted (no --allow-all, no network, no subprocesses).
 caligo_deno() {
+  caligo_deno_cmd "$@"
+  "${CALIGO_CMD[@]}"
+}
+
+# caligo_deno_cmd TASK_FILE ARGS...: the command line of caligo_deno, in the array CALIGO_CMD.
+caligo_deno_cmd() {
   local file="$1"; shift
   local r="$CALIGO_ROOT" parent
   parent="$(dirname "$CALIGO_DIR")"
@@ -34,37 +52,66 @@ caligo_deno() {
   local write="$r/codes,$CALIGO_DIR,$parent,$CALIGO_SCRATCH_DIR"
   local ffi=()
   [[ -n "${CALIGO_FFI_PATHS:-}" ]] && ffi=(--allow-ffi="$CALIGO_FFI_PATHS")
-  "$r/deno" run --no-prompt --allow-read="$read" --allow-write="$write" --allow-env \
-    --allow-sys=hostname,osRelease,loadavg,systemMemoryInfo "${ffi[@]}" "$file" "$@"
+  CALIGO_CMD=("$r/deno" run --no-prompt --allow-read="$read" --allow-write="$write" --allow-env
+    --allow-sys=hostname,osRelease,loadavg,systemMemoryInfo "${ffi[@]}" "$file" "$@")
 }
 
-# caligo_run_resumable ARGS...: run explore in the background so the USR1/TERM traps fire at once
-# (bash runs a trap only after the foreground command returns), forward the signal, wait, and
-# requeue the job when the campaign checkpointed (exit code 75).
+# caligo_requeue_id: the id `scontrol requeue` needs (array tasks: ARRAYJOB_TASK).
+caligo_requeue_id() {
+  if [[ -n "${SLURM_ARRAY_JOB_ID:-}" && -n "${SLURM_ARRAY_TASK_ID:-}" ]]; then
+    echo "${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"
+  else
+    echo "${SLURM_JOB_ID:-}"
+  fi
+}
+
+# caligo_run_resumable TASK_FILE ARGS...: run the task in the background so the USR1/TERM traps
+# fire at once (bash runs a trap only after the foreground command returns), forward the signal,
+# wait, call the function named by CALIGO_AFTER_RUN (if set) with the exit code, and requeue the
+# job when the task checkpointed (exit code 75). Returns the task's exit code otherwise.
 caligo_run_resumable() {
-  caligo_deno tasks/explore.ts "$@" &
+  caligo_deno_cmd "$@"
+  # a simple command in the background: $! is Deno itself (./deno execs the binary), not a
+  # subshell, so the forwarded signal reaches it
+  "${CALIGO_CMD[@]}" &
   local pid=$! rc
-  trap 'echo "caligo: USR1 received, checkpointing" >&2; kill -USR1 "$pid" 2>/dev/null' USR1
-  trap 'echo "caligo: TERM received, checkpointing" >&2; kill -TERM "$pid" 2>/dev/null' TERM
+  # shellcheck disable=SC2064 # expand $pid now
+  trap "echo 'caligo: USR1 received, forwarding to $pid (checkpoint, exit 75)' >&2; kill -USR1 $pid 2>/dev/null" USR1
+  # shellcheck disable=SC2064
+  trap "echo 'caligo: TERM received, forwarding to $pid' >&2; kill -TERM $pid 2>/dev/null" TERM
   while :; do
     wait "$pid"; rc=$?
     kill -0 "$pid" 2>/dev/null || break   # wait was interrupted by a trap: wait again
   done
   trap - USR1 TERM
+  if [[ -n "${CALIGO_AFTER_RUN:-}" ]]; then
+    "$CALIGO_AFTER_RUN" "$rc" || { echo "caligo: $CALIGO_AFTER_RUN failed" >&2; return 1; }
+  fi
   if [[ $rc -eq 75 && -n "${SLURM_JOB_ID:-}" ]]; then
-    local id="$SLURM_JOB_ID"
-    [[ -n "${SLURM_ARRAY_JOB_ID:-}" ]] && id="${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"
+    local id
+    id="$(caligo_requeue_id)"
     echo "caligo: checkpointed (exit 75), requeueing $id (restart ${SLURM_RESTART_COUNT:-0})" >&2
-    scontrol requeue "$id" && exit 0
+    if scontrol requeue "$id"; then
+      # slurmctld now ends this run of the job; leave before it kills us mid-cleanup
+      exit 0
+    fi
+    echo "caligo: scontrol requeue $id failed; resubmit with the same arguments to resume" >&2
   fi
   return "$rc"
 }
 
-# caligo_resume_flag: "--continue-from DIR" when DIR already holds a campaign, else "--output-dir DIR".
+# caligo_dir_args: "--continue-from DIR" when DIR already holds a campaign, else "--output-dir DIR".
 caligo_dir_args() {
   if [[ -f "$CALIGO_DIR/config.resolved.yaml" ]]; then
     echo "--continue-from" "$CALIGO_DIR"
   else
     echo "--output-dir" "$CALIGO_DIR"
+  fi
+}
+
+# caligo_cleanup_scratch: remove this job's scratch directory, only if setup_env.sh created it.
+caligo_cleanup_scratch() {
+  if [[ -n "${CALIGO_SCRATCH_DIR:-}" && -f "$CALIGO_SCRATCH_DIR/.caligo_scratch" ]]; then
+    rm -rf -- "$CALIGO_SCRATCH_DIR"
   fi
 }

@@ -9,7 +9,10 @@
 #   * checks which BLIS sub-configuration is selected on this CPU (BLIS_ARCH_DEBUG=1) and warns
 #     if it is "generic" (no AVX2/AVX-512 kernels);
 #   * one BLAS/OpenMP thread per process (the worker pool provides the parallelism);
-#   * scratch: CALIGO_SCRATCH_DIR on node-local storage, DENO_DIR there too (relocatable cache);
+#   * scratch: CALIGO_SCRATCH_DIR on node-local storage; DENO_DIR: a pre-populated project cache
+#     ($CALIGO_ROOT/.deno_dir, made on the login node with DENO_DIR=.deno_dir ./deno install) is
+#     copied there, else Deno's default cache is used (an empty DENO_DIR would make Deno fetch
+#     npm metadata, which compute nodes usually cannot);
 #   * CALIGO_HPC_MODE=1, HDF5_USE_FILE_LOCKING=FALSE (parallel file systems).
 # Overrides: CALIGO_BLAS / CALIGO_LAPACK set before sourcing are kept; CALIGO_NO_AOCL=1 skips AOCL.
 
@@ -29,13 +32,21 @@ export RUST_BACKTRACE=0 DENO_NO_UPDATE_CHECK=1
 # --- scratch ------------------------------------------------------------------------------
 _scratch_base="${SLURM_TMPDIR:-${LOCAL_SCRATCH:-${TMPDIR:-/tmp}}}"
 export CALIGO_SCRATCH_DIR="${CALIGO_SCRATCH_DIR:-$_scratch_base/caligo-${SLURM_JOB_ID:-$$}}"
-mkdir -p "$CALIGO_SCRATCH_DIR" || _caligo_log "WARNING: cannot create $CALIGO_SCRATCH_DIR"
-# A shared, pre-populated Deno cache (e.g. from the login node) is copied once to scratch.
-if [[ -z "${DENO_DIR:-}" ]]; then
-  export DENO_DIR="$CALIGO_SCRATCH_DIR/deno_dir"
-  if [[ -d "$CALIGO_ROOT/.deno_dir" && ! -d "$DENO_DIR" ]]; then
-    cp -r "$CALIGO_ROOT/.deno_dir" "$DENO_DIR" 2>/dev/null || true
+if [[ ! -d "$CALIGO_SCRATCH_DIR" ]]; then
+  if mkdir -p "$CALIGO_SCRATCH_DIR"; then
+    # marks a directory this script made (slurm/_common.sh removes it when the job is done,
+    # also after a requeue on the same node)
+    : >"$CALIGO_SCRATCH_DIR/.caligo_scratch"
+  else
+    _caligo_log "WARNING: cannot create $CALIGO_SCRATCH_DIR"
   fi
+fi
+# A pre-populated project cache (made on the login node) is copied once to scratch; otherwise
+# Deno's default cache (~/.cache/deno, filled by ./deno install on the login node) is kept.
+if [[ -z "${DENO_DIR:-}" && -d "$CALIGO_ROOT/.deno_dir" ]]; then
+  export DENO_DIR="$CALIGO_SCRATCH_DIR/deno_dir"
+  [[ -d "$DENO_DIR" ]] || cp -r "$CALIGO_ROOT/.deno_dir" "$DENO_DIR" 2>/dev/null ||
+    { _caligo_log "WARNING: cannot copy $CALIGO_ROOT/.deno_dir to scratch"; export DENO_DIR="$CALIGO_ROOT/.deno_dir"; }
 fi
 
 # --- BLAS / LAPACK ------------------------------------------------------------------------
@@ -113,5 +124,6 @@ if [[ "$CALIGO_BLAS_KIND" == aocl || "$CALIGO_BLAS_KIND" == system-blis ]] && [[
   export CALIGO_BLIS_ARCH="${_arch:-unknown}"
 fi
 
-_caligo_log "threads: BLIS=$BLIS_NUM_THREADS OMP=$OMP_NUM_THREADS OPENBLAS=$OPENBLAS_NUM_THREADS; scratch $CALIGO_SCRATCH_DIR; DENO_DIR $DENO_DIR"
+_caligo_log "chose BLAS: $CALIGO_BLAS_KIND (${CALIGO_BLAS:-TypeScript kernels}; LAPACK ${CALIGO_LAPACK:-none})"
+_caligo_log "threads: BLIS=$BLIS_NUM_THREADS OMP=$OMP_NUM_THREADS OPENBLAS=$OPENBLAS_NUM_THREADS; scratch $CALIGO_SCRATCH_DIR; DENO_DIR ${DENO_DIR:-Deno default}"
 unset _scratch_base _aocl_dirs _ld _sys _blis _flame _shim _arch d

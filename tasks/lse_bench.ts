@@ -18,7 +18,7 @@ import {
 import { LEVEL_SET_PROBLEMS } from "../lib/active/test_functions.ts";
 import { CaligoError, UsageError } from "../lib/errors.ts";
 
-const BEST_METHOD: LevelSetMethod = "ambiguity";
+const BEST_METHOD: LevelSetMethod = "timse-log";
 
 function positiveInt(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;

@@ -23,6 +23,11 @@ export interface TimseOptions {
   threshold: number;
   /** ε of the weight, as a fraction of the target scale s_y (default 0.05). */
   epsilonFraction?: number;
+  /**
+   * γ ≥ 1 widens the weight, W(z) = φ((μ − t)/(γ·s))/s: γ > 1 keeps some weight on regions the
+   * model believes to be clearly inside or outside, against a missed component (default 1).
+   */
+  widthFactor?: number;
   /** Candidates that may not be picked (1 = excluded). */
   excluded?: Uint8Array;
 }
@@ -56,6 +61,7 @@ export function selectBatchTimse(
   const P = candidates.length / d, R = reference.length / d;
   const t = (options.threshold - yMean) / yStd;
   const eps2 = (options.epsilonFraction ?? 0.05) ** 2;
+  const gamma = options.widthFactor ?? 1;
   const qc = gp.scaleCandidates(candidates, P, new Float64Array(P * d));
   const qz = gp.scaleCandidates(reference, R, new Float64Array(R * d));
   // V_c = L⁻¹K(X, C), V_z = L⁻¹K(X, Z); μ = K(·, X)α; σ² = σ_f² − ‖v‖².
@@ -87,7 +93,7 @@ export function selectBatchTimse(
   for (let step = 0; step < options.q; step++) {
     for (let z = 0; z < R; z++) {
       const s = Math.sqrt(varZ[z] + eps2);
-      const u = (muZ[z] - t) / s;
+      const u = (muZ[z] - t) / (gamma * s);
       weights[z] = Math.exp(-0.5 * u * u) / s;
     }
     let best = -1, bestScore = -Infinity;

@@ -115,6 +115,8 @@ export interface CampaignRunResult {
   phasesRun: string[];
   phasesSkipped: Record<string, string>;
   phase1?: Omit<Phase1Summary, "workers"> & { workers: Phase1Summary["workers"] };
+  /** Phase 3: how it ended and the boundary F1 after each iteration (holdout, else stability). */
+  phase3?: { status: string; iterations: number; samples: number; f1History: number[] };
   plan?: Record<string, unknown>;
 }
 
@@ -427,6 +429,12 @@ export async function runCampaign(o: CampaignRunOptions): Promise<CampaignRunRes
           log,
         });
         result.phasesRun.push("phase3");
+        result.phase3 = {
+          status: summary.status,
+          iterations: summary.iterations,
+          samples: summary.samples,
+          f1History: summary.f1History,
+        };
         if (summary.status === "stopped") {
           result.status = "stopped";
           result.stopReason = o.stop.reason;

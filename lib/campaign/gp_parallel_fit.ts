@@ -85,7 +85,7 @@ export async function fitGpParallel(
     d,
     starts: starts.map((s) => Array.from(s)),
     maxIterations: options.maxIterations ?? 200,
-    warmSizes: warmStartSizes(hyper.n, options.warmStart),
+    warmSizes: warmStartSizes(hyper.n, options.warmStart ?? "off"),
     seed,
     stream,
     blasCandidates: options.blasCandidates,

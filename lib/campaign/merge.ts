@@ -21,8 +21,8 @@ import type { Phase1Checkpoint } from "../io/checkpoint.ts";
 import { CAMPAIGN_FILES, campaignPaths } from "../io/campaign_dir.ts";
 import { type CampaignConfig, parseConfig } from "../io/config.ts";
 import {
-  CampaignStore,
   type CampaignData,
+  CampaignStore,
   type GroupData,
   openCampaignStore,
   type RootAttributes,
@@ -36,8 +36,8 @@ import { inShard, isSkipped, parseShardText, type ShardSpec, shardText } from ".
 /** The shards cannot be merged (missing, inconsistent or incomplete). Tasks exit with code 1. */
 export class MergeError extends CaligoError {}
 
-/** Root attributes that differ between shards by design. */
-const SHARD_FIELDS = new Set(["shard", "created_utc"]);
+/** Root attributes that differ between shards by design (`writer_open` is checked apart). */
+const SHARD_FIELDS = new Set(["shard", "created_utc", "writer_open"]);
 
 /** What the single-process run would have dispatched, derived from the shards' rows. */
 export interface Phase1Cutoff {
@@ -184,12 +184,20 @@ function checkConsistent(shards: Shard[]): number {
   const counts = new Set<number>();
   for (const s of shards) {
     const attr = s.data.attributes.shard;
-    if (attr === undefined) throw new MergeError(`${s.path}: not a shard store (no shard attribute)`);
+    if (attr === undefined) {
+      throw new MergeError(`${s.path}: not a shard store (no shard attribute)`);
+    }
     const spec = parseShardText(String(attr), `${s.path} shard attribute`);
     if (spec.index !== s.index) {
       throw new MergeError(`${s.path}: holds shard ${shardText(spec)}, not shard ${s.index}`);
     }
     counts.add(spec.count);
+    if (Number(s.data.attributes.writer_open ?? 0) !== 0) {
+      throw new MergeError(
+        `${s.path}: shard ${s.index} was not closed by its writer (killed?); resume it with ` +
+          `'deno task explore --continue-from ${s.path.replace(/\/[^/]*$/, "")}', then merge again`,
+      );
+    }
   }
   if (counts.size > 1) {
     throw new MergeError(
@@ -343,7 +351,7 @@ export async function mergeShards(dir: string, options: MergeOptions): Promise<M
 
   // Write the merged store under a temporary name, rename when complete.
   const created = shards.map((s) => String(s.data.attributes.created_utc)).sort()[0];
-  const { shard: _s, created_utc: _c, ...rest } = attrs;
+  const { shard: _s, created_utc: _c, writer_open: _w, ...rest } = attrs;
   const rootAttrs = {
     ...rest,
     created_utc: created,

@@ -18,13 +18,7 @@ import type { Logger } from "../io/log.ts";
 import type { Progress } from "../io/progress.ts";
 import type { Phase1Design } from "./design.ts";
 import type { RowPrefilter } from "./prefilter_adapter.ts";
-import {
-  isSkipped,
-  nextShardId,
-  phase1ResumeState,
-  type ShardSpec,
-  shardText,
-} from "./resume.ts";
+import { isSkipped, nextShardId, phase1ResumeState, type ShardSpec, shardText } from "./resume.ts";
 import { failureRow, rowFromPoolOutcome, type SimulateTask, skippedRow } from "./sample_rows.ts";
 import type { SimWorkerResult } from "./sim_worker.ts";
 import type { StoreSession } from "./store_session.ts";
