@@ -76,7 +76,9 @@ caligo_run_resumable() {
   "${CALIGO_CMD[@]}" &
   local pid=$! rc
   # shellcheck disable=SC2064 # expand $pid now
-  trap "echo 'caligo: USR1 received, forwarding to $pid (checkpoint, exit 75)' >&2; kill -USR1 $pid 2>/dev/null" USR1
+  # Forwarded as USR2 (same meaning to explore): a SIGUSR1 would also make Deno open its
+  # inspector on 127.0.0.1:9229, which other users of a shared node could attach to.
+  trap "echo 'caligo: USR1 received, forwarding to $pid as USR2 (checkpoint, exit 75)' >&2; kill -USR2 $pid 2>/dev/null" USR1
   # shellcheck disable=SC2064
   trap "echo 'caligo: TERM received, forwarding to $pid' >&2; kill -TERM $pid 2>/dev/null" TERM
   while :; do

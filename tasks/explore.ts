@@ -25,7 +25,10 @@ const USAGE = `usage: deno task explore [--config PATH] [--output-dir DIR | --co
   [--workers N] [--seed N] [--skip-phase1] [--skip-phase2] [--skip-phase3] [--skip-postprocess]
   [--shard I/K [--shard-target N]] [--validate] [--no-gpu] [--gpu-device STR] [-v|--verbose]`;
 
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGUSR1: 75 };
+// SIGUSR2 means the same as SIGUSR1: the SLURM templates forward USR1 as USR2 because Deno
+// (≥ 2.9.2, like Node) opens its inspector on 127.0.0.1:9229 when a process receives SIGUSR1,
+// which other users of a shared node could attach to.
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGUSR1: 75, SIGUSR2: 75 };
 
 function positiveInt(
   flag: string,
@@ -88,25 +91,26 @@ async function main(): Promise<number> {
     return 0;
   }
   const stop = createStopToken();
-  const handlers: [Deno.Signal, () => void][] = (["SIGINT", "SIGTERM", "SIGUSR1"] as const).map(
-    (sig) => {
-      const handler = () => {
-        if (stop.reason !== null) {
-          // a second signal: leave at once; committed rows are safe (commit markers, §7.3)
-          log.warn(`${sig} received again: exiting without a final checkpoint`);
-          Deno.exit(SIGNAL_EXIT[sig]);
-        }
-        log.warn(
-          `${sig} received: stop dispatching, commit returned results, checkpoint, exit ${
-            SIGNAL_EXIT[sig]
-          }`,
-        );
-        stop.request(sig);
-      };
-      Deno.addSignalListener(sig, handler);
-      return [sig, handler];
-    },
-  );
+  const handlers: [Deno.Signal, () => void][] =
+    (["SIGINT", "SIGTERM", "SIGUSR1", "SIGUSR2"] as const).map(
+      (sig) => {
+        const handler = () => {
+          if (stop.reason !== null) {
+            // a second signal: leave at once; committed rows are safe (commit markers, §7.3)
+            log.warn(`${sig} received again: exiting without a final checkpoint`);
+            Deno.exit(SIGNAL_EXIT[sig]);
+          }
+          log.warn(
+            `${sig} received: stop dispatching, commit returned results, checkpoint, exit ${
+              SIGNAL_EXIT[sig]
+            }`,
+          );
+          stop.request(sig);
+        };
+        Deno.addSignalListener(sig, handler);
+        return [sig, handler];
+      },
+    );
   try {
     if (args["no-gpu"] || args["gpu-device"] !== undefined) {
       log.warn("--no-gpu/--gpu-device accepted for compatibility: there is no GPU path");

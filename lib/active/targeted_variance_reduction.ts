@@ -8,6 +8,10 @@
  * where c is the posterior covariance. Picks are sequential with Kriging-believer updates (θ
  * fixed, μ unchanged): after a pick x*, c̃(·) = c(·, x*)/√(σ²(x*) + σ_n²) and
  * c(z, x) ← c(z, x) − c̃(z)c̃(x), σ²(·) ← σ²(·) − c̃(·)², so the weights sharpen as the batch grows.
+ * Candidates whose latent variance is below `minVarianceFraction` (default 1e-3) times the largest
+ * candidate variance before the batch are skipped: with a nearly noise-free GP the ratio c²/(σ² + σ_n²)
+ * stays finite as σ² → 0, so without this rule a point right next to an earlier pick (a
+ * "derivative observation") could be chosen.
  * Cost: one n×R×P product to start, then O(R·P) per pick. Exact GP path only.
  * @module
  */
@@ -30,6 +34,8 @@ export interface TimseOptions {
   widthFactor?: number;
   /** Candidates that may not be picked (1 = excluded). */
   excluded?: Uint8Array;
+  /** Skip candidates with latent variance below this fraction of the pool's largest (1e-3). */
+  minVarianceFraction?: number;
 }
 
 /** One pick with its score and the candidate's μ, σ (target units) at selection time. */
@@ -81,6 +87,9 @@ export function selectBatchTimse(
     const col = vz.subarray(z * n, z * n + n);
     varZ[z] = Math.max(0, sf2 - la.dot(n, col, col));
   }
+  let maxVar = 0;
+  for (let c = 0; c < P; c++) if (!options.excluded?.[c]) maxVar = Math.max(maxVar, varC[c]);
+  const minVar = (options.minVarianceFraction ?? 1e-3) * maxVar;
   // C(z, c) = k(z, c) − v_zᵀv_c, R×P column-major (column c = candidate).
   const cov = fillCrossCovariance(qz, R, qc, P, d, sf2, new Float64Array(R * P));
   la.gemm("T", "N", R, P, n, -1, vz, n, vc, n, 1, cov, R);
@@ -98,7 +107,7 @@ export function selectBatchTimse(
     }
     let best = -1, bestScore = -Infinity;
     for (let c = 0; c < P; c++) {
-      if (taken[c]) continue;
+      if (taken[c] || varC[c] < minVar) continue;
       const col = cov.subarray(c * R, c * R + R);
       let sum = 0;
       for (let z = 0; z < R; z++) sum += weights[z] * col[z] * col[z];

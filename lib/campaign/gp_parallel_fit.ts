@@ -100,7 +100,9 @@ export async function fitGpParallel(
   try {
     await Promise.all(Array.from({ length: count }, () =>
       new Promise<void>((resolve, reject) => {
-        const w = new Worker(new URL("./gp_restart_worker.ts", import.meta.url), {
+        // A bundle (`deno task bundle`) ships the worker as .js next to the bundled module.
+        const ext = import.meta.url.endsWith(".js") ? "js" : "ts";
+        const w = new Worker(new URL(`./gp_restart_worker.${ext}`, import.meta.url), {
           type: "module",
         });
         workers.push(w);

@@ -90,7 +90,6 @@ export interface TwinFitOptions {
 
 const REFERENCE_SIZE = 4096;
 
-
 /** Fit both GPs with validation metrics and divergence diagnostics. */
 export async function fitTwinSurrogate(o: TwinFitOptions): Promise<TwinFit> {
   const now = o.now ?? (() => performance.now());

@@ -21,6 +21,7 @@ import { KrigingBeliever } from "../surrogate/kriging_believer.ts";
 import { STRATEGIES, type Strategy, type TwinLandscape } from "../surrogate/twin_landscape.ts";
 import { closestToThreshold, scoreAcquisition } from "../active/acquisition.ts";
 import { type BatchPick, type CandidatePool, selectBatch } from "../active/batch_selection.ts";
+import { selectBatchTimse } from "../active/targeted_variance_reduction.ts";
 import { aboveThreshold, f1Score, isBoundaryStable } from "../active/level_set_metrics.ts";
 import { fitTwinSurrogate } from "./phase2.ts";
 import type { SimulationRunner, StopToken } from "./phase1.ts";
@@ -327,16 +328,22 @@ function planIteration(
   }
   const selectStart = performance.now();
   let method = p3.batch.method;
-  if (method === "kriging_believer" && pools.some((p) => !p.condition)) {
-    o.log.warn("phase 3: Kriging believer needs the exact GP path; using local penalisation");
+  const exact = pools.every((_, i) => twin.model(poolStrategy[i]).state.cholesky !== null);
+  if ((method === "kriging_believer" || method === "timse") && !exact) {
+    o.log.warn(`phase 3: ${method} needs the exact GP path; using local penalisation`);
     method = "local_penalization";
   }
-  // Each pool carries its own scorer (EI's incumbent is per strategy); the shared one is unused.
-  const picks: BatchPick[] = selectBatch(pools, (_m, _s, out) => out, {
-    method,
-    q,
-    diversityWeight: p3.batch.diversity_weight,
-  });
+  let picks: BatchPick[];
+  if (method === "timse") {
+    picks = selectTimseAcrossStrategies(o, twin, pools, poolStrategy, k, q, threshold);
+  } else {
+    // Each pool carries its own scorer (EI's incumbent is per strategy); the shared one is unused.
+    picks = selectBatch(pools, (_m, _s, out) => out, {
+      method,
+      q,
+      diversityWeight: p3.batch.diversity_weight,
+    });
+  }
   const rows = new Float64Array(picks.length * PLAN_COLUMNS.length);
   picks.forEach((pick, j) => {
     const strategy = poolStrategy[pick.pool];
@@ -360,6 +367,59 @@ function planIteration(
     selectStart,
   };
 }
+
+/**
+ * tIMSE batches (lib/active/targeted_variance_reduction.ts) for each strategy's GP over a shared
+ * reference set (stream `phase3/<k>/reference`), merged greedily by score: the strategies are
+ * separate GPs, so a pick of one leaves the other's scores unchanged and the merged sequence is
+ * the sequential greedy choice over both.
+ */
+function selectTimseAcrossStrategies(
+  o: Phase3Options,
+  twin: TwinLandscape,
+  pools: CandidatePool[],
+  poolStrategy: Strategy[],
+  k: number,
+  q: number,
+  threshold: number,
+): BatchPick[] {
+  const reference = sobolPoints(
+    D,
+    TIMSE_REFERENCE_SIZE,
+    0,
+    campaignRng(o.config.execution.random_seed, `phase3/${k}/reference`),
+  );
+  const perPool = pools.map((pool, i) =>
+    selectBatchTimse(twin.model(poolStrategy[i]), pool.x, reference, {
+      q,
+      threshold,
+      excluded: pool.excluded,
+      widthFactor: 1.5,
+    })
+  );
+  const next = perPool.map(() => 0);
+  const picks: BatchPick[] = [];
+  while (picks.length < q) {
+    let best = -1;
+    for (let p = 0; p < perPool.length; p++) {
+      const cand = perPool[p][next[p]];
+      if (cand && (best < 0 || cand.score > perPool[best][next[best]].score)) best = p;
+    }
+    if (best < 0) break;
+    const pick = perPool[best][next[best]++];
+    picks.push({
+      pool: best,
+      index: pick.index,
+      acquisition: pick.score,
+      mean: pick.mean,
+      std: pick.std,
+    });
+  }
+  return picks;
+}
+
+/** Reference points of the tIMSE criterion per iteration. */
+const TIMSE_REFERENCE_SIZE = 2048;
 
 /** Simulation tasks of plan rows (ids, stored inputs, exact N = round(10^col7)). */
 function tasksFromPlan(plan: Float64Array, seed: number): SimulateTask[] {

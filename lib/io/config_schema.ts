@@ -200,7 +200,7 @@ const phase3Schema = section({
     refine_radius: num((s) => s.gt(0).max(0.5)).default(0.05),
   }),
   batch: section({
-    method: z.enum(["kriging_believer", "local_penalization", "caligo_diverse"])
+    method: z.enum(["kriging_believer", "local_penalization", "caligo_diverse", "timse"])
       .default("kriging_believer"),
     diversity_weight: num((s) => s.min(0)).default(0.1),
   }),
