@@ -6,6 +6,7 @@
 import { assert, assertEquals } from "../assert.ts";
 import { openCampaignStore } from "../../lib/io/hdf5_store.ts";
 import { pythonWithH5py } from "./_h5py.ts";
+import { storeRows } from "./_store_rows.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const BASE = "out/e2e_explore";
@@ -49,23 +50,9 @@ function fresh(name: string): string {
   return dir;
 }
 
-/** Committed /lhs_warmup rows sorted by id, metadata (timings, worker ids) left out. */
-async function rows(dir: string) {
-  const g = (await openCampaignStore(`${ROOT}${dir}/exploration_data.h5`)).groups.lhs_warmup;
-  const D = g.diagnosticColumns.length;
-  const order = Array.from(g.sampleId.keys()).sort((a, b) => g.sampleId[a] - g.sampleId[b]);
-  return order.map((i) =>
-    JSON.stringify([
-      g.sampleId[i],
-      Array.from(g.inputs.subarray(9 * i, 9 * i + 9)),
-      Array.from(g.outputs.subarray(6 * i, 6 * i + 6)).map(String),
-      g.outcomes[i],
-      String(g.seed[i]),
-      g.numPairs[i],
-      String(g.keyMargin[i]),
-      Array.from(g.diagnostics.subarray(D * i, D * i + D)).map(String),
-    ])
-  );
+/** Committed /lhs_warmup rows of the campaign in `dir`, sorted by id, metadata left out. */
+function rows(dir: string): Promise<string[]> {
+  return storeRows(`${ROOT}${dir}/exploration_data.h5`);
 }
 
 const references = new Map<number, string[]>();

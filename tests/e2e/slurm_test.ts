@@ -12,6 +12,7 @@
  */
 import { assert, assertEquals } from "../assert.ts";
 import { openCampaignStore } from "../../lib/io/hdf5_store.ts";
+import { storeRows } from "./_store_rows.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 /** The cluster script; CALIGO_SLURM_LOCAL overrides it (e.g. to check the ignore path). */
@@ -115,23 +116,9 @@ async function cleanup(dir: string): Promise<void> {
   }
 }
 
-/** Committed /lhs_warmup rows sorted by id, metadata (timings, worker ids) left out. */
-async function rows(store: string): Promise<string[]> {
-  const g = (await openCampaignStore(store)).groups.lhs_warmup;
-  const D = g.diagnosticColumns.length;
-  const order = Array.from(g.sampleId.keys()).sort((a, b) => g.sampleId[a] - g.sampleId[b]);
-  return order.map((i) =>
-    JSON.stringify([
-      g.sampleId[i],
-      Array.from(g.inputs.subarray(9 * i, 9 * i + 9)),
-      Array.from(g.outputs.subarray(6 * i, 6 * i + 6)).map(String),
-      g.outcomes[i],
-      String(g.seed[i]),
-      g.numPairs[i],
-      String(g.keyMargin[i]),
-      Array.from(g.diagnostics.subarray(D * i, D * i + D)).map(String),
-    ])
-  );
+/** Committed /lhs_warmup rows sorted by id, metadata left out. */
+function rows(store: string): Promise<string[]> {
+  return storeRows(store);
 }
 
 function ids(r: string[]): number[] {
