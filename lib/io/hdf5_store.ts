@@ -44,7 +44,8 @@ export const OUTCOME_BYTES = 32;
 const CHUNK_ROWS = 1024;
 const GZIP_LEVEL = 4;
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-const RUN_RECORD_COLUMNS = [
+/** Columns of `/run_record/batches` (one row per commit). */
+export const RUN_RECORD_COLUMNS = [
   "commit_index",
   "phase",
   "rows",

@@ -7,7 +7,7 @@
  */
 import h5wasm from "h5wasm/node";
 import { CaligoError } from "../errors.ts";
-import { openCampaignStore } from "../io/hdf5_store.ts";
+import { openCampaignStore, RUN_RECORD_COLUMNS } from "../io/hdf5_store.ts";
 import type { Logger } from "../io/log.ts";
 import type { CampaignData, GroupRows, RecordMatrix } from "./campaign_data.ts";
 
@@ -21,17 +21,6 @@ export class NoCampaignStoreError extends CaligoError {
   }
 }
 
-const RUN_RECORD_COLUMNS = [
-  "commit_index",
-  "phase",
-  "rows",
-  "wall_s",
-  "write_s",
-  "samples_per_s",
-  "worker_utilisation",
-  "peak_rss_mb",
-  "elapsed_s",
-] as const;
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
