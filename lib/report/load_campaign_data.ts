@@ -21,7 +21,6 @@ export class NoCampaignStoreError extends CaligoError {
   }
 }
 
-
 async function isDirectory(path: string): Promise<boolean> {
   try {
     return (await Deno.stat(path)).isDirectory;
