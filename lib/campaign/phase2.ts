@@ -132,7 +132,11 @@ export async function fitTwinSurrogate(o: TwinFitOptions): Promise<TwinFit> {
     );
   }
   const twin = new TwinLandscape(models.baseline ?? null, models.blind ?? null);
-  const divergence = divergenceDiagnostics(twin, config.execution.random_seed);
+  // Divergence needs predictions with variances on 4096 reference points (seconds at a few
+  // thousand rows): computed for Phase 2, skipped for the Phase 3 conditionings.
+  const divergence = o.validate === false
+    ? emptyDivergence()
+    : divergenceDiagnostics(twin, config.execution.random_seed);
   return { twin, metrics, divergence, training };
 }
 
@@ -240,6 +244,17 @@ export function regressionMetrics(
     rmse: Math.sqrt(ssRes / n),
     nlpd: nlpd / n,
     boundaryF1: f1,
+  };
+}
+
+function emptyDivergence(): DivergenceDiagnostics {
+  return {
+    referenceSize: 0,
+    meanRange: {},
+    meanStd: {},
+    meanAbsDifference: NaN,
+    maxAbsDifference: NaN,
+    nonFinite: false,
   };
 }
 
