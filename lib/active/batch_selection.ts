@@ -118,7 +118,7 @@ export function selectBatch(
       mean: pool.mean[bestIndex],
       std: pool.std[bestIndex],
     });
-    taken[bestPool][bestIndex] = 1;
+    markNear(pool, bestIndex, taken[bestPool]);
     pickedStored.push({ pool: bestPool, index: bestIndex });
     if (options.method === "kriging_believer") {
       if (!pool.condition) {
@@ -131,6 +131,27 @@ export function selectBatch(
   }
   return picks;
 }
+
+/**
+ * Take the pick and every candidate of its pool within {@link DUPLICATE_TOLERANCE} of it
+ * (campaign.md §10.2): a repeated candidate keeps a finite straddle score after the fantasy
+ * update (σ → 0, |μ − t| small) and could otherwise be picked twice.
+ */
+function markNear(pool: CandidatePool, pick: number, taken: Uint8Array): void {
+  const { x, d } = pool, tol2 = DUPLICATE_TOLERANCE * DUPLICATE_TOLERANCE;
+  for (let i = 0; i < taken.length; i++) {
+    if (taken[i]) continue;
+    let r2 = 0;
+    for (let j = 0; j < d && r2 <= tol2; j++) {
+      const diff = x[i * d + j] - x[pick * d + j];
+      r2 += diff * diff;
+    }
+    if (r2 <= tol2) taken[i] = 1;
+  }
+}
+
+/** Candidates closer than this (unit box, Euclidean) to a selected point are not picked. */
+export const DUPLICATE_TOLERANCE = 1e-6;
 
 /** Penalised acquisition: the product form needs a(x) ≥ 0, so shift negative values. */
 function penalisedValue(value: number, penalty: number): number {
