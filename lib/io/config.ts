@@ -400,6 +400,17 @@ function resolveAliases(
     warnings.push("visualization.style is accepted and ignored (Vega-Lite figures)");
   }
   if (config.phase3.acquisition.type === "ucb") config.phase3.acquisition.type = "lcb";
+  // Keys of the specification this version does not implement yet: never silently ignored.
+  const notImplemented: [string, boolean][] = [
+    ["phase2.gp.iterative_mll", config.phase2.gp.iterative_mll],
+    ["phase2.gp.predictive_noise", config.phase2.gp.predictive_noise],
+    ["phase2.cross_validation.enabled", config.phase2.cross_validation.enabled],
+    ["phase3.guardrail.enabled", config.phase3.guardrail.enabled],
+    ["store.swmr", config.store.swmr],
+  ];
+  for (const [key, on] of notImplemented) {
+    if (on) warnings.push(`${key}: true is not implemented in this version and is ignored`);
+  }
   config.visualization.figures = mapNames(
     config.visualization.figures,
     FIGURE_NAMES,

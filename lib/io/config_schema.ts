@@ -193,7 +193,6 @@ const phase3Schema = section({
     n_candidates: int((s) => s.min(0)).default(0),
     use_sobol: bool().default(true),
     xi: num((s) => s.min(0)).default(0.01),
-    randomized_beta: num((s) => s.min(0)).default(0),
     prefilter_candidates: bool().default(true),
     refine_top: int((s) => s.min(0)).default(0),
     refine_samples: int((s) => s.min(0)).default(32),
