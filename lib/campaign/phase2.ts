@@ -45,6 +45,8 @@ export interface StrategyMetrics {
   /** ARD length scales of the final fit (unit-box units), one per input column. */
   lengthScales: number[];
   fitSeconds: number;
+  /** Seeded k-fold cross-validation (`phase2.cross_validation`), pooled over the folds. */
+  crossValidation?: { folds: number; r2: number; rmse: number; nlpd: number; boundaryF1: number };
 }
 
 /** Divergence diagnostics of the two GPs on the reference set (campaign.md §9.1). */
@@ -115,6 +117,9 @@ export async function fitTwinSurrogate(o: TwinFitOptions): Promise<TwinFit> {
     if (o.validate !== false && config.phase2.validation_split > 0) {
       validation = await validate(set, o, strategy, threshold);
     }
+    const cv = o.validate !== false && config.phase2.cross_validation.enabled
+      ? await crossValidate(set, o, strategy, threshold)
+      : undefined;
     const gp = await fitStrategy(set, o, strategy, o.fitIndex * 2 + 1, o.restarts);
     models[strategy] = gp;
     metrics[strategy] = {
@@ -124,7 +129,15 @@ export async function fitTwinSurrogate(o: TwinFitOptions): Promise<TwinFit> {
       path: gp.state.path,
       lengthScales: Array.from(gp.hyperparameters.lengthScales),
       fitSeconds: (now() - t0) / 1000,
+      crossValidation: cv,
     };
+    if (cv) {
+      o.log.info(
+        `${strategy} GP ${cv.folds}-fold cross-validation: R² ${fmt(cv.r2)}, RMSE ${
+          fmt(cv.rmse)
+        }, NLPD ${fmt(cv.nlpd)}, boundary F1 ${fmt(cv.boundaryF1)}`,
+      );
+    }
     (o.validate === false ? o.log.debug : o.log.info)(
       `${strategy} GP on ${set.n} rows (${gp.state.path}), validation R² ${
         fmt(validation.r2)
@@ -145,7 +158,7 @@ async function fitStrategy(
   set: TrainingSet,
   o: TwinFitOptions,
   strategy: Strategy,
-  stream: number,
+  stream: number | string,
   restarts?: number,
 ): Promise<GpModel> {
   const gpConfig = o.config.phase2.gp;
@@ -214,6 +227,62 @@ async function validate(set: TrainingSet, o: TwinFitOptions, strategy: Strategy,
     includeNoise: true,
   });
   return { nTrain: train.y.length, ...regressionMetrics(val.y, p.mean, p.variance, t) };
+}
+
+/**
+ * Seeded k-fold cross-validation (stream `phase2/cv/<strategy>/<fit>`): each fold is predicted
+ * by a GP fitted on the others (restart streams `gp/<strategy>/cv<fold>`), and the metrics are
+ * pooled over all held-out predictions. Folds with fewer than 2 training rows are skipped.
+ */
+async function crossValidate(set: TrainingSet, o: TwinFitOptions, strategy: Strategy, t: number) {
+  const n = set.n, d = GP_INPUT_DIMENSION;
+  const k = Math.min(o.config.phase2.cross_validation.n_folds, n);
+  if (k < 2 || n < 3) return undefined;
+  const rng = campaignRng(o.config.execution.random_seed, `phase2/cv/${strategy}/${o.fitIndex}`);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.nextBelow(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const ys: number[] = [], means: number[] = [], variances: number[] = [];
+  let folds = 0;
+  for (let f = 0; f < k; f++) {
+    const lo = Math.floor((f * n) / k), hi = Math.floor(((f + 1) * n) / k);
+    const held = order.subarray(lo, hi);
+    const rest = Int32Array.from([...order.subarray(0, lo), ...order.subarray(hi)]);
+    if (held.length === 0 || rest.length < 2) continue;
+    const take = (rows: Int32Array) => {
+      const x = new Float64Array(rows.length * d), y = new Float64Array(rows.length);
+      rows.forEach((r, i) => {
+        x.set(set.x.subarray(r * d, r * d + d), i * d);
+        y[i] = set.y[r];
+      });
+      return { x, y };
+    };
+    const train = take(rest), test = take(held);
+    const gp = await fitStrategy(
+      { ...set, x: train.x, y: train.y, n: train.y.length },
+      o,
+      strategy,
+      `cv${f}`,
+    );
+    const p = gp.predict(test.x, {
+      variance: gp.state.cholesky ? "exact" : "love",
+      includeNoise: true,
+    });
+    ys.push(...test.y);
+    means.push(...p.mean);
+    variances.push(...p.variance);
+    folds++;
+  }
+  if (folds === 0) return undefined;
+  const m = regressionMetrics(
+    Float64Array.from(ys),
+    Float64Array.from(means),
+    Float64Array.from(variances),
+    t,
+  );
+  return { folds, r2: m.r2, rmse: m.rmse, nlpd: m.nlpd, boundaryF1: m.boundaryF1 };
 }
 
 /** R², RMSE, NLPD and boundary F1 of predictions against targets. */

@@ -404,7 +404,6 @@ function resolveAliases(
   const notImplemented: [string, boolean][] = [
     ["phase2.gp.iterative_mll", config.phase2.gp.iterative_mll],
     ["phase2.gp.predictive_noise", config.phase2.gp.predictive_noise],
-    ["phase2.cross_validation.enabled", config.phase2.cross_validation.enabled],
     ["phase3.guardrail.enabled", config.phase3.guardrail.enabled],
     ["store.swmr", config.store.swmr],
   ];
