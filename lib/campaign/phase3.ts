@@ -285,13 +285,20 @@ function planIteration(
     if (!twin.isFitted(strategy)) continue;
     const gp = twin.model(strategy);
     const training = book.training(strategy, config);
+    // The acquisition sees the latent σ, or with `phase2.gp.predictive_noise` the predictive σ
+    // (latent + σ_n², Caligo's convention); the Kriging-believer updates stay on the latent σ.
+    const noiseVariance = config.phase2.gp.predictive_noise
+      ? gp.hyperparameters.noiseVariance * gp.state.yStd ** 2
+      : 0;
+    const incumbent = closestToThreshold(training.y, threshold);
     const score: CandidateScorer = (m, s, out) =>
-      scoreAcquisition(acq.type === "ucb" ? "lcb" : acq.type, m, s, {
-        kappa: acq.kappa,
-        threshold,
-        xi: acq.xi,
-        incumbent: closestToThreshold(training.y, threshold),
-      }, out);
+      scoreAcquisition(
+        acq.type === "ucb" ? "lcb" : acq.type,
+        m,
+        noiseVariance > 0 ? s.map((v) => Math.sqrt(v * v + noiseVariance)) : s,
+        { kappa: acq.kappa, threshold, xi: acq.xi, incumbent },
+        out,
+      );
     const x = drawn.x.slice();
     const excluded = excludeNearTraining(x, training.x);
     refined += refineCandidates(x, gp, score, {

@@ -403,7 +403,6 @@ function resolveAliases(
   // Keys of the specification this version does not implement yet: never silently ignored.
   const notImplemented: [string, boolean][] = [
     ["phase2.gp.iterative_mll", config.phase2.gp.iterative_mll],
-    ["phase2.gp.predictive_noise", config.phase2.gp.predictive_noise],
     ["phase3.guardrail.enabled", config.phase3.guardrail.enabled],
     ["store.swmr", config.store.swmr],
   ];

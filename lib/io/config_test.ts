@@ -178,10 +178,10 @@ Deno.test("loadConfig() names a missing file", async () => {
 
 Deno.test("parseConfig() warns about enabled keys this version does not implement", () => {
   const { warnings } = parseConfig(
-    "phase2:\n  gp: { iterative_mll: true, predictive_noise: true }\nstore: { swmr: true }\n",
+    "phase2:\n  gp: { iterative_mll: true }\nphase3:\n  guardrail: { enabled: true }\nstore: { swmr: true }\n",
     {},
   );
-  for (const key of ["phase2.gp.predictive_noise", "phase2.gp.iterative_mll", "store.swmr"]) {
+  for (const key of ["phase3.guardrail.enabled", "phase2.gp.iterative_mll", "store.swmr"]) {
     assert(warnings.some((w) => w.startsWith(key) && w.includes("not implemented")), key);
   }
   assertEquals(parseConfig("", {}).warnings, []);
