@@ -10,7 +10,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { CaligoError, UsageError } from "../lib/errors.ts";
+import { UsageError } from "../lib/errors.ts";
 import { loadOrBuildCodeFamily, writeCalibration } from "../lib/io/code_cache.ts";
 import { campaignRng } from "../lib/kernels/rng.ts";
 import type { DecoderName } from "../lib/kernels/ldpc/decoder.ts";
@@ -19,6 +19,7 @@ import { chooseBaselineRate, modulationSize } from "../lib/reconciliation/rate_a
 import { simulateFrames } from "../lib/reconciliation/frame_simulation.ts";
 import type { FSelectCalibration } from "../lib/reconciliation/calibration.ts";
 import { binaryEntropy } from "../lib/reconciliation/entropy.ts";
+import { runTask } from "./_cli.ts";
 
 const RATES = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
 const NAMES: Record<string, DecoderName> = {
@@ -133,19 +134,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) {
-  let code: number;
-  try {
-    code = await main();
-  } catch (e) {
-    const nodeCode = (e as { code?: unknown })?.code;
-    if (
-      e instanceof CaligoError ||
-      (typeof nodeCode === "string" && nodeCode.startsWith("ERR_PARSE_ARGS"))
-    ) {
-      console.error(`calibrate: ${(e as Error).message}`);
-      code = 2;
-    } else throw e;
-  }
-  Deno.exit(code);
-}
+if (import.meta.main) await runTask("calibrate", main);

@@ -5,8 +5,9 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { CaligoError, UsageError } from "../lib/errors.ts";
+import { UsageError } from "../lib/errors.ts";
 import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
+import { runTask } from "./_cli.ts";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -50,19 +51,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) {
-  let code: number;
-  try {
-    code = await main();
-  } catch (e) {
-    const nodeCode = (e as { code?: unknown })?.code;
-    if (
-      e instanceof CaligoError ||
-      (typeof nodeCode === "string" && nodeCode.startsWith("ERR_PARSE_ARGS"))
-    ) {
-      console.error(`codes: ${(e as Error).message}`);
-      code = 2;
-    } else throw e;
-  }
-  Deno.exit(code);
-}
+if (import.meta.main) await runTask("codes", main);

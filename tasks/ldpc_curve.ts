@@ -16,7 +16,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { CaligoError, UsageError } from "../lib/errors.ts";
+import { UsageError } from "../lib/errors.ts";
 import { readCsrTextFile } from "../lib/io/csr_text.ts";
 import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
 import { campaignRng } from "../lib/kernels/rng.ts";
@@ -30,6 +30,7 @@ import {
   modulationSize,
 } from "../lib/reconciliation/rate_adaptation.ts";
 import { binaryEntropy } from "../lib/reconciliation/entropy.ts";
+import { runTask } from "./_cli.ts";
 
 const DEFAULT_RATES = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
 
@@ -120,7 +121,7 @@ async function main(): Promise<number> {
       code: { type: "string" },
       qber: { type: "string", default: "0.02,0.04,0.06,0.08,0.10" },
       frames: { type: "string", default: "100" },
-      decoder: { type: "string", default: "minsum" },
+      decoder: { type: "string", default: "spa-layered" },
       iterations: { type: "string", default: "50" },
       "no-early-stop": { type: "boolean", default: false },
       seed: { type: "string", default: "1" },
@@ -298,19 +299,4 @@ function row(
   };
 }
 
-if (import.meta.main) {
-  let code: number;
-  try {
-    code = await main();
-  } catch (e) {
-    const nodeCode = (e as { code?: unknown })?.code;
-    if (
-      e instanceof CaligoError ||
-      (typeof nodeCode === "string" && nodeCode.startsWith("ERR_PARSE_ARGS"))
-    ) {
-      console.error(`ldpc-curve: ${(e as Error).message}`);
-      code = 2;
-    } else throw e;
-  }
-  Deno.exit(code);
-}
+if (import.meta.main) await runTask("ldpc-curve", main);

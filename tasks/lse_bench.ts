@@ -16,7 +16,8 @@ import {
   runLevelSetSearch,
 } from "../lib/active/level_set_search.ts";
 import { LEVEL_SET_PROBLEMS } from "../lib/active/test_functions.ts";
-import { CaligoError, UsageError } from "../lib/errors.ts";
+import { UsageError } from "../lib/errors.ts";
+import { runTask } from "./_cli.ts";
 
 const BEST_METHOD: LevelSetMethod = "timse-log";
 
@@ -119,16 +120,4 @@ function main(): number {
   return 0;
 }
 
-let code: number;
-try {
-  code = main();
-} catch (e) {
-  const parseError = String((e as { code?: string })?.code ?? "").startsWith("ERR_PARSE_ARGS");
-  if (e instanceof CaligoError || parseError) {
-    console.error(`lse-bench: ${(e as Error).message}`);
-    code = 2;
-  } else {
-    throw e;
-  }
-}
-Deno.exit(code);
+await runTask("lse-bench", main);
