@@ -4,7 +4,7 @@
  * let anything else surface with its stack, and always end with `Deno.exit` so that no worker
  * left running can keep the process alive.
  */
-import { CaligoError } from "../lib/errors.ts";
+import { CaligoError, ConfigError, UsageError } from "../lib/errors.ts";
 
 /** Whether `e` is an error of node:util `parseArgs` (unknown option, missing value, …). */
 export function isParseArgsError(e: unknown): boolean {
@@ -26,4 +26,29 @@ export async function runTask(name: string, main: () => number | Promise<number>
     }
   }
   Deno.exit(code);
+}
+
+/**
+ * Print `e` for a campaign CLI and return its exit code: 2 for bad usage, configuration, a
+ * missing permission or any of `usageErrors` (one line, no stack); 1 for the project's other
+ * errors (name and message) and for anything unexpected (with its stack).
+ */
+export function campaignErrorExitCode(
+  e: unknown,
+  // deno-lint-ignore no-explicit-any
+  usageErrors: readonly (new (...args: any[]) => Error)[] = [],
+): number {
+  if (
+    e instanceof UsageError || e instanceof ConfigError || e instanceof Deno.errors.NotCapable ||
+    usageErrors.some((c) => e instanceof c)
+  ) {
+    console.error(`error: ${(e as Error).message}`);
+    return 2;
+  }
+  if (e instanceof CaligoError) {
+    console.error(`error: ${e.name}: ${e.message}`);
+    return 1;
+  }
+  console.error(`fatal: ${(e as Error)?.stack ?? e}`);
+  return 1;
 }

@@ -10,7 +10,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { CaligoError, ConfigError, UsageError } from "../lib/errors.ts";
+import { UsageError } from "../lib/errors.ts";
 import { CampaignDirError } from "../lib/io/campaign_dir.ts";
 import { createLogger } from "../lib/io/log.ts";
 import {
@@ -20,6 +20,7 @@ import {
 } from "../lib/campaign/campaign.ts";
 import { createStopToken } from "../lib/campaign/phase1.ts";
 import { parseShardText } from "../lib/campaign/resume.ts";
+import { campaignErrorExitCode } from "./_cli.ts";
 
 const USAGE = `usage: deno task explore [--config PATH] [--output-dir DIR | --continue-from DIR]
   [--workers N] [--seed N] [--skip-phase1] [--skip-phase2] [--skip-phase3] [--skip-postprocess]
@@ -177,20 +178,7 @@ async function main(): Promise<number> {
       console.error(`error: ${e.message}`);
       return 1;
     }
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof CampaignDirError) {
-      console.error(`error: ${e.message}`);
-      return 2;
-    }
-    if (e instanceof Deno.errors.NotCapable) {
-      console.error(`error: ${e.message}`);
-      return 2;
-    }
-    if (e instanceof CaligoError) {
-      console.error(`error: ${e.name}: ${e.message}`);
-      return 1;
-    }
-    console.error(`fatal: ${(e as Error)?.stack ?? e}`);
-    return 1;
+    return campaignErrorExitCode(e, [CampaignDirError]);
   } finally {
     for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
   }

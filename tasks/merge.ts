@@ -11,10 +11,11 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { CaligoError, ConfigError, UsageError } from "../lib/errors.ts";
+import { UsageError } from "../lib/errors.ts";
 import { loadConfig } from "../lib/io/config.ts";
 import { createLogger } from "../lib/io/log.ts";
 import { mergeShards } from "../lib/campaign/merge.ts";
+import { campaignErrorExitCode } from "./_cli.ts";
 
 const USAGE = "usage: deno task merge [--config PATH] DIR   (reads DIR/shards/shard*/)";
 
@@ -54,20 +55,7 @@ async function main(): Promise<number> {
     console.log(JSON.stringify(result));
     return 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError) {
-      console.error(`error: ${e.message}`);
-      return 2;
-    }
-    if (e instanceof Deno.errors.NotCapable) {
-      console.error(`error: ${e.message}`);
-      return 2;
-    }
-    if (e instanceof CaligoError) {
-      console.error(`error: ${e.name}: ${e.message}`);
-      return 1;
-    }
-    console.error(`fatal: ${(e as Error)?.stack ?? e}`);
-    return 1;
+    return campaignErrorExitCode(e);
   }
 }
 

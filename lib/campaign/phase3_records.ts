@@ -3,6 +3,7 @@
  * §10.6): `plan` (one row per selected point) and `iterations` (one row per iteration).
  * @module
  */
+import { INPUT_COLUMNS } from "../io/hdf5_store.ts";
 
 /** Ids of Phase 3 samples: 2^40 + iteration·2^20 + position in the batch (campaign.md §7.2). */
 export function phase3SampleId(iteration: number, position: number): number {
@@ -18,15 +19,7 @@ export function holdoutSampleId(j: number): number {
 export const PLAN_COLUMNS = [
   "sample_id",
   "iteration",
-  "storage_noise_r",
-  "log10_storage_rate_nu",
-  "log10_wait_time_ns",
-  "channel_fidelity",
-  "log10_detection_efficiency",
-  "detector_error",
-  "log10_dark_count_prob",
-  "log10_num_pairs",
-  "strategy",
+  ...INPUT_COLUMNS,
   "acquisition",
   "mu",
   "sigma",

@@ -6,24 +6,15 @@
  * @module
  */
 import type { CampaignConfig } from "../io/config.ts";
-import type { GroupData, StoreRow } from "../io/hdf5_store.ts";
+import { type GroupData, INPUT_COLUMNS, type StoreRow } from "../io/hdf5_store.ts";
 import type { ColumnBounds } from "../surrogate/unit_box.ts";
 import type { Strategy } from "../surrogate/twin_landscape.ts";
 
 /** Number of continuous input columns of the GP (the strategy column is dropped). */
 export const GP_INPUT_DIMENSION = 8;
 
-/** GP input column names, in stored units (science.md §1.1). */
-export const GP_INPUT_COLUMNS = [
-  "storage_noise_r",
-  "log10_storage_rate_nu",
-  "log10_wait_time_ns",
-  "channel_fidelity",
-  "log10_detection_efficiency",
-  "detector_error",
-  "log10_dark_count_prob",
-  "log10_num_pairs",
-] as const;
+/** GP input column names, in stored units: the stored inputs without `strategy`. */
+export const GP_INPUT_COLUMNS = INPUT_COLUMNS.slice(0, GP_INPUT_DIMENSION);
 
 /** The campaign box in stored units (linear or log10 per column), the GP's unit-box scaling. */
 export function storedBounds(bounds: CampaignConfig["bounds"]): ColumnBounds {

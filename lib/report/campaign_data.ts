@@ -6,6 +6,7 @@
  * @module
  */
 import { DIAGNOSTIC_COLUMNS, OUTPUT_COLUMNS } from "../protocol/record.ts";
+import { INPUT_COLUMNS } from "../io/hdf5_store.ts";
 
 /** Row groups of a campaign, in store order. */
 export const REPORT_GROUPS = ["lhs_warmup", "active_learning", "holdout"] as const;
@@ -15,18 +16,8 @@ export type ReportGroup = typeof REPORT_GROUPS[number];
 export const INPUT_WIDTH = 9;
 /** Number of continuous input columns (strategy dropped), the surrogate's inputs. */
 export const CONTINUOUS_WIDTH = 8;
-/** Stored input column names (science.md §1.1), in order. */
-export const STORED_COLUMNS = [
-  "storage_noise_r",
-  "log10_storage_rate_nu",
-  "log10_wait_time_ns",
-  "channel_fidelity",
-  "log10_detection_efficiency",
-  "detector_error",
-  "log10_dark_count_prob",
-  "log10_num_pairs",
-  "strategy",
-] as const;
+/** Stored input column names (science.md §1.1), in order: the store's own list. */
+export const STORED_COLUMNS = INPUT_COLUMNS;
 /** Short axis labels of the stored columns, for figures. */
 export const STORED_LABELS = [
   "r",

@@ -9,6 +9,7 @@
  * @module
  */
 import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
+import { InvalidArgumentError } from "../../errors.ts";
 
 /** Decoder algorithms (science.md §9.9). */
 export type DecoderName = "nms-layered" | "spa-layered" | "spa-flooding";
@@ -78,4 +79,26 @@ export function bscLlrMagnitude(qber: number): number {
 /** Whether the cancel flag (if any) is raised. */
 export function isCancelled(cancel: Int32Array | undefined): boolean {
   return cancel !== undefined && Atomics.load(cancel, 0) !== 0;
+}
+
+/**
+ * Check the buffers of one `decode` call against the code's n (variables) and m (checks).
+ * @throws InvalidArgumentError naming the buffer whose length is wrong
+ */
+export function checkDecodeBuffers(
+  n: number,
+  m: number,
+  llr: ArrayLike<number>,
+  syndrome: ArrayLike<number>,
+  out: ArrayLike<number>,
+): void {
+  if (llr.length !== n) {
+    throw new InvalidArgumentError("llr.length", llr.length, `must be n = ${n}`);
+  }
+  if (syndrome.length !== m) {
+    throw new InvalidArgumentError("syndrome.length", syndrome.length, `must be m = ${m}`);
+  }
+  if (out.length !== n) {
+    throw new InvalidArgumentError("out.length", out.length, `must be n = ${n}`);
+  }
 }

@@ -13,7 +13,13 @@
  */
 import { InvalidArgumentError } from "../../errors.ts";
 import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
-import { type DecodeOptions, type Decoder, type DecodeResult, isCancelled } from "./decoder.ts";
+import {
+  checkDecodeBuffers,
+  type DecodeOptions,
+  type Decoder,
+  type DecodeResult,
+  isCancelled,
+} from "./decoder.ts";
 
 /** Options of {@link createFloodingDecoder}. */
 export interface FloodingDecoderOptions {
@@ -115,15 +121,7 @@ export function createFloodingDecoder(
       out: Uint8Array,
       opts: DecodeOptions = {},
     ): DecodeResult {
-      if (llr.length !== n) {
-        throw new InvalidArgumentError("llr.length", llr.length, `must be n = ${n}`);
-      }
-      if (syndrome.length !== m) {
-        throw new InvalidArgumentError("syndrome.length", syndrome.length, `must be m = ${m}`);
-      }
-      if (out.length !== n) {
-        throw new InvalidArgumentError("out.length", out.length, `must be n = ${n}`);
-      }
+      checkDecodeBuffers(n, m, llr, syndrome, out);
       const maxIterations = opts.maxIterations ?? defaultMaxIterations;
       const earlyStop = opts.earlyStop ?? true;
       if (!opts.hotStart) c2v.fill(0);

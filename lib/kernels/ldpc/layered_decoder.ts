@@ -29,6 +29,7 @@
 import { InvalidArgumentError } from "../../errors.ts";
 import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
 import {
+  checkDecodeBuffers,
   type DecodeOptions,
   type Decoder,
   type DecodeResult,
@@ -286,15 +287,7 @@ export function createLayeredDecoder(
       out: Uint8Array,
       opts: DecodeOptions = {},
     ): DecodeResult {
-      if (llr.length !== n) {
-        throw new InvalidArgumentError("llr.length", llr.length, `must be n = ${n}`);
-      }
-      if (syndrome.length !== m) {
-        throw new InvalidArgumentError("syndrome.length", syndrome.length, `must be m = ${m}`);
-      }
-      if (out.length !== n) {
-        throw new InvalidArgumentError("out.length", out.length, `must be n = ${n}`);
-      }
+      checkDecodeBuffers(n, m, llr, syndrome, out);
       const maxIterations = opts.maxIterations ?? defaultMaxIterations;
       const earlyStop = opts.earlyStop ?? true;
       // Posterior = channel + all stored check messages (zero unless hot-started).
