@@ -523,7 +523,7 @@ class PoolHolder {
       maxRetries: ex.max_retries,
       maxTasksPerChild: ex.worker_pool.max_tasks_per_child,
       maxHeapBytes: ex.memory_budget_mb * 2 ** 20,
-      onEvent: (m) => log.warn(m),
+      onEvent: (m, level) => level === "debug" ? log.debug(m) : log.warn(m),
     });
     return this.#pool;
   }

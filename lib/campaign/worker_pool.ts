@@ -43,8 +43,11 @@ export interface WorkerPoolOptions {
   maxAbandonedWorkers?: number;
   /** Monotonic clock, ms (default `performance.now`). */
   now?: () => number;
-  /** Called on notable events (respawns, timeouts, abandons), e.g. a logger's `warn`. */
-  onEvent?: (message: string) => void;
+  /**
+   * Called on notable events: `warn` for respawns, timeouts and abandons, `debug` for routine
+   * recycling after `maxTasksPerChild` tasks.
+   */
+  onEvent?: (message: string, level: "debug" | "warn") => void;
 }
 
 /** The fate of one submitted task after all its attempts. */
@@ -241,8 +244,8 @@ export class WorkerPool<T, R> {
     });
   }
 
-  #event(message: string): void {
-    this.#opt.onEvent?.(message);
+  #event(message: string, level: "debug" | "warn" = "warn"): void {
+    this.#opt.onEvent?.(message, level);
   }
 
   #spawn(slot: Slot<T, R>): void {
@@ -373,6 +376,7 @@ export class WorkerPool<T, R> {
         `recycling worker ${workerId} after ${slot.tasksThisChild} tasks (heap ${
           (msg.memory.heapUsedBytes / 2 ** 20).toFixed(0)
         } MiB)`,
+        msg.memory.heapUsedBytes > this.#opt.maxHeapBytes ? "warn" : "debug",
       );
       this.#spawn(slot);
     } else {
