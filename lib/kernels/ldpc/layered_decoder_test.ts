@@ -159,3 +159,34 @@ Deno.test("decoder workspaces stay within 2 MB for a 16384-bit frame with E = 10
     assert(d.workspaceBytes <= 2 * 1024 * 1024, `${d.name}: ${d.workspaceBytes} bytes`);
   }
 });
+
+Deno.test("spa-layered check messages match 2·atanh(tanh(b/2)·tanh(c/2)) within 0.003 + 1 % (φ table, punctured and known bits)", () => {
+  // One check on three bits, syndrome 0: after one sweep bit 0's posterior is a + r with
+  // r = 2·atanh(tanh(b/2)·tanh(c/2)). With a = −r ± δ the hard decision of bit 0 shows on which
+  // side of the exact r the decoder's message lies.
+  const h = createParityCheckMatrix(1, 3, Int32Array.of(0, 3), Int32Array.of(0, 1, 2));
+  const decoder = createLayeredDecoder(h, { rule: sumProduct() });
+  const out = new Uint8Array(3);
+  const cases: [number, number][] = [
+    [1.2, 2.5],
+    [0.3, 4],
+    [6, 9],
+    [12, 15],
+    [0, 3], // punctured input: r = 0
+    [100, 2], // known bit: r = c
+    [100, -2],
+    [0.02, 0.05],
+    [-0.7, 1.1],
+  ];
+  for (const [b, c] of cases) {
+    const r = 2 * Math.atanh(Math.tanh(b / 2) * Math.tanh(c / 2));
+    const delta = 0.003 + 0.01 * Math.abs(r);
+    for (const side of [1, -1]) {
+      decoder.decode(Float64Array.of(-r + side * delta, b, c), new Uint8Array(1), out, {
+        maxIterations: 1,
+        earlyStop: false,
+      });
+      assertEquals(out[0], side > 0 ? 0 : 1, `b = ${b}, c = ${c}, r = ${r}, side ${side}`);
+    }
+  }
+});
