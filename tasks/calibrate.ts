@@ -13,23 +13,14 @@ import { parseArgs } from "node:util";
 import { UsageError } from "../lib/errors.ts";
 import { loadOrBuildCodeFamily, writeCalibration } from "../lib/io/code_cache.ts";
 import { campaignRng } from "../lib/kernels/rng.ts";
-import type { DecoderName } from "../lib/kernels/ldpc/decoder.ts";
 import { familyDecoder, frameLayout } from "../lib/reconciliation/code_family.ts";
 import { chooseBaselineRate, modulationSize } from "../lib/reconciliation/rate_adaptation.ts";
 import { simulateFrames } from "../lib/reconciliation/frame_simulation.ts";
 import type { FSelectCalibration } from "../lib/reconciliation/calibration.ts";
 import { binaryEntropy } from "../lib/reconciliation/entropy.ts";
-import { runTask } from "./_cli.ts";
+import { parseDecoderFlag, runTask } from "./_cli.ts";
 
 const RATES = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
-const NAMES: Record<string, DecoderName> = {
-  spa: "spa-flooding",
-  minsum: "nms-layered",
-  "nms-layered": "nms-layered",
-  "spa-layered": "spa-layered",
-  "spa-flooding": "spa-flooding",
-};
-
 function numbers(flag: string, text: string, ok: (x: number) => boolean): number[] {
   return text.split(",").map((t) => {
     const x = Number(t);
@@ -73,10 +64,7 @@ async function main(): Promise<number> {
   );
   const [delta] = numbers("modulation", values.modulation, (x) => x >= 0 && x < 0.5);
   const [seed] = numbers("seed", values.seed, Number.isInteger);
-  const decoder = NAMES[values.decoder];
-  if (decoder === undefined) {
-    throw new UsageError(`--decoder: unknown decoder ${JSON.stringify(values.decoder)}`);
-  }
+  const decoder = parseDecoderFlag(values.decoder);
   const family = await loadOrBuildCodeFamily(
     { codeLength: n, motherRates: RATES },
     values["codes-dir"],

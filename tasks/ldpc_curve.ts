@@ -9,7 +9,7 @@
  *   ./deno run --no-prompt -P=tools tasks/ldpc_curve.ts --code n=16384,rate=auto --decoder minsum --json
  *
  * Flags: --matrix FILE | --code n=<n>,rate=<auto|R0>; --qber list; --frames N (100);
- * --decoder spa|minsum|nms-layered|spa-layered|spa-flooding (spa → spa-flooding, minsum →
+ * --decoder spa|minsum|nms-layered|nms-simd|spa-layered|spa-flooding (spa → spa-flooding, minsum →
  * nms-layered); --iterations 50; --no-early-stop; --seed S (1); --alpha 0.8; --f-select 1.16;
  * --modulation 0.1; --leakage elkouss|conservative; --codes-dir codes; --json.
  * Exit code 2 on bad flags or files.
@@ -30,7 +30,7 @@ import {
   modulationSize,
 } from "../lib/reconciliation/rate_adaptation.ts";
 import { binaryEntropy } from "../lib/reconciliation/entropy.ts";
-import { runTask } from "./_cli.ts";
+import { parseDecoderFlag, runTask } from "./_cli.ts";
 
 const DEFAULT_RATES = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
 
@@ -47,25 +47,6 @@ interface Row {
   motherRate: number;
   punctured: number;
   shortened: number;
-}
-
-function decoderName(flag: string): DecoderName {
-  const map: Record<string, DecoderName> = {
-    spa: "spa-flooding",
-    minsum: "nms-layered",
-    "nms-layered": "nms-layered",
-    "spa-layered": "spa-layered",
-    "spa-flooding": "spa-flooding",
-  };
-  const name = map[flag];
-  if (name === undefined) {
-    throw new UsageError(
-      `--decoder: expected spa, minsum, nms-layered, spa-layered or spa-flooding, got ${
-        JSON.stringify(flag)
-      }`,
-    );
-  }
-  return name;
 }
 
 function positiveNumber(flag: string, text: string, integer = false): number {
@@ -134,7 +115,7 @@ async function main(): Promise<number> {
     },
     strict: true,
   });
-  const name = decoderName(values.decoder);
+  const name = parseDecoderFlag(values.decoder);
   const frames = positiveNumber("frames", values.frames, true);
   const iterations = positiveNumber("iterations", values.iterations, true);
   const seed = Number(values.seed);

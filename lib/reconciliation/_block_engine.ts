@@ -3,10 +3,12 @@
  * framing (science.md §9.4), Alice's messages (syndrome, tag, disclosed padding) for every string,
  * Bob's decoding of one target string with blind reveals (§9.7) and verification (§9.8).
  *
- * Blocks are processed one after the other (blocks are independent, so this equals the
- * message-level schedule of the protocol) and each block's rounds run back to back so the
- * decoder's messages persist between rounds (hot start). Bob's side only ever receives the
- * messages of the target string and his own noisy string.
+ * Blocks are processed in groups of the decoder's `lanes` (1 for the scalar decoders, 8 for
+ * `nms-simd`), in order (blocks are independent, so this equals the message-level schedule of the
+ * protocol); a group's rounds run back to back with every block in the same lane so the decoder's
+ * messages persist between rounds (hot start). A block decodes to the same bits whatever shares
+ * its group, so results do not depend on the grouping. Bob's side only ever receives the messages
+ * of the target string and his own noisy string.
  *
  * Fixed consumption order (changing it changes simulated samples): for every block in order and
  * every string, the d padding values of the modulation positions D[0..d) are drawn from that
@@ -184,24 +186,24 @@ export function runBlocks(
     total += payloadBits[j];
   }
   const corrected = new Uint8Array(total);
-  const frames = Array.from({ length: strings }, () => new Uint8Array(n));
-  const syndromes = Array.from({ length: strings }, () => new Uint8Array(checks));
-  const tags: Uint8Array[] = new Array(strings);
-  const llr = new Float64Array(n);
-  const decoded = new Uint8Array(n);
+  const lanes = Math.max(1, decoder.lanes);
+  const perLane = <T>(make: () => T): T[] => Array.from({ length: lanes }, make);
+  const frames = perLane(() => Array.from({ length: strings }, () => new Uint8Array(n)));
+  const syndromes = perLane(() => Array.from({ length: strings }, () => new Uint8Array(checks)));
+  const tags: Uint8Array[][] = perLane(() => new Array(strings));
+  const llrs = perLane(() => new Float64Array(n));
+  const decoded = perLane(() => new Uint8Array(n));
   const decodedPayload = new Uint8Array(capacity);
+  const done = new Uint8Array(lanes);
   const { modulation, payload } = layout;
+  const t = input.target;
   let cancelled = false;
 
-  for (let j = 0; j < blocks && !cancelled; j++) {
-    if (isCancelled(input.cancel)) {
-      cancelled = true;
-      break;
-    }
+  /** Alice's frames, syndromes and tags of every string for block j in `lane` (§9.4, §9.8). */
+  const aliceBlock = (j: number, lane: number) => {
     const L = payloadBits[j], start = blockStart[j];
-    // Alice: frames, syndromes and tags of every string (§9.4, §9.8).
     for (let b = 0; b < strings; b++) {
-      const frame = frames[b], key = input.alice[b], rng = input.paddings[b];
+      const frame = frames[lane][b], key = input.alice[b], rng = input.paddings[b];
       for (let k = 0; k < L; k++) frame[payload[k]] = key[start + k];
       for (let k = L; k < capacity; k++) frame[payload[k]] = 0;
       let word = 0;
@@ -209,8 +211,8 @@ export function runBlocks(
         if ((k & 31) === 0) word = rng.nextUint32();
         frame[modulation[k]] = (word >>> (k & 31)) & 1;
       }
-      computeSyndrome(h, frame, syndromes[b]);
-      tags[b] = verificationTag(
+      computeSyndrome(h, frame, syndromes[lane][b]);
+      tags[lane][b] = verificationTag(
         input.hashKey,
         input.stringIds[b],
         j,
@@ -218,53 +220,75 @@ export function runBlocks(
         tagBytes,
       );
     }
-    // Bob: only the target string's public messages and his own bits.
-    const t = input.target;
-    const aliceFrame = frames[t]; // read only at disclosed positions (shortened / revealed)
+  };
+
+  /** Bob's channel LLRs of block j's payload positions (tail positions are known zeros). */
+  const bobChannel = (j: number, llr: Float64Array) => {
+    const L = payloadBits[j], start = blockStart[j];
     for (let k = 0; k < L; k++) llr[payload[k]] = input.bob[start + k] ? -magnitude : magnitude;
-    for (let k = L; k < capacity; k++) llr[payload[k]] = KNOWN_BIT_LLR; // tail zeros
+    for (let k = L; k < capacity; k++) llr[payload[k]] = KNOWN_BIT_LLR;
+  };
+
+  for (let g = 0; g < blocks && !cancelled; g += lanes) {
+    if (isCancelled(input.cancel)) {
+      cancelled = true;
+      break;
+    }
+    const count = Math.min(lanes, blocks - g);
+    for (let i = 0; i < count; i++) aliceBlock(g + i, i);
+    // Bob: only the target string's public messages and his own bits.
+    for (let i = 0; i < count; i++) bobChannel(g + i, llrs[i]);
+    done.fill(0);
     let p = input.strategy === "blind" ? d : plan.punctured;
-    let r = 0;
-    for (; r < tMax; r++) {
+    for (let r = 0; r < tMax; r++) {
       if (r > 0) {
         // Blind round r+1: reveal the next Δ padding values, last-punctured first (§9.7).
         p = r === tMax - 1 ? 0 : Math.max(0, d - r * revealStep);
       }
-      for (let k = 0; k < p; k++) llr[modulation[k]] = 0;
-      for (let k = p; k < d; k++) {
-        llr[modulation[k]] = aliceFrame[modulation[k]] ? -KNOWN_BIT_LLR : KNOWN_BIT_LLR;
+      for (let i = 0; i < count; i++) {
+        if (done[i]) continue; // verified: its LLRs stay, so it stops at iteration 0
+        const llr = llrs[i], aliceFrame = frames[i][t]; // read only at disclosed positions
+        for (let k = 0; k < p; k++) llr[modulation[k]] = 0;
+        for (let k = p; k < d; k++) {
+          llr[modulation[k]] = aliceFrame[modulation[k]] ? -KNOWN_BIT_LLR : KNOWN_BIT_LLR;
+        }
       }
-      const result = decoder.decode(llr, syndromes[t], decoded, {
-        hotStart: r > 0,
-        cancel: input.cancel,
-      });
-      iterations[j] += result.iterations;
-      if (result.cancelled) {
-        cancelled = true;
-        break;
+      const results = decoder.decodeBatch(
+        llrs.slice(0, count),
+        syndromes.slice(0, count).map((s) => s[t]),
+        decoded.slice(0, count),
+        { hotStart: r > 0, cancel: input.cancel },
+      );
+      let pending = 0;
+      for (let i = 0; i < count; i++) {
+        if (done[i]) continue;
+        const j = g + i, L = payloadBits[j], result = results[i];
+        iterations[j] += result.iterations;
+        if (result.cancelled) cancelled = true;
+        for (let k = 0; k < L; k++) decodedPayload[k] = decoded[i][payload[k]];
+        const ok = !result.cancelled && result.converged &&
+          tagsEqual(
+            verificationTag(
+              input.hashKey,
+              input.stringIds[t],
+              j,
+              decodedPayload.subarray(0, L),
+              tagBytes,
+            ),
+            tags[i][t],
+          );
+        converged[j] = result.converged ? 1 : 0;
+        rounds[j] = r + 1;
+        revealed[j] = input.strategy === "blind" ? d - p : 0;
+        puncturedEnd[j] = p;
+        corrected.set(decodedPayload.subarray(0, L), blockStart[j]);
+        if (ok) {
+          verified[j] = 1;
+          done[i] = 1;
+        } else pending++;
       }
-      for (let k = 0; k < L; k++) decodedPayload[k] = decoded[payload[k]];
-      const ok = result.converged &&
-        tagsEqual(
-          verificationTag(
-            input.hashKey,
-            input.stringIds[t],
-            j,
-            decodedPayload.subarray(0, L),
-            tagBytes,
-          ),
-          tags[t],
-        );
-      converged[j] = result.converged ? 1 : 0;
-      if (ok) {
-        verified[j] = 1;
-        break;
-      }
+      if (cancelled || pending === 0) break;
     }
-    rounds[j] = Math.min(r + 1, tMax);
-    revealed[j] = input.strategy === "blind" ? d - p : 0;
-    puncturedEnd[j] = p;
-    corrected.set(decodedPayload.subarray(0, L), start);
   }
   return {
     cancelled,

@@ -12,13 +12,19 @@ import { caligoDistribution, degreeCounts } from "../kernels/ldpc/degree_distrib
 import { buildPegCode } from "../kernels/ldpc/peg.ts";
 import { puncturingOrder } from "../kernels/ldpc/puncturing_order.ts";
 import type { ParityCheckMatrix } from "../kernels/ldpc/parity_check_matrix.ts";
-import type { Decoder, DecoderName } from "../kernels/ldpc/decoder.ts";
+import {
+  asBatchDecoder,
+  type BatchDecoder,
+  type Decoder,
+  type DecoderName,
+} from "../kernels/ldpc/decoder.ts";
 import {
   createLayeredDecoder,
   normalizedMinSum,
   sumProduct,
 } from "../kernels/ldpc/layered_decoder.ts";
 import { createFloodingDecoder } from "../kernels/ldpc/flooding_decoder.ts";
+import { createSimdMinSumDecoder } from "../kernels/ldpc/simd_min_sum_decoder.ts";
 import type { FSelectCalibration } from "./calibration.ts";
 
 /** Version of the construction algorithm; part of every cached code's id. */
@@ -50,7 +56,7 @@ export interface CodeFamily {
   readonly codeLength: number;
   readonly codes: readonly MotherCode[];
   /** Decoders keyed by code index and decoder settings (filled by {@link familyDecoder}). */
-  readonly decoders: Map<string, Decoder>;
+  readonly decoders: Map<string, BatchDecoder>;
   /** Layouts keyed by code index and d (filled by {@link frameLayout}). */
   readonly layouts: Map<string, FrameLayout>;
   /**
@@ -155,11 +161,11 @@ export function familyDecoder(
   family: CodeFamily,
   index: number,
   settings: DecoderSettings,
-): Decoder {
+): BatchDecoder {
   const key = `${index}|${settings.decoder}|${settings.nmsAlpha}|${settings.maxIterations}`;
   let decoder = family.decoders.get(key);
   if (decoder === undefined) {
-    decoder = createDecoder(family.codes[index].matrix, settings);
+    decoder = asBatchDecoder(createDecoder(family.codes[index].matrix, settings));
     family.decoders.set(key, decoder);
   }
   return decoder;
@@ -170,6 +176,11 @@ export function createDecoder(matrix: ParityCheckMatrix, settings: DecoderSettin
   switch (settings.decoder) {
     case "nms-layered":
       return createLayeredDecoder(matrix, {
+        rule: normalizedMinSum(settings.nmsAlpha),
+        maxIterations: settings.maxIterations,
+      });
+    case "nms-simd":
+      return createSimdMinSumDecoder(matrix, {
         rule: normalizedMinSum(settings.nmsAlpha),
         maxIterations: settings.maxIterations,
       });
@@ -184,7 +195,7 @@ export function createDecoder(matrix: ParityCheckMatrix, settings: DecoderSettin
       throw new InvalidArgumentError(
         "decoder",
         settings.decoder,
-        "must be nms-layered, spa-layered or spa-flooding",
+        "must be nms-layered, nms-simd, spa-layered or spa-flooding",
       );
   }
 }

@@ -154,3 +154,25 @@ Deno.test("reconcileOtStrings() under caligo accounting charges verified blocks 
   assertEquals(r.leak, r.blocksVerified * (checks + 64));
   assertEquals(r.leakEcVerified, r.blocksVerified * checks);
 });
+
+Deno.test("reconcileOtStrings() with nms-simd (8 blocks per batch) equals nms-layered block by block, baseline and blind", () => {
+  // 10,000 bits → 22 blocks of 461: groups of 8, 8 and 6 lanes; QBER near the codes' limit so
+  // blocks fail, need blind reveals and stop at different rounds inside one group.
+  for (const strategy of ["baseline", "blind"] as const) {
+    for (const q of [0.03, 0.06]) {
+      const inp = () => input(40, 10_000, q, 1, { strategy });
+      const scalar = reconcileOtStrings(family, inp(), testOptions({ decoder: "nms-layered" }));
+      const simd = reconcileOtStrings(family, inp(), testOptions({ decoder: "nms-simd" }));
+      const what = `${strategy} q ${q}`;
+      assertEquals(simd.blocks, 22, what);
+      assertEquals(simd.verified, scalar.verified, what);
+      assertEquals(simd.yCorrected, scalar.yCorrected, what);
+      assertEquals(simd.decoderIterations, scalar.decoderIterations, what);
+      assertEquals(simd.revealedBits, scalar.revealedBits, what);
+      assertEquals(simd.leak, scalar.leak, what);
+      if (strategy === "blind" && q === 0.06) {
+        assert(simd.blindRoundsMax > 1, `${what}: some block needs a reveal`);
+      }
+    }
+  }
+});

@@ -5,9 +5,9 @@
  * @module
  */
 import type { Rng } from "../kernels/rng.ts";
+import type { DecoderName } from "../kernels/ldpc/decoder.ts";
 
-/** Decoder algorithms (science.md §9.9). */
-export type DecoderName = "nms-layered" | "spa-layered" | "spa-flooding";
+export type { DecoderName };
 
 /** Leakage accounting rules (science.md §9.5). */
 export type LeakageAccounting = "elkouss" | "conservative" | "caligo";

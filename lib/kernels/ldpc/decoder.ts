@@ -11,8 +11,12 @@
 import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
 import { InvalidArgumentError } from "../../errors.ts";
 
-/** Decoder algorithms (science.md §9.9). */
-export type DecoderName = "nms-layered" | "spa-layered" | "spa-flooding";
+/**
+ * Decoder algorithms (science.md §9.9). `nms-simd` is layered normalized min-sum on 8 frames at
+ * once in WebAssembly SIMD (int16 lanes; it decodes exactly like `nms-layered`'s fixed-point
+ * kernel, frame by frame).
+ */
+export type DecoderName = "nms-layered" | "nms-simd" | "spa-layered" | "spa-flooding";
 
 /** Message precision of a decoder's workspace. */
 export type MessagePrecision = "float32" | "float64";
@@ -60,6 +64,63 @@ export interface Decoder {
   ): DecodeResult;
   /** Bytes held by the workspace (messages, posteriors, scratch). */
   readonly workspaceBytes: number;
+}
+
+/**
+ * A decoder that can decode up to `lanes` frames per call (frame-interleaved kernels). Frame i of
+ * a batch uses lane i; with `hotStart` it continues from the messages lane i kept from the
+ * previous call, so callers pass the same frames in the same order across blind rounds (frames
+ * already done simply stop at iteration 0). Each frame decodes to the same bits and iteration
+ * count whatever else shares its batch.
+ */
+export interface BatchDecoder extends Decoder {
+  /** Largest batch. */
+  readonly lanes: number;
+  /**
+   * Decode up to {@link BatchDecoder.lanes} frames.
+   * @param llrs channel LLRs of each frame, length n each
+   * @param syndromes target syndromes (0/1), length m each
+   * @param outs hard decisions (0/1), length n each, written
+   * @returns one result per frame
+   */
+  decodeBatch(
+    llrs: readonly (Float64Array | Float32Array)[],
+    syndromes: readonly Uint8Array[],
+    outs: readonly Uint8Array[],
+    options?: DecodeOptions,
+  ): DecodeResult[];
+}
+
+/**
+ * A one-frame decoder seen as a {@link BatchDecoder} with one lane (batch decoders are returned
+ * as they are).
+ * @example
+ * ```ts
+ * import { asBatchDecoder } from "./decoder.ts";
+ * import { createParityCheckMatrix } from "./parity_check_matrix.ts";
+ * import { createLayeredDecoder, sumProduct } from "./layered_decoder.ts";
+ * const h = createParityCheckMatrix(2, 3, Int32Array.of(0, 2, 4), Int32Array.of(0, 1, 1, 2));
+ * const batch = asBatchDecoder(createLayeredDecoder(h, { rule: sumProduct() }));
+ * const out = new Uint8Array(3);
+ * const [r] = batch.decodeBatch([Float64Array.of(2, -1, 2)], [new Uint8Array(2)], [out]);
+ * console.assert(batch.lanes === 1 && r.converged && out.join("") === "000");
+ * ```
+ */
+export function asBatchDecoder(decoder: Decoder): BatchDecoder {
+  if ("decodeBatch" in decoder && "lanes" in decoder) return decoder as BatchDecoder;
+  return {
+    name: decoder.name,
+    code: decoder.code,
+    workspaceBytes: decoder.workspaceBytes,
+    lanes: 1,
+    decode: (llr, syndrome, out, options) => decoder.decode(llr, syndrome, out, options),
+    decodeBatch(llrs, syndromes, outs, options) {
+      if (llrs.length !== 1 || syndromes.length !== 1 || outs.length !== 1) {
+        throw new InvalidArgumentError("llrs.length", llrs.length, "a one-lane batch has 1 frame");
+      }
+      return [decoder.decode(llrs[0], syndromes[0], outs[0], options)];
+    },
+  };
 }
 
 /**

@@ -39,6 +39,7 @@
 import { InvalidArgumentError } from "../../errors.ts";
 import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
 import {
+  type BatchDecoder,
   checkDecodeBuffers,
   type DecodeOptions,
   type Decoder,
@@ -101,7 +102,7 @@ export interface SimdMinSumDecoderOptions {
 }
 
 /** A batch decoder; `decode` (the {@link Decoder} contract) decodes a batch of one frame. */
-export interface SimdMinSumDecoder extends Decoder {
+export interface SimdMinSumDecoder extends BatchDecoder {
   /** Largest batch: 8 (int16) or 16 (int8) frames. */
   readonly lanes: number;
   /** Lane format. */
@@ -427,7 +428,7 @@ export function createSimdMinSumDecoder(
   return {
     // The layered min-sum family of layered_decoder.ts; DecoderName has no entry of its own for
     // this backend yet.
-    name: "nms-layered",
+    name: "nms-simd",
     code,
     lanes,
     precision,
