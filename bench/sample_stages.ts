@@ -38,7 +38,7 @@ for (const numPairs of [1e5, 1e6, 1e7]) {
   const k = numPairs >= 1e7 ? Math.min(runs, 2) : runs;
   for (let r = 0; r <= k; r++) {
     const record = simulateSample(point, {
-      seed: sampleSeed(42n, "phase1", r),
+      seed: sampleSeed(42, "phase1", r),
       family,
       simulation,
       now: () => performance.now(),

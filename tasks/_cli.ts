@@ -14,6 +14,7 @@ const DECODER_FLAGS: Record<string, DecoderName> = {
   "nms-layered": "nms-layered",
   "nms-simd": "nms-simd",
   "spa-layered": "spa-layered",
+  "spa-simd": "spa-simd",
   "spa-flooding": "spa-flooding",
 };
 

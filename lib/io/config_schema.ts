@@ -93,8 +93,8 @@ const reconciliationSchema = section({
   blind_prior: z.enum(["model", "fixed", "caligo"]).default("model"),
   blind_prior_value: num((s) => s.gt(0).lt(0.5)).default(0.05),
   blind_max_rounds: int((s) => s.min(1).max(20)).default(3),
-  decoder: z.enum(["nms-layered", "nms-simd", "spa-layered", "spa-flooding"]).default(
-    "spa-layered",
+  decoder: z.enum(["nms-layered", "nms-simd", "spa-layered", "spa-simd", "spa-flooding"]).default(
+    "spa-simd",
   ),
   nms_alpha: num((s) => s.gt(0).max(1)).default(0.8),
   max_iterations: int((s) => s.min(1).max(10000)).default(50),

@@ -68,7 +68,7 @@ export function defaultReconciliationOptions(): ReconciliationOptions {
     hashBits: 64,
     fSelect: 1.16,
     blindMaxRounds: 3,
-    decoder: "spa-layered",
+    decoder: "spa-simd",
     nmsAlpha: 0.8,
     maxIterations: 50,
     tail: "shorten",

@@ -20,7 +20,13 @@
 import { InvalidArgumentError } from "../errors.ts";
 import type { Rng } from "../kernels/rng.ts";
 import { computeSyndrome } from "../kernels/ldpc/parity_check_matrix.ts";
-import { bscLlrMagnitude, isCancelled, KNOWN_BIT_LLR } from "../kernels/ldpc/decoder.ts";
+import {
+  bscLlrMagnitude,
+  decoderFamily,
+  type DecoderName,
+  isCancelled,
+  KNOWN_BIT_LLR,
+} from "../kernels/ldpc/decoder.ts";
 import { type CodeFamily, familyDecoder, frameLayout } from "./code_family.ts";
 import {
   chooseBaselineRate,
@@ -137,7 +143,8 @@ export function planRate(
   const rates = family.codes.map((c) => c.rate);
   if (strategy === "blind") return chooseBlindCode(rates, n, d, qberPrior);
   const cal = family.calibration;
-  const fSelect = cal !== undefined && cal.decoder === options.decoder && cal.codeLength === n
+  const fSelect = cal !== undefined && cal.codeLength === n &&
+      decoderFamily(cal.decoder as DecoderName) === decoderFamily(options.decoder)
     ? interpolateFSelect(cal, qberPrior)
     : options.fSelect;
   return chooseBaselineRate(rates, n, d, qberPrior, fSelect);

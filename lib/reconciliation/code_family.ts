@@ -16,6 +16,7 @@ import {
   asBatchDecoder,
   type BatchDecoder,
   type Decoder,
+  DECODER_NAMES,
   type DecoderName,
 } from "../kernels/ldpc/decoder.ts";
 import {
@@ -25,6 +26,7 @@ import {
 } from "../kernels/ldpc/layered_decoder.ts";
 import { createFloodingDecoder } from "../kernels/ldpc/flooding_decoder.ts";
 import { createSimdMinSumDecoder } from "../kernels/ldpc/simd_min_sum_decoder.ts";
+import { createSimdSumProductDecoder } from "../kernels/ldpc/simd_sum_product_decoder.ts";
 import type { FSelectCalibration } from "./calibration.ts";
 
 /** Version of the construction algorithm; part of every cached code's id. */
@@ -184,6 +186,8 @@ export function createDecoder(matrix: ParityCheckMatrix, settings: DecoderSettin
         rule: normalizedMinSum(settings.nmsAlpha),
         maxIterations: settings.maxIterations,
       });
+    case "spa-simd":
+      return createSimdSumProductDecoder(matrix, { maxIterations: settings.maxIterations });
     case "spa-layered":
       return createLayeredDecoder(matrix, {
         rule: sumProduct(),
@@ -195,7 +199,7 @@ export function createDecoder(matrix: ParityCheckMatrix, settings: DecoderSettin
       throw new InvalidArgumentError(
         "decoder",
         settings.decoder,
-        "must be nms-layered, nms-simd, spa-layered or spa-flooding",
+        `must be one of ${DECODER_NAMES.join(", ")}`,
       );
   }
 }

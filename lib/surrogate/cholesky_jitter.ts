@@ -37,7 +37,7 @@ export function factorCovariance(
   let jitter = 0, column = 0;
   for (let rel = 0; rel <= JITTER_MAX * 1.0001; rel = rel === 0 ? JITTER_START : rel * 10) {
     jitter = rel * meanDiag;
-    fillCovariance(xs, n, d, signalVariance, noiseVariance + jitter, a, fill);
+    fillCovariance(xs, n, d, signalVariance, noiseVariance + jitter, a, fill, la);
     column = la.potrf(n, a, n);
     if (column === 0) return { ok: true, jitter };
   }

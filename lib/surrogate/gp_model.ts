@@ -243,6 +243,8 @@ export function restoreCholesky(state: GpState, la: Linalg): Float64Array {
     hp.signalVariance,
     hp.noiseVariance + jitter,
     new Float64Array(n * n),
+    "lower",
+    la, // as in factorCovariance, so the factor is the fit's bit for bit
   );
   const info = la.potrf(n, l, n);
   if (info !== 0) throw new NotPositiveDefiniteError(n, info, jitter);

@@ -39,7 +39,7 @@ export function kernelMatvec(
   memoryBudgetBytes = 2 ** 30,
 ): { matvec: SymmetricMatvec; stored: boolean } {
   if (8 * n * n <= memoryBudgetBytes) {
-    const k = fillCovariance(xs, n, d, sf2, sn2, new Float64Array(n * n), true);
+    const k = fillCovariance(xs, n, d, sf2, sn2, new Float64Array(n * n), true, la);
     return { matvec: (v, out) => la.gemv("N", n, n, 1, k, n, v, 0, out), stored: true };
   }
   const tile = new Float64Array(TILE * TILE);

@@ -8,6 +8,7 @@ import {
   scaleRows,
 } from "./matern52.ts";
 import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
+import { Xoshiro128StarStar } from "../kernels/rng.ts";
 
 Deno.test("matern52() equals (1 + √5 + 5/3)·e^(−√5) at r = 1 and 1 at r = 0", () => {
   assertClose(matern52(1), (1 + Math.sqrt(5) + 5 / 3) * Math.exp(-Math.sqrt(5)), 1e-15);
@@ -55,5 +56,33 @@ Deno.test("fillCrossCovarianceGemm() equals the direct cross-covariance to 1e-13
   );
   for (let i = 0; i < n * m; i++) {
     assert(Math.abs(a[i] - b[i]) < 1e-13, `entry ${i}: ${a[i]} vs ${b[i]}`);
+  }
+});
+
+Deno.test("fillCovariance() with syrk distances equals the direct form within 1e-13 in every fill mode", () => {
+  const n = 100, d = 9;
+  const rng = new Xoshiro128StarStar(Uint32Array.of(3, 1, 4, 1));
+  // Scaled rows as after division by length scales in [0.05, 2]; rows 1 and 2 nearly coincide.
+  const xs = new Float64Array(n * d).map(() => rng.nextDouble() / (0.05 + 2 * rng.nextDouble()));
+  for (let j = 0; j < d; j++) xs[2 * d + j] = xs[d + j] + 1e-7;
+  for (const mode of ["lower", "full", "gradient-cache"] as const) {
+    const direct = fillCovariance(xs, n, d, 1.7, 0.01, new Float64Array(n * n).fill(NaN), mode);
+    const viaSyrk = fillCovariance(
+      xs,
+      n,
+      d,
+      1.7,
+      0.01,
+      new Float64Array(n * n).fill(NaN),
+      mode,
+      tsLinalg,
+    );
+    for (let i = 0; i < n * n; i++) {
+      const a = direct[i], b = viaSyrk[i];
+      assert(
+        (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= 1e-13,
+        `${mode} entry ${i}: ${a} vs ${b}`,
+      );
+    }
   }
 });

@@ -12,11 +12,29 @@ import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
 import { InvalidArgumentError } from "../../errors.ts";
 
 /**
- * Decoder algorithms (science.md §9.9). `nms-simd` is layered normalized min-sum on 8 frames at
- * once in WebAssembly SIMD (int16 lanes; it decodes exactly like `nms-layered`'s fixed-point
- * kernel, frame by frame).
+ * Decoder algorithms (science.md §9.9). The `-simd` decoders decode 8 frames at once in
+ * WebAssembly SIMD: `nms-simd` is layered normalized min-sum in int16 lanes and decodes exactly
+ * like `nms-layered`'s fixed-point kernel, frame by frame; `spa-simd` is layered sum-product in
+ * float32 lanes (same φ table as `spa-layered`; FER equal within statistical error).
  */
-export type DecoderName = "nms-layered" | "nms-simd" | "spa-layered" | "spa-flooding";
+export type DecoderName = "nms-layered" | "nms-simd" | "spa-layered" | "spa-simd" | "spa-flooding";
+
+/** Every decoder name. */
+export const DECODER_NAMES: readonly DecoderName[] = [
+  "nms-layered",
+  "nms-simd",
+  "spa-layered",
+  "spa-simd",
+  "spa-flooding",
+];
+
+/**
+ * The scalar decoder a decoder decodes like (calibrations of f_sel are shared between them):
+ * `nms-simd` → `nms-layered`, `spa-simd` → `spa-layered`, others themselves.
+ */
+export function decoderFamily(name: DecoderName): DecoderName {
+  return name === "nms-simd" ? "nms-layered" : name === "spa-simd" ? "spa-layered" : name;
+}
 
 /** Message precision of a decoder's workspace. */
 export type MessagePrecision = "float32" | "float64";

@@ -5,7 +5,7 @@
  *    2002), α = 0.8 by default;
  *  - `sum-product` (`spa-layered`): r = 2 atanh(Π tanh(q/2)) evaluated in the φ domain,
  *    φ(x) = −ln tanh(x/2) = ln((1 + e^−x)/(1 − e^−x)), |r| = φ(Σ φ(|q|) − φ(|q_e|)), with φ
- *    read from a log-spaced table without branches (see {@link PHI_BIN_SHIFT}); this keeps the
+ *    read from a log-spaced table without branches (phi_table.ts); this keeps the
  *    cost per edge near min-sum's instead of one exp and one log per φ.
  * Each row update reads q_e = L_v − r_e from the posterior L, writes the new r_e and
  * L_v = q_e + r_e, so the posterior is always current (Hocevar 2004). The syndrome test runs after
@@ -28,6 +28,14 @@
  */
 import { InvalidArgumentError } from "../../errors.ts";
 import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
+import {
+  fillPhiTable,
+  PHI_BIN_BASE,
+  PHI_BIN_SHIFT,
+  PHI_BINS,
+  PHI_MAX_ARG,
+  PHI_MIN_ARG,
+} from "./phi_table.ts";
 import {
   checkDecodeBuffers,
   type DecodeOptions,
@@ -71,49 +79,6 @@ export interface LayeredDecoderOptions {
 export const FIXED_POINT_SCALE = 64;
 const FIXED_LIMIT = 1 << 19;
 const FIXED_ALPHA_SHIFT = 10;
-
-/**
- * The φ table is indexed by the bits of x as a float32 shifted right by this amount: 2^(23 −
- * 15) = 256 bins per octave, each bin [a, b) represented by φ(√(ab)), a relative step of 0.27 %
- * in x (|Δφ| ≤ 0.0014·x·|φ'(x)| ≤ 0.0014 at every x). The clamp to [{@link PHI_MIN_ARG},
- * {@link PHI_MAX_ARG}] and the lookup are branch-free: the linear table with a series below
- * x = 1/16 and a cut-off above 32 it replaces branched on every φ, and punctured (L = 0) and
- * known (L = ±100) bits made those branches unpredictable (≈ 30 % slower sweeps on rate-adapted
- * frames).
- */
-const PHI_BIN_SHIFT = 15;
-/** Smallest argument of φ: φ(2^−30) = ln(2^31) ≈ 21.5 is the largest check message. */
-const PHI_MIN_ARG = 2 ** -30;
-/** Largest argument of φ: φ(64) ≈ 3·10^−28 (≈ 0). */
-const PHI_MAX_ARG = 64;
-
-/** φ(x) = ln((1 + e^−x)/(1 − e^−x)) for x > 0 (self-inverse). */
-function phi(x: number): number {
-  const t = Math.exp(-x);
-  return Math.log((1 + t) / (1 - t));
-}
-
-/** Bits of `x` as a float32, as a signed integer. */
-function float32Bits(x: number): number {
-  return new Int32Array(Float32Array.of(x).buffer)[0];
-}
-
-/** Table index offset: the bin of {@link PHI_MIN_ARG}. */
-const PHI_BIN_BASE = float32Bits(PHI_MIN_ARG) >> PHI_BIN_SHIFT;
-
-/** φ at the geometric centre of every bin from PHI_MIN_ARG to PHI_MAX_ARG (9,217 float32). */
-function phiTable(): Float32Array {
-  const bins = (float32Bits(PHI_MAX_ARG) >> PHI_BIN_SHIFT) - PHI_BIN_BASE + 1;
-  const table = new Float32Array(bins);
-  const edge = new Float32Array(1), edgeBits = new Int32Array(edge.buffer);
-  for (let i = 0; i < bins; i++) {
-    edgeBits[0] = (PHI_BIN_BASE + i) << PHI_BIN_SHIFT;
-    const lo = edge[0];
-    edgeBits[0] = (PHI_BIN_BASE + i + 1) << PHI_BIN_SHIFT;
-    table[i] = phi(Math.sqrt(lo * edge[0]));
-  }
-  return table;
-}
 
 /**
  * Create a layered decoder with its workspace for `code`.
@@ -160,7 +125,7 @@ export function createLayeredDecoder(
   const signBits = new Int32Array(signScratch.buffer);
   const fixedRow = new Int32Array(degree);
   const alpha = rule.kind === "normalized-min-sum" ? rule.alpha : 1;
-  const phiValues = isMinSum ? new Float32Array(0) : phiTable();
+  const phiValues = isMinSum ? new Float32Array(0) : fillPhiTable(new Float32Array(PHI_BINS));
   const alphaFixed = Math.round(alpha * (1 << FIXED_ALPHA_SHIFT));
 
   /** Fixed-point normalized min-sum sweep; all branch-free except the loop bounds. */

@@ -42,13 +42,13 @@ import {
   type BatchDecoder,
   checkDecodeBuffers,
   type DecodeOptions,
-  type Decoder,
   type DecodeResult,
   isCancelled,
   KNOWN_BIT_LLR,
 } from "./decoder.ts";
 import { type CheckRule, FIXED_POINT_SCALE } from "./layered_decoder.ts";
 import { MIN_SUM_SIMD_WASM_BASE64 } from "./_min_sum_simd_wasm.ts";
+import { compiledModule } from "./_wasm_module.ts";
 
 /**
  * Lane format of the SIMD kernel: `int16` (8 frames per pass) or `int8` (16 frames per pass,
@@ -200,13 +200,6 @@ function planLayout(code: ParityCheckMatrix, heapBase: number, lanes: number): L
   };
 }
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 /** Kernel rule code and parameter (Q15 α, or β in fixed-point units) for a check rule. */
 function kernelRule(
   rule: CheckRule | OffsetMinSumRule,
@@ -284,7 +277,7 @@ function loadKernel(
   suffix: string,
   lanes: number,
 ): { kernel: Kernel; memory: WebAssembly.Memory; at: Layout } {
-  const module = new WebAssembly.Module(decodeBase64(MIN_SUM_SIMD_WASM_BASE64));
+  const module = compiledModule(MIN_SUM_SIMD_WASM_BASE64);
   const memory = new WebAssembly.Memory({ initial: 1 });
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const functions: Record<string, unknown> = {};
