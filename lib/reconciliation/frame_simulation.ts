@@ -7,7 +7,12 @@
  */
 import type { Rng } from "../kernels/rng.ts";
 import { computeSyndrome, type ParityCheckMatrix } from "../kernels/ldpc/parity_check_matrix.ts";
-import { bscLlrMagnitude, type Decoder, KNOWN_BIT_LLR } from "../kernels/ldpc/decoder.ts";
+import {
+  asBatchDecoder,
+  bscLlrMagnitude,
+  type Decoder,
+  KNOWN_BIT_LLR,
+} from "../kernels/ldpc/decoder.ts";
 
 /** Options of {@link simulateFrames}. */
 export interface FrameSimulationOptions {
@@ -29,20 +34,11 @@ export interface FrameSimulationResult {
 }
 
 /**
- * Simulate up to `frames` frames.
- * @param modulation D (first `punctured` entries punctured, the rest shortened)
- * @param payload payload positions (all others are in D)
- * @example
- * ```ts
- * import { simulateFrames } from "./frame_simulation.ts";
- * import { buildCodeFamily, createDecoder } from "./code_family.ts";
- * import { Xoshiro128StarStar } from "../kernels/rng.ts";
- * const h = buildCodeFamily({ codeLength: 256, motherRates: [0.5] }, 1).codes[0].matrix;
- * const all = Int32Array.from({ length: 256 }, (_, i) => i);
- * const dec = createDecoder(h, { decoder: "spa-layered", nmsAlpha: 0.8, maxIterations: 50 });
- * const r = simulateFrames(h, new Int32Array(0), all, 0, 0.01, 10, dec, new Xoshiro128StarStar(Uint32Array.of(1, 2, 3, 4)));
- * console.assert(r.frames === 10 && r.failures <= 1);
- * ```
+ * Simulate up to `frames` frames of the code (modulation positions: the first `punctured` unknown,
+ * the rest shortened), drawing each frame's bits and then its noise from `rng` in frame order,
+ * and decode them in batches of the decoder's `lanes` (one at a time for scalar decoders; a frame
+ * decodes the same alone or in a batch, so the counts do not depend on the batching, except that
+ * `maxFailures` is checked between batches).
  */
 export function simulateFrames(
   h: ParityCheckMatrix,
@@ -55,30 +51,46 @@ export function simulateFrames(
   rng: Rng,
   options: FrameSimulationOptions = {},
 ): FrameSimulationResult {
+  const batchDecoder = asBatchDecoder(decoder);
+  const lanes = batchDecoder.lanes;
   const n = h.n, d = modulation.length;
-  const frame = new Uint8Array(n), out = new Uint8Array(n), syndrome = new Uint8Array(h.m);
-  const llr = new Float64Array(n);
+  const perLane = <T>(make: () => T): T[] => Array.from({ length: lanes }, make);
+  const frameBits = perLane(() => new Uint8Array(n)), outs = perLane(() => new Uint8Array(n));
+  const syndromes = perLane(() => new Uint8Array(h.m)), llrs = perLane(() => new Float64Array(n));
   const magnitude = bscLlrMagnitude(qber);
   const maxFailures = options.maxFailures ?? Infinity;
   let failures = 0, iterations = 0, decodeMs = 0, run = 0;
-  for (; run < frames && failures < maxFailures; run++) {
-    for (let v = 0; v < n; v++) frame[v] = rng.nextUint32() & 1;
-    for (let k = 0; k < payload.length; k++) {
-      const v = payload[k];
-      llr[v] = (frame[v] ^ (rng.nextDouble() < qber ? 1 : 0)) ? -magnitude : magnitude;
+  while (run < frames && failures < maxFailures) {
+    const count = Math.min(lanes, frames - run);
+    for (let i = 0; i < count; i++) {
+      const frame = frameBits[i], llr = llrs[i];
+      for (let v = 0; v < n; v++) frame[v] = rng.nextUint32() & 1;
+      for (let k = 0; k < payload.length; k++) {
+        const v = payload[k];
+        llr[v] = (frame[v] ^ (rng.nextDouble() < qber ? 1 : 0)) ? -magnitude : magnitude;
+      }
+      for (let k = 0; k < d; k++) {
+        const v = modulation[k];
+        llr[v] = k < punctured ? 0 : frame[v] ? -KNOWN_BIT_LLR : KNOWN_BIT_LLR;
+      }
+      computeSyndrome(h, frame, syndromes[i]);
     }
-    for (let k = 0; k < d; k++) {
-      const v = modulation[k];
-      llr[v] = k < punctured ? 0 : frame[v] ? -KNOWN_BIT_LLR : KNOWN_BIT_LLR;
-    }
-    computeSyndrome(h, frame, syndrome);
     const t0 = options.now?.() ?? 0;
-    const r = decoder.decode(llr, syndrome, out, { earlyStop: options.earlyStop ?? true });
+    const results = batchDecoder.decodeBatch(
+      llrs.slice(0, count),
+      syndromes.slice(0, count),
+      outs.slice(0, count),
+      { earlyStop: options.earlyStop ?? true },
+    );
     decodeMs += (options.now?.() ?? 0) - t0;
-    iterations += r.iterations;
-    let ok = r.converged;
-    for (let k = 0; ok && k < payload.length; k++) ok = out[payload[k]] === frame[payload[k]];
-    if (!ok) failures++;
+    for (let i = 0; i < count; i++) {
+      const r = results[i], out = outs[i], frame = frameBits[i];
+      iterations += r.iterations;
+      let ok = r.converged;
+      for (let k = 0; ok && k < payload.length; k++) ok = out[payload[k]] === frame[payload[k]];
+      if (!ok) failures++;
+    }
+    run += count;
   }
   return { frames: run, failures, iterations, decodeMs };
 }
