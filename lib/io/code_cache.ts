@@ -12,7 +12,7 @@ import { sha256, toHex } from "../kernels/sha256.ts";
 import { createParityCheckMatrix } from "../kernels/ldpc/parity_check_matrix.ts";
 import {
   buildMotherCode,
-  CODE_ALGORITHM_VERSION,
+  codeAlgorithm,
   type CodeFamily,
   codeFamilyFromCodes,
   type CodeFamilyOptions,
@@ -86,7 +86,7 @@ export async function saveMotherCode(dir: string, code: MotherCode, seed: number
     rate: code.rate,
     distribution: `caligo-table-r${code.rate.toFixed(2)}`,
     seed,
-    algorithm: CODE_ALGORITHM_VERSION,
+    algorithm: codeAlgorithm(code.matrix.n),
     girth: Number.isFinite(code.girth) ? code.girth : null,
     arrays: {} as CodeCacheHeader["arrays"],
   };

@@ -25,12 +25,25 @@ import {
   sumProduct,
 } from "../kernels/ldpc/layered_decoder.ts";
 import { createFloodingDecoder } from "../kernels/ldpc/flooding_decoder.ts";
+import { buildLocalPegCode } from "../kernels/ldpc/local_peg.ts";
 import { createSimdMinSumDecoder } from "../kernels/ldpc/simd_min_sum_decoder.ts";
 import { createSimdSumProductDecoder } from "../kernels/ldpc/simd_sum_product_decoder.ts";
 import type { FSelectCalibration } from "./calibration.ts";
 
-/** Version of the construction algorithm; part of every cached code's id. */
+/** Version of the ACE-PEG construction (n ≤ {@link LOCAL_PEG_ABOVE}); part of the cache id. */
 export const CODE_ALGORITHM_VERSION = "ace-peg-v1";
+/** Version of the local-PEG construction used above {@link LOCAL_PEG_ABOVE}. */
+export const LOCAL_PEG_ALGORITHM_VERSION = "local-peg-v1";
+/**
+ * Longest code built by ACE-PEG (O(E²): 11–181 s per code at n = 16384); longer codes use local
+ * PEG (lib/kernels/ldpc/local_peg.ts: no 4-cycles where avoidable, ≈ 1 s at n = 131072).
+ */
+export const LOCAL_PEG_ABOVE = 16384;
+
+/** The construction algorithm (and its version) of codes of length n. */
+export function codeAlgorithm(n: number): string {
+  return n > LOCAL_PEG_ABOVE ? LOCAL_PEG_ALGORITHM_VERSION : CODE_ALGORITHM_VERSION;
+}
 
 /** One mother code of a family. */
 export interface MotherCode {
@@ -76,22 +89,27 @@ export interface CodeFamilyOptions {
 
 /** Cache id of a mother code. */
 export function motherCodeId(n: number, rate: number, seed: number): string {
-  return `ldpc-n${n}-r${rate.toFixed(2)}-s${seed}-${CODE_ALGORITHM_VERSION}`;
+  return `ldpc-n${n}-r${rate.toFixed(2)}-s${seed}-${codeAlgorithm(n)}`;
 }
 
 /**
- * Build one mother code: degree counts from Caligo's distribution, ACE-PEG with the seeded stream
- * `ldpc/<id>`, puncturing order of length n.
+ * Build one mother code: degree counts from Caligo's distribution, ACE-PEG (n ≤
+ * {@link LOCAL_PEG_ABOVE}) or local PEG with the seeded stream `ldpc/<id>`, puncturing order of
+ * length n.
  */
 export function buildMotherCode(n: number, rate: number, seed: number): MotherCode {
   const checks = Math.round(n * (1 - rate));
   const counts = degreeCounts(caligoDistribution(rate), n, checks);
   const id = motherCodeId(n, rate, seed);
-  const { matrix, girth } = buildPegCode(
-    counts.variables,
-    counts.checks,
-    campaignRng(seed, `ldpc/${id}`),
-  );
+  const rng = campaignRng(seed, `ldpc/${id}`);
+  let matrix: ParityCheckMatrix, girth: number;
+  if (n > LOCAL_PEG_ABOVE) {
+    const built = buildLocalPegCode(counts.variables, counts.checks, rng);
+    matrix = built.matrix;
+    girth = built.fourCycleEdges > 0 ? 4 : NaN; // ≥ 6 without 4-cycle edges; not measured
+  } else {
+    ({ matrix, girth } = buildPegCode(counts.variables, counts.checks, rng));
+  }
   const { order } = puncturingOrder(matrix, n);
   return { id, rate, matrix, puncturingOrder: order, girth };
 }
