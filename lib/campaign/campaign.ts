@@ -46,6 +46,7 @@ import type { SimWorkerInit, SimWorkerResult } from "./sim_worker.ts";
 import { StoreSession } from "./store_session.ts";
 import { WorkerPool } from "./worker_pool.ts";
 import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
+import { buildCodesInParallel } from "./code_builds.ts";
 import { runPostprocess } from "../report/postprocess.ts";
 import type { TwinLandscape } from "../surrogate/twin_landscape.ts";
 import { simulationOptionsOf } from "./simulation_options_adapter.ts";
@@ -491,8 +492,19 @@ class PoolHolder {
       // build them itself, in parallel with the others, past its init timeout).
       const t0 = performance.now();
       let built = 0;
+      const reconciliation = simulationOptionsOf(config.simulation).reconciliation;
+      if (ex.num_workers > 1) {
+        // Long codes take minutes each: build the missing ones on the worker cores at once.
+        built += (await buildCodesInParallel(
+          reconciliation,
+          config.simulation.reconciliation.codes_dir,
+          ex.num_workers,
+          1,
+          (r) => log.info(`LDPC code ${r.id} built in ${(r.ms / 1000).toFixed(1)} s (cached)`),
+        )).length;
+      }
       await loadOrBuildCodeFamily(
-        simulationOptionsOf(config.simulation).reconciliation,
+        reconciliation,
         config.simulation.reconciliation.codes_dir,
         {
           onCode: (r) => {

@@ -31,7 +31,9 @@ Deno.test("deno task bundle: dist/ runs a fake campaign from an empty folder wit
   const words = block[1].replace(/\\\n/g, " ").trim().split(/\s+/);
   const tmp = await Deno.makeTempDir({ prefix: "caligo_bundle_" });
   try {
-    for (const f of ["explore.js", "sim_worker.js", "gp_restart_worker.js"]) {
+    for (
+      const f of ["explore.js", "sim_worker.js", "gp_restart_worker.js", "code_build_worker.js"]
+    ) {
       await Deno.copyFile(`${ROOT}/dist/${f}`, `${tmp}/${f}`);
     }
     for (const e of Deno.readDirSync(`${ROOT}/dist`)) {
