@@ -17,7 +17,7 @@ export type Strategy = "baseline" | "blind";
 
 /** Options of `simulation.reconciliation` (campaign.md §11.3), in camelCase. */
 export interface ReconciliationOptions {
-  /** Frame length n of every mother code, bits (4096, 16384, 65536 or 131072). */
+  /** Frame length n of every mother code, bits (4096, 16384, 65536, 131072 or 262144). */
   codeLength: number;
   /** Mother-code rates R0 of the family, e.g. 0.50 … 0.90 step 0.05. */
   motherRates: readonly number[];
