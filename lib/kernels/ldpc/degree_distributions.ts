@@ -260,3 +260,34 @@ export function degreeCounts(
   }
   return { variables, checks: chk, edges };
 }
+
+/**
+ * One target degree per node, ascending (the processing order of PEG constructions; a stable
+ * sort, so counts already listed by ascending degree keep their order).
+ * @param what name of the argument, for errors
+ * @returns the degrees and their total n (number of nodes)
+ * @throws InvalidArgumentError for a degree that is not an integer ≥ 1
+ * @example
+ * ```ts
+ * import { nodeDegrees } from "./degree_distributions.ts";
+ * const d = nodeDegrees({ degrees: Int32Array.of(3, 2), counts: Int32Array.of(1, 2) }, "v");
+ * console.assert(d.join() === "2,2,3");
+ * ```
+ */
+export function nodeDegrees(counts: NodeDegreeCounts, what: string): Int32Array {
+  let total = 0;
+  for (const c of counts.counts) total += c;
+  const out = new Int32Array(total);
+  const order = Array.from(counts.degrees.keys()).sort((a, b) =>
+    counts.degrees[a] - counts.degrees[b]
+  );
+  let k = 0;
+  for (const i of order) {
+    const d = counts.degrees[i];
+    if (!(Number.isInteger(d) && d >= 1)) {
+      throw new InvalidArgumentError(`${what}.degrees`, d, "degrees must be integers ≥ 1");
+    }
+    for (let j = 0; j < counts.counts[i]; j++) out[k++] = d;
+  }
+  return out;
+}

@@ -19,7 +19,7 @@
  */
 import { InvalidArgumentError } from "../../errors.ts";
 import type { Rng } from "../rng.ts";
-import type { NodeDegreeCounts } from "./degree_distributions.ts";
+import { type NodeDegreeCounts, nodeDegrees } from "./degree_distributions.ts";
 import { createParityCheckMatrix, type ParityCheckMatrix } from "./parity_check_matrix.ts";
 
 /** Result of {@link buildLocalPegCode}. */
@@ -50,23 +50,6 @@ const RANDOM_TRIES = 8;
 /** Extra room per check for overflow edges. */
 const SLACK = 8;
 
-function expand(counts: NodeDegreeCounts, total: number, name: string): Int32Array {
-  const out = new Int32Array(total);
-  let k = 0;
-  // Ascending degree (PEG's processing order for variables).
-  const order = Array.from(counts.degrees.keys()).sort((a, b) =>
-    counts.degrees[a] - counts.degrees[b]
-  );
-  for (const i of order) {
-    const d = counts.degrees[i];
-    if (!(Number.isInteger(d) && d >= 1)) {
-      throw new InvalidArgumentError(`${name}.degrees`, d, "degrees must be integers ≥ 1");
-    }
-    for (let j = 0; j < counts.counts[i]; j++) out[k++] = d;
-  }
-  return out;
-}
-
 /**
  * Build a parity-check matrix with the given node degree counts by local PEG. Deterministic for a
  * given `rng` state.
@@ -92,11 +75,9 @@ export function buildLocalPegCode(
   const maxDepth = options.maxDepth ?? 8;
   const visitBudget = options.visitBudget ?? 4096;
   const lowDegreeFullBfs = options.fullBfsMaxDegree ?? 3;
-  let n = 0, m = 0;
-  for (const c of variableCounts.counts) n += c;
-  for (const c of checkCounts.counts) m += c;
-  const varTarget = expand(variableCounts, n, "variableCounts");
-  const chkTarget = expand(checkCounts, m, "checkCounts");
+  const varTarget = nodeDegrees(variableCounts, "variableCounts");
+  const chkTarget = nodeDegrees(checkCounts, "checkCounts");
+  const n = varTarget.length, m = chkTarget.length;
   let edges = 0, checkEdges = 0, maxDeficit = 0;
   for (let v = 0; v < n; v++) edges += varTarget[v];
   for (let c = 0; c < m; c++) {

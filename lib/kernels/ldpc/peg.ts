@@ -24,7 +24,7 @@
  */
 import { InvalidArgumentError } from "../../errors.ts";
 import type { Rng } from "../rng.ts";
-import type { NodeDegreeCounts } from "./degree_distributions.ts";
+import { type NodeDegreeCounts, nodeDegrees } from "./degree_distributions.ts";
 import { createParityCheckMatrix, type ParityCheckMatrix } from "./parity_check_matrix.ts";
 
 /** Options of {@link buildPegCode}. */
@@ -107,16 +107,6 @@ function expandLayer(
   return tail;
 }
 
-function expand(counts: NodeDegreeCounts, total: number, what: string): Int32Array {
-  const out = new Int32Array(total);
-  let k = 0;
-  for (let i = 0; i < counts.degrees.length; i++) {
-    for (let j = 0; j < counts.counts[i]; j++) out[k++] = counts.degrees[i];
-  }
-  if (k !== total) throw new InvalidArgumentError(`${what}.counts`, k, `must sum to ${total}`);
-  return out;
-}
-
 /**
  * Build an ACE-PEG parity-check matrix with the given node degree counts. Deterministic for a
  * given `rng` state.
@@ -142,11 +132,9 @@ export function buildPegCode(
   const aceHorizon = options.aceDepth ?? 8;
   const aceThreshold = options.aceThreshold ?? 4;
   const aceBypass = options.aceBypassDegree ?? 6;
-  let n = 0, m = 0;
-  for (const c of variableCounts.counts) n += c;
-  for (const c of checkCounts.counts) m += c;
-  const varTarget = expand(variableCounts, n, "variableCounts");
-  const chkTarget = expand(checkCounts, m, "checkCounts");
+  const varTarget = nodeDegrees(variableCounts, "variableCounts");
+  const chkTarget = nodeDegrees(checkCounts, "checkCounts");
+  const n = varTarget.length, m = chkTarget.length;
   let edges = 0, checkEdges = 0;
   for (let v = 0; v < n; v++) edges += varTarget[v];
   for (let c = 0; c < m; c++) checkEdges += chkTarget[c];
