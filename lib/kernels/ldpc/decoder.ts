@@ -133,9 +133,7 @@ export function asBatchDecoder(decoder: Decoder): BatchDecoder {
     lanes: 1,
     decode: (llr, syndrome, out, options) => decoder.decode(llr, syndrome, out, options),
     decodeBatch(llrs, syndromes, outs, options) {
-      if (llrs.length !== 1 || syndromes.length !== 1 || outs.length !== 1) {
-        throw new InvalidArgumentError("llrs.length", llrs.length, "a one-lane batch has 1 frame");
-      }
+      checkBatchBuffers(decoder.code.n, decoder.code.m, 1, llrs, syndromes, outs);
       return [decoder.decode(llrs[0], syndromes[0], outs[0], options)];
     },
   };
@@ -179,5 +177,45 @@ export function checkDecodeBuffers(
   }
   if (out.length !== n) {
     throw new InvalidArgumentError("out.length", out.length, `must be n = ${n}`);
+  }
+}
+
+/**
+ * Check the buffers of one `decodeBatch` call: 1..lanes frames, as many syndromes and outputs,
+ * each of length n (LLRs, outputs) or m (syndromes).
+ * @throws InvalidArgumentError naming the buffer whose length is wrong, e.g. `llrs[1].length`
+ */
+export function checkBatchBuffers(
+  n: number,
+  m: number,
+  lanes: number,
+  llrs: readonly ArrayLike<number>[],
+  syndromes: readonly ArrayLike<number>[],
+  outs: readonly ArrayLike<number>[],
+): void {
+  const batch = llrs.length;
+  if (!(batch >= 1 && batch <= lanes)) {
+    throw new InvalidArgumentError("llrs.length", batch, `must be 1..${lanes} frames`);
+  }
+  if (syndromes.length !== batch) {
+    throw new InvalidArgumentError("syndromes.length", syndromes.length, `must be ${batch}`);
+  }
+  if (outs.length !== batch) {
+    throw new InvalidArgumentError("outs.length", outs.length, `must be ${batch}`);
+  }
+  for (let i = 0; i < batch; i++) {
+    if (llrs[i].length !== n) {
+      throw new InvalidArgumentError(`llrs[${i}].length`, llrs[i].length, `must be n = ${n}`);
+    }
+    if (syndromes[i].length !== m) {
+      throw new InvalidArgumentError(
+        `syndromes[${i}].length`,
+        syndromes[i].length,
+        `must be m = ${m}`,
+      );
+    }
+    if (outs[i].length !== n) {
+      throw new InvalidArgumentError(`outs[${i}].length`, outs[i].length, `must be n = ${n}`);
+    }
   }
 }

@@ -40,6 +40,7 @@ import { InvalidArgumentError } from "../../errors.ts";
 import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
 import {
   type BatchDecoder,
+  checkBatchBuffers,
   checkDecodeBuffers,
   type DecodeOptions,
   type DecodeResult,
@@ -142,41 +143,6 @@ function planLayout(code: ParityCheckMatrix, heapBase: number, lanes: number): L
     phiTable: take(4 * PHI_BINS),
     end: take(0),
   };
-}
-
-function checkBatch(
-  n: number,
-  m: number,
-  lanes: number,
-  llrs: readonly ArrayLike<number>[],
-  syndromes: readonly ArrayLike<number>[],
-  outs: readonly ArrayLike<number>[],
-): void {
-  const batch = llrs.length;
-  if (!(batch >= 1 && batch <= lanes)) {
-    throw new InvalidArgumentError("llrs.length", batch, `must be 1..${lanes} frames`);
-  }
-  if (syndromes.length !== batch) {
-    throw new InvalidArgumentError("syndromes.length", syndromes.length, `must be ${batch}`);
-  }
-  if (outs.length !== batch) {
-    throw new InvalidArgumentError("outs.length", outs.length, `must be ${batch}`);
-  }
-  for (let i = 0; i < batch; i++) {
-    if (llrs[i].length !== n) {
-      throw new InvalidArgumentError(`llrs[${i}].length`, llrs[i].length, `must be n = ${n}`);
-    }
-    if (syndromes[i].length !== m) {
-      throw new InvalidArgumentError(
-        `syndromes[${i}].length`,
-        syndromes[i].length,
-        `must be m = ${m}`,
-      );
-    }
-    if (outs[i].length !== n) {
-      throw new InvalidArgumentError(`outs[${i}].length`, outs[i].length, `must be n = ${n}`);
-    }
-  }
 }
 
 /**
@@ -328,7 +294,7 @@ export function createSimdSumProductDecoder(
       return run([llr], [syndrome], [out], opts)[0];
     },
     decodeBatch(llrs, syndromes, outs, opts: DecodeOptions = {}): DecodeResult[] {
-      checkBatch(n, m, lanes, llrs, syndromes, outs);
+      checkBatchBuffers(n, m, lanes, llrs, syndromes, outs);
       return run(llrs, syndromes, outs, opts);
     },
   };
