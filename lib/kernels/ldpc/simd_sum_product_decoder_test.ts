@@ -1,7 +1,7 @@
+import { assertEmbeddedWasm } from "../../../tests/wasm_rebuild.ts";
 import { assert, assertEquals, assertThrows } from "../../../tests/assert.ts";
 import { InvalidArgumentError } from "../../errors.ts";
 import { Xoshiro128StarStar } from "../rng.ts";
-import { sha256, toHex } from "../sha256.ts";
 import { bscLlrMagnitude, KNOWN_BIT_LLR } from "./decoder.ts";
 import { createLayeredDecoder, sumProduct } from "./layered_decoder.ts";
 import {
@@ -416,44 +416,11 @@ Deno.test("createSimdSumProductDecoder() keeps one frame's state within 2 MB at 
 });
 
 Deno.test("_spa_simd_wasm.ts holds the bytes its header names, and the build reproduces them", async () => {
-  const bytes = Uint8Array.from(atob(SPA_SIMD_WASM_BASE64), (ch) => ch.charCodeAt(0));
-  assertEquals(toHex(sha256(bytes)), SPA_SIMD_WASM_SHA256);
-  const moduleUrl = new URL("./_spa_simd_wasm.ts", import.meta.url);
-  const text = await Deno.readTextFile(moduleUrl);
-  assert(text.includes(`SHA-256 of the bytes: ${SPA_SIMD_WASM_SHA256}`), "header hash");
-
-  let version: string | null = null;
-  try {
-    const run = await new Deno.Command("clang", { args: ["--version"], stdout: "piped" }).output();
-    if (run.success) version = new TextDecoder().decode(run.stdout).split("\n")[0];
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  if (version !== SPA_SIMD_WASM_COMPILER) {
-    console.warn(
-      `skipping the rebuild check: needs "${SPA_SIMD_WASM_COMPILER}", found ${
-        version === null ? "no clang" : `"${version}"`
-      } (apt-get install -y clang lld)`,
-    );
-    return;
-  }
-  const dir = await Deno.makeTempDir({ prefix: "simd_spa_build_" });
-  try {
-    const script = new URL("../../../tools/build_wasm_decoder.sh", import.meta.url).pathname;
-    const build = await new Deno.Command("bash", {
-      args: [script],
-      env: {
-        WASM_OUT: `${dir}/min_sum.wasm`,
-        TS_OUT: `${dir}/min_sum.ts`,
-        SPA_WASM_OUT: `${dir}/spa.wasm`,
-        SPA_TS_OUT: `${dir}/spa.ts`,
-      },
-      stderr: "piped",
-    }).output();
-    assert(build.success, new TextDecoder().decode(build.stderr));
-    assertEquals(toHex(sha256(await Deno.readFile(`${dir}/spa.wasm`))), SPA_SIMD_WASM_SHA256);
-    assertEquals(await Deno.readTextFile(`${dir}/spa.ts`), text, "regenerated module differs");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await assertEmbeddedWasm({
+    moduleUrl: new URL("./_spa_simd_wasm.ts", import.meta.url),
+    base64: SPA_SIMD_WASM_BASE64,
+    sha256: SPA_SIMD_WASM_SHA256,
+    compiler: SPA_SIMD_WASM_COMPILER,
+    output: "spa",
+  });
 });
