@@ -49,7 +49,7 @@ import {
 } from "./decoder.ts";
 import { type CheckRule, FIXED_POINT_SCALE } from "./layered_decoder.ts";
 import { MIN_SUM_SIMD_WASM_BASE64 } from "./_min_sum_simd_wasm.ts";
-import { compiledModule } from "./_wasm_module.ts";
+import { compiledModule, writeGraph } from "./_wasm_module.ts";
 
 /**
  * Lane format of the SIMD kernel: `int16` (8 frames per pass) or `int8` (16 frames per pass,
@@ -252,17 +252,12 @@ function loadKernel(
   const pages = Math.ceil(at.end / PAGE_BYTES);
   if (pages > 1) memory.grow(pages - 1);
 
-  const { m, n, edges } = code;
+  const { m, n } = code;
   const buffer = memory.buffer;
   const fields = [m, n, at.rowPtr, at.colAddr, at.colPtr, at.cscMsgAddr, at.post, at.msg];
   fields.push(at.synd, at.rowQ, at.rowOld, at.stageLlr, at.stageSyn, at.hard);
   new Uint32Array(buffer, at.base, LAYOUT_FIELDS).set(fields);
-  new Int32Array(buffer, at.rowPtr, m + 1).set(code.rowPtr);
-  const colAddr = new Uint32Array(buffer, at.colAddr, edges);
-  for (let e = 0; e < edges; e++) colAddr[e] = at.post + VECTOR_BYTES * code.colIdx[e];
-  new Int32Array(buffer, at.colPtr, n + 1).set(code.colPtr);
-  const cscMsgAddr = new Uint32Array(buffer, at.cscMsgAddr, edges);
-  for (let k = 0; k < edges; k++) cscMsgAddr[k] = at.msg + VECTOR_BYTES * code.edgeOfCsc[k];
+  writeGraph(buffer, code, at, VECTOR_BYTES);
   return { kernel: functions as unknown as Kernel, memory, at };
 }
 

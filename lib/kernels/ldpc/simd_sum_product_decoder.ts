@@ -47,7 +47,7 @@ import {
   isCancelled,
 } from "./decoder.ts";
 import { SPA_SIMD_WASM_BASE64 } from "./_spa_simd_wasm.ts";
-import { compiledModule } from "./_wasm_module.ts";
+import { compiledModule, writeGraph } from "./_wasm_module.ts";
 import { fillPhiTable, PHI_BIN_BASE, PHI_BINS } from "./phi_table.ts";
 
 /** Frames per pass of the SIMD sum-product kernel: 4 (one f32x4 per edge) or 8 (two). */
@@ -163,7 +163,7 @@ function loadKernel(
   const pages = Math.ceil(at.end / PAGE_BYTES);
   if (pages > 1) memory.grow(pages - 1);
 
-  const { m, n, edges } = code;
+  const { m, n } = code;
   const vector = VECTOR_BYTES * (lanes / 4);
   const buffer = memory.buffer;
   const fields = [m, n, at.rowPtr, at.colAddr, at.colPtr, at.cscMsgAddr, at.post, at.msg];
@@ -172,12 +172,7 @@ function loadKernel(
   fields.push(at.hard, (at.phiTable - 4 * PHI_BIN_BASE) >>> 0);
   fillPhiTable(new Float32Array(buffer, at.phiTable, PHI_BINS));
   new Uint32Array(buffer, at.base, LAYOUT_FIELDS).set(fields);
-  new Int32Array(buffer, at.rowPtr, m + 1).set(code.rowPtr);
-  const colAddr = new Uint32Array(buffer, at.colAddr, edges);
-  for (let e = 0; e < edges; e++) colAddr[e] = at.post + vector * code.colIdx[e];
-  new Int32Array(buffer, at.colPtr, n + 1).set(code.colPtr);
-  const cscMsgAddr = new Uint32Array(buffer, at.cscMsgAddr, edges);
-  for (let k = 0; k < edges; k++) cscMsgAddr[k] = at.msg + vector * code.edgeOfCsc[k];
+  writeGraph(buffer, code, at, vector);
   return { kernel: functions as unknown as Kernel, memory, at };
 }
 
