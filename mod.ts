@@ -120,6 +120,11 @@ export {
   NotPositiveDefiniteError,
 } from "./lib/surrogate/surrogate_errors.ts";
 export { fitGpParallel } from "./lib/campaign/gp_parallel_fit.ts";
+export {
+  GpPredictPool,
+  PredictPoolError,
+  type PredictPoolOptions,
+} from "./lib/campaign/gp_predict_pool.ts";
 export { KrigingBeliever } from "./lib/surrogate/kriging_believer.ts";
 export { loadSurrogate, saveSurrogate } from "./lib/io/surrogate_store.ts";
 export { type BlasLoadOptions, loadBlas, selectLinalg } from "./lib/io/blas_loader.ts";

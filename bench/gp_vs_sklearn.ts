@@ -9,7 +9,8 @@
  * --sklearn  fit sklearn on the same data in the same run (/usr/bin/python3 bench/gp_sklearn.py,
  *            Debian python3-sklearn)
  * --potrf    dpotrf: FFI vs the same call from C (cc) vs the TS fallback, n = 2000 and 4000
- * --big      N = 10 000: model-ready time (subset-of-data θ + PCG + LOVE), 1e5-candidate
+ * --big      N = 10 000: model-ready time (subset-of-data θ + PCG + LOVE), 1e5-candidate (main thread
+ *            and a GpPredictPool of --threads workers)
  *            prediction time, LOVE vs exact variances, peak RSS of exact conditioning
  * Prints Markdown tables.
  * @module
@@ -20,6 +21,7 @@ import { BLIS_FLAME_SHIM_PATH, loadBlas, OPENBLAS_PATH } from "../lib/io/blas_lo
 import { tsLinalg } from "../lib/kernels/linalg/ts_linalg.ts";
 import type { Linalg } from "../lib/kernels/linalg/linalg.ts";
 import { fitGpSync } from "../lib/surrogate/fit_gp.ts";
+import { GpPredictPool } from "../lib/campaign/gp_predict_pool.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -197,6 +199,21 @@ if (values.big) {
   const pred = gp.predict(cand.x, { variance: "love" });
   const predS = (performance.now() - t1) / 1000;
   const r = rmse(gp.predict(te.x, { variance: "none" }).mean, te.f);
+  // The same prediction on a pool of `threads` workers (1 BLAS thread each), same machine.
+  const tp0 = performance.now();
+  const pool = await GpPredictPool.create(gp, { workers: threads });
+  const poolStartS = (performance.now() - tp0) / 1000;
+  const tp1 = performance.now();
+  const poolPred = await pool.predict(cand.x, { variance: "love" });
+  const poolS = (performance.now() - tp1) / 1000;
+  pool.close();
+  const poolDiff = Math.max(...poolPred.mean.map((v, i) => Math.abs(v - pred.mean[i])));
+  console.log(
+    `\nN=${n} pool of ${threads} workers: predict 1e5 (mean + LOVE σ²) ${poolS.toFixed(1)} s ` +
+      `(+ ${poolStartS.toFixed(1)} s to start the workers once); max |Δμ| vs sequential ${
+        poolDiff.toExponential(1)
+      }`,
+  );
   console.log(
     `\nN=${n} iterative path: θ on ${rep.hyperparameterRows} rows (${
       rep.restarts[0].evaluations

@@ -2,7 +2,7 @@
  * Second step of `deno task bundle` (platform.md §7): `deno bundle --platform deno` has written
  * `dist/.build/tasks/explore.js` and the worker modules under `dist/.build/lib/campaign/`; this
  * moves them into one flat folder — `dist/explore.js`, `dist/sim_worker.js`,
- * `dist/gp_restart_worker.js`, `dist/code_build_worker.js` — because the bundled code resolves each worker as
+ * `dist/gp_restart_worker.js`, `dist/gp_predict_worker.js`, `dist/code_build_worker.js` — because the bundled code resolves each worker as
  * `new URL("./<worker>.js", import.meta.url)`, i.e. next to the file that starts it, and writes
  * `dist/README.md` with the exact `deno run` command and its permissions.
  *
@@ -18,13 +18,15 @@ const FILES: Record<string, string> = {
   "tasks/explore.js": "explore.js",
   "lib/campaign/sim_worker.js": "sim_worker.js",
   "lib/campaign/gp_restart_worker.js": "gp_restart_worker.js",
+  "lib/campaign/gp_predict_worker.js": "gp_predict_worker.js",
   "lib/campaign/code_build_worker.js": "code_build_worker.js",
 };
 
 const README = `# caligo-ts bundle
 
 Built by \`deno task bundle\` (\`deno bundle --platform deno\`): the campaign CLI \`explore.js\`
-and its Web-Worker modules \`sim_worker.js\`, \`gp_restart_worker.js\` and \`code_build_worker.js\`, which must stay in the
+and its Web-Worker modules \`sim_worker.js\`, \`gp_restart_worker.js\`, \`gp_predict_worker.js\` and
+\`code_build_worker.js\`, which must stay in the
 same folder as \`explore.js\`. No \`deno.json\`, \`node_modules\` or sources are needed (h5wasm's
 wasm is inlined). Ship this folder plus the pinned Deno binary (\`tools/node_modules/deno/deno\` of
 the project, the same version that built it) and run it from the folder that should hold the
@@ -70,7 +72,8 @@ function main(): number {
   }
   Deno.removeSync(BUILD, { recursive: true });
   const main = Deno.readTextFileSync(`${DIST}/explore.js`);
-  for (const worker of ["sim_worker", "gp_restart_worker", "code_build_worker"]) {
+  const workers = Object.values(FILES).filter((f) => f !== "explore.js").map((f) => f.slice(0, -3));
+  for (const worker of workers) {
     const stale = `${DIST}/${worker}.ts`;
     if (main.includes(`"./${worker}.ts"`)) {
       Deno.copyFileSync(`${DIST}/${worker}.js`, stale);
@@ -85,8 +88,8 @@ function main(): number {
   Deno.writeTextFileSync(`${DIST}/README.md`, README);
   const size = (f: string) => (Deno.statSync(`${DIST}/${f}`).size / 2 ** 20).toFixed(2);
   console.error(
-    `bundle: ${DIST}/explore.js (${size("explore.js")} MB), ${DIST}/sim_worker.js, ` +
-      `${DIST}/gp_restart_worker.js, ${DIST}/code_build_worker.js, ${DIST}/README.md`,
+    `bundle: ${DIST}/explore.js (${size("explore.js")} MB), ` +
+      workers.map((w) => `${DIST}/${w}.js`).join(", ") + `, ${DIST}/README.md`,
   );
   return 0;
 }

@@ -1,5 +1,5 @@
 /**
- * Shared by the SIMD decoder tests: an embedded WebAssembly module (lib/kernels/ldpc/_*_wasm.ts)
+ * Shared by the WebAssembly kernel tests (SIMD decoders, Matérn GP kernels): an embedded WebAssembly module (lib/kernels/ldpc/_*_wasm.ts)
  * holds the bytes its header names, and tools/build_wasm_decoder.sh rebuilds them (and the
  * generated module text) byte for byte when the recorded clang is installed; otherwise the
  * rebuild is skipped with a warning.
@@ -13,7 +13,7 @@ export interface EmbeddedWasm {
   base64: string;
   sha256: string;
   compiler: string;
-  output: "min_sum" | "spa";
+  output: "min_sum" | "spa" | "gp_matern";
 }
 
 /** Check the embedded bytes and, with the recorded clang, that a rebuild reproduces them. */
@@ -48,6 +48,8 @@ export async function assertEmbeddedWasm(w: EmbeddedWasm): Promise<void> {
         TS_OUT: `${dir}/min_sum.ts`,
         SPA_WASM_OUT: `${dir}/spa.wasm`,
         SPA_TS_OUT: `${dir}/spa.ts`,
+        GP_WASM_OUT: `${dir}/gp_matern.wasm`,
+        GP_TS_OUT: `${dir}/gp_matern.ts`,
       },
       stderr: "piped",
     }).output();

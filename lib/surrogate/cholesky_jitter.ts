@@ -33,11 +33,30 @@ export function factorCovariance(
   a: Float64Array,
   fill: CovarianceFill | boolean = "lower",
 ): CholeskyOutcome {
-  const meanDiag = signalVariance + noiseVariance;
+  return factorWithJitter(
+    la,
+    n,
+    a,
+    signalVariance + noiseVariance,
+    (jitter) => fillCovariance(xs, n, d, signalVariance, noiseVariance + jitter, a, fill, la),
+  );
+}
+
+/**
+ * The jitter escalation of {@link factorCovariance} for any way of filling K̂: `fill(jitter)`
+ * writes K̂ + jitter·I into `a` (n×n), which potrf then factors in place.
+ */
+export function factorWithJitter(
+  la: Linalg,
+  n: number,
+  a: Float64Array,
+  meanDiagonal: number,
+  fill: (jitter: number) => void,
+): CholeskyOutcome {
   let jitter = 0, column = 0;
   for (let rel = 0; rel <= JITTER_MAX * 1.0001; rel = rel === 0 ? JITTER_START : rel * 10) {
-    jitter = rel * meanDiag;
-    fillCovariance(xs, n, d, signalVariance, noiseVariance + jitter, a, fill, la);
+    jitter = rel * meanDiagonal;
+    fill(jitter);
     column = la.potrf(n, a, n);
     if (column === 0) return { ok: true, jitter };
   }

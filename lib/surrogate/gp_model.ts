@@ -10,6 +10,11 @@
 import type { Linalg } from "../kernels/linalg/linalg.ts";
 import type { Rng } from "../kernels/rng.ts";
 import {
+  MATERN_SIMD_MAX_D,
+  MaternSimdWorkspace,
+  workspaceBytes,
+} from "../kernels/gp/matern_simd.ts";
+import {
   fillCovariance,
   fillCrossCovariance,
   fillCrossCovarianceGemm,
@@ -74,6 +79,18 @@ export interface GpPrediction {
   variance: Float64Array;
 }
 
+/** Prediction buffers inside one WebAssembly memory (for the SIMD cross-covariance kernel). */
+interface PredictSpace {
+  ws: MaternSimdWorkspace;
+  chunk: number;
+  ks: Float64Array;
+  qs: Float64Array;
+  qn: Float64Array;
+  xn: Float64Array;
+  alpha: Float64Array;
+  mean: Float64Array;
+}
+
 /**
  * A fitted zero-mean Matérn-5/2 ARD GP on standardised targets.
  * @example
@@ -97,6 +114,8 @@ export class GpModel {
 
   /** What the fit did (absent for a loaded model). */
   readonly fitReport?: GpFitReport;
+  /** Kept between predict calls; replaced when a call needs larger chunks. */
+  #space: PredictSpace | null = null;
 
   constructor(state: GpState, la: Linalg, fitReport?: GpFitReport) {
     this.state = state;
@@ -133,9 +152,35 @@ export class GpModel {
     return scaleRows(xq, m, this.state.d, this.hyperparameters.lengthScales, out);
   }
 
+  /** Prediction buffers for chunks of `chunk` rows in a WebAssembly memory (null when d is too large). */
+  #predictSpace(chunk: number): PredictSpace | null {
+    const { n, d } = this.state;
+    if (d > MATERN_SIMD_MAX_D) return null;
+    if (this.#space && this.#space.chunk >= chunk) return this.#space;
+    const ws = MaternSimdWorkspace.create(
+      workspaceBytes([n * chunk, chunk * d, chunk, n, n, chunk]),
+    );
+    const space = {
+      ws,
+      chunk,
+      ks: ws.alloc(n * chunk),
+      qs: ws.alloc(chunk * d),
+      qn: ws.alloc(chunk),
+      xn: ws.alloc(n),
+      alpha: ws.alloc(n),
+      mean: ws.alloc(chunk),
+    };
+    space.xn.set(this.scaledXNorms);
+    space.alpha.set(this.state.alpha);
+    this.#space = space;
+    return space;
+  }
+
   /**
    * Mean and variance at the rows of `xq` (m×d row-major, unit box), in target units.
-   * Memory: one n×chunk block plus O(m).
+   * Memory: one n×chunk block plus O(m). The covariance block and the mean come from the SIMD
+   * kernel of `lib/kernels/gp/matern_simd.ts` (block in a WebAssembly memory, kept between
+   * calls); the TypeScript form is the fallback for d > 256.
    */
   predict(xq: Float64Array, options: PredictOptions = {}): GpPrediction {
     const { d, n, alpha, cholesky, loveR, loveRank, yMean, yStd } = this.state;
@@ -154,16 +199,25 @@ export class GpModel {
     const noise = options.includeNoise ? this.hyperparameters.noiseVariance : 0;
     const mean = new Float64Array(m), variance = new Float64Array(m);
     const chunk = this.chunkRows(m, options.chunkSize);
-    const ks = new Float64Array(n * chunk), qs = new Float64Array(chunk * d);
-    const qn = new Float64Array(chunk);
+    const space = m > 0 ? this.#predictSpace(chunk) : null;
+    const ks = space?.ks ?? new Float64Array(n * chunk);
+    const qs = space?.qs ?? new Float64Array(chunk * d);
+    const qn = space?.qn ?? new Float64Array(chunk);
     const proj = mode === "love" ? new Float64Array(loveRank * chunk) : null;
     for (let c0 = 0; c0 < m; c0 += chunk) {
       const mc = Math.min(chunk, m - c0);
       this.scaleCandidates(xq.subarray(c0 * d, (c0 + mc) * d), mc, qs);
       rowSquaredNorms(qs, mc, d, qn);
-      fillCrossCovarianceGemm(la, this.scaledX, this.scaledXNorms, n, qs, qn, mc, d, sf2, ks);
       const mu = mean.subarray(c0, c0 + mc);
-      la.gemv("T", n, mc, 1, ks, n, alpha, 0, mu); // μ = K*ᵀα
+      if (space) {
+        // xs row-major n×d is column-major d×n: ks = −2·Xsᵀ·Qs, then k and μ = K*ᵀα in one pass.
+        la.gemm("T", "N", n, mc, d, -2, this.scaledX, d, qs, d, 0, ks, n);
+        space.ws.cross(ks, space.xn, n, qn, mc, sf2, space.alpha, space.mean);
+        mu.set(space.mean.subarray(0, mc));
+      } else {
+        fillCrossCovarianceGemm(la, this.scaledX, this.scaledXNorms, n, qs, qn, mc, d, sf2, ks);
+        la.gemv("T", n, mc, 1, ks, n, alpha, 0, mu); // μ = K*ᵀα
+      }
       if (mode === "none") continue;
       let src: Float64Array, rows: number;
       if (mode === "exact") {

@@ -3,8 +3,9 @@
  * recursion; Alg. 3.5 + 3.6 line search with cubic interpolation in `zoom`). Used on the
  * sigmoid-reparametrised GP hyper-parameters (campaign.md §9.4): history 10, ≤ 200 iterations,
  * gradient tolerance 1e-5 (∞-norm), plus scipy's relative-decrease test (ftol 2.2e-9) so flat
- * optima do not run to the iteration limit. Non-finite function values are treated as "step too
- * long" by the line search.
+ * optima do not run to the iteration limit, and an optional stall test (f decreased by less than
+ * an absolute amount over the last few iterations). Non-finite function values are treated as
+ * "step too long" by the line search.
  * @module
  */
 
@@ -21,6 +22,13 @@ export interface LbfgsOptions {
   gradientTolerance?: number;
   /** Stop when (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ this (default 2.2e-9). */
   relativeDecreaseTolerance?: number;
+  /**
+   * Stop with "stalled" when f decreased by less than `decrease` (absolute, units of f) over the
+   * last `iterations` iterations. Default off. For a log marginal likelihood in nats, a total gain
+   * of 0.01 over 10 iterations is a likelihood ratio of 1.01: the flat tail along an irrelevant
+   * length scale that otherwise takes 40 % of a fit (`lib/surrogate/fit_gp.ts`).
+   */
+  stall?: { iterations: number; decrease: number };
   /** Maximum function evaluations per line search (default 25). */
   maxLineSearchEvaluations?: number;
   /** Cooperative cancel: polled once per iteration; true stops with status "cancelled". */
@@ -43,6 +51,7 @@ export type LbfgsStatus =
   | "gradient-tolerance"
   | "relative-decrease"
   | "max-iterations"
+  | "stalled"
   | "line-search-failed"
   | "cancelled";
 
@@ -113,6 +122,8 @@ export function minimizeLbfgs(
     return [lastF, dt];
   };
   const normInf = (v: Float64Array) => v.reduce((a, b) => Math.max(a, Math.abs(b)), 0);
+  const stall = options.stall;
+  const fAfter: number[] = [f]; // f after each iteration (index 0: start)
   for (let it = 0; it < maxIt; it++) {
     if (normInf(g) <= gtol) {
       return { x, f, status: "gradient-tolerance", iterations: it, evaluations, history };
@@ -185,6 +196,13 @@ export function minimizeLbfgs(
     }
     if ((fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) {
       return { x, f, status: "relative-decrease", iterations: it + 1, evaluations, history };
+    }
+    fAfter.push(f);
+    if (
+      stall && fAfter.length > stall.iterations &&
+      fAfter[fAfter.length - 1 - stall.iterations] - f < stall.decrease
+    ) {
+      return { x, f, status: "stalled", iterations: it + 1, evaluations, history };
     }
   }
   return { x, f, status: "max-iterations", iterations: maxIt, evaluations, history };

@@ -43,3 +43,22 @@ Deno.test("minimizeLbfgs() stops with status cancelled when shouldStop() is true
   assertEquals(r.status, "cancelled");
   assertEquals(r.iterations, 0);
 });
+
+Deno.test("minimizeLbfgs() stall test stops a slow flat tail and reports 'stalled'", () => {
+  // f = (x0 − 1)² + 1e-3·e^(−x1): x1 drifts to +∞ with ever smaller gains.
+  const fg = (x: Float64Array, g: Float64Array) => {
+    g[0] = 2 * (x[0] - 1);
+    g[1] = -1e-3 * Math.exp(-x[1]);
+    return (x[0] - 1) ** 2 + 1e-3 * Math.exp(-x[1]);
+  };
+  const x0 = new Float64Array([5, 0]);
+  const free = minimizeLbfgs(fg, x0, { relativeDecreaseTolerance: 0, gradientTolerance: 1e-12 });
+  const r = minimizeLbfgs(fg, x0, {
+    relativeDecreaseTolerance: 0,
+    gradientTolerance: 1e-12,
+    stall: { iterations: 3, decrease: 1e-4 },
+  });
+  assertEquals(r.status, "stalled");
+  assert(r.iterations < free.iterations, `${r.iterations} vs ${free.iterations}`);
+  assert(Math.abs(r.x[0] - 1) < 1e-3 && r.f < 1e-3 * Math.exp(-x0[1]));
+});

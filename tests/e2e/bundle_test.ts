@@ -32,7 +32,13 @@ Deno.test("deno task bundle: dist/ runs a fake campaign from an empty folder wit
   const tmp = await Deno.makeTempDir({ prefix: "caligo_bundle_" });
   try {
     for (
-      const f of ["explore.js", "sim_worker.js", "gp_restart_worker.js", "code_build_worker.js"]
+      const f of [
+        "explore.js",
+        "sim_worker.js",
+        "gp_restart_worker.js",
+        "gp_predict_worker.js",
+        "code_build_worker.js",
+      ]
     ) {
       await Deno.copyFile(`${ROOT}/dist/${f}`, `${tmp}/${f}`);
     }

@@ -1,25 +1,9 @@
 /**
- * Shared by the SIMD decoders: their compiled WebAssembly modules, decoded from the embedded
- * base64 and compiled once per module text (every decoder instance then makes its own instance
- * and memory), and the write of a code's Tanner graph into a kernel's memory.
+ * Shared by the SIMD decoders: the write of a code's Tanner graph into a kernel's memory (their
+ * modules come from `../wasm_module.ts`).
  * @module
  */
 import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
-
-const compiled = new Map<string, WebAssembly.Module>();
-
-/** The module whose bytes are `base64`, compiled on first use. */
-export function compiledModule(base64: string): WebAssembly.Module {
-  let module = compiled.get(base64);
-  if (module === undefined) {
-    const binary = atob(base64);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    module = new WebAssembly.Module(bytes);
-    compiled.set(base64, module);
-  }
-  return module;
-}
 
 /** Byte addresses of the graph arrays and of lane-interleaved posteriors and messages. */
 export interface GraphAddresses {

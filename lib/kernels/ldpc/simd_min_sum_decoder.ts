@@ -49,7 +49,8 @@ import {
 } from "./decoder.ts";
 import { type CheckRule, FIXED_POINT_SCALE } from "./layered_decoder.ts";
 import { MIN_SUM_SIMD_WASM_BASE64 } from "./_min_sum_simd_wasm.ts";
-import { compiledModule, writeGraph } from "./_wasm_module.ts";
+import { compiledModule } from "../wasm_module.ts";
+import { writeGraph } from "./_wasm_module.ts";
 
 /**
  * Lane format of the SIMD kernel: `int16` (8 frames per pass) or `int8` (16 frames per pass,

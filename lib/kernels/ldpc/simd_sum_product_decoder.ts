@@ -47,7 +47,8 @@ import {
   isCancelled,
 } from "./decoder.ts";
 import { SPA_SIMD_WASM_BASE64 } from "./_spa_simd_wasm.ts";
-import { compiledModule, writeGraph } from "./_wasm_module.ts";
+import { compiledModule } from "../wasm_module.ts";
+import { writeGraph } from "./_wasm_module.ts";
 import { fillPhiTable, PHI_BIN_BASE, PHI_BINS } from "./phi_table.ts";
 
 /** Frames per pass of the SIMD sum-product kernel: 4 (one f32x4 per edge) or 8 (two). */
