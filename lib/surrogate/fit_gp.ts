@@ -57,6 +57,14 @@ export function addLengthScalePrior(
  */
 export const DEFAULT_MLL_STALL = Object.freeze({ iterations: 10, decrease: 0.01 });
 
+/**
+ * Smallest number of rows for which {@link DEFAULT_MLL_STALL} applies by default: below it a whole
+ * fit takes well under a second, and on a few dozen points the MLL is flat enough early on that
+ * the stall test can stop on a plateau (measured: tIMSE on Branin with 10–30 points, mean F1
+ * 0.983 → 0.963 with the test on every fit).
+ */
+export const MLL_STALL_MIN_ROWS = 500;
+
 /** Options of {@link fitGp}. All optional. */
 export interface GpFitOptions {
   /** Linear-algebra backend (default {@link tsLinalg}; pass the FFI one from `loadBlas`). */
@@ -73,7 +81,8 @@ export interface GpFitOptions {
   optimize?: boolean;
   /** L-BFGS iteration limit (default 200). */
   maxIterations?: number;
-  /** Stall test of the optimiser ({@link DEFAULT_MLL_STALL}); null runs to the tolerances. */
+  /** Stall test of the optimiser (default {@link DEFAULT_MLL_STALL} from
+   * {@link MLL_STALL_MIN_ROWS} rows on); null runs to the tolerances. */
   mllStall?: { iterations: number; decrease: number } | null;
   /** Exact path up to this n (default 10 000). */
   exactMaxN?: number;
@@ -187,7 +196,7 @@ export function optimizeFromStart(
     relativeDecreaseTolerance?: number;
     initialHistory?: LbfgsHistory;
     lengthScalePrior?: LengthScalePrior;
-    /** Default {@link DEFAULT_MLL_STALL}; null: off. */
+    /** Default {@link DEFAULT_MLL_STALL} for n ≥ {@link MLL_STALL_MIN_ROWS}; null: off. */
     mllStall?: { iterations: number; decrease: number } | null;
   } = {},
 ): RestartResult {
@@ -211,7 +220,9 @@ export function optimizeFromStart(
       shouldStop: options.shouldStop,
       relativeDecreaseTolerance: options.relativeDecreaseTolerance,
       initialHistory: options.initialHistory,
-      stall: options.mllStall === undefined ? DEFAULT_MLL_STALL : options.mllStall ?? undefined,
+      stall: options.mllStall === undefined
+        ? (n >= MLL_STALL_MIN_ROWS ? DEFAULT_MLL_STALL : undefined)
+        : options.mllStall ?? undefined,
     },
   );
   return {
