@@ -12,7 +12,7 @@
  * tr(W·K_f) = αᵀy − c·αᵀα − n + c·tr(K̂⁻¹), tr(W) = αᵀα − tr(K̂⁻¹).
  * Memory: one n×n workspace (8n² bytes) plus O(n·d). The workspace lives in a WebAssembly
  * memory when it fits one (n ≤ 23 000): the fill's per-pair sqrt/exp and the length-scale sums
- * then run in the SIMD kernels of `lib/kernels/gp/matern_simd.ts` (1.5–3× faster than the
+ * then run in the SIMD kernels of `lib/kernels/gp/matern_simd.ts` (1.3–2.2× faster than the
  * TypeScript loops, which remain the path for larger n and the reference in tests).
  * @module
  */
