@@ -225,7 +225,11 @@ if (values.big) {
       `PCG + LOVE ${
         (rep.timingsMs!.conditioning / 1000).toFixed(1)
       } s); predict 1e5 (mean + LOVE σ²) ${predS.toFixed(1)} s; test RMSE ${r.toFixed(4)}; ` +
-      `min σ² ${Math.min(...pred.variance.subarray(0, 1000)).toExponential(2)}`,
+      `min σ² ${
+        Math.min(...pred.variance.subarray(0, 1000)).toExponential(2)
+      }; LOVE check at ${rep.loveCheck?.probes} probes: median rel. error ${
+        rep.loveCheck?.medianRelativeError.toExponential(2)
+      }`,
   );
   // Exact conditioning with the same θ: memory and LOVE accuracy.
   const t2 = performance.now();

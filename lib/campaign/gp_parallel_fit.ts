@@ -149,6 +149,7 @@ export async function fitGpParallel(
     bestRestart: best.restart,
     cgIterations: cond.cgIterations,
     cgRelativeResidual: cond.cgRelativeResidual,
+    loveCheck: cond.loveCheck,
   };
   return { model: new GpModel(cond.state, la, report), workerBackends: backends };
 }

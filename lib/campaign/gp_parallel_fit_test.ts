@@ -21,12 +21,16 @@ Deno.test("fitGpParallel() equals the sequential fit with the same seed (2 worke
   assertEquals(workerBackends.length, 2);
   assert(workerBackends.every((b) => !b.includes("libla_")), workerBackends.join("; "));
   assertEquals(model.fitReport!.restarts.map((r) => r.restart), [0, 1, 2]);
-  assertEquals(model.fitReport!.bestRestart, seq.fitReport!.bestRestart);
   // FFI (worker) and TS (sequential) backends differ by round-off only.
   const a = model.fitReport!.restarts, b = seq.fitReport!.restarts;
   for (let r = 0; r < 3; r++) {
     assert(Math.abs(a[r].mll - b[r].mll) < 1e-6 * Math.abs(b[r].mll), `restart ${r}`);
   }
+  // The best index can differ only between restarts that reached the same optimum (here all
+  // three do, with MLLs 1e-8 apart): the other side's pick must be as good within round-off.
+  const bestA = a[model.fitReport!.bestRestart].mll, bestB = b[seq.fitReport!.bestRestart].mll;
+  assert(Math.abs(a[seq.fitReport!.bestRestart].mll - bestA) < 1e-6 * Math.abs(bestA));
+  assert(Math.abs(b[model.fitReport!.bestRestart].mll - bestB) < 1e-6 * Math.abs(bestB));
 });
 
 Deno.test("fitGpParallel() rejects with ParallelFitError when aborted, leaving no worker behind", async () => {

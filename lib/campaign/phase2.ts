@@ -122,6 +122,16 @@ export async function fitTwinSurrogate(o: TwinFitOptions): Promise<TwinFit> {
       : undefined;
     const gp = await fitStrategy(set, o, strategy, o.fitIndex * 2 + 1, o.restarts);
     models[strategy] = gp;
+    const love = gp.fitReport?.loveCheck;
+    if (love) {
+      const poor = love.medianRelativeError > 0.1;
+      (poor ? o.log.warn : o.log.info)(
+        `${strategy} GP: LOVE σ² vs exact at ${love.probes} probes: median relative error ${
+          fmt(love.medianRelativeError)
+        }, max ${fmt(love.maxRelativeError)}` +
+          (poor ? " (σ is overestimated; raise phase2.gp.exact_max_n if memory allows)" : ""),
+      );
+    }
     metrics[strategy] = {
       nRows: set.n,
       ...validation,

@@ -11,7 +11,13 @@ import type { GpFitOptions } from "./fit_gp.ts";
 import { factorCovarianceOrThrow } from "./cholesky_jitter.ts";
 import { scaleRows } from "./matern52.ts";
 import { buildLoveCache } from "./love.ts";
-import { conditionIterative, loveStartVector } from "./iterative_conditioning.ts";
+import {
+  conditionIterative,
+  LOVE_CHECK_PROBES,
+  type LoveCheck,
+  loveStartVector,
+} from "./iterative_conditioning.ts";
+import { sobolPoints } from "../kernels/sobol.ts";
 
 /**
  * Condition on all rows with fixed θ: exact (dense Cholesky, optional LOVE cache) or iterative
@@ -23,7 +29,7 @@ export function conditionGp(
   logTheta: Float64Array,
   path: "exact" | "iterative",
   options: GpFitOptions = {},
-): { state: GpState; cgIterations?: number; cgRelativeResidual?: number } {
+): { state: GpState; cgIterations?: number; cgRelativeResidual?: number; loveCheck?: LoveCheck } {
   const { x, y, n, d, yMean, yStd } = data;
   const ls = Float64Array.from({ length: d }, (_, i) => Math.exp(logTheta[i]));
   const sf2 = Math.exp(logTheta[d]), sn2 = Math.exp(logTheta[d + 1]);
@@ -50,7 +56,13 @@ export function conditionGp(
     jitter = Math.max(jitter, 0);
     return { state: { ...base, alpha, jitter, cholesky: l, loveR, loveRank } };
   }
+  // LOVE check probes: the first points of the (unscrambled) Sobol sequence after the origin; by
+  // default only when θ is fitted (not for the fixed-θ re-conditionings of Phase 3).
+  const probes = options.loveCheckProbes ?? (options.optimize === false ? 0 : LOVE_CHECK_PROBES);
   const it = conditionIterative(la, xs, y, n, d, sf2, sn2, {
+    loveProbes: probes > 0
+      ? scaleRows(sobolPoints(d, probes, 1), probes, d, ls, new Float64Array(probes * d))
+      : undefined,
     memoryBudgetBytes: options.memoryBudgetBytes,
     tolerance: options.cgTolerance,
     maxIterations: options.cgMaxIterations,
@@ -70,6 +82,7 @@ export function conditionGp(
     },
     cgIterations: it.iterations,
     cgRelativeResidual: it.relativeResidual,
+    loveCheck: it.loveCheck,
   };
 }
 

@@ -4,6 +4,7 @@ import { fillCovariance } from "./matern52.ts";
 import { fitGpSync } from "./fit_gp.ts";
 import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
 import { Xoshiro128StarStar } from "../kernels/rng.ts";
+import { sobolPoints } from "../kernels/sobol.ts";
 
 function points(n: number, d: number, seed: number): Float64Array {
   const rng = new Xoshiro128StarStar(new Uint32Array([seed, 1, 4, 9]));
@@ -84,4 +85,31 @@ Deno.test("fitGp() exact and iterative paths agree at n = 1500 (means 1e-4, σ²
   }
   rel.sort((u, v) => u - v);
   assert(rel[150] < 1e-2, `median relative σ² error ${rel[150]}`);
+});
+
+Deno.test("fitGp() iterative path: the LOVE check equals LOVE vs exact variances computed directly", () => {
+  // Noisy targets (σ ≈ 0.1), so σ_n² and the posterior variances are well above round-off.
+  const n = 300, d = 2, x = points(n, d, 8), noise = points(n, 1, 9);
+  const y = Float64Array.from(
+    { length: n },
+    (_, i) => Math.sin(5 * x[i * d]) + 0.3 * x[i * d + 1] + 0.35 * (noise[i] - 0.5),
+  );
+  const it = fitGpSync({ x, y, d }, { exactMaxN: 100, loveIterations: 20, loveCheckProbes: 5 });
+  const check = it.fitReport!.loveCheck!;
+  assert(check.probes === 5, JSON.stringify(check));
+  const exact = fitGpSync({ x, y, d }, {
+    optimize: false,
+    initialLogTheta: it.state.logTheta,
+    exactMaxN: 1000,
+  });
+  const probes = sobolPoints(d, 5, 1);
+  const e = exact.predict(probes, { variance: "exact" }).variance;
+  const l = it.predict(probes, { variance: "love" }).variance;
+  const rel = Array.from(e, (v, i) => Math.abs(l[i] - v) / v).sort((a, b) => a - b);
+  assertClose(check.medianRelativeError, rel[2], 1e-6 * (1 + rel[2]));
+  assertClose(check.maxRelativeError, rel[4], 1e-6 * (1 + rel[4]));
+  // Exact path and an explicit 0: no check.
+  assert(exact.fitReport!.loveCheck === undefined);
+  const off = fitGpSync({ x, y, d }, { exactMaxN: 100, loveIterations: 20, loveCheckProbes: 0 });
+  assert(off.fitReport!.loveCheck === undefined);
 });
