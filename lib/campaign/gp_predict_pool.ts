@@ -8,7 +8,13 @@
  * Measured at N = 10 000, 10⁵ candidates, LOVE rank 100, 2 cores: see README (bench:gp --big).
  * @module
  */
-import type { GpModel, GpPrediction, GpState, PredictOptions } from "../surrogate/gp_model.ts";
+import type {
+  GpModel,
+  GpPrediction,
+  GpState,
+  PredictOptions,
+  VarianceMode,
+} from "../surrogate/gp_model.ts";
 import { DimensionMismatchError } from "../surrogate/surrogate_errors.ts";
 import { CaligoError } from "../errors.ts";
 import type { PredictInit, PredictTask, PredictWorkerMessage } from "./gp_predict_worker.ts";
@@ -45,13 +51,21 @@ export class GpPredictPool {
   readonly d: number;
   /** BLAS description of each worker. */
   readonly backends: string[];
+  /** Variance when a call names none: exact when the workers hold the factor, else LOVE. */
+  readonly defaultVariance: VarianceMode;
   readonly #workers: Worker[];
   #nextId = 0;
   #closed = false;
   #busy = false;
 
-  private constructor(d: number, workers: Worker[], backends: string[]) {
+  private constructor(
+    d: number,
+    workers: Worker[],
+    backends: string[],
+    defaultVariance: VarianceMode,
+  ) {
     this.d = d;
+    this.defaultVariance = defaultVariance;
     this.#workers = workers;
     this.backends = backends;
   }
@@ -85,7 +99,7 @@ export class GpPredictPool {
             w.postMessage(init);
           })),
       );
-      return new GpPredictPool(model.d, workers, backends);
+      return new GpPredictPool(model.d, workers, backends, state.cholesky ? "exact" : "love");
     } catch (e) {
       for (const w of workers) w.terminate();
       throw e;
@@ -122,7 +136,7 @@ export class GpPredictPool {
     new Float64Array(xSab).set(xq);
     const meanSab = new SharedArrayBuffer(8 * m), varSab = new SharedArrayBuffer(8 * m);
     const parts = Math.min(this.#workers.length, m);
-    const mode = options.variance ?? "love";
+    const mode = options.variance ?? this.defaultVariance;
     await Promise.all(Array.from({ length: parts }, (_, w) => {
       const start = Math.floor((w * m) / parts), end = Math.floor(((w + 1) * m) / parts);
       const task: PredictTask = {

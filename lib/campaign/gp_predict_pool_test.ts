@@ -31,6 +31,7 @@ Deno.test("GpPredictPool: 2 workers give the sequential predictions (mean, LOVE 
     const pool = await GpPredictPool.create(gp, { workers: 2, withCholesky: true });
     try {
       assert(pool.size === 2 && pool.backends.length === 2);
+      assert(pool.defaultVariance === "exact");
       for (const variance of ["love", "exact"] as const) {
         const seq = gp.predict(xq, { variance, chunkSize: 128 });
         const par = await pool.predict(xq, { variance, chunkSize: 128 });
@@ -45,6 +46,7 @@ Deno.test("GpPredictPool: 2 workers give the sequential predictions (mean, LOVE 
     // Without the factor, exact variances are refused by the workers with the model's reason.
     const lean = await GpPredictPool.create(gp, { workers: 1 });
     try {
+      assert(lean.defaultVariance === "love");
       await assertRejects(
         () => lean.predict(xq, { variance: "exact" }),
         PredictPoolError,
@@ -55,5 +57,20 @@ Deno.test("GpPredictPool: 2 workers give the sequential predictions (mean, LOVE 
     }
   } finally {
     ffi?.close();
+  }
+});
+
+Deno.test("GpPredictPool: an exact-path model without LOVE cache defaults to exact variances", async () => {
+  const d = 1, x = new Float64Array([0, 0.25, 0.5, 0.75, 1]), y = x.map((v) => Math.sin(6 * v));
+  const gp = fitGpSync({ x, y, d });
+  const pool = await GpPredictPool.create(gp, { workers: 1 });
+  try {
+    const xq = new Float64Array([0.1, 0.6]);
+    const par = await pool.predict(xq), seq = gp.predict(xq);
+    assert(
+      maxRelDiff(par.variance, seq.variance) < 1e-12 && maxRelDiff(par.mean, seq.mean) < 1e-12,
+    );
+  } finally {
+    pool.close();
   }
 });
