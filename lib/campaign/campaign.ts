@@ -56,6 +56,7 @@ import {
   runPhase2Stage,
   runPhase3Stage,
 } from "./surrogate_stages.ts";
+import { campaignWorkerUrl } from "./worker_url.ts";
 
 /** Software version stored in the HDF5 root attributes. */
 export const SOFTWARE_VERSION = "caligo-ts 0.1.0";
@@ -524,10 +525,9 @@ class PoolHolder {
       simulation: config.simulation,
       fakeDrawsPerPair: o.fakeDrawsPerPair,
     };
-    const ext = import.meta.url.endsWith(".js") ? "js" : "ts";
     log.info(`starting ${ex.num_workers} workers (${config.simulation.simulator} simulator)`);
     this.#pool = await WorkerPool.create<SimulateTask, SimWorkerResult>({
-      workerUrl: o.workerUrl ?? new URL(`./sim_worker.${ext}`, import.meta.url),
+      workerUrl: o.workerUrl ?? campaignWorkerUrl("sim_worker"),
       size: ex.num_workers,
       initPayload: init,
       taskTimeoutMs: ex.timeout_seconds * 1000,

@@ -11,6 +11,7 @@ import { loadMotherCode, saveMotherCode } from "../io/code_cache.ts";
 import { createParityCheckMatrix } from "../kernels/ldpc/parity_check_matrix.ts";
 import { type CodeFamilyOptions, motherCodeId } from "../reconciliation/code_family.ts";
 import type { CodeBuildReply, CodeBuildRequest } from "./code_build_worker.ts";
+import { campaignWorkerUrl } from "./worker_url.ts";
 
 /** A code construction failed inside a worker. */
 export class CodeBuildError extends CaligoError {}
@@ -43,11 +44,8 @@ export async function buildCodesInParallel(
   }
   const built: ParallelBuildReport[] = [];
   let next = 0;
-  const ext = import.meta.url.endsWith(".js") ? "js" : "ts";
   const runWorker = async () => {
-    const worker = new Worker(new URL(`./code_build_worker.${ext}`, import.meta.url), {
-      type: "module",
-    });
+    const worker = new Worker(campaignWorkerUrl("code_build_worker"), { type: "module" });
     try {
       while (next < missing.length) {
         const request = missing[next++];

@@ -27,6 +27,7 @@ import { campaignRng } from "../kernels/rng.ts";
 import { CaligoError } from "../errors.ts";
 import type { LbfgsStatus } from "../surrogate/lbfgs.ts";
 import { CTL_CANCEL, type RestartInit, type RestartWorkerMessage } from "./gp_restart_worker.ts";
+import { campaignWorkerUrl } from "./worker_url.ts";
 
 /** Options of {@link fitGpParallel}: those of `fitGp` plus the pool settings. */
 export interface ParallelFitOptions extends GpFitOptions {
@@ -100,11 +101,7 @@ export async function fitGpParallel(
   try {
     await Promise.all(Array.from({ length: count }, () =>
       new Promise<void>((resolve, reject) => {
-        // A bundle (`deno task bundle`) ships the worker as .js next to the bundled module.
-        const ext = import.meta.url.endsWith(".js") ? "js" : "ts";
-        const w = new Worker(new URL(`./gp_restart_worker.${ext}`, import.meta.url), {
-          type: "module",
-        });
+        const w = new Worker(campaignWorkerUrl("gp_restart_worker"), { type: "module" });
         workers.push(w);
         w.onerror = (e) => {
           e.preventDefault();

@@ -18,6 +18,7 @@ import type {
 import { DimensionMismatchError } from "../surrogate/surrogate_errors.ts";
 import { CaligoError } from "../errors.ts";
 import type { PredictInit, PredictTask, PredictWorkerMessage } from "./gp_predict_worker.ts";
+import { campaignWorkerUrl } from "./worker_url.ts";
 
 /** A prediction worker failed. */
 export class PredictPoolError extends CaligoError {}
@@ -81,11 +82,7 @@ export class GpPredictPool {
       const backends = await Promise.all(
         Array.from({ length: count }, () =>
           new Promise<string>((resolve, reject) => {
-            // A bundle (`deno task bundle`) ships the worker as .js next to the bundled module.
-            const ext = import.meta.url.endsWith(".js") ? "js" : "ts";
-            const w = new Worker(new URL(`./gp_predict_worker.${ext}`, import.meta.url), {
-              type: "module",
-            });
+            const w = new Worker(campaignWorkerUrl("gp_predict_worker"), { type: "module" });
             workers.push(w);
             w.onerror = (e) => {
               e.preventDefault();

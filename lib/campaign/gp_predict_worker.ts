@@ -9,8 +9,7 @@
  * `done` (or `error`) per task.
  * @module
  */
-import { loadBlas } from "../io/blas_loader.ts";
-import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
+import { workerLinalg } from "../io/blas_loader.ts";
 import { GpModel, type GpState, type VarianceMode } from "../surrogate/gp_model.ts";
 
 /** A model state with its arrays as plain number data (structured-clone friendly). */
@@ -53,12 +52,7 @@ self.onmessage = (ev: MessageEvent<PredictInit | PredictTask>) => {
 
 async function init(msg: PredictInit): Promise<void> {
   try {
-    const ffi = await loadBlas({
-      threads: 1,
-      concurrentUse: true,
-      candidates: msg.blasCandidates,
-    }).catch(() => null);
-    const la = ffi ?? tsLinalg;
+    const la = (await workerLinalg(msg.blasCandidates)).linalg;
     model = new GpModel(msg.state, la);
     self.postMessage({ type: "ready", backend: la.name } satisfies PredictWorkerMessage);
   } catch (e) {

@@ -9,8 +9,7 @@
  * `done` (or `error`).
  * @module
  */
-import { loadBlas } from "../io/blas_loader.ts";
-import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
+import { workerLinalg } from "../io/blas_loader.ts";
 import { type LengthScalePrior, optimizeCoarseToFine } from "../surrogate/fit_gp.ts";
 
 /** Control words of the shared Int32Array. */
@@ -58,13 +57,9 @@ self.onmessage = async (ev: MessageEvent<RestartInit>) => {
   if (msg.type !== "init") return;
   let close = () => {};
   try {
-    const ffi = await loadBlas({
-      threads: 1,
-      concurrentUse: true,
-      candidates: msg.blasCandidates,
-    }).catch(() => null);
-    const la = ffi ?? tsLinalg;
-    if (ffi) close = () => ffi.close();
+    const backend = await workerLinalg(msg.blasCandidates);
+    const la = backend.linalg;
+    close = backend.close;
     self.postMessage({ type: "ready", backend: la.name } satisfies RestartWorkerMessage);
     const ctl = new Int32Array(msg.ctl);
     const x = new Float64Array(msg.x);

@@ -164,6 +164,17 @@ export function loadBlas(
 }
 
 /**
+ * The backend of a Web Worker (gp_restart, gp_predict): the given files or OpenBLAS, 1 thread,
+ * never a libflame shim (concurrent calls crash it); the TypeScript kernels when none loads.
+ */
+export async function workerLinalg(
+  candidates?: readonly string[],
+): Promise<{ linalg: Linalg; close: () => void }> {
+  const ffi = await loadBlas({ threads: 1, concurrentUse: true, candidates }).catch(() => null);
+  return ffi ? { linalg: ffi, close: () => ffi.close() } : { linalg: tsLinalg, close: () => {} };
+}
+
+/**
  * {@link loadBlas} with the explicit TS fallback: returns the backend, a one-line description
  * for the log ("ffi: …" or "ts fallback: library not found at …") and a `close` function.
  */
