@@ -19,7 +19,7 @@ import { LEVEL_SET_PROBLEMS } from "../lib/active/test_functions.ts";
 import { UsageError } from "../lib/errors.ts";
 import { runTask } from "./_cli.ts";
 
-const BEST_METHOD: LevelSetMethod = "timse-log";
+const BEST_METHOD: LevelSetMethod = "timse-log-partition";
 
 function positiveInt(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;

@@ -11,6 +11,10 @@
  * - `ambiguity` — the probability of misclassification min(Φ(z), 1 − Φ(z)), z = (μ − h)/σ,
  *   weighted by σ, with refinement and Kriging believer (Bryan et al. 2005; Gotovos et al. 2013
  *   use the related ambiguity a = min(u − h, h − l)).
+ * - `-log` variants warp the output (see below); `timse` picks batches by targeted integrated
+ *   variance reduction (`./targeted_variance_reduction.ts`);
+ * - `timse-log-partition` — `timse-log` batches, and μ from the surrogate partitioned by the
+ *   components of the observed superlevel set (`./superlevel_partition.ts`; one GP per cell).
  * @module
  */
 import { campaignRng } from "../kernels/rng.ts";
@@ -22,6 +26,7 @@ import { normalCdf, straddle } from "./acquisition.ts";
 import { selectBatchTimse } from "./targeted_variance_reduction.ts";
 import { type CandidatePool, selectBatch } from "./batch_selection.ts";
 import { aboveThreshold, f1Score } from "./level_set_metrics.ts";
+import { fitSuperlevelPartition } from "./superlevel_partition.ts";
 import type { LevelSetProblem } from "./test_functions.ts";
 import { InvalidArgumentError } from "../errors.ts";
 
@@ -34,7 +39,8 @@ export type LevelSetMethod =
   | "ambiguity-log"
   | "randomized-straddle"
   | "timse"
-  | "timse-log";
+  | "timse-log"
+  | "timse-log-partition";
 export const LEVEL_SET_METHODS: readonly LevelSetMethod[] = [
   "straddle",
   "straddle-refine",
@@ -44,6 +50,7 @@ export const LEVEL_SET_METHODS: readonly LevelSetMethod[] = [
   "randomized-straddle",
   "timse",
   "timse-log",
+  "timse-log-partition",
 ];
 
 /**
@@ -164,26 +171,50 @@ export function runLevelSetSearch(options: LevelSetSearchOptions): LevelSetSearc
   for (let i = 0; i < options.initialPoints; i++) {
     ys.push(problem.evaluate(xs.slice(i * d, i * d + d)));
   }
-  const warp = createWarp(method, h, ys, options.warpOffset);
+  const partitioned = method.endsWith("-partition");
+  const unpartitioned = method.replace("-partition", "") as LevelSetMethod;
+  const warp = createWarp(unpartitioned, h, ys, options.warpOffset);
   const hw = warp(h);
-  const base = method.replace("-log", "") as LevelSetMethod;
+  const base = unpartitioned.replace("-log", "") as LevelSetMethod;
   const curve: LevelSetCurvePoint[] = [];
   let logTheta: Float64Array | undefined;
   const predicted = new Uint8Array(evalSize);
   for (let iteration = 0;; iteration++) {
-    const gp = fitGpSync(
-      { x: Float64Array.from(xs), y: Float64Array.from(ys, warp), d },
-      {
-        lengthScalePrior: method === "straddle" ? undefined : DEFAULT_LENGTH_SCALE_PRIOR,
-        ...options.fit,
-        seed,
-        stream: `lse/${problem.name}/gp/${iteration}`,
-        initialLogTheta: logTheta,
-        restarts: options.fit?.restarts ?? 2,
-      },
-    );
+    const x = Float64Array.from(xs), yw = Float64Array.from(ys, warp);
+    const fit = (rows: Int32Array | null, stream: string, start?: Float64Array) => {
+      const sub = rows ?? null;
+      return fitGpSync(
+        {
+          x: sub
+            ? Float64Array.from(
+              { length: sub.length * d },
+              (_, k) => x[sub[Math.floor(k / d)] * d + (k % d)],
+            )
+            : x,
+          y: sub ? Float64Array.from(sub, (r) => yw[r]) : yw,
+          d,
+        },
+        {
+          lengthScalePrior: method === "straddle" ? undefined : DEFAULT_LENGTH_SCALE_PRIOR,
+          ...options.fit,
+          seed,
+          stream,
+          initialLogTheta: start,
+          restarts: options.fit?.restarts ?? 2,
+        },
+      );
+    };
+    const gp = fit(null, `lse/${problem.name}/gp/${iteration}`, logTheta);
     logTheta = gp.state.logTheta;
-    const { mean } = gp.predict(evalPool, { variance: "none" });
+    const mean = partitioned
+      ? fitSuperlevelPartition(
+        gp,
+        x,
+        yw,
+        hw,
+        (rows, cell, start) => fit(rows, `lse/${problem.name}/gp/${iteration}/cell${cell}`, start),
+      ).predictMean(evalPool)
+      : gp.predict(evalPool, { variance: "none" }).mean;
     const f1 = f1Score(aboveThreshold(mean, hw, predicted), truth).f1;
     curve.push({ evaluations: ys.length, f1 });
     options.onIteration?.({ iteration, evaluations: ys.length, f1, gp });

@@ -21,6 +21,7 @@ import { InvalidArgumentError } from "../../errors.ts";
 import type { Rng } from "../rng.ts";
 import { type NodeDegreeCounts, nodeDegrees } from "./degree_distributions.ts";
 import { createParityCheckMatrix, type ParityCheckMatrix } from "./parity_check_matrix.ts";
+import { UnionFind } from "../union_find.ts";
 
 /** Result of {@link buildLocalPegCode}. */
 export interface LocalPegResult {
@@ -142,14 +143,8 @@ export function buildLocalPegCode(
   let generation = 0, fourCycleEdges = 0, overflowEdges = 0;
 
   // Union-find over checks: components of the subgraph of degree-2 variables.
-  const parent = Int32Array.from({ length: m }, (_, c) => c);
-  const find = (c: number): number => {
-    while (parent[c] !== c) {
-      parent[c] = parent[parent[c]];
-      c = parent[c];
-    }
-    return c;
-  };
+  const checkSets = new UnionFind(m);
+  const find = (c: number): number => checkSets.find(c);
 
   /** Best check with room accepted by `ok` (largest deficit, then uniform), or −1. */
   const pickAllowed = (ok: (c: number) => boolean): number => {
@@ -241,7 +236,7 @@ export function buildLocalPegCode(
           if (c < 0) c = pickAllowed(far);
           if (c >= 0 && stamp[c] === gen && depthOf[c] === 1) fourCycleEdges++;
         }
-        if (c >= 0 && avoidRoot >= 0) parent[find(c)] = avoidRoot;
+        if (c >= 0 && avoidRoot >= 0) checkSets.union(c, avoidRoot);
       }
       if (c < 0) {
         // No check with room left that is not adjacent: overflow into the least-filled one.
