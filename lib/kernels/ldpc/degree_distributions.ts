@@ -291,3 +291,28 @@ export function nodeDegrees(counts: NodeDegreeCounts, what: string): Int32Array 
   }
   return out;
 }
+
+/**
+ * Per-node target degrees of a Tanner graph (each sorted ascending, see {@link nodeDegrees}) and
+ * its edge count, checked for consistency: both sides must have the same edge total, and no
+ * variable degree may exceed the number of checks m.
+ * @throws InvalidArgumentError naming `checkCounts` or `variableCounts`
+ */
+export function graphDegreeTargets(
+  variableCounts: NodeDegreeCounts,
+  checkCounts: NodeDegreeCounts,
+): { varTarget: Int32Array; chkTarget: Int32Array; n: number; m: number; edges: number } {
+  const varTarget = nodeDegrees(variableCounts, "variableCounts");
+  const chkTarget = nodeDegrees(checkCounts, "checkCounts");
+  const n = varTarget.length, m = chkTarget.length;
+  let edges = 0, checkEdges = 0;
+  for (let v = 0; v < n; v++) edges += varTarget[v];
+  for (let c = 0; c < m; c++) checkEdges += chkTarget[c];
+  if (edges !== checkEdges) {
+    throw new InvalidArgumentError("checkCounts", checkEdges, `edge total must equal ${edges}`);
+  }
+  if (n > 0 && varTarget[n - 1] > m) {
+    throw new InvalidArgumentError("variableCounts", varTarget[n - 1], `degree exceeds m = ${m}`);
+  }
+  return { varTarget, chkTarget, n, m, edges };
+}

@@ -19,7 +19,7 @@
  */
 import { InvalidArgumentError } from "../../errors.ts";
 import type { Rng } from "../rng.ts";
-import { type NodeDegreeCounts, nodeDegrees } from "./degree_distributions.ts";
+import { graphDegreeTargets, type NodeDegreeCounts } from "./degree_distributions.ts";
 import { createParityCheckMatrix, type ParityCheckMatrix } from "./parity_check_matrix.ts";
 import { UnionFind } from "../union_find.ts";
 
@@ -76,21 +76,9 @@ export function buildLocalPegCode(
   const maxDepth = options.maxDepth ?? 8;
   const visitBudget = options.visitBudget ?? 4096;
   const lowDegreeFullBfs = options.fullBfsMaxDegree ?? 3;
-  const varTarget = nodeDegrees(variableCounts, "variableCounts");
-  const chkTarget = nodeDegrees(checkCounts, "checkCounts");
-  const n = varTarget.length, m = chkTarget.length;
-  let edges = 0, checkEdges = 0, maxDeficit = 0;
-  for (let v = 0; v < n; v++) edges += varTarget[v];
-  for (let c = 0; c < m; c++) {
-    checkEdges += chkTarget[c];
-    maxDeficit = Math.max(maxDeficit, chkTarget[c]);
-  }
-  if (edges !== checkEdges) {
-    throw new InvalidArgumentError("checkCounts", checkEdges, `edge total must equal ${edges}`);
-  }
-  if (n > 0 && varTarget[n - 1] > m) {
-    throw new InvalidArgumentError("variableCounts", varTarget[n - 1], `degree exceeds m = ${m}`);
-  }
+  const { varTarget, chkTarget, n, m, edges } = graphDegreeTargets(variableCounts, checkCounts);
+  let maxDeficit = 0;
+  for (let c = 0; c < m; c++) maxDeficit = Math.max(maxDeficit, chkTarget[c]);
   // Shuffle the checks' target degrees so equal-degree checks are not clustered by index.
   for (let i = m - 1; i > 0; i--) {
     const j = rng.nextBelow(i + 1);

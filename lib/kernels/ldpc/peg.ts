@@ -24,7 +24,7 @@
  */
 import { InvalidArgumentError } from "../../errors.ts";
 import type { Rng } from "../rng.ts";
-import { type NodeDegreeCounts, nodeDegrees } from "./degree_distributions.ts";
+import { graphDegreeTargets, type NodeDegreeCounts } from "./degree_distributions.ts";
 import { createParityCheckMatrix, type ParityCheckMatrix } from "./parity_check_matrix.ts";
 
 /** Options of {@link buildPegCode}. */
@@ -132,19 +132,7 @@ export function buildPegCode(
   const aceHorizon = options.aceDepth ?? 8;
   const aceThreshold = options.aceThreshold ?? 4;
   const aceBypass = options.aceBypassDegree ?? 6;
-  const varTarget = nodeDegrees(variableCounts, "variableCounts");
-  const chkTarget = nodeDegrees(checkCounts, "checkCounts");
-  const n = varTarget.length, m = chkTarget.length;
-  let edges = 0, checkEdges = 0;
-  for (let v = 0; v < n; v++) edges += varTarget[v];
-  for (let c = 0; c < m; c++) checkEdges += chkTarget[c];
-  if (edges !== checkEdges) {
-    throw new InvalidArgumentError("checkCounts", checkEdges, `edge total must equal ${edges}`);
-  }
-  const maxVarDegree = varTarget[n - 1];
-  if (maxVarDegree > m) {
-    throw new InvalidArgumentError("variableCounts", maxVarDegree, `degree exceeds m = ${m}`);
-  }
+  const { varTarget, chkTarget, n, m, edges } = graphDegreeTargets(variableCounts, checkCounts);
   // Check adjacency with slack for overflow edges.
   const slack = 8;
   const chkOff = new Int32Array(m + 1);

@@ -50,7 +50,7 @@ import {
 import { type CheckRule, FIXED_POINT_SCALE } from "./layered_decoder.ts";
 import { MIN_SUM_SIMD_WASM_BASE64 } from "./_min_sum_simd_wasm.ts";
 import { compiledModule } from "../wasm_module.ts";
-import { writeGraph } from "./_wasm_module.ts";
+import { type GraphAddresses, writeGraph } from "./_wasm_module.ts";
 
 /**
  * Lane format of the SIMD kernel: `int16` (8 frames per pass) or `int8` (16 frames per pass,
@@ -157,14 +157,8 @@ const PAGE_BYTES = 65536;
 const LAYOUT_FIELDS = 14;
 
 /** Byte offsets of the kernel's buffers, in `struct layout` order, 16-byte aligned. */
-interface Layout {
+interface Layout extends GraphAddresses {
   base: number;
-  rowPtr: number;
-  colAddr: number;
-  colPtr: number;
-  cscMsgAddr: number;
-  post: number;
-  msg: number;
   synd: number;
   rowQ: number;
   rowOld: number;

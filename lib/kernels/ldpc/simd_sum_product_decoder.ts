@@ -48,7 +48,7 @@ import {
 } from "./decoder.ts";
 import { SPA_SIMD_WASM_BASE64 } from "./_spa_simd_wasm.ts";
 import { compiledModule } from "../wasm_module.ts";
-import { writeGraph } from "./_wasm_module.ts";
+import { type GraphAddresses, writeGraph } from "./_wasm_module.ts";
 import { fillPhiTable, PHI_BIN_BASE, PHI_BINS } from "./phi_table.ts";
 
 /** Frames per pass of the SIMD sum-product kernel: 4 (one f32x4 per edge) or 8 (two). */
@@ -94,14 +94,8 @@ const PAGE_BYTES = 65536;
 const LAYOUT_FIELDS = 17;
 
 /** Byte offsets of the kernel's buffers, in `struct layout` order, 16-byte aligned. */
-interface Layout {
+interface Layout extends GraphAddresses {
   base: number;
-  rowPtr: number;
-  colAddr: number;
-  colPtr: number;
-  cscMsgAddr: number;
-  post: number;
-  msg: number;
   synd: number;
   rowQ: number;
   rowOld: number;
