@@ -112,7 +112,7 @@ Deno.test(
       const y = Float64Array.from({ length: n }, (_, i) => Math.sin(7 * x[i * d]) + x[i * d + 2]);
       const theta = new Float64Array([-0.5, 0.1, 0.4, 0.2, Math.log(0.01)]);
       const ga = new Float64Array(5), gb = new Float64Array(5);
-      const a = createMllEvaluator(x, y, n, d, la).evaluate(theta, ga);
+      const a = createMllEvaluator(x, y, n, d, la, { inverse: "double" }).evaluate(theta, ga);
       const b = createMllEvaluator(x, y, n, d, tsLinalg).evaluate(theta, gb);
       assert(Math.abs(a.mll - b.mll) < 1e-9 * Math.abs(b.mll), `${a.mll} vs ${b.mll}`);
       for (let j = 0; j < 5; j++) {
@@ -120,6 +120,60 @@ Deno.test(
           Math.abs(ga[j] - gb[j]) < 1e-7 * Math.max(1, Math.abs(gb[j])),
           `θ_${j}: ${ga[j]} vs ${gb[j]}`,
         );
+      }
+    } finally {
+      la.close();
+    }
+  },
+);
+
+Deno.test(
+  "loadBlas() OpenBLAS single precision: spotri/ssymv invert an SPD matrix; the mixed-precision MLL gradient matches double and falls back when the check fails",
+  { ignore: !hasOpenBlas },
+  async () => {
+    const la = await loadBlas({ candidates: [OPENBLAS_PATH], useEnv: false });
+    assert(la !== null && la.spotri !== undefined && la.ssymv !== undefined);
+    try {
+      // A = [[4, 2], [2, 3]]: L = [[2, 0], [1, √2]], A⁻¹ = [[3, −2], [−2, 4]] / 8.
+      const l = new Float32Array([2, 1, 0, Math.SQRT2]);
+      assertEquals(la.spotri(2, l, 2), 0);
+      assert(Math.abs(l[0] - 3 / 8) < 1e-7 && Math.abs(l[1] + 2 / 8) < 1e-7, `${l}`);
+      assert(Math.abs(l[3] - 4 / 8) < 1e-7 && l[2] === 0, `${l}`);
+      const v = new Float32Array(2);
+      la.ssymv(2, 2, new Float32Array([4, 2, 99, 3]), 2, new Float32Array([1, 1]), 0, v);
+      assertEquals(Array.from(v), [12, 10]); // the upper entry 99 is not read
+      const n = 301, d = 9;
+      const x = Float64Array.from({ length: n * d }, (_, i) => (i * 0.6180339887) % 1);
+      const y = Float64Array.from(
+        { length: n },
+        (_, i) => Math.tanh(6 * (x[i * d] + x[i * d + 1] - 1)) + 0.1 * x[i * d + 5],
+      );
+      const gm = new Float64Array(d + 2), gd = new Float64Array(d + 2);
+      const gf = new Float64Array(d + 2);
+      // σ_n² = 1e-2: the float inverse passes its check. σ_n² = 1e-6 (condition ≈ 1e9): whichever
+      // path the check picks, the gradient is within 1e-6 of the double one (here it measured
+      // 1e-3 and fell back). Tolerance 0 forces the fallback: then everything equals double.
+      for (const noise of [1e-2, 1e-6]) {
+        const theta = Float64Array.from({ length: d + 2 }, (_, j) => j === d + 1 ? noise : 1);
+        theta.forEach((v, j) => theta[j] = Math.log(v));
+        const mixed = createMllEvaluator(x, y, n, d, la);
+        const double = createMllEvaluator(x, y, n, d, la, { inverse: "double" });
+        const failing = createMllEvaluator(x, y, n, d, la, { singleTolerance: 0 });
+        const m = mixed.evaluate(theta, gm), b = double.evaluate(theta, gd);
+        const f = failing.evaluate(theta, gf);
+        if (noise === 1e-2) assertEquals(mixed.inverseCounts, { single: 1, double: 0 });
+        assertEquals(double.inverseCounts, { single: 0, double: 1 });
+        assertEquals(failing.inverseCounts, { single: 0, double: 1 });
+        assertEquals(m.mll, b.mll); // the value is double precision on every path
+        assertEquals(f.mll, b.mll);
+        const scale = Math.max(...gd.map(Math.abs));
+        for (let j = 0; j < d + 2; j++) {
+          assert(
+            Math.abs(gm[j] - gd[j]) < 1e-6 * scale,
+            `σ_n² ${noise}, θ_${j}: ${gm[j]} vs ${gd[j]} (|g| ${scale})`,
+          );
+          assertEquals(gf[j], gd[j]);
+        }
       }
     } finally {
       la.close();

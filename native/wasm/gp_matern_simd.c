@@ -176,25 +176,25 @@ __attribute__((export_name("m52_symmetric"))) void m52_symmetric(f64 *restrict a
   }
 }
 
-/*
- * Length-scale trace sums of the MLL gradient: for m < d,
- *   acc[m] = Σ_{j} Σ_{i>j} (alpha[i]·alpha[j] − w[i + j·n])·q(i, j)·(xt[m·n + i] − xt[m·n + j])²
- * with W = K̂⁻¹ in the lower triangle of w, q packed as in m52_symmetric mode 2, and xt the
- * scaled inputs transposed (d×n row-major). scratch: 2·d f64×2 slots (16-byte aligned).
- */
-__attribute__((export_name("m52_gradient"))) void m52_gradient(const f64 *w, int n, const f64 *alpha,
-                                                               const f64 *xt, int d, f64 *acc,
-                                                               v128_t *scratch) {
+/* W[i + j·n] as f64 × 2 from the double lower triangle w or, when w32 is set, the float one. */
+static inline __attribute__((always_inline)) v128_t load_inverse(const f64 *col, const float *col32, int i) {
+  return col32 ? wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(col32 + i)) : wasm_v128_load(col + i);
+}
+
+static inline __attribute__((always_inline)) void gradient_sums(const f64 *w, const float *w32, int n,
+                                                                const f64 *alpha, const f64 *xt, int d,
+                                                                f64 *acc, v128_t *scratch) {
   v128_t *sum = scratch, *xj = scratch + d;
   for (int m = 0; m < d; m++) sum[m] = wasm_f64x2_splat(0.0);
   for (int j = 0; j < n; j++) {
     const f64 *col = w + (long)j * n;
+    const float *col32 = w32 ? w32 + (long)j * n : 0;
     const f64 *cache = w + ((long)(n - 1 - j) * n - j - 1);
     const v128_t aj = wasm_f64x2_splat(alpha[j]);
     for (int m = 0; m < d; m++) xj[m] = wasm_f64x2_splat(xt[(long)m * n + j]);
     int i = j + 1;
     for (; i + 2 <= n; i += 2) {
-      v128_t f = wasm_f64x2_sub(wasm_f64x2_mul(wasm_v128_load(alpha + i), aj), wasm_v128_load(col + i));
+      v128_t f = wasm_f64x2_sub(wasm_f64x2_mul(wasm_v128_load(alpha + i), aj), load_inverse(col, col32, i));
       f = wasm_f64x2_mul(f, wasm_v128_load(cache + i));
       for (int m = 0; m < d; m++) {
         v128_t t = wasm_f64x2_sub(wasm_v128_load(xt + (long)m * n + i), xj[m]);
@@ -202,7 +202,7 @@ __attribute__((export_name("m52_gradient"))) void m52_gradient(const f64 *w, int
       }
     }
     if (i < n) {
-      f64 f = (alpha[i] * alpha[j] - col[i]) * cache[i];
+      f64 f = (alpha[i] * alpha[j] - (col32 ? (f64)col32[i] : col[i])) * cache[i];
       for (int m = 0; m < d; m++) {
         f64 t = xt[(long)m * n + i] - xt[(long)m * n + j];
         sum[m] = wasm_f64x2_add(sum[m], wasm_f64x2_make(f * t * t, 0.0));
@@ -211,5 +211,34 @@ __attribute__((export_name("m52_gradient"))) void m52_gradient(const f64 *w, int
   }
   for (int m = 0; m < d; m++) {
     acc[m] = wasm_f64x2_extract_lane(sum[m], 0) + wasm_f64x2_extract_lane(sum[m], 1);
+  }
+}
+
+/*
+ * Length-scale trace sums of the MLL gradient: for m < d,
+ *   acc[m] = Σ_{j} Σ_{i>j} (alpha[i]·alpha[j] − W[i + j·n])·q(i, j)·(xt[m·n + i] − xt[m·n + j])²
+ * with W = K̂⁻¹ in the lower triangle of w (w32 = 0) or of the float matrix w32 (the mixed-
+ * precision gradient: W from spotri), q packed in the strict upper triangle of w as in
+ * m52_symmetric mode 2, and xt the scaled inputs transposed (d×n row-major). scratch: 2·d f64×2
+ * slots (16-byte aligned).
+ */
+__attribute__((export_name("m52_gradient"))) void m52_gradient(const f64 *w, const float *w32, int n,
+                                                               const f64 *alpha, const f64 *xt, int d,
+                                                               f64 *acc, v128_t *scratch) {
+  if (w32) gradient_sums(w, w32, n, alpha, xt, d, acc, scratch);
+  else gradient_sums(w, 0, n, alpha, xt, d, acc, scratch);
+}
+
+/* b ← the lower triangle (with the diagonal) of the n×n column-major a, rounded to float. */
+__attribute__((export_name("m52_lower_to_f32"))) void m52_lower_to_f32(const f64 *restrict a, int n,
+                                                                       float *restrict b) {
+  for (int j = 0; j < n; j++) {
+    const f64 *col = a + (long)j * n;
+    float *out = b + (long)j * n;
+    int i = j;
+    for (; i + 2 <= n; i += 2) {
+      wasm_v128_store64_lane(out + i, wasm_f32x4_demote_f64x2_zero(wasm_v128_load(col + i)), 0);
+    }
+    if (i < n) out[i] = (float)col[i];
   }
 }

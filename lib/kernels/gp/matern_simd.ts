@@ -45,6 +45,7 @@ interface Exports {
   m52_symmetric(a: number, norms: number, n: number, sf2: number, diag: number, mode: number): void;
   m52_gradient(
     w: number,
+    w32: number,
     n: number,
     alpha: number,
     xt: number,
@@ -52,6 +53,7 @@ interface Exports {
     acc: number,
     scratch: number,
   ): void;
+  m52_lower_to_f32(a: number, n: number, b: number): void;
 }
 
 /** Bytes a workspace needs for Float64Arrays of these lengths (each 16-byte aligned). */
@@ -121,12 +123,21 @@ export class MaternSimdWorkspace {
     return out;
   }
 
+  /**
+   * A zeroed Float32Array of `length` inside the memory, 16-byte aligned (it takes the room of
+   * ⌈length/2⌉ doubles in {@link workspaceBytes}).
+   */
+  allocF32(length: number): Float32Array {
+    const doubles = this.alloc(Math.ceil(length / 2));
+    return new Float32Array(this.memory.buffer, doubles.byteOffset, length);
+  }
+
   /** Does `a` live in this workspace's memory? */
-  owns(a: Float64Array): boolean {
+  owns(a: Float64Array | Float32Array): boolean {
     return a.buffer === this.memory.buffer;
   }
 
-  #at(a: Float64Array, name: string): number {
+  #at(a: Float64Array | Float32Array, name: string): number {
     if (!this.owns(a)) {
       throw new RangeError(`MaternSimdWorkspace: ${name} is not an array of this workspace`);
     }
@@ -185,7 +196,8 @@ export class MaternSimdWorkspace {
   /**
    * The length-scale sums of the MLL gradient into `acc` (length d, any array):
    * acc[m] = Σ_{i>j} (αᵢαⱼ − Wᵢⱼ)·q(i, j)·(xt[m·n+i] − xt[m·n+j])², W in the lower triangle of
-   * `w`, q packed in its strict upper triangle ("gradient-cache"), xt the scaled inputs d×n.
+   * `w` or, when given, of the single-precision `w32` (n×n, ld n: the mixed-precision gradient),
+   * q packed in the strict upper triangle of `w` ("gradient-cache"), xt the scaled inputs d×n.
    */
   gradient(
     w: Float64Array,
@@ -194,6 +206,7 @@ export class MaternSimdWorkspace {
     xt: Float64Array,
     d: number,
     acc: Float64Array,
+    w32?: Float32Array,
   ): void {
     if (d > MATERN_SIMD_MAX_D) {
       throw new RangeError(`MaternSimdWorkspace.gradient: d = ${d} > ${MATERN_SIMD_MAX_D}`);
@@ -201,6 +214,7 @@ export class MaternSimdWorkspace {
     const accAt = this.#scratch + (2 * MATERN_SIMD_MAX_D + 1) * 16;
     this.#exports.m52_gradient(
       this.#at(w, "w"),
+      w32 ? this.#at(w32, "w32") : 0,
       n,
       this.#at(alpha, "alpha"),
       this.#at(xt, "xt"),
@@ -209,5 +223,13 @@ export class MaternSimdWorkspace {
       this.#scratch,
     );
     acc.set(new Float64Array(this.memory.buffer, accAt, d));
+  }
+
+  /** `b` ← the lower triangle (with the diagonal) of the n×n column-major `a`, rounded to float. */
+  lowerToF32(a: Float64Array, n: number, b: Float32Array): void {
+    if (a.length < n * n || b.length < n * n) {
+      throw new RangeError(`MaternSimdWorkspace.lowerToF32: arrays shorter than n² = ${n * n}`);
+    }
+    this.#exports.m52_lower_to_f32(this.#at(a, "a"), n, this.#at(b, "b"));
   }
 }

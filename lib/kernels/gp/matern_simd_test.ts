@@ -120,6 +120,37 @@ Deno.test("matern simd: gradient sums equal the pairwise definition (odd n)", ()
   }
 });
 
+Deno.test("matern simd: lowerToF32 rounds the lower triangle only; the gradient reads a float W exactly", () => {
+  const n = 29, d = 4;
+  const x = randomRows(n, d, 6, 1);
+  const ws = MaternSimdWorkspace.create(workspaceBytes([n * n, n * n, n, n * d, n * n]));
+  const w = ws.alloc(n * n), rounded = ws.alloc(n * n), alpha = ws.alloc(n), xt = ws.alloc(n * d);
+  const w32 = ws.allocF32(n * n);
+  const rng = new Xoshiro128StarStar(new Uint32Array([3, 1, 4, 1]));
+  for (let i = 0; i < n * n; i++) w[i] = rng.nextDouble() - 0.5;
+  for (let i = 0; i < n; i++) alpha[i] = rng.nextDouble() - 0.5;
+  for (let i = 0; i < n; i++) for (let m = 0; m < d; m++) xt[m * n + i] = x[i * d + m];
+  ws.lowerToF32(w, n, w32);
+  rounded.set(w);
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) {
+      const v = w32[i + j * n];
+      if (i >= j) {
+        assert(v === Math.fround(w[i + j * n]), `(${i}, ${j}): ${v}`);
+        rounded[i + j * n] = v;
+      } else {
+        assert(v === 0, `upper (${i}, ${j}) written: ${v}`);
+      }
+    }
+  }
+  // Same sums, same order: the float path equals the double path on the rounded W bit for bit.
+  const a32 = new Float64Array(d), a64 = new Float64Array(d);
+  ws.gradient(w, n, alpha, xt, d, a32, w32);
+  ws.gradient(rounded, n, alpha, xt, d, a64);
+  for (let m = 0; m < d; m++) assert(a32[m] === a64[m], `m=${m}: ${a32[m]} vs ${a64[m]}`);
+  assertThrows(() => ws.lowerToF32(w, n + 1, w32), RangeError, "shorter than n²");
+});
+
 Deno.test("matern simd: arrays of another memory and overflow are RangeErrors naming the problem", () => {
   const ws = MaternSimdWorkspace.create(workspaceBytes([4, 2]));
   const a = ws.alloc(4), norms = new Float64Array(2);

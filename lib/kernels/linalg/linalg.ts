@@ -1,6 +1,7 @@
 /**
  * The linear-algebra backend interface used by the surrogate: a small BLAS/LAPACK subset
- * (gemm, syrk, trsm, potrf, potrs, potri, gemv, dot) with the reference BLAS/LAPACK argument
+ * (gemm, syrk, trsm, potrf, potrs, potri, gemv, dot; optionally spotri and ssymv in single
+ * precision) with the reference BLAS/LAPACK argument
  * conventions. Two implementations exist: {@link tsLinalg} (pure TypeScript, blocked,
  * `./ts_linalg.ts`) and the FFI one from `lib/io/blas_loader.ts` (OpenBLAS, BLIS + libflame).
  *
@@ -96,4 +97,23 @@ export interface Linalg {
   ): void;
   /** Σᵢ xᵢ·yᵢ over the first n entries, unit strides (BLAS ddot). */
   dot(n: number, x: Float64Array, y: Float64Array): number;
+  /**
+   * Optional, single precision (FFI backends whose library exports it; the mixed-precision MLL
+   * gradient uses it): lower triangle of A⁻¹ from its Cholesky factor, in place (LAPACK spotri,
+   * uplo "L"). Same info as {@link Linalg.potri}.
+   */
+  spotri?(n: number, a: Float32Array, lda: number): number;
+  /**
+   * Optional, single precision: y ← α·A·x + β·y, A n×n symmetric in its lower triangle, unit
+   * strides (BLAS ssymv, uplo "L"). Present exactly when {@link Linalg.spotri} is.
+   */
+  ssymv?(
+    n: number,
+    alpha: number,
+    a: Float32Array,
+    lda: number,
+    x: Float32Array,
+    beta: number,
+    y: Float32Array,
+  ): void;
 }
