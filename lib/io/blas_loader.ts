@@ -1,7 +1,7 @@
 /**
  * BLAS/LAPACK through Deno FFI (platform.md §4): binds dgemm_, dsyrk_, dtrsm_, dgemv_, ddot_,
- * dpotrf_, dpotrs_, dpotri_ (and, where exported, spotri_ + ssymv_ for the mixed-precision MLL
- * gradient) (Fortran ABI, LP64 int32, column-major) of OpenBLAS or of BLIS +
+ * dpotrf_, dpotrs_, dpotri_ (and, where exported, spotri_, ssymv_ and strsm_: the mixed-precision
+ * MLL gradient and single-precision exact variances) (Fortran ABI, LP64 int32, column-major) of OpenBLAS or of BLIS +
  * libflame (through the link shim built by `tools/build_la_shim.sh`) into the {@link Linalg}
  * interface of `lib/kernels/linalg/linalg.ts`. Nothing is loaded on import: call
  * {@link loadBlas} (or {@link selectLinalg}) explicitly and close the handle when done.
@@ -34,6 +34,11 @@ const BLAS_SYMBOLS = {
   dgemv_: { parameters: [B, B, B, B, B, B, B, B, B, B, B, Z], result: "void" },
   ddot_: { parameters: [B, B, B, B, B], result: "f64" },
   ssymv_: { parameters: [B, B, B, B, B, B, B, B, B, B, Z], result: "void", optional: true },
+  strsm_: {
+    parameters: [B, B, B, B, B, B, B, B, B, B, B, Z, Z, Z, Z],
+    result: "void",
+    optional: true,
+  },
   openblas_set_num_threads: { parameters: ["i32"], result: "void", optional: true },
   openblas_get_config: { parameters: [], result: "pointer", optional: true },
   openblas_get_corename: { parameters: [], result: "pointer", optional: true },
@@ -340,31 +345,60 @@ function bind(
     dot(n, x, y) {
       return n === 0 ? 0 : s.ddot_(I(i1, n), x, one, y, one);
     },
-    ...(l.spotri_ && s.ssymv_ ? singlePrecision(l.spotri_, s.ssymv_, CH.L, I, info) : {}),
+    ...singlePrecision(l, s, CH, I, info),
   };
 }
 
-/** The optional single-precision pair of {@link Linalg} (spotri + ssymv) over bound symbols. */
+/** The optional single-precision routines of {@link Linalg} whose symbols the library exports. */
 function singlePrecision(
-  spotri: Deno.DynamicLibrary<typeof LAPACK_SYMBOLS>["symbols"]["spotri_"] & object,
-  ssymv: Deno.DynamicLibrary<typeof BLAS_SYMBOLS>["symbols"]["ssymv_"] & object,
-  lower: Uint8Array,
+  l: Deno.DynamicLibrary<typeof LAPACK_SYMBOLS>["symbols"],
+  s: Deno.DynamicLibrary<typeof BLAS_SYMBOLS>["symbols"],
+  CH: Record<string, Uint8Array>,
   I: (cell: Int32Array, v: number) => Int32Array,
   info: Int32Array,
-): Pick<Linalg, "spotri" | "ssymv"> {
-  const n1 = new Int32Array(1), ld = new Int32Array(1), one = new Int32Array([1]);
+): Pick<Linalg, "spotri" | "ssymv" | "strsm"> {
+  const n1 = new Int32Array(1), n2 = new Int32Array(1), ld = new Int32Array(1);
+  const ldb = new Int32Array(1), one = new Int32Array([1]);
   const a1 = new Float32Array(1), b1 = new Float32Array(1);
-  return {
-    spotri(n, a, lda) {
+  const out: Pick<Linalg, "spotri" | "ssymv" | "strsm"> = {};
+  const { spotri_ } = l, { ssymv_, strsm_ } = s;
+  if (spotri_) {
+    out.spotri = (n, a, lda) => {
       if (n === 0) return 0;
-      spotri(lower, I(n1, n), a, I(ld, Math.max(1, lda)), info, 1n);
+      spotri_(CH.L, I(n1, n), a, I(ld, Math.max(1, lda)), info, 1n);
       return info[0];
-    },
-    ssymv(n, alpha, a, lda, x, beta, y) {
+    };
+  }
+  if (ssymv_) {
+    out.ssymv = (n, alpha, a, lda, x, beta, y) => {
       if (n === 0) return;
       a1[0] = alpha;
       b1[0] = beta;
-      ssymv(lower, I(n1, n), a1, a, I(ld, Math.max(1, lda)), x, one, b1, y, one, 1n);
-    },
-  };
+      ssymv_(CH.L, I(n1, n), a1, a, I(ld, Math.max(1, lda)), x, one, b1, y, one, 1n);
+    };
+  }
+  if (strsm_) {
+    out.strsm = (side, ta, diag, m, n, alpha, a, lda, b, bld) => {
+      if (m === 0 || n === 0) return;
+      a1[0] = alpha;
+      strsm_(
+        CH[side],
+        CH.L,
+        CH[ta],
+        CH[diag],
+        I(n1, m),
+        I(n2, n),
+        a1,
+        a,
+        I(ld, Math.max(1, lda)),
+        b,
+        I(ldb, Math.max(1, bld)),
+        1n,
+        1n,
+        1n,
+        1n,
+      );
+    };
+  }
+  return out;
 }

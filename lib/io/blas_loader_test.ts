@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../tests/assert.ts";
+import { assert, assertEquals, assertThrows } from "../../tests/assert.ts";
 import {
   blasCandidates,
   BlasLoadReport,
@@ -10,6 +10,9 @@ import {
 import { checkLinalgConformance, randomSpd } from "../kernels/linalg/_conformance.ts";
 import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
 import { createMllEvaluator } from "../surrogate/marginal_likelihood.ts";
+import { fitGpSync } from "../surrogate/fit_gp.ts";
+import { GpModel } from "../surrogate/gp_model.ts";
+import { InvalidArgumentError } from "../errors.ts";
 
 const exists = (p: string) => {
   try {
@@ -175,6 +178,52 @@ Deno.test(
           assertEquals(gf[j], gd[j]);
         }
       }
+    } finally {
+      la.close();
+    }
+  },
+);
+
+Deno.test(
+  "GpModel.predict() exact-single: single-precision solve within 1e-4·σ_f² of the double exact σ² (OpenBLAS); without strsm a typed error naming the backend",
+  { ignore: !hasOpenBlas },
+  async () => {
+    const la = await loadBlas({ candidates: [OPENBLAS_PATH], useEnv: false });
+    assert(la !== null && la.strsm !== undefined);
+    try {
+      const n = 600, d = 4;
+      const x = Float64Array.from({ length: n * d }, (_, i) => (i * 0.7548776662) % 1);
+      const y = Float64Array.from(
+        { length: n },
+        (_, i) => Math.tanh(8 * (x[i * d] + 0.5 * x[i * d + 1] - 0.7)) + 0.01 * Math.sin(97 * i),
+      );
+      const gp = fitGpSync({ x, y, d }, { linalg: la });
+      // Candidates near and far from the data (the variance spans orders of magnitude).
+      const xq = Float64Array.from({ length: 300 * d }, (_, i) => (i * 0.5698402910) % 1.2);
+      const ex = gp.predict(xq, { variance: "exact" });
+      const sg = gp.predict(xq, { variance: "exact-single", chunkSize: 128 });
+      assertEquals(sg.mean, ex.mean); // the mean does not depend on the variance mode
+      // Float solve: z = L⁻¹k* carries ≈ ε_float·κ(L) relative error (κ(L) ≈ 10²–10³ here), so
+      // σ² = σ_f² − ‖z‖² is good to ≈ 1e-5·σ_f² absolute (cancellation); 1e-4·σ_f² leaves a
+      // margin, while a wrong solve is off by O(σ_f²). Median relative error: far below 1 %.
+      const sf2 = gp.hyperparameters.signalVariance * gp.state.yStd ** 2;
+      const rel: number[] = [];
+      for (let i = 0; i < 300; i++) {
+        const err = Math.abs(sg.variance[i] - ex.variance[i]);
+        assert(
+          err < 1e-4 * sf2,
+          `candidate ${i}: ${sg.variance[i]} vs ${ex.variance[i]} (σ_f² ${sf2})`,
+        );
+        rel.push(err / ex.variance[i]);
+      }
+      rel.sort((a, b) => a - b);
+      assert(rel[150] < 1e-3, `median relative error ${rel[150]}`);
+      const ts = new GpModel(gp.state, tsLinalg);
+      assertThrows(
+        () => ts.predict(xq, { variance: "exact-single" }),
+        InvalidArgumentError,
+        "single-precision strsm",
+      );
     } finally {
       la.close();
     }

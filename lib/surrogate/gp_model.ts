@@ -30,7 +30,12 @@ import type { GpFitReport } from "./fit_gp.ts";
 /** How the posterior was conditioned on the training data. */
 export type GpPath = "exact" | "iterative";
 /** Which predictive variance to compute. */
-export type VarianceMode = "exact" | "love" | "none";
+/**
+ * "exact": σ² = σ_f² − ‖L⁻¹k*‖² in double precision; "exact-single": the same with the
+ * triangular solve in single precision (L and k* rounded to float, sums in double; half the time
+ * of the BLAS-bound solve; needs a backend with strsm); "love": the LOVE cache; "none".
+ */
+export type VarianceMode = "exact" | "exact-single" | "love" | "none";
 
 /** Everything that defines a fitted GP (what `surrogate_store.ts` writes). */
 export interface GpState {
@@ -64,8 +69,8 @@ export interface GpState {
 
 /** Options of {@link GpModel.predict}. */
 export interface PredictOptions {
-  /** "exact" (needs the Cholesky factor), "love" (needs the LOVE cache), "none". Default: exact
-   * when the factor exists, else love. */
+  /** "exact" or "exact-single" (need the Cholesky factor), "love" (needs the LOVE cache),
+   * "none". Default: exact when the factor exists, else love. */
   variance?: VarianceMode;
   /** Candidate rows per chunk (default 5000; reduced so a chunk's n×m block stays ≤ 256 MB). */
   chunkSize?: number;
@@ -116,6 +121,8 @@ export class GpModel {
   readonly fitReport?: GpFitReport;
   /** Kept between predict calls; replaced when a call needs larger chunks. */
   #space: PredictSpace | null = null;
+  /** The Cholesky factor rounded to float, made on the first "exact-single" call (4n² bytes). */
+  #choleskySingle: Float32Array | null = null;
 
   constructor(state: GpState, la: Linalg, fitReport?: GpFitReport) {
     this.state = state;
@@ -189,8 +196,15 @@ export class GpModel {
     }
     const m = xq.length / d;
     const mode = options.variance ?? (cholesky ? "exact" : "love");
-    if (mode === "exact" && !cholesky) {
+    if ((mode === "exact" || mode === "exact-single") && !cholesky) {
       throw new InvalidArgumentError("variance", mode, "needs the Cholesky factor (exact path)");
+    }
+    if (mode === "exact-single" && !this.la.strsm) {
+      throw new InvalidArgumentError(
+        "variance",
+        mode,
+        `needs a backend with single-precision strsm (${this.la.name} has none)`,
+      );
     }
     if (mode === "love" && !loveR) {
       throw new InvalidArgumentError("variance", mode, "needs a LOVE cache (fit with love: true)");
@@ -204,6 +218,8 @@ export class GpModel {
     const qs = space?.qs ?? new Float64Array(chunk * d);
     const qn = space?.qn ?? new Float64Array(chunk);
     const proj = mode === "love" ? new Float64Array(loveRank * chunk) : null;
+    const single = mode === "exact-single" ? new Float32Array(n * chunk) : null;
+    if (single && !this.#choleskySingle) this.#choleskySingle = Float32Array.from(cholesky!);
     for (let c0 = 0; c0 < m; c0 += chunk) {
       const mc = Math.min(chunk, m - c0);
       this.scaleCandidates(xq.subarray(c0 * d, (c0 + mc) * d), mc, qs);
@@ -219,6 +235,16 @@ export class GpModel {
         la.gemv("T", n, mc, 1, ks, n, alpha, 0, mu); // μ = K*ᵀα
       }
       if (mode === "none") continue;
+      if (single) {
+        for (let i = 0; i < n * mc; i++) single[i] = ks[i];
+        la.strsm!("L", "N", "N", n, mc, 1, this.#choleskySingle!, n, single, n); // V = L⁻¹K*
+        for (let c = 0; c < mc; c++) {
+          let q = 0;
+          for (let i = c * n; i < (c + 1) * n; i++) q += single[i] * single[i];
+          variance[c0 + c] = Math.max(0, sf2 - q);
+        }
+        continue;
+      }
       let src: Float64Array, rows: number;
       if (mode === "exact") {
         la.trsm("L", "N", "N", n, mc, 1, cholesky!, n, ks, n); // V = L⁻¹K*

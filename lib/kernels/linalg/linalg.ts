@@ -1,7 +1,7 @@
 /**
  * The linear-algebra backend interface used by the surrogate: a small BLAS/LAPACK subset
- * (gemm, syrk, trsm, potrf, potrs, potri, gemv, dot; optionally spotri and ssymv in single
- * precision) with the reference BLAS/LAPACK argument
+ * (gemm, syrk, trsm, potrf, potrs, potri, gemv, dot; optionally spotri, ssymv and strsm in
+ * single precision) with the reference BLAS/LAPACK argument
  * conventions. Two implementations exist: {@link tsLinalg} (pure TypeScript, blocked,
  * `./ts_linalg.ts`) and the FFI one from `lib/io/blas_loader.ts` (OpenBLAS, BLIS + libflame).
  *
@@ -105,7 +105,7 @@ export interface Linalg {
   spotri?(n: number, a: Float32Array, lda: number): number;
   /**
    * Optional, single precision: y ← α·A·x + β·y, A n×n symmetric in its lower triangle, unit
-   * strides (BLAS ssymv, uplo "L"). Present exactly when {@link Linalg.spotri} is.
+   * strides (BLAS ssymv, uplo "L").
    */
   ssymv?(
     n: number,
@@ -115,5 +115,18 @@ export interface Linalg {
     x: Float32Array,
     beta: number,
     y: Float32Array,
+  ): void;
+  /** Optional, single precision: {@link Linalg.trsm} on floats (BLAS strsm, uplo "L"). */
+  strsm?(
+    side: Side,
+    transA: Trans,
+    diag: Diag,
+    m: number,
+    n: number,
+    alpha: number,
+    a: Float32Array,
+    lda: number,
+    b: Float32Array,
+    ldb: number,
   ): void;
 }
