@@ -3,7 +3,8 @@
  * ones) are optimised in Web Workers (`./gp_restart_worker.ts`) that share X and y through
  * SharedArrayBuffers; the best MLL wins (ties → lowest restart index, so the result equals the
  * sequential `fitGp` for the same seed), and the main thread conditions the final model with its
- * own backend. Parallelism is capped so that workers × 8n² bytes ≤ `memoryBudgetBytes`.
+ * own backend. Parallelism is capped so that workers × `mllEvaluatorBytes(n)` (12n²) ≤
+ * `memoryBudgetBytes`.
  * Workers are always terminated before returning (they never keep the process alive); an
  * AbortSignal sets the shared cancel word, polled once per L-BFGS iteration.
  * @module
@@ -26,6 +27,7 @@ import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
 import { campaignRng } from "../kernels/rng.ts";
 import { CaligoError } from "../errors.ts";
 import type { LbfgsStatus } from "../surrogate/lbfgs.ts";
+import { mllEvaluatorBytes } from "../surrogate/marginal_likelihood.ts";
 import { CTL_CANCEL, type RestartInit, type RestartWorkerMessage } from "./gp_restart_worker.ts";
 import { campaignWorkerUrl } from "./worker_url.ts";
 
@@ -69,7 +71,7 @@ export async function fitGpParallel(
   );
   const byMemory = Math.max(
     1,
-    Math.floor((options.restartMemoryBudgetBytes ?? 2 ** 33) / (8 * hyper.n * hyper.n)),
+    Math.floor((options.restartMemoryBudgetBytes ?? 2 ** 33) / mllEvaluatorBytes(hyper.n)),
   );
   const count = Math.max(1, Math.min(options.workers ?? 2, starts.length, byMemory));
   // Shared, read-only inputs.

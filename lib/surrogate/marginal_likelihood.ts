@@ -11,7 +11,8 @@
  * transcendental call, so no n×n×(d+2) tensor is ever stored (sklearn builds one). The σ_f² and
  * σ_n² terms are closed forms: with c = σ_n² + jitter, K_f = K̂ − c·I and K̂α = y,
  * tr(W·K_f) = αᵀy − c·αᵀα − n + c·tr(K̂⁻¹), tr(W) = αᵀα − tr(K̂⁻¹).
- * Memory: one n×n workspace (8n² bytes) plus O(n·d). The workspace lives in a WebAssembly
+ * Memory: one n×n workspace (8n² bytes; 12n² with the single-precision inverse, see
+ * {@link mllEvaluatorBytes}) plus O(n·d). The workspace lives in a WebAssembly
  * memory when it fits one (n ≤ 23 000): the fill's per-pair sqrt/exp and the length-scale sums
  * then run in the SIMD kernels of `lib/kernels/gp/matern_simd.ts` (1.3–2.2× faster than the
  * TypeScript loops, which remain the path for larger n and the reference in tests).
@@ -44,6 +45,14 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  * 1e-4 keeps the gradient's trace terms accurate to ≈ 1e-4 relative).
  */
 export const SINGLE_INVERSE_TOLERANCE = 1e-4;
+
+/**
+ * Bytes of the n×n matrices of one {@link createMllEvaluator}: 8n² for K̂ / L / K̂⁻¹, plus 4n² for
+ * the single-precision inverse of the mixed-precision gradient (an upper bound either way).
+ */
+export function mllEvaluatorBytes(n: number): number {
+  return 12 * n * n;
+}
 
 /** Result of one evaluation; `mll` is −Infinity when K̂ was not PD even after jitter. */
 export interface MllValue {
