@@ -19,7 +19,7 @@ function maxRelDiff(a: Float64Array, b: Float64Array): number {
   return worst;
 }
 
-Deno.test("GpPredictPool: 2 workers give the sequential predictions (mean, LOVE and exact σ²)", async () => {
+Deno.test("GpPredictPool: 2 workers give the sequential predictions (mean, LOVE, exact and exact-single σ²)", async () => {
   const d = 3, n = 150, x = rows(n, d, 1);
   const y = Float64Array.from({ length: n }, (_, i) => Math.sin(4 * x[i * d]) + x[i * d + 1]);
   // Same backend kind on both sides: OpenBLAS (1 thread) where it loads, else the TS kernels.
@@ -32,7 +32,11 @@ Deno.test("GpPredictPool: 2 workers give the sequential predictions (mean, LOVE 
     try {
       assert(pool.size === 2 && pool.backends.length === 2);
       assert(pool.defaultVariance === "exact");
-      for (const variance of ["love", "exact"] as const) {
+      // exact-single where the backend has strsm (the workers load the same OpenBLAS).
+      const modes = la.strsm
+        ? ["love", "exact", "exact-single"] as const
+        : ["love", "exact"] as const;
+      for (const variance of modes) {
         const seq = gp.predict(xq, { variance, chunkSize: 128 });
         const par = await pool.predict(xq, { variance, chunkSize: 128 });
         assert(maxRelDiff(par.mean, seq.mean) < 1e-12, `${variance} mean`);
