@@ -19,6 +19,20 @@ export type Side = "L" | "R";
 /** "N": general diagonal; "U": unit diagonal (not read). */
 export type Diag = "N" | "U";
 
+/** The triangular solve of {@link Linalg.trsm} (and its single-precision twin) over arrays `T`. */
+export type TriangularSolve<T extends Float64Array | Float32Array> = (
+  side: Side,
+  transA: Trans,
+  diag: Diag,
+  m: number,
+  n: number,
+  alpha: number,
+  a: T,
+  lda: number,
+  b: T,
+  ldb: number,
+) => void;
+
 /** The BLAS/LAPACK subset of the surrogate. Every routine writes into the caller's arrays. */
 export interface Linalg {
   /** Human-readable description for logs, e.g. `ffi: OpenBLAS 0.3.21 (/usr/lib/...), 1 thread`. */
@@ -58,18 +72,7 @@ export interface Linalg {
    * B ← α·op(A)⁻¹·B (side "L", A m×m) or B ← α·B·op(A)⁻¹ (side "R", A n×n); A lower
    * triangular, B m×n (BLAS dtrsm with uplo "L").
    */
-  trsm(
-    side: Side,
-    transA: Trans,
-    diag: Diag,
-    m: number,
-    n: number,
-    alpha: number,
-    a: Float64Array,
-    lda: number,
-    b: Float64Array,
-    ldb: number,
-  ): void;
+  trsm: TriangularSolve<Float64Array>;
   /**
    * In-place Cholesky A = L·Lᵀ of the lower triangle (LAPACK dpotrf, uplo "L").
    * @returns info: 0 on success, j > 0 when the leading minor of order j is not positive
@@ -117,16 +120,5 @@ export interface Linalg {
     y: Float32Array,
   ): void;
   /** Optional, single precision: {@link Linalg.trsm} on floats (BLAS strsm, uplo "L"). */
-  strsm?(
-    side: Side,
-    transA: Trans,
-    diag: Diag,
-    m: number,
-    n: number,
-    alpha: number,
-    a: Float32Array,
-    lda: number,
-    b: Float32Array,
-    ldb: number,
-  ): void;
+  strsm?: TriangularSolve<Float32Array>;
 }
