@@ -147,6 +147,7 @@ export class GpPredictPool {
         mode,
         chunkSize: options.chunkSize,
         includeNoise: options.includeNoise,
+        neighbours: options.neighbours,
       };
       return this.#run(this.#workers[w], task);
     }));

@@ -33,6 +33,7 @@ export interface PredictTask {
   mode: VarianceMode;
   chunkSize?: number;
   includeNoise?: boolean;
+  neighbours?: number;
 }
 
 /** Messages worker → main. */
@@ -69,6 +70,7 @@ function run(task: PredictTask): void {
       variance: task.mode,
       chunkSize: task.chunkSize,
       includeNoise: task.includeNoise,
+      neighbours: task.neighbours,
     });
     new Float64Array(task.mean, 8 * start, count).set(out.mean);
     new Float64Array(task.variance, 8 * start, count).set(out.variance);

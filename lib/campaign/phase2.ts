@@ -129,7 +129,10 @@ export async function fitTwinSurrogate(o: TwinFitOptions): Promise<TwinFit> {
         `${strategy} GP: LOVE σ² vs exact at ${love.probes} probes: median relative error ${
           fmt(love.medianRelativeError)
         }, max ${fmt(love.maxRelativeError)}` +
-          (poor ? " (σ is overestimated; raise phase2.gp.exact_max_n if memory allows)" : ""),
+          (poor
+            ? " (LOVE overestimates σ; Phase 3 scores with the smaller of LOVE's and the " +
+              "nearest-neighbour σ²; raise phase2.gp.exact_max_n if memory allows)"
+            : ""),
       );
     }
     metrics[strategy] = {
