@@ -1,10 +1,13 @@
 /**
  * Parallel GP prediction (campaign.md §9.5: "prediction in chunks … distributed over workers";
- * §6 task `gp_score_chunk`): a pool of Web Workers (`./gp_predict_worker.ts`) that each hold a
- * copy of one fitted model and their own single-threaded BLAS. A call splits the candidates into
- * one contiguous row range per worker; candidates and results travel through SharedArrayBuffers.
- * Every candidate is computed by the same code as `GpModel.predict`, so the results equal the
- * sequential ones (up to BLAS's blocking of the LOVE product, ≤ 1e-12 relative in the tests).
+ * §6 task `gp_score_chunk`; §6 SharedArrayBuffer: "candidate scoring copies nothing"): a pool of
+ * Web Workers (`./gp_predict_worker.ts`) over one fitted model whose large arrays (inputs, α, the
+ * Cholesky factor or the LOVE cache, and the float factor of "exact-single") sit once in
+ * SharedArrayBuffers, read in place by every worker and its own single-threaded BLAS. A call cuts
+ * the candidates into fixed chunks of `chunkSize` rows (default {@link POOL_CHUNK_ROWS}) that the
+ * workers take from a shared counter; each chunk is computed by the code of `GpModel.predict`
+ * with that chunk size, so the results equal `model.predict(xq, { chunkSize })` on one thread of
+ * the same BLAS bit for bit, whatever the number of workers.
  * Measured at N = 10 000, 10⁵ candidates, LOVE rank 100, 2 cores: see README (bench:gp --big).
  * @module
  */
@@ -16,9 +19,12 @@ import type {
   VarianceMode,
 } from "../surrogate/gp_model.ts";
 import { DimensionMismatchError } from "../surrogate/surrogate_errors.ts";
-import { CaligoError } from "../errors.ts";
+import { CaligoError, InvalidArgumentError } from "../errors.ts";
 import type { PredictInit, PredictTask, PredictWorkerMessage } from "./gp_predict_worker.ts";
 import { campaignWorkerUrl } from "./worker_url.ts";
+
+/** Candidate rows per work unit of a pool call (fixed: results do not depend on the workers). */
+export const POOL_CHUNK_ROWS = 1024;
 
 /** A prediction worker failed. */
 export class PredictPoolError extends CaligoError {}
@@ -30,8 +36,8 @@ export interface PredictPoolOptions {
   /** Library files the workers try (default: OpenBLAS; never the libflame shim). */
   blasCandidates?: string[];
   /**
-   * Send the n×n Cholesky factor too, so that exact variances can be asked for (each worker holds
-   * a copy: 8n² bytes per worker). Default: only when the model has no LOVE cache.
+   * Share the n×n Cholesky factor too, so that exact variances can be asked for (one shared copy,
+   * 8n² bytes). Default: only when the model has no LOVE cache.
    */
   withCholesky?: boolean;
 }
@@ -55,17 +61,21 @@ export class GpPredictPool {
   /** Variance when a call names none: exact when the workers hold the factor, else LOVE. */
   readonly defaultVariance: VarianceMode;
   readonly #workers: Worker[];
+  readonly #state: GpState;
+  /** The shared float factor of "exact-single", made on the first such call. */
+  #singleFactor: Float32Array | null = null;
   #nextId = 0;
   #closed = false;
   #busy = false;
 
   private constructor(
-    d: number,
+    state: GpState,
     workers: Worker[],
     backends: string[],
     defaultVariance: VarianceMode,
   ) {
-    this.d = d;
+    this.#state = state;
+    this.d = state.d;
     this.defaultVariance = defaultVariance;
     this.#workers = workers;
     this.backends = backends;
@@ -75,7 +85,7 @@ export class GpPredictPool {
   static async create(model: GpModel, options: PredictPoolOptions = {}): Promise<GpPredictPool> {
     const count = Math.max(1, Math.floor(options.workers ?? navigator.hardwareConcurrency ?? 1));
     const withCholesky = options.withCholesky ?? model.state.loveR === null;
-    const state: GpState = { ...model.state, cholesky: withCholesky ? model.state.cholesky : null };
+    const state = sharedState(model.state, withCholesky);
     const init: PredictInit = { type: "init", state, blasCandidates: options.blasCandidates };
     const workers: Worker[] = [];
     try {
@@ -96,7 +106,7 @@ export class GpPredictPool {
             w.postMessage(init);
           })),
       );
-      return new GpPredictPool(model.d, workers, backends, state.cholesky ? "exact" : "love");
+      return new GpPredictPool(state, workers, backends, state.cholesky ? "exact" : "love");
     } catch (e) {
       for (const w of workers) w.terminate();
       throw e;
@@ -129,25 +139,35 @@ export class GpPredictPool {
       throw new DimensionMismatchError("xq", xq.length, `a multiple of d = ${d}`);
     }
     const m = xq.length / d;
+    const chunkRows = options.chunkSize ?? POOL_CHUNK_ROWS;
+    if (!(Number.isInteger(chunkRows) && chunkRows >= 1)) {
+      throw new InvalidArgumentError("chunkSize", chunkRows, "must be an integer ≥ 1");
+    }
     const xSab = new SharedArrayBuffer(8 * m * d);
     new Float64Array(xSab).set(xq);
     const meanSab = new SharedArrayBuffer(8 * m), varSab = new SharedArrayBuffer(8 * m);
-    const parts = Math.min(this.#workers.length, m);
+    const counter = new SharedArrayBuffer(4);
     const mode = options.variance ?? this.defaultVariance;
+    const cholesky = this.#state.cholesky;
+    if (mode === "exact-single" && cholesky && !this.#singleFactor) {
+      this.#singleFactor = new Float32Array(new SharedArrayBuffer(4 * cholesky.length));
+      this.#singleFactor.set(cholesky);
+    }
+    const parts = Math.min(this.#workers.length, Math.ceil(m / chunkRows));
     await Promise.all(Array.from({ length: parts }, (_, w) => {
-      const start = Math.floor((w * m) / parts), end = Math.floor(((w + 1) * m) / parts);
       const task: PredictTask = {
         type: "task",
         id: this.#nextId++,
         xq: xSab,
         mean: meanSab,
         variance: varSab,
-        start,
-        count: end - start,
+        m,
+        chunkRows,
+        counter,
         mode,
-        chunkSize: options.chunkSize,
         includeNoise: options.includeNoise,
         neighbours: options.neighbours,
+        singleFactor: mode === "exact-single" ? this.#singleFactor ?? undefined : undefined,
       };
       return this.#run(this.#workers[w], task);
     }));
@@ -177,4 +197,23 @@ export class GpPredictPool {
     this.#closed = true;
     for (const w of this.#workers) w.terminate();
   }
+}
+
+/** `state` with its large arrays in SharedArrayBuffers (arrays already shared are kept). */
+function sharedState(state: GpState, withCholesky: boolean): GpState {
+  const share = (a: Float64Array): Float64Array => {
+    if (a.buffer instanceof SharedArrayBuffer) return a;
+    const out = new Float64Array(new SharedArrayBuffer(a.byteLength));
+    out.set(a);
+    return out;
+  };
+  return {
+    ...state,
+    x: share(state.x),
+    y: share(state.y),
+    alpha: share(state.alpha),
+    logTheta: state.logTheta.slice(),
+    cholesky: withCholesky && state.cholesky ? share(state.cholesky) : null,
+    loveR: state.loveR ? share(state.loveR) : null,
+  };
 }

@@ -1,4 +1,5 @@
-import { assert, assertRejects } from "../../tests/assert.ts";
+import { assert, assertEquals, assertRejects } from "../../tests/assert.ts";
+import { InvalidArgumentError } from "../errors.ts";
 import { GpPredictPool, PredictPoolError } from "./gp_predict_pool.ts";
 import { fitGpSync } from "../surrogate/fit_gp.ts";
 import { DimensionMismatchError } from "../surrogate/surrogate_errors.ts";
@@ -19,7 +20,7 @@ function maxRelDiff(a: Float64Array, b: Float64Array): number {
   return worst;
 }
 
-Deno.test("GpPredictPool: 2 workers give the sequential predictions (mean, LOVE, exact and exact-single σ²)", async () => {
+Deno.test("GpPredictPool: equal bit for bit to the sequential predict with the same chunk size, for 1 and 3 workers (mean; LOVE, exact, exact-single and local σ²)", async () => {
   const d = 3, n = 150, x = rows(n, d, 1);
   const y = Float64Array.from({ length: n }, (_, i) => Math.sin(4 * x[i * d]) + x[i * d + 1]);
   // Same backend kind on both sides: OpenBLAS (1 thread) where it loads, else the TS kernels.
@@ -27,24 +28,27 @@ Deno.test("GpPredictPool: 2 workers give the sequential predictions (mean, LOVE,
   const la = ffi ?? tsLinalg;
   try {
     const gp = fitGpSync({ x, y, d }, { linalg: la, loveIterations: 40 });
-    const xq = rows(1001, d, 2); // odd count: unequal parts
-    const pool = await GpPredictPool.create(gp, { workers: 2, withCholesky: true });
-    try {
-      assert(pool.size === 2 && pool.backends.length === 2);
-      assert(pool.defaultVariance === "exact");
-      // exact-single where the backend has strsm (the workers load the same OpenBLAS).
-      const modes = la.strsm
-        ? ["love", "exact", "exact-single"] as const
-        : ["love", "exact"] as const;
-      for (const variance of modes) {
-        const seq = gp.predict(xq, { variance, chunkSize: 128 });
-        const par = await pool.predict(xq, { variance, chunkSize: 128 });
-        assert(maxRelDiff(par.mean, seq.mean) < 1e-12, `${variance} mean`);
-        assert(maxRelDiff(par.variance, seq.variance) < 1e-9, `${variance} variance`);
+    const xq = rows(1001, d, 2); // odd count: a short last chunk
+    const modes = la.strsm
+      ? ["love", "exact", "exact-single", "local"] as const
+      : ["love", "exact", "local"] as const;
+    let pool = await GpPredictPool.create(gp, { workers: 1, withCholesky: true });
+    for (const workers of [1, 3]) {
+      try {
+        assert(pool.size === workers && pool.backends.length === workers);
+        assert(pool.defaultVariance === "exact");
+        for (const variance of modes) {
+          const seq = gp.predict(xq, { variance, chunkSize: 128 });
+          const par = await pool.predict(xq, { variance, chunkSize: 128 });
+          assertEquals(par.mean, seq.mean, `${variance} mean, ${workers} workers`);
+          assertEquals(par.variance, seq.variance, `${variance} variance, ${workers} workers`);
+        }
+        await assertRejects(() => pool.predict(new Float64Array(7)), DimensionMismatchError);
+        await assertRejects(() => pool.predict(xq, { chunkSize: 0 }), InvalidArgumentError);
+      } finally {
+        pool.close();
       }
-      await assertRejects(() => pool.predict(new Float64Array(7)), DimensionMismatchError);
-    } finally {
-      pool.close();
+      if (workers === 1) pool = await GpPredictPool.create(gp, { workers: 3, withCholesky: true });
     }
     await assertRejects(() => pool.predict(xq), PredictPoolError, "after close");
     // Without the factor, exact variances are refused by the workers with the model's reason.

@@ -1,10 +1,13 @@
 /// <reference lib="deno.worker" />
 /**
  * Web Worker of the parallel GP prediction (campaign.md §6 task `gp_score_chunk`, §9.5). It
- * receives a fitted model's state once (its own copy: BLAS cannot read SharedArrayBuffers), loads
- * its own BLAS (OpenBLAS, 1 thread; never the libflame shim, which crashes under concurrent calls;
- * TS kernels when none loads), then answers row ranges of candidates that the main thread put in
- * a SharedArrayBuffer, writing mean and variance into shared output arrays.
+ * receives a fitted model's state once — its large arrays (inputs, α, the Cholesky factor or the
+ * LOVE cache) live in SharedArrayBuffers that every worker reads in place (FFI BLAS reads them
+ * too) — loads its own BLAS (OpenBLAS, 1 thread; never the libflame shim, which crashes under
+ * concurrent calls; TS kernels when none loads), then takes fixed-size chunks of the shared
+ * candidates from a shared counter (`Atomics.add`) and writes mean and variance into shared
+ * outputs. A chunk is computed the same way whichever worker takes it, so results do not depend
+ * on the number of workers.
  * Protocol: main → {@link PredictInit}, then {@link PredictTask}s; worker → `ready`, then one
  * `done` (or `error`) per task.
  * @module
@@ -12,14 +15,14 @@
 import { workerLinalg } from "../io/blas_loader.ts";
 import { GpModel, type GpState, type VarianceMode } from "../surrogate/gp_model.ts";
 
-/** A model state with its arrays as plain number data (structured-clone friendly). */
+/** A model state whose large arrays are views of SharedArrayBuffers (shared, not copied). */
 export interface PredictInit {
   type: "init";
   state: GpState;
   blasCandidates?: string[];
 }
 
-/** Predict rows [start, start + count) of the shared candidates. */
+/** Predict the shared candidates chunk by chunk until the shared counter passes the last chunk. */
 export interface PredictTask {
   type: "task";
   id: number;
@@ -28,12 +31,17 @@ export interface PredictTask {
   /** Outputs, m each, shared. */
   mean: SharedArrayBuffer;
   variance: SharedArrayBuffer;
-  start: number;
-  count: number;
+  /** Candidate rows. */
+  m: number;
+  /** Rows per chunk: chunk c covers rows [c·chunkRows, min(m, (c + 1)·chunkRows)). */
+  chunkRows: number;
+  /** Int32 next-chunk counter, shared by the workers of this call. */
+  counter: SharedArrayBuffer;
   mode: VarianceMode;
-  chunkSize?: number;
   includeNoise?: boolean;
   neighbours?: number;
+  /** The float factor for "exact-single", shared (made once by the pool). */
+  singleFactor?: Float32Array;
 }
 
 /** Messages worker → main. */
@@ -64,16 +72,19 @@ async function init(msg: PredictInit): Promise<void> {
 function run(task: PredictTask): void {
   try {
     if (!model) throw new Error("gp_predict worker: task before a successful init");
-    const d = model.d, { start, count } = task;
-    const xq = new Float64Array(task.xq, 8 * start * d, count * d).slice();
-    const out = model.predict(xq, {
-      variance: task.mode,
-      chunkSize: task.chunkSize,
-      includeNoise: task.includeNoise,
-      neighbours: task.neighbours,
-    });
-    new Float64Array(task.mean, 8 * start, count).set(out.mean);
-    new Float64Array(task.variance, 8 * start, count).set(out.variance);
+    if (task.singleFactor) model.singleFactor(task.singleFactor);
+    const d = model.d, { m, chunkRows } = task, counter = new Int32Array(task.counter);
+    for (let c = Atomics.add(counter, 0, 1); c * chunkRows < m; c = Atomics.add(counter, 0, 1)) {
+      const start = c * chunkRows, count = Math.min(chunkRows, m - start);
+      const out = model.predict(new Float64Array(task.xq, 8 * start * d, count * d), {
+        variance: task.mode,
+        chunkSize: chunkRows,
+        includeNoise: task.includeNoise,
+        neighbours: task.neighbours,
+      });
+      new Float64Array(task.mean, 8 * start, count).set(out.mean);
+      new Float64Array(task.variance, 8 * start, count).set(out.variance);
+    }
     self.postMessage({ type: "done", id: task.id } satisfies PredictWorkerMessage);
   } catch (e) {
     self.postMessage(

@@ -148,6 +148,25 @@ export class GpModel {
     this.scaledXNorms = rowSquaredNorms(this.scaledX, state.n, state.d, new Float64Array(state.n));
   }
 
+  /**
+   * The Cholesky factor rounded to float (n×n, lower triangle read) that "exact-single" solves
+   * with: made on first use, or handed in here (e.g. one copy in a SharedArrayBuffer for all the
+   * workers of a prediction pool).
+   */
+  singleFactor(shared?: Float32Array): Float32Array {
+    const { cholesky, n } = this.state;
+    if (!cholesky) {
+      throw new InvalidArgumentError("variance", "exact-single", "needs the Cholesky factor");
+    }
+    if (shared) {
+      if (shared.length !== n * n) {
+        throw new DimensionMismatchError("singleFactor", shared.length, `n² = ${n * n}`);
+      }
+      this.#choleskySingle = shared;
+    }
+    return this.#choleskySingle ??= Float32Array.from(cholesky);
+  }
+
   /** Number of training points. */
   get n(): number {
     return this.state.n;
@@ -234,7 +253,7 @@ export class GpModel {
     const proj = useLove ? new Float64Array(loveRank * chunk) : null;
     const nws = mode === "local" ? neighbourWorkspace(Math.min(neighbours, n)) : null;
     const single = mode === "exact-single" ? new Float32Array(n * chunk) : null;
-    if (single && !this.#choleskySingle) this.#choleskySingle = Float32Array.from(cholesky!);
+    const factor = single ? this.singleFactor() : null;
     for (let c0 = 0; c0 < m; c0 += chunk) {
       const mc = Math.min(chunk, m - c0);
       this.scaleCandidates(xq.subarray(c0 * d, (c0 + mc) * d), mc, qs);
@@ -252,7 +271,7 @@ export class GpModel {
       if (mode === "none") continue;
       if (single) {
         for (let i = 0; i < n * mc; i++) single[i] = ks[i];
-        la.strsm!("L", "N", "N", n, mc, 1, this.#choleskySingle!, n, single, n); // V = L⁻¹K*
+        la.strsm!("L", "N", "N", n, mc, 1, factor!, n, single, n); // V = L⁻¹K*
         for (let c = 0; c < mc; c++) {
           let q = 0;
           for (let i = c * n; i < (c + 1) * n; i++) q += single[i] * single[i];
