@@ -119,8 +119,9 @@ export class GpPredictPool {
   }
 
   /**
-   * `GpModel.predict` for the rows of `xq` (m×d, unit box), spread over the workers. One call at a
-   * time per pool (a second concurrent call is rejected).
+   * `GpModel.predict` for the rows of `xq` (m×d, unit box), spread over the workers in chunks of
+   * `options.chunkSize` rows (default {@link POOL_CHUNK_ROWS}; equal to `model.predict` with that
+   * chunk size). One call at a time per pool (a second concurrent call is rejected).
    */
   async predict(xq: Float64Array, options: PredictOptions = {}): Promise<GpPrediction> {
     if (this.#closed) throw new PredictPoolError("predict after close()");
