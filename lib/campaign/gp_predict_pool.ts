@@ -20,7 +20,12 @@ import type {
 } from "../surrogate/gp_model.ts";
 import { DimensionMismatchError } from "../surrogate/surrogate_errors.ts";
 import { CaligoError, InvalidArgumentError } from "../errors.ts";
-import type { PredictInit, PredictTask, PredictWorkerMessage } from "./gp_predict_worker.ts";
+import type {
+  PredictInit,
+  PredictModel,
+  PredictTask,
+  PredictWorkerMessage,
+} from "./gp_predict_worker.ts";
 import { campaignWorkerUrl } from "./worker_url.ts";
 
 /** Candidate rows per work unit of a pool call (fixed: results do not depend on the workers). */
@@ -55,13 +60,14 @@ export interface PredictPoolOptions {
  * ```
  */
 export class GpPredictPool {
-  readonly d: number;
+  /** Input dimension of the current model. */
+  d: number;
   /** BLAS description of each worker. */
   readonly backends: string[];
   /** Variance when a call names none: exact when the workers hold the factor, else LOVE. */
-  readonly defaultVariance: VarianceMode;
+  defaultVariance: VarianceMode;
   readonly #workers: Worker[];
-  readonly #state: GpState;
+  #state: GpState;
   /** The shared float factor of "exact-single", made on the first such call. */
   #singleFactor: Float32Array | null = null;
   #nextId = 0;
@@ -110,6 +116,34 @@ export class GpPredictPool {
     } catch (e) {
       for (const w of workers) w.terminate();
       throw e;
+    }
+  }
+
+  /**
+   * Hand the workers another model (e.g. after conditioning on new rows): its arrays are shared
+   * like the first one's; same options. Not during a predict call.
+   */
+  async setModel(model: GpModel, options: Pick<PredictPoolOptions, "withCholesky"> = {}) {
+    if (this.#closed) throw new PredictPoolError("setModel after close()");
+    if (this.#busy) throw new PredictPoolError("setModel while a predict call is running");
+    this.#busy = true;
+    try {
+      const state = sharedState(model.state, options.withCholesky ?? model.state.loveR === null);
+      await Promise.all(this.#workers.map((w) =>
+        new Promise<void>((resolve, reject) => {
+          w.onmessage = (ev: MessageEvent<PredictWorkerMessage>) => {
+            if (ev.data.type === "ready") resolve();
+            else if (ev.data.type === "error") reject(new PredictPoolError(ev.data.message));
+          };
+          w.postMessage({ type: "model", state } satisfies PredictModel);
+        })
+      ));
+      this.#state = state;
+      this.d = state.d;
+      this.defaultVariance = state.cholesky ? "exact" : "love";
+      this.#singleFactor = null;
+    } finally {
+      this.#busy = false;
     }
   }
 

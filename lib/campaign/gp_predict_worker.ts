@@ -8,8 +8,8 @@
  * candidates from a shared counter (`Atomics.add`) and writes mean and variance into shared
  * outputs. A chunk is computed the same way whichever worker takes it, so results do not depend
  * on the number of workers.
- * Protocol: main → {@link PredictInit}, then {@link PredictTask}s; worker → `ready`, then one
- * `done` (or `error`) per task.
+ * Protocol: main → {@link PredictInit}, then {@link PredictTask}s and {@link PredictModel}s;
+ * worker → `ready` per init or model, one `done` (or `error`) per task.
  * @module
  */
 import { workerLinalg } from "../io/blas_loader.ts";
@@ -20,6 +20,12 @@ export interface PredictInit {
   type: "init";
   state: GpState;
   blasCandidates?: string[];
+}
+
+/** Replace the model (same backend); answered by `ready`. */
+export interface PredictModel {
+  type: "model";
+  state: GpState;
 }
 
 /** Predict the shared candidates chunk by chunk until the shared counter passes the last chunk. */
@@ -53,11 +59,23 @@ export type PredictWorkerMessage =
 let model: GpModel | null = null;
 let pending: Promise<void> = Promise.resolve();
 
-self.onmessage = (ev: MessageEvent<PredictInit | PredictTask>) => {
+self.onmessage = (ev: MessageEvent<PredictInit | PredictModel | PredictTask>) => {
   const msg = ev.data;
   // Tasks wait for the (asynchronous) init; messages are handled in order.
-  pending = pending.then(() => msg.type === "init" ? init(msg) : run(msg));
+  pending = pending.then(() =>
+    msg.type === "init" ? init(msg) : msg.type === "model" ? replaceModel(msg) : run(msg)
+  );
 };
+
+function replaceModel(msg: PredictModel): void {
+  try {
+    if (!model) throw new Error("gp_predict worker: model before a successful init");
+    model = new GpModel(msg.state, model.la);
+    self.postMessage({ type: "ready", backend: model.la.name } satisfies PredictWorkerMessage);
+  } catch (e) {
+    self.postMessage({ type: "error", id: -1, message: String(e) } satisfies PredictWorkerMessage);
+  }
+}
 
 async function init(msg: PredictInit): Promise<void> {
   try {

@@ -52,6 +52,7 @@ import {
   trainingSet,
 } from "./surrogate_data.ts";
 import { executeTasks, type TaskGuards } from "./task_executor.ts";
+import { ScoringPools } from "./scoring_pools.ts";
 
 const D = GP_INPUT_DIMENSION;
 
@@ -139,131 +140,152 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
     twin = await conditionTwin(o, book.upTo(lastRecorded), thetaOf(last), false, lastRecorded);
     log.info(`phase 3: resuming after iteration ${lastRecorded} (${book.total} rows)`);
   }
-  let previousLabels = referenceLabels(twin, reference, p3.acquisition.target_threshold);
-  let samples = 0;
-  let status: Phase3Summary["status"] = "complete";
-  let k = lastRecorded + 1;
+  const scorers = ScoringPools.forLinalg(
+    o.linalg,
+    Math.min(config.execution.num_workers, navigator.hardwareConcurrency ?? 1),
+  );
+  log.info(
+    scorers
+      ? `phase 3: candidates scored on ${scorers.workers} worker(s) per strategy`
+      : "phase 3: candidates scored on the main thread (no FFI BLAS that workers can share)",
+  );
+  try {
+    await scorers?.update(twin);
+    let previousLabels = referenceLabels(twin, reference, p3.acquisition.target_threshold);
+    let samples = 0;
+    let status: Phase3Summary["status"] = "complete";
+    let k = lastRecorded + 1;
 
-  // An iteration planned but not recorded: execute its missing samples and finish it.
-  let pendingPlan: Float64Array | null = null;
-  if (lastPlanned === k) {
-    const rows: number[] = [];
-    for (let i = 0; i < o.plan.n; i++) {
-      const r = o.plan.rows.subarray(i * PLAN_COLUMNS.length, (i + 1) * PLAN_COLUMNS.length);
-      if (r[1] === k && !book.hasId(r[0])) rows.push(...r);
-    }
-    pendingPlan = Float64Array.from(rows);
-    log.info(
-      `phase 3: iteration ${k} was planned; running its ${
-        rows.length / PLAN_COLUMNS.length
-      } missing samples`,
-    );
-  }
-
-  for (; k < p3.num_iterations; k++) {
-    if (o.stop.reason !== null) {
-      status = "stopped";
-      break;
-    }
-    const tk = now();
-    const record = emptyIterationRecord();
-    record.iteration = k;
-    let planRows: Float64Array;
-    if (pendingPlan) {
-      planRows = pendingPlan;
-      pendingPlan = null;
-    } else {
-      const tPredict = now();
-      const plan = planIteration(o, twin, book, k, bounds);
-      record.pool_size = plan.poolSize;
-      record.prefilter_dropped = plan.prefilterDropped;
-      record.refined = plan.refined;
-      record.t_predict = (plan.selectStart - tPredict) / 1000;
-      record.t_select = (now() - plan.selectStart) / 1000;
-      const acq = plan.picks.map((p) => p.acquisition);
-      record.acq_max = acq.length ? Math.max(...acq) : NaN;
-      record.acq_min = acq.length ? Math.min(...acq) : NaN;
-      record.acq_mean = acq.length ? acq.reduce((a, b) => a + b, 0) / acq.length : NaN;
-      planRows = plan.rows;
-      const tw = now();
-      o.store.appendPlan(planRows);
-      record.t_write = (now() - tw) / 1000;
-    }
-    // Execute.
-    const tSim = now();
-    const tasks = tasksFromPlan(planRows, seed);
-    record.batch_size = tasks.length;
-    const rows = await executeTasks(tasks, o.pool, o.guards, log);
-    record.t_simulate = (now() - tSim) / 1000;
-    const tw = now();
-    if (rows.length > 0) o.store.appendRows("active_learning", rows);
-    book.add(rows);
-    record.t_write = (Number.isFinite(record.t_write) ? record.t_write : 0) + (now() - tw) / 1000;
-    samples += rows.length;
-    record.batch_successes = rows.filter((r) => r.outcome === "success").length;
-    if (rows.length < tasks.length || o.stop.reason !== null) {
-      status = "stopped"; // the rest of this iteration is finished on resume
-      break;
-    }
-    // Update the model: fixed θ, or a warm-started refit every retrain_interval iterations.
-    const tFit = now();
-    const refit = (k + 1) % p3.retrain_interval === 0;
-    twin = await conditionTwin(o, book.upTo(k), thetaOfTwin(twin), refit, k);
-    record.refit = refit ? 1 : 0;
-    record.t_fit = (now() - tFit) / 1000;
-    fillModelColumns(record, twin, book, config);
-    // Boundary metrics.
-    const labels = referenceLabels(twin, reference, p3.acquisition.target_threshold);
-    record.f1_stability = f1Score(labels, previousLabels).f1;
-    previousLabels = labels;
-    record.f1_holdout = holdoutF1(twin, o.holdout, config);
-    record.uncertain_fraction = uncertainFraction(twin, reference.subarray(0, 2048 * D), config);
-    const f1 = Number.isFinite(record.f1_holdout) ? record.f1_holdout : record.f1_stability;
-    f1History.push(f1);
-    const stable = p3.stopping.enabled && isBoundaryStable(f1History, {
-      f1Delta: p3.stopping.f1_delta,
-      window: p3.stopping.window,
-      minIterations: p3.stopping.min_iterations,
-    });
-    record.stop = stable ? 1 : 0;
-    record.t_total = (now() - tk) / 1000;
-    o.store.appendIteration(iterationRow(record));
-    log.info(
-      `phase 3: iteration ${k}: ${rows.length} samples (${record.batch_successes} successes), ` +
-        `F1 ${Number.isFinite(record.f1_holdout) ? "holdout" : "stability"} ${f1.toFixed(4)}, ` +
-        `uncertain ${(100 * record.uncertain_fraction).toFixed(1)} %, ${
-          record.t_total.toFixed(1)
-        } s` +
-        (refit ? " (refit)" : ""),
-    );
-    await o.onIteration?.(k, record);
-    if (stable) {
-      status = "converged";
+    // An iteration planned but not recorded: execute its missing samples and finish it.
+    let pendingPlan: Float64Array | null = null;
+    if (lastPlanned === k) {
+      const rows: number[] = [];
+      for (let i = 0; i < o.plan.n; i++) {
+        const r = o.plan.rows.subarray(i * PLAN_COLUMNS.length, (i + 1) * PLAN_COLUMNS.length);
+        if (r[1] === k && !book.hasId(r[0])) rows.push(...r);
+      }
+      pendingPlan = Float64Array.from(rows);
       log.info(
-        `phase 3: boundary stable (ΔF1 < ${p3.stopping.f1_delta} over ${p3.stopping.window} iterations)`,
+        `phase 3: iteration ${k} was planned; running its ${
+          rows.length / PLAN_COLUMNS.length
+        } missing samples`,
       );
-      k++;
-      break;
     }
+
+    for (; k < p3.num_iterations; k++) {
+      if (o.stop.reason !== null) {
+        status = "stopped";
+        break;
+      }
+      const tk = now();
+      const record = emptyIterationRecord();
+      record.iteration = k;
+      let planRows: Float64Array;
+      if (pendingPlan) {
+        planRows = pendingPlan;
+        pendingPlan = null;
+      } else {
+        const tPredict = now();
+        const plan = await planIteration(o, twin, book, k, bounds, scorers);
+        record.pool_size = plan.poolSize;
+        record.prefilter_dropped = plan.prefilterDropped;
+        record.refined = plan.refined;
+        record.t_predict = (plan.selectStart - tPredict) / 1000;
+        record.t_select = (now() - plan.selectStart) / 1000;
+        const acq = plan.picks.map((p) => p.acquisition);
+        record.acq_max = acq.length ? Math.max(...acq) : NaN;
+        record.acq_min = acq.length ? Math.min(...acq) : NaN;
+        record.acq_mean = acq.length ? acq.reduce((a, b) => a + b, 0) / acq.length : NaN;
+        planRows = plan.rows;
+        const tw = now();
+        o.store.appendPlan(planRows);
+        record.t_write = (now() - tw) / 1000;
+      }
+      // Execute.
+      const tSim = now();
+      const tasks = tasksFromPlan(planRows, seed);
+      record.batch_size = tasks.length;
+      const rows = await executeTasks(tasks, o.pool, o.guards, log);
+      record.t_simulate = (now() - tSim) / 1000;
+      const tw = now();
+      if (rows.length > 0) o.store.appendRows("active_learning", rows);
+      book.add(rows);
+      record.t_write = (Number.isFinite(record.t_write) ? record.t_write : 0) + (now() - tw) / 1000;
+      samples += rows.length;
+      record.batch_successes = rows.filter((r) => r.outcome === "success").length;
+      if (rows.length < tasks.length || o.stop.reason !== null) {
+        status = "stopped"; // the rest of this iteration is finished on resume
+        break;
+      }
+      // Update the model: fixed θ, or a warm-started refit every retrain_interval iterations.
+      const tFit = now();
+      const refit = (k + 1) % p3.retrain_interval === 0;
+      twin = await conditionTwin(o, book.upTo(k), thetaOfTwin(twin), refit, k);
+      await scorers?.update(twin);
+      record.refit = refit ? 1 : 0;
+      record.t_fit = (now() - tFit) / 1000;
+      fillModelColumns(record, twin, book, config);
+      // Boundary metrics.
+      const labels = referenceLabels(twin, reference, p3.acquisition.target_threshold);
+      record.f1_stability = f1Score(labels, previousLabels).f1;
+      previousLabels = labels;
+      record.f1_holdout = holdoutF1(twin, o.holdout, config);
+      record.uncertain_fraction = await uncertainFraction(
+        twin,
+        reference.subarray(0, 2048 * D),
+        config,
+        scorers,
+      );
+      const f1 = Number.isFinite(record.f1_holdout) ? record.f1_holdout : record.f1_stability;
+      f1History.push(f1);
+      const stable = p3.stopping.enabled && isBoundaryStable(f1History, {
+        f1Delta: p3.stopping.f1_delta,
+        window: p3.stopping.window,
+        minIterations: p3.stopping.min_iterations,
+      });
+      record.stop = stable ? 1 : 0;
+      record.t_total = (now() - tk) / 1000;
+      o.store.appendIteration(iterationRow(record));
+      log.info(
+        `phase 3: iteration ${k}: ${rows.length} samples (${record.batch_successes} successes), ` +
+          `F1 ${Number.isFinite(record.f1_holdout) ? "holdout" : "stability"} ${f1.toFixed(4)}, ` +
+          `uncertain ${(100 * record.uncertain_fraction).toFixed(1)} %, ${
+            record.t_total.toFixed(1)
+          } s` +
+          (refit ? " (refit)" : ""),
+      );
+      await o.onIteration?.(k, record);
+      if (stable) {
+        status = "converged";
+        log.info(
+          `phase 3: boundary stable (ΔF1 < ${p3.stopping.f1_delta} over ${p3.stopping.window} iterations)`,
+        );
+        k++;
+        break;
+      }
+    }
+    return {
+      status,
+      iterations: k - (lastRecorded + 1),
+      samples,
+      lastIteration: k - 1,
+      f1History,
+      twin,
+      wallSeconds: (now() - t0) / 1000,
+    };
+  } finally {
+    scorers?.close();
   }
-  return {
-    status,
-    iterations: k - (lastRecorded + 1),
-    samples,
-    lastIteration: k - 1,
-    f1History,
-    twin,
-    wallSeconds: (now() - t0) / 1000,
-  };
 }
 
-/** The candidates, the picks and the plan rows of iteration k. */
-function planIteration(
+/** The candidates, the picks and the plan rows of iteration k (scored on `scorers` if given). */
+async function planIteration(
   o: Phase3Options,
   twin: TwinLandscape,
   book: RowBook,
   k: number,
   bounds: ReturnType<typeof storedBounds>,
+  scorers: ScoringPools | null,
 ) {
   const { config } = o;
   const p3 = config.phase3, acq = p3.acquisition, seed = config.execution.random_seed;
@@ -301,7 +323,9 @@ function planIteration(
       );
     const x = drawn.x.slice();
     const excluded = excludeNearTraining(x, training.x);
-    refined += refineCandidates(x, gp, score, {
+    const scorer = scorers?.get(strategy) ?? null;
+    refined += await refineCandidates(x, gp, score, {
+      scorer,
       top: acq.refine_top > 0 ? acq.refine_top : 2 * q,
       samples: acq.refine_samples,
       radius: acq.refine_radius,
@@ -311,7 +335,7 @@ function planIteration(
       prefilter: acq.prefilter_candidates ? o.prefilter : null,
       excluded,
     });
-    const { mean, std } = predictMeanStd(gp, x);
+    const { mean, std } = await predictMeanStd(gp, x, scorer);
     const pool: CandidatePool = {
       x,
       d: D,
@@ -526,16 +550,17 @@ function holdoutF1(twin: TwinLandscape, holdout: GroupData | null, config: Campa
 }
 
 /** Fraction of reference points (both GPs) with |μ − t| < κσ. */
-function uncertainFraction(
+async function uncertainFraction(
   twin: TwinLandscape,
   reference: Float64Array,
   config: CampaignConfig,
-): number {
+  scorers: ScoringPools | null,
+): Promise<number> {
   const { kappa, target_threshold: t } = config.phase3.acquisition;
   let uncertain = 0, total = 0;
   for (const s of STRATEGIES) {
     if (!twin.isFitted(s)) continue;
-    const { mean, std } = predictMeanStd(twin.model(s), reference);
+    const { mean, std } = await predictMeanStd(twin.model(s), reference, scorers?.get(s));
     for (let i = 0; i < mean.length; i++) if (Math.abs(mean[i] - t) < kappa * std[i]) uncertain++;
     total += mean.length;
   }

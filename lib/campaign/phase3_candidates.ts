@@ -9,10 +9,11 @@
  */
 import { campaignRng, type Rng } from "../kernels/rng.ts";
 import { sobolPoints } from "../kernels/sobol.ts";
-import type { GpModel } from "../surrogate/gp_model.ts";
+import type { GpModel, VarianceMode } from "../surrogate/gp_model.ts";
 import { type ColumnBounds, fromUnitBox } from "../surrogate/unit_box.ts";
 import type { RowPrefilter } from "./prefilter_adapter.ts";
 import { GP_INPUT_DIMENSION } from "./surrogate_data.ts";
+import type { GpPredictPool } from "./gp_predict_pool.ts";
 
 const D = GP_INPUT_DIMENSION;
 
@@ -113,17 +114,33 @@ export type CandidateScorer = (
 ) => Float64Array;
 
 /**
- * Latent μ and σ of a GP at unit-box rows: σ from the exact path (the triangular solve in single
- * precision where the backend has strsm: 1.7× faster, σ² within ≈ 1e-5 relative), else the
- * "local" bound (the smaller of LOVE's σ² and the σ² on the 128 nearest training points: median
- * error 0.10 where LOVE alone is off by 10× on the N = 10,000 benchmark; ≈ 0.5 ms a candidate).
+ * The σ² of candidate scoring: the exact path's (the triangular solve in single precision where
+ * the backend has strsm: 1.7× faster, σ² within ≈ 1e-5 relative), else the "local" bound (the
+ * smaller of LOVE's σ² and the σ² on the 128 nearest training points: median error 0.10 where
+ * LOVE alone is off by 10× on the N = 10,000 benchmark; ≈ 0.5 ms a candidate).
  */
-export function predictMeanStd(
+export function scoringVariance(gp: GpModel): VarianceMode {
+  return gp.state.cholesky ? (gp.la.strsm ? "exact-single" : "exact") : "local";
+}
+
+/**
+ * Rows per chunk of candidate scoring: small enough that a Phase 3 call (1000–2000 candidates,
+ * a few hundred refinement points) spreads over several workers, large enough for BLAS-3 speed.
+ */
+export const SCORING_CHUNK_ROWS = 256;
+
+/**
+ * Latent μ and σ of a GP at unit-box rows ({@link scoringVariance}), in chunks of
+ * {@link SCORING_CHUNK_ROWS} rows: on `scorer` (a prediction pool holding the same model,
+ * campaign.md §6 `gp_score_chunk`) or on this thread, with the same bits either way.
+ */
+export async function predictMeanStd(
   gp: GpModel,
   x: Float64Array,
-): { mean: Float64Array; std: Float64Array } {
-  const variance = gp.state.cholesky ? (gp.la.strsm ? "exact-single" : "exact") : "local";
-  const p = gp.predict(x, { variance });
+  scorer: GpPredictPool | null = null,
+): Promise<{ mean: Float64Array; std: Float64Array }> {
+  const options = { variance: scoringVariance(gp), chunkSize: SCORING_CHUNK_ROWS };
+  const p = scorer ? await scorer.predict(x, options) : gp.predict(x, options);
   return { mean: p.mean, std: p.variance.map(Math.sqrt) };
 }
 
@@ -134,11 +151,13 @@ export function predictMeanStd(
  * Stream `phase3/<k>/refine/<strategy>`.
  * @returns the number of candidates replaced
  */
-export function refineCandidates(
+export async function refineCandidates(
   x: Float64Array,
   gp: GpModel,
   score: CandidateScorer,
   options: {
+    /** Prediction pool holding `gp` (null: this thread). */
+    scorer?: GpPredictPool | null;
     top: number;
     samples: number;
     radius: number;
@@ -148,10 +167,10 @@ export function refineCandidates(
     prefilter: RowPrefilter | null;
     excluded: Uint8Array;
   },
-): number {
+): Promise<number> {
   const m = x.length / D;
   if (m === 0 || options.top <= 0 || options.samples <= 0) return 0;
-  const { mean, std } = predictMeanStd(gp, x);
+  const { mean, std } = await predictMeanStd(gp, x, options.scorer);
   const a = score(mean, std, new Float64Array(m));
   const order = Array.from({ length: m }, (_, i) => i)
     .filter((i) => !options.excluded[i])
@@ -170,7 +189,7 @@ export function refineCandidates(
         }
       }
     }
-    const p = predictMeanStd(gp, local);
+    const p = await predictMeanStd(gp, local, options.scorer);
     const la = score(p.mean, p.std, new Float64Array(p.mean.length));
     for (let t = 0; t < order.length; t++) {
       const c = order[t];

@@ -34,7 +34,7 @@ Deno.test("storedRowOf() maps the unit box to stored columns with an exact integ
   assertEquals(row[0], 0.5);
 });
 
-Deno.test("Kriging-believer batches on a fitted GP contain no near-duplicates or training points", () => {
+Deno.test("Kriging-believer batches on a fitted GP contain no near-duplicates or training points", async () => {
   const x = points(40, "gp-train");
   const y = Float64Array.from({ length: 40 }, (_, i) => x[i * D] + x[i * D + 1] - 1);
   const gp = fitGpSync({ x, y, d: D }, { seed: 2 });
@@ -45,7 +45,7 @@ Deno.test("Kriging-believer batches on a fitted GP contain no near-duplicates or
   pool.set(base.subarray(0, 30 * D), 150 * D); // 30 exact repeats
   pool.set(x.subarray(0, 20 * D), 180 * D); // 20 training rows
   const excluded = excludeNearTraining(pool, x);
-  const { mean, std } = predictMeanStd(gp, pool);
+  const { mean, std } = await predictMeanStd(gp, pool);
   const kb = new KrigingBeliever(gp, pool);
   const s2 = gp.state.yStd ** 2;
   const candidates: CandidatePool = {

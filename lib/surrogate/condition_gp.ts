@@ -37,7 +37,8 @@ export function conditionGp(
   const loveIterations = options.loveIterations ?? (path === "iterative" ? 100 : 0);
   const base = { d, n, x, y, yMean, yStd, logTheta: logTheta.slice(), path };
   if (path === "exact") {
-    const l = new Float64Array(n * n);
+    // In a SharedArrayBuffer, so that prediction pools (GpPredictPool) share it without a copy.
+    const l = new Float64Array(new SharedArrayBuffer(8 * n * n));
     // Full symmetric K̂ first when LOVE needs K̂·v; potrf then overwrites the lower triangle.
     let jitter = factorCovarianceOrThrow(la, xs, n, d, sf2, sn2, l, loveIterations > 0);
     let loveR: Float64Array | null = null, loveRank = 0;

@@ -1,8 +1,9 @@
 /**
  * End-to-end tests of Phases 2 and 3 through `deno task explore` with the fake simulator:
  * a run killed (SIGKILL) in the middle of Phase 3 and resumed with --continue-from reproduces
- * the uninterrupted run's `/active_learning` rows and plan exactly; --skip-phase2 on a store
- * without a model is a clear error.
+ * the uninterrupted run's `/active_learning` rows and plan exactly; 1 and 3 workers give the same
+ * Phase 3 (its candidate scoring runs on worker pools sized by the worker count); --skip-phase2 on
+ * a store without a model is a clear error.
  */
 import { assert, assertEquals } from "../assert.ts";
 import { openCampaignStore } from "../../lib/io/hdf5_store.ts";
@@ -92,6 +93,21 @@ Deno.test("explore: SIGKILL in the middle of Phase 3, then --continue-from, equa
   assertEquals(got.iterations, 6);
   assertEquals(got.rows, expected.rows);
   assertEquals(got.planRows, expected.planRows);
+});
+
+Deno.test("explore: Phase 3 rows and plan are the same with 1 and 3 workers (candidates scored on worker pools of different sizes)", async () => {
+  const config = await writeConfig();
+  const tag = crypto.randomUUID().slice(0, 8);
+  const runs = [];
+  for (const workers of ["1", "3"]) {
+    const dir = `${BASE}/workers${workers}_${tag}`;
+    const r = await explore(["--config", config, "--output-dir", dir, "--workers", workers]);
+    assertEquals(r.code, 0, r.stderr);
+    runs.push(await phase3Rows(dir));
+  }
+  assertEquals(runs[0].iterations, 6);
+  assertEquals(runs[1].rows, runs[0].rows);
+  assertEquals(runs[1].planRows, runs[0].planRows);
 });
 
 Deno.test("explore: --skip-phase2 without a saved model exits 1 with a clear message", async () => {
