@@ -140,7 +140,7 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
     twin = await conditionTwin(o, book.upTo(lastRecorded), thetaOf(last), false, lastRecorded);
     log.info(`phase 3: resuming after iteration ${lastRecorded} (${book.total} rows)`);
   }
-  const scorers = ScoringPools.forLinalg(
+  let scorers = ScoringPools.forLinalg(
     o.linalg,
     Math.min(config.execution.num_workers, navigator.hardwareConcurrency ?? 1),
   );
@@ -149,8 +149,18 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
       ? `phase 3: candidates scored on ${scorers.workers} worker(s) per strategy`
       : "phase 3: candidates scored on the main thread (no FFI BLAS that workers can share)",
   );
+  /** Hand the scoring pools the current models; if they fail, score on the main thread. */
+  const refreshScorers = async () => {
+    try {
+      await scorers?.update(twin);
+    } catch (e) {
+      log.warn(`phase 3: scoring workers failed (${e}); scoring on the main thread from now on`);
+      scorers?.close();
+      scorers = null;
+    }
+  };
   try {
-    await scorers?.update(twin);
+    await refreshScorers();
     let previousLabels = referenceLabels(twin, reference, p3.acquisition.target_threshold);
     let samples = 0;
     let status: Phase3Summary["status"] = "complete";
@@ -221,7 +231,7 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
       const tFit = now();
       const refit = (k + 1) % p3.retrain_interval === 0;
       twin = await conditionTwin(o, book.upTo(k), thetaOfTwin(twin), refit, k);
-      await scorers?.update(twin);
+      await refreshScorers();
       record.refit = refit ? 1 : 0;
       record.t_fit = (now() - tFit) / 1000;
       fillModelColumns(record, twin, book, config);
