@@ -60,12 +60,8 @@ export interface PredictPoolOptions {
  * ```
  */
 export class GpPredictPool {
-  /** Input dimension of the current model. */
-  d: number;
   /** BLAS description of each worker. */
   readonly backends: string[];
-  /** Variance when a call names none: exact when the workers hold the factor, else LOVE. */
-  defaultVariance: VarianceMode;
   readonly #workers: Worker[];
   #state: GpState;
   /** The shared float factor of "exact-single", made on the first such call. */
@@ -74,45 +70,35 @@ export class GpPredictPool {
   #closed = false;
   #busy = false;
 
-  private constructor(
-    state: GpState,
-    workers: Worker[],
-    backends: string[],
-    defaultVariance: VarianceMode,
-  ) {
+  private constructor(state: GpState, workers: Worker[], backends: string[]) {
     this.#state = state;
-    this.d = state.d;
-    this.defaultVariance = defaultVariance;
     this.#workers = workers;
     this.backends = backends;
   }
 
-  /** Start the workers and hand each a copy of `model`'s state. */
+  /** Input dimension of the current model. */
+  get d(): number {
+    return this.#state.d;
+  }
+
+  /** Variance when a call names none: exact when the workers hold the factor, else LOVE. */
+  get defaultVariance(): VarianceMode {
+    return this.#state.cholesky ? "exact" : "love";
+  }
+
+  /** Start the workers and share `model`'s state with them. */
   static async create(model: GpModel, options: PredictPoolOptions = {}): Promise<GpPredictPool> {
     const count = Math.max(1, Math.floor(options.workers ?? navigator.hardwareConcurrency ?? 1));
     const withCholesky = options.withCholesky ?? model.state.loveR === null;
     const state = sharedState(model.state, withCholesky);
     const init: PredictInit = { type: "init", state, blasCandidates: options.blasCandidates };
-    const workers: Worker[] = [];
+    const workers = Array.from(
+      { length: count },
+      () => new Worker(campaignWorkerUrl("gp_predict_worker"), { type: "module" }),
+    );
     try {
-      const backends = await Promise.all(
-        Array.from({ length: count }, () =>
-          new Promise<string>((resolve, reject) => {
-            const w = new Worker(campaignWorkerUrl("gp_predict_worker"), { type: "module" });
-            workers.push(w);
-            w.onerror = (e) => {
-              e.preventDefault();
-              reject(new PredictPoolError(`gp_predict worker crashed: ${e.message}`));
-            };
-            w.onmessage = (ev: MessageEvent<PredictWorkerMessage>) => {
-              const m = ev.data;
-              if (m.type === "ready") resolve(m.backend);
-              else if (m.type === "error") reject(new PredictPoolError(m.message));
-            };
-            w.postMessage(init);
-          })),
-      );
-      return new GpPredictPool(state, workers, backends, state.cholesky ? "exact" : "love");
+      const replies = await Promise.all(workers.map((w) => request(w, init, isReady)));
+      return new GpPredictPool(state, workers, replies.map((r) => r.backend));
     } catch (e) {
       for (const w of workers) w.terminate();
       throw e;
@@ -129,18 +115,9 @@ export class GpPredictPool {
     this.#busy = true;
     try {
       const state = sharedState(model.state, options.withCholesky ?? model.state.loveR === null);
-      await Promise.all(this.#workers.map((w) =>
-        new Promise<void>((resolve, reject) => {
-          w.onmessage = (ev: MessageEvent<PredictWorkerMessage>) => {
-            if (ev.data.type === "ready") resolve();
-            else if (ev.data.type === "error") reject(new PredictPoolError(ev.data.message));
-          };
-          w.postMessage({ type: "model", state } satisfies PredictModel);
-        })
-      ));
+      const message: PredictModel = { type: "model", state };
+      await Promise.all(this.#workers.map((w) => request(w, message, isReady)));
       this.#state = state;
-      this.d = state.d;
-      this.defaultVariance = state.cholesky ? "exact" : "love";
       this.#singleFactor = null;
     } finally {
       this.#busy = false;
@@ -204,27 +181,16 @@ export class GpPredictPool {
         neighbours: options.neighbours,
         singleFactor: mode === "exact-single" ? this.#singleFactor ?? undefined : undefined,
       };
-      return this.#run(this.#workers[w], task);
+      const isDone = (
+        m: PredictWorkerMessage,
+      ): m is Extract<PredictWorkerMessage, { type: "done" }> =>
+        m.type === "done" && m.id === task.id;
+      return request(this.#workers[w], task, isDone);
     }));
     return {
       mean: new Float64Array(meanSab).slice(),
       variance: new Float64Array(varSab).slice(),
     };
-  }
-
-  #run(worker: Worker, task: PredictTask): Promise<void> {
-    return new Promise((resolve, reject) => {
-      worker.onerror = (e) => {
-        e.preventDefault();
-        reject(new PredictPoolError(`gp_predict worker crashed: ${e.message}`));
-      };
-      worker.onmessage = (ev: MessageEvent<PredictWorkerMessage>) => {
-        const msg = ev.data;
-        if (msg.type === "done" && msg.id === task.id) resolve();
-        else if (msg.type === "error") reject(new PredictPoolError(msg.message));
-      };
-      worker.postMessage(task);
-    });
   }
 
   /** Terminate the workers. */
@@ -251,4 +217,30 @@ function sharedState(state: GpState, withCholesky: boolean): GpState {
     cholesky: withCholesky && state.cholesky ? share(state.cholesky) : null,
     loveR: state.loveR ? share(state.loveR) : null,
   };
+}
+
+const isReady = (m: PredictWorkerMessage): m is Extract<PredictWorkerMessage, { type: "ready" }> =>
+  m.type === "ready";
+
+/**
+ * Post `message` to `worker` and resolve with its first reply that `isReply` accepts; an `error`
+ * reply or a crash of the worker rejects with a {@link PredictPoolError}.
+ */
+function request<R extends PredictWorkerMessage>(
+  worker: Worker,
+  message: PredictInit | PredictModel | PredictTask,
+  isReply: (m: PredictWorkerMessage) => m is R,
+): Promise<R> {
+  return new Promise((resolve, reject) => {
+    worker.onerror = (e) => {
+      e.preventDefault();
+      reject(new PredictPoolError(`gp_predict worker crashed: ${e.message}`));
+    };
+    worker.onmessage = (ev: MessageEvent<PredictWorkerMessage>) => {
+      const m = ev.data;
+      if (isReply(m)) resolve(m);
+      else if (m.type === "error") reject(new PredictPoolError(m.message));
+    };
+    worker.postMessage(message);
+  });
 }
