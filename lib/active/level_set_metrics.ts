@@ -6,7 +6,11 @@
 
 /** Confusion counts and F1 of `predicted` against `truth` (1 = inside the level set). */
 export interface F1Result {
+  /** F1 of the positive class; NaN (n/a) when `truth` lacks either class. */
   f1: number;
+  /** Positives and negatives of `truth`. */
+  positives: number;
+  negatives: number;
   precision: number;
   recall: number;
   truePositive: number;
@@ -15,13 +19,16 @@ export interface F1Result {
 }
 
 /**
- * F1 score of two 0/1 labelings of the same points. With no positives in either labeling the
- * sets agree perfectly and F1 = 1.
+ * F1 score of the positive class of `predicted` against `truth` (0/1 labelings of the same
+ * points). It is n/a (NaN) when `truth` has no positive or no negative point: a score on one class
+ * says nothing about a boundary (it used to read 1 with no positives at all). Precision is NaN
+ * when nothing is predicted positive, recall NaN without true positives.
  * @example
  * ```ts
  * import { f1Score } from "./level_set_metrics.ts";
  * const r = f1Score(new Uint8Array([1, 1, 0, 0]), new Uint8Array([1, 0, 1, 0]));
  * console.assert(r.f1 === 0.5);
+ * console.assert(Number.isNaN(f1Score([0, 0], [0, 0]).f1));
  * ```
  */
 export function f1Score(predicted: ArrayLike<number>, truth: ArrayLike<number>): F1Result {
@@ -32,10 +39,45 @@ export function f1Score(predicted: ArrayLike<number>, truth: ArrayLike<number>):
     else if (p) fp++;
     else if (t) fn++;
   }
-  const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
-  const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
-  const f1 = tp + fp + fn === 0 ? 1 : (2 * tp) / (2 * tp + fp + fn);
-  return { f1, precision, recall, truePositive: tp, falsePositive: fp, falseNegative: fn };
+  const positives = tp + fn, negatives = truth.length - positives;
+  const precision = tp + fp === 0 ? NaN : tp / (tp + fp);
+  const recall = positives === 0 ? NaN : tp / positives;
+  const f1 = positives === 0 || negatives === 0 ? NaN : (2 * tp) / (2 * tp + fp + fn);
+  return {
+    f1,
+    positives,
+    negatives,
+    precision,
+    recall,
+    truePositive: tp,
+    falsePositive: fp,
+    falseNegative: fn,
+  };
+}
+
+/**
+ * Matthews correlation coefficient of two 0/1 labelings (0 where a margin of the confusion table
+ * is empty).
+ * @example
+ * ```ts
+ * import { matthewsCorrelation } from "./level_set_metrics.ts";
+ * console.assert(matthewsCorrelation([1, 0, 1, 0], [1, 0, 1, 0]) === 1);
+ * ```
+ */
+export function matthewsCorrelation(
+  predicted: ArrayLike<number>,
+  truth: ArrayLike<number>,
+): number {
+  let tp = 0, fp = 0, fn = 0, tn = 0;
+  for (let i = 0; i < truth.length; i++) {
+    const p = predicted[i] ? 1 : 0, t = truth[i] ? 1 : 0;
+    if (p && t) tp++;
+    else if (p) fp++;
+    else if (t) fn++;
+    else tn++;
+  }
+  const den = Math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn));
+  return den === 0 ? 0 : (tp * tn - fp * fn) / den;
 }
 
 /** Labels 1 where `values[i] > threshold`, written into `out`. */

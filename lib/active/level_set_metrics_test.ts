@@ -10,9 +10,15 @@ Deno.test("f1Score() counts a hand-made confusion table", () => {
   assertClose(r.precision, 0.75, 1e-15);
 });
 
-Deno.test("f1Score() is 1 when both labelings are empty and 0 when disjoint", () => {
-  assertEquals(f1Score(new Uint8Array(3), new Uint8Array(3)).f1, 1);
+Deno.test("f1Score() is n/a when the truth lacks a class and 0 when disjoint", () => {
+  const none = f1Score(new Uint8Array(3), new Uint8Array(3));
+  assertEquals([Number.isNaN(none.f1), none.positives, none.negatives], [true, 0, 3]);
+  const allSecure = f1Score(new Uint8Array([1, 1]), new Uint8Array([1, 1]));
+  assertEquals([Number.isNaN(allSecure.f1), allSecure.positives], [true, 2]);
   assertEquals(f1Score(new Uint8Array([1, 0]), new Uint8Array([0, 1])).f1, 0);
+  // nothing predicted secure: F1 0, precision n/a
+  const blank = f1Score(new Uint8Array([0, 0]), new Uint8Array([0, 1]));
+  assertEquals([blank.f1, Number.isNaN(blank.precision)], [0, true]);
 });
 
 Deno.test("aboveThreshold() labels strictly greater values", () => {

@@ -48,7 +48,9 @@ import { WorkerPool } from "./worker_pool.ts";
 import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
 import { buildCodesInParallel } from "./code_builds.ts";
 import { runPostprocess } from "../report/postprocess.ts";
-import type { TwinLandscape } from "../surrogate/twin_landscape.ts";
+import type { Strategy, TwinLandscape } from "../surrogate/twin_landscape.ts";
+import type { HoldoutScore, HoldoutScores } from "./holdout_scores.ts";
+import type { StrategyMetrics, TwinFit } from "./phase2.ts";
 import { simulationOptionsOf } from "./simulation_options_adapter.ts";
 import {
   campaignLinalg,
@@ -61,7 +63,14 @@ import { campaignWorkerUrl } from "./worker_url.ts";
 /** Software version stored in the HDF5 root attributes. */
 export const SOFTWARE_VERSION = "caligo-ts 0.1.0";
 /** `simulator_version` of campaigns run with the fake simulator. */
-export const FAKE_SIMULATOR_VERSION = "fake/1";
+export const FAKE_SIMULATOR_VERSION = "fake/2";
+
+/** `simulator_version` of each simulator (bumped when a row of the same seed changes). */
+const SIMULATOR_VERSIONS = {
+  real: "caligo-ts/protocol-2",
+  fake: FAKE_SIMULATOR_VERSION,
+  expected: "caligo-ts/expected-1",
+} as const;
 /** Commit at least every 30 s when rows are waiting (campaign.md §5.3). */
 export const COMMIT_INTERVAL_MS = 30_000;
 
@@ -86,6 +95,8 @@ export interface CampaignRunOptions {
   log: Logger;
   /** Worker module, overridable for bundles. */
   workerUrl?: URL;
+  /** Log to the campaign's log file only, not to stderr (benchmarks running many campaigns). */
+  quiet?: boolean;
   /** Synthetic work of the fake simulator (benchmarks), draws per pair. */
   fakeDrawsPerPair?: number;
   /**
@@ -119,6 +130,12 @@ export interface CampaignRunResult {
   phase1?: Omit<Phase1Summary, "workers"> & { workers: Phase1Summary["workers"] };
   /** Phase 3: how it ended and the boundary F1 after each iteration (holdout, else stability). */
   phase3?: { status: string; iterations: number; samples: number; f1History: number[] };
+  /** Phase 2 validation per strategy (R² and RMSE of the target on simulated rows). */
+  phase2?: Partial<Record<Strategy, { validationR2: number | null; rmse: number | null }>>;
+  /** The final model's boundary check on the holdout, per strategy (F1 null: a class missing). */
+  holdout?: Partial<
+    Record<Strategy, { f1: number | null; positives: number; negatives: number }>
+  >;
   plan?: Record<string, unknown>;
 }
 
@@ -143,7 +160,7 @@ function rootAttributes(config: CampaignConfig, yaml: string, sha: string): Root
   return {
     schema_version: SCHEMA_VERSION,
     software_version: SOFTWARE_VERSION,
-    simulator_version: sim.simulator === "fake" ? FAKE_SIMULATOR_VERSION : "caligo-ts/protocol-1",
+    simulator_version: SIMULATOR_VERSIONS[sim.simulator],
     created_utc: new Date().toISOString(),
     campaign_seed: config.execution.random_seed,
     config_yaml: yaml,
@@ -152,7 +169,7 @@ function rootAttributes(config: CampaignConfig, yaml: string, sha: string): Root
     link_model: sim.link_model,
     key_model: sim.key_model,
     leakage: sim.leakage,
-    codes_id: sim.simulator === "fake"
+    codes_id: sim.simulator !== "real"
       ? "none"
       : `n${sim.reconciliation.code_length}-${sim.reconciliation.mother_rates.join(",")}`,
     blas_backend: "none (Phase 1 uses no BLAS)",
@@ -164,6 +181,26 @@ function rootAttributes(config: CampaignConfig, yaml: string, sha: string): Root
       fidelity_marginal: config.phase1.design.fidelity_marginal,
     }),
   };
+}
+
+const finiteOrNull = (v: number) => Number.isFinite(v) ? v : null;
+
+/** The JSON summary's `phase2` entry: validation R² and RMSE per fitted strategy. */
+function phase2Summary(fit: TwinFit): CampaignRunResult["phase2"] {
+  const out: CampaignRunResult["phase2"] = {};
+  for (const [s, m] of Object.entries(fit.metrics) as [Strategy, StrategyMetrics][]) {
+    out[s] = { validationR2: finiteOrNull(m.r2), rmse: finiteOrNull(m.rmse) };
+  }
+  return out;
+}
+
+/** The JSON summary's `holdout` entry. */
+function holdoutSummary(h: HoldoutScores): CampaignRunResult["holdout"] {
+  const out: CampaignRunResult["holdout"] = {};
+  for (const [s, v] of Object.entries(h.byStrategy) as [Strategy, HoldoutScore][]) {
+    out[s] = { f1: finiteOrNull(v.f1), positives: v.positives, negatives: v.negatives };
+  }
+  return out;
 }
 
 function existsSync(path: string): boolean {
@@ -313,6 +350,7 @@ export async function runCampaign(o: CampaignRunOptions): Promise<CampaignRunRes
     level: o.verbose ? "DEBUG" : config.execution.log_level,
     file: paths.log,
     name: "explore",
+    stderr: !o.quiet,
   });
   log = fileLog;
   log.info(`campaign directory: ${paths.dir}${resumed ? " (resuming)" : ""}`);
@@ -404,7 +442,7 @@ export async function runCampaign(o: CampaignRunOptions): Promise<CampaignRunRes
         result.phasesSkipped.phase2 = "--skip-phase2";
         if (!o.skipPhase3 && la) twin = await loadPhase2Model(paths, la.linalg);
       } else if (proceed() && la) {
-        twin = (await runPhase2Stage(
+        const fit = await runPhase2Stage(
           config,
           resolved.sha256,
           SOFTWARE_VERSION,
@@ -412,7 +450,9 @@ export async function runCampaign(o: CampaignRunOptions): Promise<CampaignRunRes
           paths,
           la.linalg,
           log,
-        )).twin;
+        );
+        twin = fit.twin;
+        result.phase2 = phase2Summary(fit);
         result.phasesRun.push("phase2");
       }
       if (o.skipPhase3) {
@@ -437,6 +477,7 @@ export async function runCampaign(o: CampaignRunOptions): Promise<CampaignRunRes
           samples: summary.samples,
           f1History: summary.f1History,
         };
+        if (summary.holdout) result.holdout = holdoutSummary(summary.holdout);
         if (summary.status === "stopped") {
           result.status = "stopped";
           result.stopReason = o.stop.reason;

@@ -93,6 +93,7 @@ export async function fitGpParallel(
     stream,
     blasCandidates: options.blasCandidates,
     lengthScalePrior: options.lengthScalePrior,
+    isotropic: options.isotropic,
   };
   const workers: Worker[] = [];
   const results: RestartResult[] = [];

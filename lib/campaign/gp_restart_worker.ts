@@ -34,6 +34,7 @@ export interface RestartInit {
   blasCandidates?: string[];
   /** Gaussian prior on log ℓ (MAP), as in `fitGp`. */
   lengthScalePrior?: LengthScalePrior;
+  isotropic?: boolean;
 }
 
 /** Messages worker → main. */
@@ -75,6 +76,7 @@ self.onmessage = async (ev: MessageEvent<RestartInit>) => {
         maxIterations: msg.maxIterations,
         shouldStop: () => Atomics.load(ctl, CTL_CANCEL) === 1,
         lengthScalePrior: msg.lengthScalePrior,
+        isotropic: msg.isotropic,
       });
       self.postMessage(
         {

@@ -113,6 +113,7 @@ async function run(
     }),
     prefilter: over.prefilter
       ? createRowPrefilter("project", {
+        key_model: "project",
         link_model: "heralded-double-click",
         bell_correction_failure: 0,
         detector_error: "physical",

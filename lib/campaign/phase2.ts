@@ -24,6 +24,7 @@ import {
   GP_INPUT_DIMENSION,
   storedBounds,
   type TrainingRows,
+  trainingSelectionOf,
   type TrainingSet,
   trainingSet,
 } from "./surrogate_data.ts";
@@ -97,10 +98,7 @@ export async function fitTwinSurrogate(o: TwinFitOptions): Promise<TwinFit> {
   const now = o.now ?? (() => performance.now());
   const { config } = o;
   const bounds = storedBounds(config.bounds);
-  const selection = {
-    target: config.phase2.target,
-    trainOnSkipped: config.phase2.train_on_skipped,
-  };
+  const selection = trainingSelectionOf(config);
   const models: Partial<Record<Strategy, GpModel>> = {};
   const metrics: Partial<Record<Strategy, StrategyMetrics>> = {};
   const training = {} as Record<Strategy, TrainingSet>;
@@ -191,6 +189,7 @@ async function fitStrategy(
       ? gpConfig.lanczos_iterations
       : 0,
     memoryBudgetBytes: gpConfig.memory_budget_mb * 2 ** 20,
+    isotropic: gpConfig.isotropic,
   };
   const data = { x: set.x, y: set.y, d: GP_INPUT_DIMENSION };
   if (options.restarts > 0 && set.n >= 500) {
@@ -208,17 +207,25 @@ function emptyValidation() {
   return { nTrain: 0, nValidation: 0, r2: NaN, rmse: NaN, nlpd: NaN, boundaryF1: NaN };
 }
 
-/** Seeded split, fit on the training part, score on the validation part. */
+/**
+ * Seeded split of the simulated rows (pre-filtered rows always train), fit on the training part,
+ * score on the validation part.
+ */
 async function validate(set: TrainingSet, o: TwinFitOptions, strategy: Strategy, t: number) {
   const n = set.n, split = o.config.phase2.validation_split;
-  const nValidation = Math.round(split * n);
+  const simulated = Int32Array.from(set.simulated.keys()).filter((i) => set.simulated[i] === 1);
+  const nValidation = Math.round(split * simulated.length);
   if (nValidation < 1 || n - nValidation < 2) return { ...emptyValidation(), nTrain: n };
   const rng = campaignRng(o.config.execution.random_seed, `phase2/split/${strategy}/${o.fitIndex}`);
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
+  const order = simulated;
+  for (let i = order.length - 1; i > 0; i--) {
     const j = rng.nextBelow(i + 1);
     [order[i], order[j]] = [order[j], order[i]];
   }
+  const trainRows = Int32Array.from([
+    ...order.subarray(nValidation),
+    ...Int32Array.from(set.simulated.keys()).filter((i) => set.simulated[i] === 0),
+  ]).sort();
   const d = GP_INPUT_DIMENSION;
   const pick = (rows: Int32Array) => {
     const x = new Float64Array(rows.length * d), y = new Float64Array(rows.length);
@@ -228,7 +235,7 @@ async function validate(set: TrainingSet, o: TwinFitOptions, strategy: Strategy,
     });
     return { x, y };
   };
-  const val = pick(order.subarray(0, nValidation)), train = pick(order.subarray(nValidation));
+  const val = pick(order.subarray(0, nValidation)), train = pick(trainRows);
   const gp = await fitStrategy(
     { ...set, x: train.x, y: train.y, n: train.y.length },
     o,

@@ -39,6 +39,7 @@ function rows(n: number, extraOutcomes: Outcome[] = []): TrainingRows {
     outputs: new Float64Array(total * 6),
     outcomes,
     keyMargin,
+    cliffMargin: keyMargin,
     iteration: new Int32Array(total).fill(-1),
   };
 }

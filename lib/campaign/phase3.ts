@@ -23,6 +23,7 @@ import { closestToThreshold, scoreAcquisition } from "../active/acquisition.ts";
 import { type BatchPick, type CandidatePool, selectBatch } from "../active/batch_selection.ts";
 import { selectBatchTimse } from "../active/targeted_variance_reduction.ts";
 import { aboveThreshold, f1Score, isBoundaryStable } from "../active/level_set_metrics.ts";
+import { type HoldoutScores, holdoutScores } from "./holdout_scores.ts";
 import { fitTwinSurrogate } from "./phase2.ts";
 import type { SimulationRunner, StopToken } from "./phase1.ts";
 import type { RowPrefilter } from "./prefilter_adapter.ts";
@@ -49,6 +50,7 @@ import {
   storedBounds,
   storeRowsAsTrainingRows,
   type TrainingRows,
+  trainingSelectionOf,
   trainingSet,
 } from "./surrogate_data.ts";
 import { executeTasks, type TaskGuards } from "./task_executor.ts";
@@ -103,6 +105,8 @@ export interface Phase3Summary {
   f1History: number[];
   twin: TwinLandscape;
   wallSeconds: number;
+  /** The final model's boundary check on the holdout (set by the Phase 3 stage). */
+  holdout?: HoldoutScores;
 }
 
 /** Run or resume Phase 3. */
@@ -129,10 +133,13 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
     lastPlanned = Math.max(lastPlanned, o.plan.rows[i * PLAN_COLUMNS.length + 1]);
   }
   const f1History: number[] = [];
+  const column = (r: Float64Array, name: (typeof ITERATION_COLUMNS)[number]) =>
+    r[ITERATION_COLUMNS.indexOf(name)];
   for (let i = 0; i < o.iterations.n; i++) {
     const r = o.iterations.rows.subarray(i * cols, (i + 1) * cols);
-    const f1 = r[ITERATION_COLUMNS.indexOf("f1_holdout")];
-    f1History.push(Number.isFinite(f1) ? f1 : r[ITERATION_COLUMNS.indexOf("f1_stability")]);
+    f1History.push(
+      stoppingF1(column(r, "f1_holdout"), column(r, "f1_stability"), column(r, "secure_fraction")),
+    );
   }
   let twin = o.initialTwin;
   if (lastRecorded >= 0) {
@@ -239,15 +246,16 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
       const labels = referenceLabels(twin, reference, p3.acquisition.target_threshold);
       record.f1_stability = f1Score(labels, previousLabels).f1;
       previousLabels = labels;
-      record.f1_holdout = holdoutF1(twin, o.holdout, config);
+      record.f1_holdout = holdoutScores(twin, o.holdout, config).pooled.f1;
       record.uncertain_fraction = await uncertainFraction(
         twin,
         reference.subarray(0, 2048 * D),
         config,
         scorers,
       );
+      record.secure_fraction = labels.reduce((a, b) => a + b, 0) / labels.length;
       const f1 = Number.isFinite(record.f1_holdout) ? record.f1_holdout : record.f1_stability;
-      f1History.push(f1);
+      f1History.push(stoppingF1(record.f1_holdout, record.f1_stability, record.secure_fraction));
       const stable = p3.stopping.enabled && isBoundaryStable(f1History, {
         f1Delta: p3.stopping.f1_delta,
         window: p3.stopping.window,
@@ -286,6 +294,15 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
   } finally {
     scorers?.close();
   }
+}
+
+/**
+ * The F1 the stopping rule reads (campaign.md §10.4): the holdout F1 where it exists, else the
+ * stability F1; NaN (never stable) when the model predicts nothing secure on the reference set.
+ */
+function stoppingF1(holdout: number, stability: number, secureFraction: number): number {
+  if (!(secureFraction > 0)) return NaN;
+  return Number.isFinite(holdout) ? holdout : stability;
 }
 
 /** The candidates, the picks and the plan rows of iteration k (scored on `scorers` if given). */
@@ -540,25 +557,6 @@ function referenceLabels(twin: TwinLandscape, reference: Float64Array, t: number
   return out;
 }
 
-/** F1 of μ > t against y > t on the holdout rows (strategies pooled); NaN without holdout. */
-function holdoutF1(twin: TwinLandscape, holdout: GroupData | null, config: CampaignConfig): number {
-  if (!holdout || holdout.n === 0) return NaN;
-  const t = config.phase3.acquisition.target_threshold;
-  const bounds = storedBounds(config.bounds);
-  const predicted: number[] = [], truth: number[] = [];
-  for (const s of STRATEGIES) {
-    if (!twin.isFitted(s)) continue;
-    const set = new RowBook([holdout]).training(s, config, bounds);
-    if (set.n === 0) continue;
-    const { mean } = twin.model(s).predict(set.x, { variance: "none" });
-    for (let i = 0; i < set.n; i++) {
-      predicted.push(mean[i] > t ? 1 : 0);
-      truth.push(set.y[i] > t ? 1 : 0);
-    }
-  }
-  return truth.length ? f1Score(predicted, truth).f1 : NaN;
-}
-
 /** Fraction of reference points (both GPs) with |μ − t| < κσ. */
 async function uncertainFraction(
   twin: TwinLandscape,
@@ -612,9 +610,6 @@ class RowBook {
   }
 
   training(strategy: Strategy, config: CampaignConfig, bounds = storedBounds(config.bounds)) {
-    return trainingSet(this.upTo(Infinity), strategy, bounds, {
-      target: config.phase2.target,
-      trainOnSkipped: config.phase2.train_on_skipped,
-    });
+    return trainingSet(this.upTo(Infinity), strategy, bounds, trainingSelectionOf(config));
   }
 }

@@ -47,6 +47,7 @@ export const ITERATION_COLUMNS = [
   "f1_holdout",
   "f1_stability",
   "uncertain_fraction",
+  "secure_fraction",
   "batch_size",
   "batch_successes",
   "t_fit",

@@ -4,7 +4,7 @@
  * @module
  */
 import {
-  pointAnalyticKeyMargin,
+  pointAnalyticMargins,
   prefilter,
   type PrefilterOptions,
   type PrefilterPoint,
@@ -22,6 +22,7 @@ export function decodeStoredRow(row: ArrayLike<number>, numPairs: number): Prefi
 
 /** The `simulation` keys the pre-filter needs (a `CampaignConfig["simulation"]` satisfies it). */
 export interface PrefilterSimulationConfig {
+  key_model: NonNullable<PrefilterOptions["keyModel"]>;
   link_model: PrefilterOptions["linkModel"];
   bell_correction_failure: number;
   detector_error: "physical" | "caligo";
@@ -42,6 +43,7 @@ export function createRowPrefilter(
 ): RowPrefilter {
   const options: PrefilterOptions = {
     rule,
+    keyModel: sim.key_model,
     linkModel: sim.link_model,
     bellCorrectionFailure: sim.bell_correction_failure,
     detectorError: sim.detector_error,
@@ -55,17 +57,20 @@ export function createRowPrefilter(
   return (row, numPairs) => {
     const point = decodeStoredRow(row, numPairs);
     const res = prefilter(point, options);
-    const analyticKeyMargin = res.feasible ? NaN : pointAnalyticKeyMargin(point, {
-      ...options,
-      testFraction: sim.test_fraction,
-      blindTestFraction: sim.blind_test_fraction,
-      epsilonSec: sim.epsilon_sec,
-    });
+    const analytic = res.feasible
+      ? { keyMargin: NaN, cliffMargin: NaN }
+      : pointAnalyticMargins(point, {
+        ...options,
+        testFraction: sim.test_fraction,
+        blindTestFraction: sim.blind_test_fraction,
+        epsilonSec: sim.epsilon_sec,
+      });
     return {
       isFeasible: res.feasible,
       margin: res.margin,
       qExpected: res.qExpected,
-      analyticKeyMargin,
+      analyticKeyMargin: analytic.keyMargin,
+      analyticCliffMargin: analytic.cliffMargin,
     };
   };
 }

@@ -40,6 +40,8 @@ export interface PrefilterVerdict {
   qExpected: number;
   /** Analytic key margin l_raw/N (science.md §8.1, kind `analytic`). */
   analyticKeyMargin: number;
+  /** Analytic cliff_margin (science.md §8.5). */
+  analyticCliffMargin: number;
 }
 
 const RETRIES = DIAGNOSTIC_COLUMNS.indexOf("retries");
@@ -130,6 +132,7 @@ export function skippedRow(task: SimulateTask, verdict: PrefilterVerdict): Store
   d.abort_stage = stageCode("prefilter");
   d.retries = 0;
   d.key_margin = verdict.analyticKeyMargin;
+  d.cliff_margin = verdict.analyticCliffMargin;
   d.key_margin_kind = KEY_MARGIN_KINDS.indexOf("analytic");
   d.q_expected = verdict.qExpected;
   d.prefilter_margin = verdict.margin;

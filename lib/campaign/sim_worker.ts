@@ -9,6 +9,7 @@
 import type { CampaignConfig } from "../io/config.ts";
 import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
 import { stageRng } from "../kernels/rng.ts";
+import { expectedModelOf, expectedSimulateSample } from "../protocol/expected_simulate_sample.ts";
 import { fakeSimulateSample } from "../protocol/fake_simulate_sample.ts";
 import { decodeRow } from "../protocol/parameter_point.ts";
 import type { SampleRecord } from "../protocol/record.ts";
@@ -19,7 +20,7 @@ import { serveWorker } from "./worker_protocol.ts";
 
 /** Init payload of the simulation worker. */
 export interface SimWorkerInit {
-  simulator: "real" | "fake";
+  simulator: "real" | "fake" | "expected";
   /** Synthetic xoshiro draws per pair before the fake record (benchmarks), default 0. */
   fakeDrawsPerPair?: number;
   /** The `simulation` section of the campaign config. */
@@ -59,6 +60,14 @@ async function createSimulator(init: SimWorkerInit): Promise<Simulate> {
         return null;
       }
       return fakeSimulateSample(decodeRow(task.row, task.numPairs, { maxPairs }), task.seed);
+    };
+  }
+  if (init.simulator === "expected") {
+    const model = expectedModelOf(simulation);
+    const noise = init.simulation.expected_noise;
+    return (task) => {
+      const point = decodeRow(task.row, task.numPairs, { maxPairs });
+      return expectedSimulateSample(point, simulation, model, task.seed, noise);
     };
   }
   const family = await loadOrBuildCodeFamily(

@@ -1,11 +1,13 @@
 /**
  * From store rows to GP training data (campaign.md §9.1): per strategy, the rows of
  * `/lhs_warmup` and `/active_learning` (never `/holdout`) whose outcome is not a timeout or an
- * error and whose target is finite; skipped rows only with `train_on_skipped`. Inputs are the 8
+ * error and whose target is finite; pre-filtered rows, with their analytic target, only with
+ * `train_on_skipped` and up to `skipped_ratio` times the simulated rows. Inputs are the 8
  * continuous stored columns scaled to the unit box of the campaign bounds.
  * @module
  */
 import type { CampaignConfig } from "../io/config.ts";
+import { DIAGNOSTIC_COLUMNS } from "../protocol/record.ts";
 import { type GroupData, INPUT_COLUMNS, type StoreRow } from "../io/hdf5_store.ts";
 import type { ColumnBounds } from "../surrogate/unit_box.ts";
 import type { Strategy } from "../surrogate/twin_landscape.ts";
@@ -51,26 +53,42 @@ export interface TrainingSet {
   y: Float64Array;
   /** Sample ids, for the model file. */
   ids: Float64Array;
+  /** 1 where the row was simulated, 0 where it is a pre-filtered row with an analytic target. */
+  simulated: Uint8Array;
   n: number;
 }
 
 /** Which rows train the GP and on what target. */
 export interface TrainingSelection {
-  target: "key_margin" | "net_efficiency";
+  target: "cliff_margin" | "key_margin" | "net_efficiency";
   trainOnSkipped: boolean;
+  /**
+   * Budget of pre-filtered rows per strategy as a multiple of the simulated rows (default 1):
+   * the skipped rows with the smallest sample ids are taken, a prefix of the scrambled-Sobol
+   * design and therefore spread over the infeasible region (science.md §8.5, campaign.md §9.1).
+   */
+  skippedRatio?: number;
 }
 
+const CLIFF_COLUMN = DIAGNOSTIC_COLUMNS.indexOf("cliff_margin");
 const EXCLUDED = new Set(["failure_timeout", "failure_error"]);
 
 /** The columns of committed rows that training needs (a {@link GroupData} satisfies it). */
 export type TrainingRows = Pick<
   GroupData,
-  "n" | "sampleId" | "inputs" | "outputs" | "outcomes" | "keyMargin" | "iteration"
+  "n" | "sampleId" | "inputs" | "outputs" | "outcomes" | "keyMargin" | "cliffMargin" | "iteration"
 >;
+
+interface PickedRow {
+  g: TrainingRows;
+  i: number;
+  target: number;
+}
 
 /**
  * Collect one strategy's training rows from the given groups, sorted by sample id so that the
  * model does not depend on the completion order of the samples (reproducibility, resume).
+ * Pre-filtered rows enter with their analytic target when `trainOnSkipped`, up to the budget.
  */
 export function trainingSet(
   groups: readonly TrainingRows[],
@@ -78,30 +96,55 @@ export function trainingSet(
   bounds: ColumnBounds,
   selection: TrainingSelection,
 ): TrainingSet {
-  const picked: { g: TrainingRows; i: number; target: number }[] = [];
+  const simulated: PickedRow[] = [], skipped: PickedRow[] = [];
   const blind = strategy === "blind";
   for (const g of groups) {
     for (let i = 0; i < g.n; i++) {
       if ((g.inputs[i * 9 + 8] >= 0.5) !== blind) continue;
       const outcome = g.outcomes[i];
       if (EXCLUDED.has(outcome)) continue;
-      if (outcome.startsWith("skipped") && !selection.trainOnSkipped) continue;
-      const target = selection.target === "key_margin" ? g.keyMargin[i] : g.outputs[i * 6];
+      const isSkipped = outcome.startsWith("skipped");
+      if (isSkipped && !selection.trainOnSkipped) continue;
+      const target = targetValue(g, i, selection.target);
       if (!Number.isFinite(target)) continue;
-      picked.push({ g, i, target });
+      (isSkipped ? skipped : simulated).push({ g, i, target });
     }
   }
-  picked.sort((a, b) => a.g.sampleId[a.i] - b.g.sampleId[b.i]);
+  const byId = (a: PickedRow, b: PickedRow) => a.g.sampleId[a.i] - b.g.sampleId[b.i];
+  skipped.sort(byId);
+  const budget = Math.floor((selection.skippedRatio ?? 1) * simulated.length);
+  const picked = [...simulated, ...skipped.slice(0, budget)].sort(byId);
   const n = picked.length, d = GP_INPUT_DIMENSION;
   const x = new Float64Array(n * d), y = new Float64Array(n), ids = new Float64Array(n);
+  const isSimulated = new Uint8Array(n);
   picked.forEach(({ g, i, target }, k) => {
     for (let j = 0; j < d; j++) {
       x[k * d + j] = (g.inputs[i * 9 + j] - bounds.lo[j]) / (bounds.hi[j] - bounds.lo[j]);
     }
     y[k] = target;
     ids[k] = g.sampleId[i];
+    isSimulated[k] = g.outcomes[i].startsWith("skipped") ? 0 : 1;
   });
-  return { strategy, x, y, ids, n };
+  return { strategy, x, y, ids, simulated: isSimulated, n };
+}
+
+/** The training selection of a campaign config (`phase2.target`, `train_on_skipped`, …). */
+export function trainingSelectionOf(config: CampaignConfig): TrainingSelection {
+  return {
+    target: config.phase2.target,
+    trainOnSkipped: config.phase2.train_on_skipped,
+    skippedRatio: config.phase2.skipped_ratio,
+  };
+}
+
+/** The training target of row i. */
+export function targetValue(
+  g: TrainingRows,
+  i: number,
+  target: TrainingSelection["target"],
+): number {
+  if (target === "cliff_margin") return g.cliffMargin[i];
+  return target === "key_margin" ? g.keyMargin[i] : g.outputs[i * 6];
 }
 
 /** The rows of `g` with iteration ≤ `maxIteration` (Phase 1 rows have iteration −1). */
@@ -118,6 +161,7 @@ export function filterRows(g: TrainingRows, maxIteration: number): TrainingRows 
     ),
     outcomes: keep.map((i) => g.outcomes[i]),
     keyMargin: Float64Array.from(keep, (i) => g.keyMargin[i]),
+    cliffMargin: Float64Array.from(keep, (i) => g.cliffMargin[i]),
     iteration: Int32Array.from(keep, (i) => g.iteration[i]),
   };
 }
@@ -131,6 +175,7 @@ export function storeRowsAsTrainingRows(rows: readonly StoreRow[]): TrainingRows
     outputs: Float64Array.from(rows.flatMap((r) => Array.from(r.outputs))),
     outcomes: rows.map((r) => r.outcome),
     keyMargin: Float64Array.from(rows, (r) => r.keyMargin),
+    cliffMargin: Float64Array.from(rows, (r) => r.diagnostics[CLIFF_COLUMN]),
     iteration: Int32Array.from(rows, (r) => r.iteration),
   };
 }

@@ -21,6 +21,7 @@ import { STRATEGIES, type TwinLandscape } from "../surrogate/twin_landscape.ts";
 import { CaligoError } from "../errors.ts";
 import { createPhase1Design } from "./design.ts";
 import { ensureHoldout } from "./holdout.ts";
+import { holdoutScores } from "./holdout_scores.ts";
 import { fitTwinSurrogate, saveTwinSurrogate, type TwinFit } from "./phase2.ts";
 import type { SimulationRunner, StopToken } from "./phase1.ts";
 import { type Phase3Summary, runPhase3 } from "./phase3.ts";
@@ -190,6 +191,7 @@ export async function runPhase3Stage(o: Phase3StageOptions): Promise<Phase3Summa
   const done = summary.status !== "stopped";
   writePhase3Checkpoint(o, summary.lastIteration + 1, null, summary.wallSeconds, done);
   session.checkpoint();
+  let finalTwin = summary.twin;
   if (done) {
     const fit = await fitTwinSurrogate({
       config,
@@ -206,6 +208,17 @@ export async function runPhase3Stage(o: Phase3StageOptions): Promise<Phase3Summa
       softwareVersion: o.softwareVersion,
       configSha256: o.configSha256,
     });
+    finalTwin = fit.twin;
+  }
+  const holdout = config.phase3.holdout.size > 0
+    ? holdoutScores(finalTwin, session.store.readGroup("holdout"), config)
+    : undefined;
+  for (const [s, h] of Object.entries(holdout?.byStrategy ?? {})) {
+    log.info(
+      `holdout, ${s}: boundary F1 ${
+        Number.isFinite(h.f1) ? h.f1.toFixed(3) : "n/a"
+      } on ${h.positives} secure and ${h.negatives} insecure rows`,
+    );
   }
   session.store.setPhaseSummary("phase3", {
     status: summary.status,
@@ -214,13 +227,14 @@ export async function runPhase3Stage(o: Phase3StageOptions): Promise<Phase3Summa
     last_iteration: summary.lastIteration,
     f1_history: summary.f1History,
     wall_seconds: summary.wallSeconds,
+    holdout: holdout?.byStrategy ?? null,
   });
   log.info(
     `Phase 3 ${summary.status}: ${summary.iterations} iterations, ${summary.samples} samples in ${
       summary.wallSeconds.toFixed(1)
     } s`,
   );
-  return summary;
+  return { ...summary, holdout };
 }
 
 function thetaOf(twin: TwinLandscape) {

@@ -112,7 +112,9 @@ const reconciliationSchema = section({
 });
 
 const simulationSchema = section({
-  simulator: z.enum(["real", "fake"]).default("real"),
+  simulator: z.enum(["real", "fake", "expected"]).default("real"),
+  /** σ of the Gaussian noise the `expected` simulator adds to its margin (cliff-bench). */
+  expected_noise: num((s) => s.min(0)).default(0),
   link_model: z.enum(["heralded-double-click", "depolarising", "analytic"])
     .default("heralded-double-click"),
   bell_correction_failure: num((s) => s.min(0).max(1)).default(0),
@@ -158,6 +160,8 @@ const gpSchema = section({
     .default("matern52"),
   n_restarts_optimizer: int((s) => s.min(0).max(1000)).default(10),
   normalize_y: bool().default(true),
+  /** One length scale for all inputs (Caligo's isotropic kernel), default false (ARD). */
+  isotropic: bool().default(false),
   exact_max_n: int((s) => s.min(2)).default(10000),
   sod_size: int((s) => s.min(2)).default(4000),
   iterative_mll: bool().default(false),
@@ -170,8 +174,10 @@ const gpSchema = section({
 });
 
 const phase2Schema = section({
-  target: z.enum(["key_margin", "net_efficiency"]).default("key_margin"),
-  train_on_skipped: bool().default(false),
+  target: z.enum(["cliff_margin", "key_margin", "net_efficiency"]).default("cliff_margin"),
+  train_on_skipped: bool().default(true),
+  /** Pre-filtered training rows per strategy, as a multiple of the simulated rows. */
+  skipped_ratio: num((s) => s.min(0)).default(1),
   validation_split: num((s) => s.min(0).lt(1)).default(0.2),
   cross_validation: section({
     enabled: bool().default(false),

@@ -146,6 +146,8 @@ export interface GroupData {
   seed: BigUint64Array;
   numPairs: Float64Array;
   keyMargin: Float64Array;
+  /** The surrogate target (science.md §8.5), from the diagnostics (NaN in older stores). */
+  cliffMargin: Float64Array;
   /** n×D row-major, D = `diagnosticColumns.length`. */
   diagnostics: Float64Array;
   diagnosticColumns: string[];
@@ -785,6 +787,8 @@ function readGroup(f: H5File, name: StoreGroup): GroupData {
   }
   const outcomeStrings = n === 0 ? [] : rows<string[]>("outcomes");
   const columnsAttr = dataset(g, "diagnostics").attrs["columns"]?.value;
+  const diagnosticColumns = Array.isArray(columnsAttr) ? columnsAttr.map(String) : [];
+  const diagnostics = n === 0 ? new Float64Array(0) : rows<Float64Array>("diagnostics");
   return {
     n,
     sampleId: toF64(rows<BigInt64Array>("sample_id")),
@@ -796,10 +800,25 @@ function readGroup(f: H5File, name: StoreGroup): GroupData {
     seed: n === 0 ? new BigUint64Array(0) : rows<BigUint64Array>("seed"),
     numPairs: toF64(rows<BigInt64Array>("num_pairs")),
     keyMargin: n === 0 ? new Float64Array(0) : rows<Float64Array>("key_margin"),
-    diagnostics: n === 0 ? new Float64Array(0) : rows<Float64Array>("diagnostics"),
-    diagnosticColumns: Array.isArray(columnsAttr) ? columnsAttr.map(String) : [],
+    cliffMargin: diagnosticColumn(diagnostics, diagnosticColumns, "cliff_margin"),
+    diagnostics,
+    diagnosticColumns,
     metadata,
   };
+}
+
+/** One column of a row-major diagnostics matrix by name; NaN where the store lacks it. */
+export function diagnosticColumn(
+  diagnostics: Float64Array,
+  columns: readonly string[],
+  name: string,
+): Float64Array {
+  const width = columns.length;
+  const n = width === 0 ? 0 : diagnostics.length / width;
+  const j = columns.indexOf(name);
+  const out = new Float64Array(n).fill(NaN);
+  if (j >= 0) { for (let i = 0; i < n; i++) out[i] = diagnostics[i * width + j]; }
+  return out;
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   isCancelled,
   type SampleState,
   seconds,
+  setCliffMargin,
   signedKeyLength,
   stop,
   timeout,
@@ -153,6 +154,7 @@ function amplify(
     return stop(state, "correctness", why, lRaw / point.numPairs, "actual");
   }
   setKeyMargin(record, lRaw / point.numPairs, "actual");
+  setCliffMargin(state, lRaw / point.numPairs, true);
   finishRecord(record, "none");
   record.final_key_length = lRaw;
   record.net_efficiency = lRaw / point.numPairs;

@@ -4,9 +4,9 @@
  * @module
  */
 import { createLinkModel, type LinkModel } from "../kernels/link/link_model.ts";
-import { capacityMargin, hBoundedStorage, hMin } from "../science/bounds.ts";
-import { caligoKeyLength } from "../science/caligo_key_length.ts";
-import { projectKeyLength } from "../science/key_length.ts";
+import { capacityMargin } from "../science/bounds.ts";
+import { abortKeyMargin, cliffMargin, qberWallDistance } from "../science/cliff_margin.ts";
+import { type KeyModel, keyModelOf } from "../science/key_model.ts";
 import { pointEffectiveR, prefilterMargin } from "../science/prefilter.ts";
 import type { ParameterPoint } from "./parameter_point.ts";
 import type { OtReconciler } from "./reconciler.ts";
@@ -37,7 +37,9 @@ export interface SampleState {
   link: LinkModel;
   /** r_eff (science.md §4). */
   rEff: number;
-  /** h_bs(r_eff, ν). */
+  /** The configured key model (science.md §8). */
+  keyModel: KeyModel;
+  /** Secure bits per verified round under the key model (h_bs(r_eff, ν) for `project`). */
   entropyRate: number;
   /** τ of the point's strategy. */
   testFraction: number;
@@ -60,7 +62,8 @@ export function initialState(point: ParameterPoint, ctx: ProtocolContext): Sampl
     detectorErrorMode: sim.detectorError,
   });
   const rEff = pointEffectiveR(point, sim.storageDecoherence);
-  const entropyRate = hBoundedStorage(rEff, point.storageRateNu);
+  const keyModel = keyModelOf(sim.keyModel);
+  const entropyRate = keyModel.entropyRate(rEff, point.storageRateNu);
   const d = record.diagnostics;
   d.r_eff = rEff;
   d.capacity_margin = capacityMargin(rEff, point.storageRateNu);
@@ -69,7 +72,7 @@ export function initialState(point: ParameterPoint, ctx: ProtocolContext): Sampl
   d.herald_success_prob = link.heraldSuccessProb;
   d.expected_attempts = point.numPairs / link.heraldSuccessProb;
   const testFraction = point.strategy === "blind" ? sim.blindTestFraction : sim.testFraction;
-  return { point, ctx, record, now, start, link, rEff, entropyRate, testFraction };
+  return { point, ctx, record, now, start, link, rEff, keyModel, entropyRate, testFraction };
 }
 
 /** Seconds since a clock reading `since` (ms). */
@@ -84,16 +87,27 @@ export function finalize(state: SampleState, record: SampleRecord): SampleRecord
   return record;
 }
 
-/** End the run at `stage` with a key margin (NaN, kind `none` unless given). */
+/**
+ * End the run at `stage` with the unclamped margin l_raw/N (NaN, kind `none` unless given): the
+ * stored key_margin is min(margin, 0) and cliff_margin follows science.md §8.5.
+ */
 export function stop(
   state: SampleState,
   stage: AbortStage,
   message: string,
-  keyMargin = NaN,
+  margin = NaN,
   kind: KeyMarginKind = "none",
 ): SampleRecord {
-  setKeyMargin(state.record, keyMargin, kind);
+  setKeyMargin(state.record, abortKeyMargin(margin), kind);
+  setCliffMargin(state, margin, false);
   return finalize(state, finishRecord(state.record, stage, message));
+}
+
+/** Record cliff_margin (science.md §8.5) from the unclamped margin and the measured Q_adj. */
+export function setCliffMargin(state: SampleState, margin: number, success: boolean): void {
+  const d = state.record.diagnostics;
+  const distance = qberWallDistance(d.q_adj, state.ctx.simulation.qberHardLimit);
+  d.cliff_margin = cliffMargin(margin, distance, success);
 }
 
 /** Has the caller asked to stop? */
@@ -116,16 +130,6 @@ export function signedKeyLength(
   verifiedBits: number,
   leakPerString: number,
 ): number {
-  const sim = state.ctx.simulation;
-  if (sim.keyModel === "caligo") {
-    return caligoKeyLength(
-      2 * verifiedBits,
-      2 * leakPerString,
-      hMin(state.rEff),
-      verifiedBits,
-      verifiedBits,
-      sim.epsilonSec,
-    ).perString;
-  }
-  return projectKeyLength(verifiedBits, state.entropyRate, leakPerString, sim.epsilonSec);
+  const eps = state.ctx.simulation.epsilonSec;
+  return state.keyModel.keyLength(verifiedBits, leakPerString, state.entropyRate, eps);
 }

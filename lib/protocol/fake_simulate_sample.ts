@@ -10,9 +10,10 @@ import { finishRecord, setKeyMargin, startRecord } from "./sample_record_builder
 
 /**
  * Fake sample (campaign.md §14): U ~ U(−0.1, 0.1) from the sample seed (first double of stream
- * `quantum`), key_margin = 2(F − 0.5) − 0.2 + U; F < 0.6 → failure_qber (kind projected);
- * else success iff key_margin > 0, otherwise failure_security (kind actual);
- * net_efficiency = key_margin on success, else 0.
+ * `quantum`), margin = 2(F − 0.5) − 0.2 + U; F < 0.6 → failure_qber (kind projected);
+ * else success iff margin > 0, otherwise failure_security (kind actual); key_margin is the
+ * margin on success and min(margin, 0) otherwise (science.md §8.5), cliff_margin equals
+ * key_margin; net_efficiency = key_margin on success, else 0.
  * @example
  * ```ts
  * import { fakeSimulateSample } from "./fake_simulate_sample.ts";
@@ -30,8 +31,11 @@ export function fakeSimulateSample(point: ParameterPoint, seed: bigint): SampleR
   const record = startRecord(seed);
   record.execution_time_seconds = 0;
   record.diagnostics.t_total = 0;
+  record.diagnostics.cliff_margin = keyMargin > 0 && point.channelFidelity >= 0.6
+    ? keyMargin
+    : Math.min(keyMargin, 0);
   if (point.channelFidelity < 0.6) {
-    setKeyMargin(record, keyMargin, "projected");
+    setKeyMargin(record, Math.min(keyMargin, 0), "projected");
     return finishRecord(record, "parameter_estimation", "fake simulator: F < 0.6");
   }
   setKeyMargin(record, keyMargin, "actual");

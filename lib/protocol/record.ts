@@ -107,6 +107,7 @@ export const DIAGNOSTIC_COLUMNS = [
   "t_reconciliation",
   "t_pa",
   "t_total",
+  "cliff_margin",
 ] as const;
 export type DiagnosticColumn = typeof DIAGNOSTIC_COLUMNS[number];
 export type Diagnostics = Record<DiagnosticColumn, number>;

@@ -7,9 +7,10 @@ import type { DetectorErrorMode, LinkModelName } from "../kernels/link/link_mode
 import { createLinkModel } from "../kernels/link/link_model.ts";
 import { effectiveStorageNoise, hBoundedStorage } from "./bounds.ts";
 import { qberPrefilterE5 } from "./caligo_qber.ts";
+import { cliffMargin } from "./cliff_margin.ts";
 import { EPSILON_SEC, QBER_HARD_LIMIT } from "./constants.ts";
 import { binaryEntropy } from "./entropy.ts";
-import { analyticKeyMargin } from "./key_length.ts";
+import { type KeyModelName, keyModelOf } from "./key_model.ts";
 
 /** The fields of a parameter point the pre-filter reads (a `ParameterPoint` satisfies it). */
 export interface PrefilterPoint {
@@ -29,6 +30,8 @@ export interface PrefilterOptions {
   /** `project` (h_bs − h(Q_exp)) or `caligo` ((1 − r)/2 − E5). */
   rule: "project" | "caligo";
   linkModel: LinkModelName;
+  /** Key model whose entropy rate the project rule compares with h(Q_exp) ("project"). */
+  keyModel?: KeyModelName;
   /** β of the heralded link (0). */
   bellCorrectionFailure?: number;
   /** Detector-error mode ("physical"). */
@@ -43,7 +46,7 @@ export interface PrefilterOptions {
 export interface PrefilterResult {
   /** The point passes the rule (campaign.md §4). */
   feasible: boolean;
-  /** Project: h_bs(r_eff, ν) − h(Q_exp); Caligo: (1 − r)/2 − Q_E5. */
+  /** Project: rate(r_eff, ν) − h(Q_exp) with the key model's rate; Caligo: (1 − r)/2 − Q_E5. */
   margin: number;
   /** The QBER the rule used: Q_exp (project) or E5 (caligo). */
   qExpected: number;
@@ -77,8 +80,9 @@ export function pointEffectiveR(
 }
 
 /**
- * Campaign pre-filter (campaign.md §4). Project rule: margin = h_bs(r_eff, ν) − h(Q_exp), feasible
- * iff margin > 0 and Q_exp ≤ q_hard (strategy-independent). Caligo rule: Q from E5 in float32,
+ * Campaign pre-filter (campaign.md §4). Project rule: margin = rate(r_eff, ν) − h(Q_exp) with the
+ * key model's entropy rate (h_bs for `project`, h_min for `caligo`), feasible iff margin > 0 and
+ * Q_exp ≤ q_hard (strategy-independent). Caligo rule: Q from E5 in float32,
  * margin = (1 − r)/2 − Q, feasible iff margin > 1e-6 and Q ≤ 0.22.
  * @example
  * ```ts
@@ -103,11 +107,11 @@ export function prefilter(point: PrefilterPoint, options: PrefilterOptions): Pre
     return { feasible: margin > 1e-6 && q <= qHard, margin, qExpected: q };
   }
   const qExpected = pointExpectedQber(point, options);
-  const margin = prefilterMargin(
+  const rate = keyModelOf(options.keyModel ?? "project").entropyRate(
     pointEffectiveR(point, options.storageDecoherence),
     point.storageRateNu,
-    qExpected,
   );
+  const margin = rate - binaryEntropy(qExpected);
   return { feasible: margin > 0 && qExpected <= qHard, margin, qExpected };
 }
 
@@ -126,9 +130,45 @@ export function pointExpectedQber(
   }).expectedQber;
 }
 
+/** Analytic margins of a pre-filtered point (science.md §8.1, §8.5). */
+export interface AnalyticMargins {
+  /** key_margin, kind `analytic`: min(0, (1 − τ_S)/2·(rate − h(Q_exp)) − P/N). */
+  keyMargin: number;
+  /** cliff_margin: min(unclamped margin, s_Q·(q_hard − Q_exp)), ≤ 0. */
+  cliffMargin: number;
+}
+
 /**
- * Analytic key margin l_raw/N of a pre-filtered point (science.md §8.1, kind `analytic`), with
- * τ_S the test fraction of the point's strategy.
+ * Analytic margins of a pre-filtered point (science.md §8.1 kind `analytic`, §8.5) under the
+ * options' key model (rate and penalty P), with τ_S the test fraction of the point's strategy.
+ */
+export function pointAnalyticMargins(
+  point: PrefilterPoint,
+  options: PrefilterOptions & {
+    testFraction: number;
+    blindTestFraction: number;
+    epsilonSec?: number;
+  },
+): AnalyticMargins {
+  const model = keyModelOf(options.keyModel ?? "project");
+  const qExpected = pointExpectedQber(point, options);
+  const tau = point.strategy === "blind" ? options.blindTestFraction : options.testFraction;
+  const rate = model.entropyRate(
+    pointEffectiveR(point, options.storageDecoherence),
+    point.storageRateNu,
+  );
+  const penalty = model.penaltyBits(options.epsilonSec ?? EPSILON_SEC);
+  const margin = (1 - tau) / 2 * (rate - binaryEntropy(qExpected)) - penalty / point.numPairs;
+  const qHard = options.qberHardLimit ?? QBER_HARD_LIMIT;
+  return {
+    keyMargin: Math.min(0, margin),
+    cliffMargin: cliffMargin(margin, qHard - qExpected, false),
+  };
+}
+
+/**
+ * Analytic key margin l_raw/N of a pre-filtered point (science.md §8.1, kind `analytic`): the
+ * `keyMargin` of {@link pointAnalyticMargins}.
  */
 export function pointAnalyticKeyMargin(
   point: PrefilterPoint,
@@ -138,13 +178,5 @@ export function pointAnalyticKeyMargin(
     epsilonSec?: number;
   },
 ): number {
-  const qExpected = pointExpectedQber(point, options);
-  const tau = point.strategy === "blind" ? options.blindTestFraction : options.testFraction;
-  return analyticKeyMargin(
-    hBoundedStorage(pointEffectiveR(point, options.storageDecoherence), point.storageRateNu),
-    qExpected,
-    point.numPairs,
-    tau,
-    options.epsilonSec ?? EPSILON_SEC,
-  );
+  return pointAnalyticMargins(point, options).keyMargin;
 }

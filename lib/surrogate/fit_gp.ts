@@ -117,6 +117,8 @@ export interface GpFitOptions {
    * spacing (the GP turns into white noise away from the data); a weak prior prevents it.
    */
   lengthScalePrior?: LengthScalePrior;
+  /** One length scale shared by all inputs (an isotropic kernel, Caligo's), default false. */
+  isotropic?: boolean;
   /** Cooperative cancel, polled once per L-BFGS iteration. */
   shouldStop?: () => boolean;
   /**
@@ -208,20 +210,24 @@ export function optimizeFromStart(
     lengthScalePrior?: LengthScalePrior;
     /** Default {@link DEFAULT_MLL_STALL} for n ≥ {@link MLL_STALL_MIN_ROWS}; null: off. */
     mllStall?: { iterations: number; decrease: number } | null;
+    /** Tie the d length scales to one (optimised in a 3-D φ space). */
+    isotropic?: boolean;
   } = {},
 ): RestartResult {
   const { x, y, n, d } = data;
   const ev = createMllEvaluator(x, y, n, d, la);
   const { lo, hi } = logThetaBounds(d);
   const logTheta = new Float64Array(d + 2), jac = new Float64Array(d + 2);
-  const gTheta = new Float64Array(d + 2);
-  const phi0 = logThetaToPhi(start, lo, hi, new Float64Array(d + 2));
+  const gTheta = new Float64Array(d + 2), phiFull = new Float64Array(d + 2);
+  const tie = tiedLengthScales(d, options.isotropic === true);
+  const phi0 = tie.reduce(logThetaToPhi(start, lo, hi, new Float64Array(d + 2)));
   const r = minimizeLbfgs(
     (phi, g) => {
-      phiToLogTheta(phi, lo, hi, logTheta, jac);
+      phiToLogTheta(tie.expand(phi, phiFull), lo, hi, logTheta, jac);
       const { mll } = ev.evaluate(logTheta, gTheta);
       const lp = addLengthScalePrior(options.lengthScalePrior, logTheta, d, gTheta);
-      for (let j = 0; j < d + 2; j++) g[j] = -gTheta[j] * jac[j];
+      for (let j = 0; j < d + 2; j++) gTheta[j] = -gTheta[j] * jac[j];
+      tie.reduceGradient(gTheta, g);
       return -(mll + lp);
     },
     phi0,
@@ -237,12 +243,52 @@ export function optimizeFromStart(
   );
   return {
     restart,
-    logTheta: phiToLogTheta(r.x, lo, hi, new Float64Array(d + 2)),
+    logTheta: phiToLogTheta(
+      tie.expand(r.x, new Float64Array(d + 2)),
+      lo,
+      hi,
+      new Float64Array(d + 2),
+    ),
     mll: -r.f,
     status: r.status,
     iterations: r.iterations,
     evaluations: r.evaluations,
     history: r.history,
+  };
+}
+
+/**
+ * The map between the optimiser's φ and the full (d + 2)-vector: the identity, or with
+ * `isotropic` one shared length scale (φ = [ℓ, σ_f², σ_n²]; its gradient is the sum of the
+ * length-scale gradients, and a start's length scales are averaged).
+ */
+export function tiedLengthScales(d: number, isotropic: boolean) {
+  if (!isotropic) {
+    return {
+      reduce: (full: Float64Array) => full,
+      expand: (phi: Float64Array, _out: Float64Array) => phi,
+      reduceGradient: (full: Float64Array, out: Float64Array) => out.set(full),
+    };
+  }
+  return {
+    reduce(full: Float64Array): Float64Array {
+      let mean = 0;
+      for (let j = 0; j < d; j++) mean += full[j] / d;
+      return Float64Array.of(mean, full[d], full[d + 1]);
+    },
+    expand(phi: Float64Array, out: Float64Array): Float64Array {
+      out.fill(phi[0], 0, d);
+      out[d] = phi[1];
+      out[d + 1] = phi[2];
+      return out;
+    },
+    reduceGradient(full: Float64Array, out: Float64Array): void {
+      let sum = 0;
+      for (let j = 0; j < d; j++) sum += full[j];
+      out[0] = sum;
+      out[1] = full[d];
+      out[2] = full[d + 1];
+    },
   };
 }
 
@@ -264,6 +310,7 @@ export function optimizeCoarseToFine(
     reuseCurvature?: boolean;
     lengthScalePrior?: LengthScalePrior;
     mllStall?: { iterations: number; decrease: number } | null;
+    isotropic?: boolean;
   } = {},
 ): RestartResult {
   let theta = start, history: LbfgsHistory | undefined, rows = 0;
@@ -388,6 +435,7 @@ export function fitGpSync(data: GpData, options: GpFitOptions = {}): GpModel {
         shouldStop: options.shouldStop,
         lengthScalePrior: options.lengthScalePrior,
         mllStall: options.mllStall,
+        isotropic: options.isotropic,
       })
     );
   }
