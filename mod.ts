@@ -41,6 +41,13 @@ export {
   strongConverseExponent,
 } from "./lib/science/bounds.ts";
 export { finiteSizeMu, hoeffdingInterval } from "./lib/science/finite_size.ts";
+export {
+  type Erven2014KeyLength,
+  erven2014KeyLength,
+  type Erven2014Options,
+  type Erven2014Params,
+  type ZetaLogArgument,
+} from "./lib/science/erven2014.ts";
 export { analyticKeyMargin, projectKeyLength } from "./lib/science/key_length.ts";
 export { checkFeasibility } from "./lib/science/feasibility.ts";
 export {
