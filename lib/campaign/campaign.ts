@@ -495,14 +495,24 @@ class PoolHolder {
       let built = 0;
       const reconciliation = simulationOptionsOf(config.simulation).reconciliation;
       if (ex.num_workers > 1) {
-        // Long codes take minutes each: build the missing ones on the worker cores at once.
-        built += (await buildCodesInParallel(
-          reconciliation,
-          config.simulation.reconciliation.codes_dir,
-          ex.num_workers,
-          1,
-          (r) => log.info(`LDPC code ${r.id} built in ${(r.ms / 1000).toFixed(1)} s (cached)`),
-        )).length;
+        // Long codes take minutes each: build the missing ones on the worker cores at once. The
+        // workers are optional: if they fail, the codes still missing are built below, on this
+        // thread (each code is seeded by its id, so they are the same codes).
+        try {
+          await buildCodesInParallel(
+            reconciliation,
+            config.simulation.reconciliation.codes_dir,
+            ex.num_workers,
+            1,
+            (r) => {
+              built++;
+              log.info(`LDPC code ${r.id} built in ${(r.ms / 1000).toFixed(1)} s (cached)`);
+            },
+          );
+        } catch (e) {
+          if (e instanceof Deno.errors.PermissionDenied) throw e;
+          log.warn(`code build workers failed (${e}); building the missing codes on this thread`);
+        }
       }
       await loadOrBuildCodeFamily(
         reconciliation,

@@ -22,10 +22,10 @@ import { DimensionMismatchError } from "../surrogate/surrogate_errors.ts";
 import { CaligoError, InvalidArgumentError } from "../errors.ts";
 import type { Linalg } from "../kernels/linalg/linalg.ts";
 import {
-  type FfiLinalg,
   linalgIdentity,
   type OptionalRoutine,
   optionalRoutines,
+  workerLibraryOf,
 } from "../io/blas_loader.ts";
 import type {
   PredictInit,
@@ -129,12 +129,11 @@ export class GpPredictPool {
     const withCholesky = options.withCholesky ?? model.state.loveR === null;
     const state = sharedState(model.state, withCholesky);
     const main = options.sameBackendAs;
-    const ffi = main as Partial<FfiLinalg> | undefined;
     const init: PredictInit = {
       type: "init",
       state,
       blasCandidates: options.blasCandidates,
-      library: ffi?.path ? { blas: ffi.blasPath ?? ffi.path, lapack: ffi.path } : undefined,
+      library: main ? workerLibraryOf(main) : undefined,
     };
     const workers = Array.from(
       { length: count },

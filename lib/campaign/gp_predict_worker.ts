@@ -17,6 +17,7 @@ import {
   type OptionalRoutine,
   optionalRoutines,
   workerLinalg,
+  type WorkerLibrary,
 } from "../io/blas_loader.ts";
 import type { Linalg } from "../kernels/linalg/linalg.ts";
 import { GpModel, type GpState, type VarianceMode } from "../surrogate/gp_model.ts";
@@ -27,7 +28,7 @@ export interface PredictInit {
   state: GpState;
   blasCandidates?: string[];
   /** The exact library to load (the main thread's), instead of `blasCandidates`. */
-  library?: { blas: string; lapack: string };
+  library?: WorkerLibrary;
 }
 
 /**
@@ -101,7 +102,7 @@ function replaceModel(msg: PredictModel): void {
 
 async function init(msg: PredictInit): Promise<void> {
   try {
-    const la = (await workerLinalg({ candidates: msg.blasCandidates, pair: msg.library })).linalg;
+    const la = (await workerLinalg({ candidates: msg.blasCandidates, library: msg.library })).linalg;
     model = new GpModel(msg.state, la);
     self.postMessage(readyReply(la));
   } catch (e) {

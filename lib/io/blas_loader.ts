@@ -220,8 +220,20 @@ export function loadBlas(
 export interface WorkerBackendRequest {
   /** Library files to try (default OpenBLAS); env overrides come first. */
   candidates?: readonly string[];
-  /** The exact library of the main thread (env overrides ignored): wins over `candidates`. */
-  pair?: { blas: string; lapack: string };
+  /**
+   * The exact library of the main thread (env overrides ignored; "ts": the TypeScript kernels):
+   * wins over `candidates`. See {@link workerLibraryOf}.
+   */
+  library?: WorkerLibrary;
+}
+
+/** The exact backend a worker is asked for: the main thread's library files, or "ts". */
+export type WorkerLibrary = { blas: string; lapack: string } | "ts";
+
+/** The {@link WorkerLibrary} that makes a worker load the same backend as `la`. */
+export function workerLibraryOf(la: Linalg): WorkerLibrary {
+  const ffi = la as Partial<FfiLinalg>;
+  return ffi.path ? { blas: ffi.blasPath ?? ffi.path, lapack: ffi.path } : "ts";
 }
 
 /**
@@ -236,13 +248,15 @@ export async function workerLinalg(
   const r: WorkerBackendRequest = Array.isArray(request)
     ? { candidates: request as readonly string[] }
     : request as WorkerBackendRequest;
-  if (envOrEmpty("CALIGO_WORKER_BLAS") === "ts") return { linalg: tsLinalg, close: () => {} };
+  if (envOrEmpty("CALIGO_WORKER_BLAS") === "ts" || r.library === "ts") {
+    return { linalg: tsLinalg, close: () => {} };
+  }
   const ffi = await loadBlas({
     threads: 1,
     concurrentUse: true,
     candidates: r.candidates,
-    pairs: r.pair ? [r.pair] : undefined,
-    useEnv: r.pair === undefined,
+    pairs: r.library ? [r.library] : undefined,
+    useEnv: r.library === undefined,
   }).catch(() => null);
   return ffi ? { linalg: ffi, close: () => ffi.close() } : { linalg: tsLinalg, close: () => {} };
 }
