@@ -11,11 +11,11 @@
  */
 import {
   bestRestart,
+  fitGpSync,
   type GpFitOptions,
   type GpFitReport,
   type RestartResult,
   restartStarts,
-  fitGpSync,
   selectRows,
   subsetRows,
   warmStartSizes,
@@ -128,8 +128,7 @@ export async function fitGpParallel(
                 ),
               );
             }
-          }
-          else if (m.type === "result") {
+          } else if (m.type === "result") {
             results.push({
               restart: m.restart,
               logTheta: Float64Array.from(m.logTheta),

@@ -284,7 +284,9 @@ function checkSameBackend(main: Linalg, replies: PredictReady[]): void {
       })`,
     );
   }
-  const missing = optionalRoutines(main).filter((r) => replies.some((w) => !w.routines.includes(r)));
+  const missing = optionalRoutines(main).filter((r) =>
+    replies.some((w) => !w.routines.includes(r))
+  );
   if (missing.length > 0) {
     throw new PredictBackendMismatchError(expected, loaded, `workers lack ${missing.join(", ")}`);
   }

@@ -16,8 +16,8 @@ import {
   linalgIdentity,
   type OptionalRoutine,
   optionalRoutines,
-  workerLinalg,
   type WorkerLibrary,
+  workerLinalg,
 } from "../io/blas_loader.ts";
 import type { Linalg } from "../kernels/linalg/linalg.ts";
 import { GpModel, type GpState, type VarianceMode } from "../surrogate/gp_model.ts";
@@ -102,7 +102,8 @@ function replaceModel(msg: PredictModel): void {
 
 async function init(msg: PredictInit): Promise<void> {
   try {
-    const la = (await workerLinalg({ candidates: msg.blasCandidates, library: msg.library })).linalg;
+    const la =
+      (await workerLinalg({ candidates: msg.blasCandidates, library: msg.library })).linalg;
     model = new GpModel(msg.state, la);
     self.postMessage(readyReply(la));
   } catch (e) {

@@ -9,7 +9,7 @@
  * `done` (or `error`).
  * @module
  */
-import { linalgIdentity, workerLinalg, type WorkerLibrary } from "../io/blas_loader.ts";
+import { linalgIdentity, type WorkerLibrary, workerLinalg } from "../io/blas_loader.ts";
 import { type LengthScalePrior, optimizeCoarseToFine } from "../surrogate/fit_gp.ts";
 
 /** Control words of the shared Int32Array. */
@@ -63,7 +63,11 @@ self.onmessage = async (ev: MessageEvent<RestartInit>) => {
     const la = backend.linalg;
     close = backend.close;
     self.postMessage(
-      { type: "ready", backend: la.name, identity: linalgIdentity(la) } satisfies RestartWorkerMessage,
+      {
+        type: "ready",
+        backend: la.name,
+        identity: linalgIdentity(la),
+      } satisfies RestartWorkerMessage,
     );
     const ctl = new Int32Array(msg.ctl);
     const x = new Float64Array(msg.x);
