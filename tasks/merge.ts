@@ -15,6 +15,7 @@ import { UsageError } from "../lib/errors.ts";
 import { loadConfig } from "../lib/io/config.ts";
 import { createLogger } from "../lib/io/log.ts";
 import { mergeShards } from "../lib/campaign/merge.ts";
+import { acquireCampaignLock, CampaignLockedError } from "../lib/campaign/campaign_lock.ts";
 import { campaignErrorExitCode } from "./_cli.ts";
 
 const USAGE = "usage: deno task merge [--config PATH] DIR   (reads DIR/shards/shard*/)";
@@ -50,12 +51,24 @@ async function main(): Promise<number> {
     const expected = parsed.values.config === undefined
       ? undefined
       : (await loadConfig(parsed.values.config, Deno.env.toObject())).config;
-    const result = await mergeShards(dir, { expectedConfig: expected, log });
+    // the writer lock of DIR (docs/faults.md): refused (exit 2) while explore or merge writes it
+    const isDir = await Deno.stat(dir).then((i) => i.isDirectory, () => false);
+    const lock = isDir && acquireCampaignLock(dir.replace(/\/+$/, "") || "/", {
+      owner: "merge",
+      onTakeover: (stale, why) =>
+        log.warn(`${dir}: took over a stale lock${stale ? ` of pid ${stale.pid}` : ""} (${why})`),
+    });
+    let result;
+    try {
+      result = await mergeShards(dir, { expectedConfig: expected, log });
+    } finally {
+      if (lock) lock.release();
+    }
     console.error(`merged ${result.shardCount} shards: ${result.store}`);
     console.log(JSON.stringify(result));
     return 0;
   } catch (e) {
-    return campaignErrorExitCode(e);
+    return campaignErrorExitCode(e, [CampaignLockedError]);
   }
 }
 

@@ -47,6 +47,7 @@ import { StoreSession } from "./store_session.ts";
 import { WorkerPool } from "./worker_pool.ts";
 import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
 import { buildCodesInParallel } from "./code_builds.ts";
+import { acquireCampaignLock, type CampaignLock } from "./campaign_lock.ts";
 import { runPostprocess } from "../report/postprocess.ts";
 import type { Strategy, TwinLandscape } from "../surrogate/twin_landscape.ts";
 import type { HoldoutScore, HoldoutScores } from "./holdout_scores.ts";
@@ -287,8 +288,43 @@ async function reopenStore(paths: CampaignPaths, log: Logger): Promise<CampaignS
   }
 }
 
-/** Run a campaign; see the module documentation. */
+/**
+ * Run a campaign; see the module documentation. The writer lock of the campaign directory
+ * (lib/campaign/campaign_lock.ts) is held from before the first write to the return, and
+ * released on every way out (errors, stops, checkpoint exits).
+ * @throws CampaignLockedError (a CampaignDirError) if another live process writes the directory
+ */
 export async function runCampaign(o: CampaignRunOptions): Promise<CampaignRunResult> {
+  const held: { lock: CampaignLock | null } = { lock: null };
+  try {
+    return await runLocked(o, held);
+  } finally {
+    held.lock?.release();
+  }
+}
+
+function lockDir(dir: string, log: Logger): CampaignLock {
+  return acquireCampaignLock(dir, {
+    owner: "explore",
+    onTakeover: (stale, why) =>
+      log.warn(
+        `${dir}: took over a stale lock${
+          stale ? ` of pid ${stale.pid} on ${stale.host}` : ""
+        } (${why})`,
+      ),
+    onLost: (holder) =>
+      log.warn(
+        `${dir}: the campaign lock was taken over by ${
+          holder ? `pid ${holder.pid} on ${holder.host}` : "another process"
+        } (this process stalled past the stale limit); stop this run`,
+      ),
+  });
+}
+
+async function runLocked(
+  o: CampaignRunOptions,
+  held: { lock: CampaignLock | null },
+): Promise<CampaignRunResult> {
   let log = o.log;
   const resumed = o.continueFrom !== undefined;
   let paths: CampaignPaths;
@@ -302,6 +338,7 @@ export async function runCampaign(o: CampaignRunOptions): Promise<CampaignRunRes
       );
     }
     paths = requireCampaignDir(o.continueFrom!);
+    if (!o.validate) held.lock = lockDir(paths.dir, log);
     const text = Deno.readTextFileSync(paths.config);
     const parsed = parseConfig(text, o.env, paths.config);
     resolved = { config: parsed.config, yaml: text, sha256: toHex(sha256(text)) };
@@ -332,6 +369,7 @@ export async function runCampaign(o: CampaignRunOptions): Promise<CampaignRunRes
       );
     }
     paths = prepareFreshCampaignDir(dir);
+    held.lock = lockDir(paths.dir, log);
     writeFileAtomicSync(paths.config, new TextEncoder().encode(resolved.yaml));
   }
   const config = resolved.config;
@@ -536,14 +574,24 @@ class PoolHolder {
       let built = 0;
       const reconciliation = simulationOptionsOf(config.simulation).reconciliation;
       if (ex.num_workers > 1) {
-        // Long codes take minutes each: build the missing ones on the worker cores at once.
-        built += (await buildCodesInParallel(
-          reconciliation,
-          config.simulation.reconciliation.codes_dir,
-          ex.num_workers,
-          1,
-          (r) => log.info(`LDPC code ${r.id} built in ${(r.ms / 1000).toFixed(1)} s (cached)`),
-        )).length;
+        // Long codes take minutes each: build the missing ones on the worker cores at once. The
+        // workers are optional: if they fail, the codes still missing are built below, on this
+        // thread (each code is seeded by its id, so they are the same codes).
+        try {
+          await buildCodesInParallel(
+            reconciliation,
+            config.simulation.reconciliation.codes_dir,
+            ex.num_workers,
+            1,
+            (r) => {
+              built++;
+              log.info(`LDPC code ${r.id} built in ${(r.ms / 1000).toFixed(1)} s (cached)`);
+            },
+          );
+        } catch (e) {
+          if (e instanceof Deno.errors.PermissionDenied) throw e;
+          log.warn(`code build workers failed (${e}); building the missing codes on this thread`);
+        }
       }
       await loadOrBuildCodeFamily(
         reconciliation,

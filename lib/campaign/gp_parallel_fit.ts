@@ -11,6 +11,7 @@
  */
 import {
   bestRestart,
+  fitGpSync,
   type GpFitOptions,
   type GpFitReport,
   type RestartResult,
@@ -30,6 +31,8 @@ import type { LbfgsStatus } from "../surrogate/lbfgs.ts";
 import { mllEvaluatorBytes } from "../surrogate/marginal_likelihood.ts";
 import { CTL_CANCEL, type RestartInit, type RestartWorkerMessage } from "./gp_restart_worker.ts";
 import { campaignWorkerUrl } from "./worker_url.ts";
+import { linalgIdentity, workerLibraryOf } from "../io/blas_loader.ts";
+import type { Logger } from "../io/log.ts";
 
 /** Options of {@link fitGpParallel}: those of `fitGp` plus the pool settings. */
 export interface ParallelFitOptions extends GpFitOptions {
@@ -37,7 +40,11 @@ export interface ParallelFitOptions extends GpFitOptions {
   workers?: number;
   /** Bytes for all restarts together (default 8 GiB, `phase2.gp.memory_budget_mb`). */
   restartMemoryBudgetBytes?: number;
-  /** Library files the workers try (default: OpenBLAS; never the libflame shim). */
+  /**
+   * Library files the workers try. Default: exactly the library of `linalg` (the TS kernels for
+   * the TS backend), checked in each worker's `ready` reply — a worker on another backend fails
+   * the fit with a {@link ParallelFitError}, so that the restarts equal the sequential `fitGp`.
+   */
   blasCandidates?: string[];
   /** Abort: workers stop at their next L-BFGS iteration and the promise rejects. */
   signal?: AbortSignal;
@@ -92,6 +99,7 @@ export async function fitGpParallel(
     seed,
     stream,
     blasCandidates: options.blasCandidates,
+    library: options.blasCandidates ? undefined : workerLibraryOf(la),
     lengthScalePrior: options.lengthScalePrior,
     isotropic: options.isotropic,
   };
@@ -112,8 +120,16 @@ export async function fitGpParallel(
         };
         w.onmessage = (ev: MessageEvent<RestartWorkerMessage>) => {
           const m = ev.data;
-          if (m.type === "ready") backends.push(m.backend);
-          else if (m.type === "result") {
+          if (m.type === "ready") {
+            backends.push(m.backend);
+            if (!options.blasCandidates && m.identity !== linalgIdentity(la)) {
+              reject(
+                new ParallelFitError(
+                  `gp_restart worker loaded ${m.backend}, not this thread's ${la.name}`,
+                ),
+              );
+            }
+          } else if (m.type === "result") {
             results.push({
               restart: m.restart,
               logTheta: Float64Array.from(m.logTheta),
@@ -152,4 +168,23 @@ export async function fitGpParallel(
     loveCheck: cond.loveCheck,
   };
   return { model: new GpModel(cond.state, la, report), workerBackends: backends };
+}
+
+/**
+ * {@link fitGpParallel}'s model, or — when its workers fail (crash, another backend; not an
+ * abort) — the sequential `fitGp` with the same options (the same restarts, hence the same model)
+ * after one warning on `log`. The restart workers are an optional accelerator.
+ */
+export async function fitGpWithRestartWorkers(
+  data: GpData,
+  options: ParallelFitOptions,
+  log: Pick<Logger, "warn">,
+): Promise<GpModel> {
+  try {
+    return (await fitGpParallel(data, options)).model;
+  } catch (e) {
+    if (!(e instanceof ParallelFitError) || options.signal?.aborted) throw e;
+    log.warn(`GP restart workers failed (${e.message}); fitting on the main thread`);
+    return fitGpSync(data, options);
+  }
 }

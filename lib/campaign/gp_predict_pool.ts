@@ -20,9 +20,17 @@ import type {
 } from "../surrogate/gp_model.ts";
 import { DimensionMismatchError } from "../surrogate/surrogate_errors.ts";
 import { CaligoError, InvalidArgumentError } from "../errors.ts";
+import type { Linalg } from "../kernels/linalg/linalg.ts";
+import {
+  linalgIdentity,
+  type OptionalRoutine,
+  optionalRoutines,
+  workerLibraryOf,
+} from "../io/blas_loader.ts";
 import type {
   PredictInit,
   PredictModel,
+  PredictReady,
   PredictTask,
   PredictWorkerMessage,
 } from "./gp_predict_worker.ts";
@@ -31,8 +39,22 @@ import { campaignWorkerUrl } from "./worker_url.ts";
 /** Candidate rows per work unit of a pool call (fixed: results do not depend on the workers). */
 export const POOL_CHUNK_ROWS = 1024;
 
-/** A prediction worker failed. */
+/** A prediction worker failed, or the workers cannot compute what was asked. */
 export class PredictPoolError extends CaligoError {}
+
+/**
+ * The workers did not load the backend of the thread that uses the pool (e.g. they fell back to
+ * the TypeScript kernels where that thread has OpenBLAS or a libflame shim): their results would
+ * not be the same bits, and the variance modes that thread picks may be missing.
+ */
+export class PredictBackendMismatchError extends PredictPoolError {
+  constructor(readonly expected: string, readonly loaded: string[], reason: string) {
+    super(
+      `prediction workers loaded ${JSON.stringify([...new Set(loaded)])}, this thread uses ` +
+        `${JSON.stringify(expected)}: ${reason}`,
+    );
+  }
+}
 
 /** Options of {@link GpPredictPool.create}. */
 export interface PredictPoolOptions {
@@ -40,6 +62,13 @@ export interface PredictPoolOptions {
   workers?: number;
   /** Library files the workers try (default: OpenBLAS; never the libflame shim). */
   blasCandidates?: string[];
+  /**
+   * The backend of the thread that will use the pool: the workers load exactly its library (no
+   * env override), and `create` rejects with a {@link PredictBackendMismatchError} unless every
+   * worker reports the same library ({@link linalgIdentity}) with at least its optional routines
+   * — so that the pool's results equal that thread's and every variance mode it may pick works.
+   */
+  sameBackendAs?: Linalg;
   /**
    * Share the n×n Cholesky factor too, so that exact variances can be asked for (one shared copy,
    * 8n² bytes). Default: only when the model has no LOVE cache.
@@ -62,6 +91,8 @@ export interface PredictPoolOptions {
 export class GpPredictPool {
   /** BLAS description of each worker. */
   readonly backends: string[];
+  /** Optional routines that every worker has (negotiated at start from their `ready` replies). */
+  readonly routines: ReadonlySet<OptionalRoutine>;
   readonly #workers: Worker[];
   #state: GpState;
   /** The shared float factor of "exact-single", made on the first such call. */
@@ -70,10 +101,16 @@ export class GpPredictPool {
   #closed = false;
   #busy = false;
 
-  private constructor(state: GpState, workers: Worker[], backends: string[]) {
+  private constructor(state: GpState, workers: Worker[], replies: PredictReady[]) {
     this.#state = state;
     this.#workers = workers;
-    this.backends = backends;
+    this.backends = replies.map((r) => r.backend);
+    this.routines = new Set(
+      replies.reduce<OptionalRoutine[]>(
+        (all, r) => all.filter((x) => r.routines.includes(x)),
+        replies[0]?.routines ?? [],
+      ),
+    );
   }
 
   /** Input dimension of the current model. */
@@ -91,14 +128,21 @@ export class GpPredictPool {
     const count = Math.max(1, Math.floor(options.workers ?? navigator.hardwareConcurrency ?? 1));
     const withCholesky = options.withCholesky ?? model.state.loveR === null;
     const state = sharedState(model.state, withCholesky);
-    const init: PredictInit = { type: "init", state, blasCandidates: options.blasCandidates };
+    const main = options.sameBackendAs;
+    const init: PredictInit = {
+      type: "init",
+      state,
+      blasCandidates: options.blasCandidates,
+      library: main ? workerLibraryOf(main) : undefined,
+    };
     const workers = Array.from(
       { length: count },
       () => new Worker(campaignWorkerUrl("gp_predict_worker"), { type: "module" }),
     );
     try {
       const replies = await Promise.all(workers.map((w) => request(w, init, isReady)));
-      return new GpPredictPool(state, workers, replies.map((r) => r.backend));
+      if (main) checkSameBackend(main, replies);
+      return new GpPredictPool(state, workers, replies);
     } catch (e) {
       for (const w of workers) w.terminate();
       throw e;
@@ -160,6 +204,13 @@ export class GpPredictPool {
     const meanSab = new SharedArrayBuffer(8 * m), varSab = new SharedArrayBuffer(8 * m);
     const counter = new SharedArrayBuffer(4);
     const mode = options.variance ?? this.defaultVariance;
+    if (mode === "exact-single" && !this.routines.has("strsm")) {
+      throw new PredictPoolError(
+        `variance "exact-single" needs single-precision strsm, which the workers (${
+          [...new Set(this.backends)].join("; ")
+        }) lack; ask for "exact"`,
+      );
+    }
     const cholesky = this.#state.cholesky;
     if (mode === "exact-single" && cholesky && !this.#singleFactor) {
       this.#singleFactor = new Float32Array(new SharedArrayBuffer(4 * cholesky.length));
@@ -219,8 +270,27 @@ function sharedState(state: GpState, withCholesky: boolean): GpState {
   };
 }
 
-const isReady = (m: PredictWorkerMessage): m is Extract<PredictWorkerMessage, { type: "ready" }> =>
-  m.type === "ready";
+const isReady = (m: PredictWorkerMessage): m is PredictReady => m.type === "ready";
+
+/** Reject unless every worker loaded `main`'s library with at least its optional routines. */
+function checkSameBackend(main: Linalg, replies: PredictReady[]): void {
+  const expected = linalgIdentity(main), loaded = replies.map((r) => r.identity);
+  if (loaded.some((id) => id !== expected)) {
+    throw new PredictBackendMismatchError(
+      expected,
+      loaded,
+      `a worker could not load this thread's library (${
+        replies.find((r) => r.identity !== expected)?.backend
+      })`,
+    );
+  }
+  const missing = optionalRoutines(main).filter((r) =>
+    replies.some((w) => !w.routines.includes(r))
+  );
+  if (missing.length > 0) {
+    throw new PredictBackendMismatchError(expected, loaded, `workers lack ${missing.join(", ")}`);
+  }
+}
 
 /**
  * Post `message` to `worker` and resolve with its first reply that `isReply` accepts; an `error`

@@ -12,7 +12,14 @@
  * worker → `ready` per init or model, one `done` (or `error`) per task.
  * @module
  */
-import { workerLinalg } from "../io/blas_loader.ts";
+import {
+  linalgIdentity,
+  type OptionalRoutine,
+  optionalRoutines,
+  type WorkerLibrary,
+  workerLinalg,
+} from "../io/blas_loader.ts";
+import type { Linalg } from "../kernels/linalg/linalg.ts";
 import { GpModel, type GpState, type VarianceMode } from "../surrogate/gp_model.ts";
 
 /** A model state whose large arrays are views of SharedArrayBuffers (shared, not copied). */
@@ -20,6 +27,22 @@ export interface PredictInit {
   type: "init";
   state: GpState;
   blasCandidates?: string[];
+  /** The exact library to load (the main thread's), instead of `blasCandidates`. */
+  library?: WorkerLibrary;
+}
+
+/**
+ * The `ready` reply: what the worker loaded, so that the pool and its user agree on the backend
+ * and on the variance modes before the first prediction (never assumed).
+ */
+export interface PredictReady {
+  type: "ready";
+  /** Description of the backend (`Linalg.name`). */
+  backend: string;
+  /** {@link linalgIdentity} of the backend: "ts" or the library files. */
+  identity: string;
+  /** Optional routines it has (e.g. "strsm" for "exact-single" variances). */
+  routines: OptionalRoutine[];
 }
 
 /** Replace the model (same backend); answered by `ready`. */
@@ -52,7 +75,7 @@ export interface PredictTask {
 
 /** Messages worker → main. */
 export type PredictWorkerMessage =
-  | { type: "ready"; backend: string }
+  | PredictReady
   | { type: "done"; id: number }
   | { type: "error"; id: number; message: string };
 
@@ -71,7 +94,7 @@ function replaceModel(msg: PredictModel): void {
   try {
     if (!model) throw new Error("gp_predict worker: model before a successful init");
     model = new GpModel(msg.state, model.la);
-    self.postMessage({ type: "ready", backend: model.la.name } satisfies PredictWorkerMessage);
+    self.postMessage(readyReply(model.la));
   } catch (e) {
     self.postMessage({ type: "error", id: -1, message: String(e) } satisfies PredictWorkerMessage);
   }
@@ -79,12 +102,22 @@ function replaceModel(msg: PredictModel): void {
 
 async function init(msg: PredictInit): Promise<void> {
   try {
-    const la = (await workerLinalg(msg.blasCandidates)).linalg;
+    const la =
+      (await workerLinalg({ candidates: msg.blasCandidates, library: msg.library })).linalg;
     model = new GpModel(msg.state, la);
-    self.postMessage({ type: "ready", backend: la.name } satisfies PredictWorkerMessage);
+    self.postMessage(readyReply(la));
   } catch (e) {
     self.postMessage({ type: "error", id: -1, message: String(e) } satisfies PredictWorkerMessage);
   }
+}
+
+function readyReply(la: Linalg): PredictReady {
+  return {
+    type: "ready",
+    backend: la.name,
+    identity: linalgIdentity(la),
+    routines: optionalRoutines(la),
+  };
 }
 
 function run(task: PredictTask): void {

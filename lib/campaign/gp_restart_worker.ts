@@ -9,7 +9,7 @@
  * `done` (or `error`).
  * @module
  */
-import { workerLinalg } from "../io/blas_loader.ts";
+import { linalgIdentity, type WorkerLibrary, workerLinalg } from "../io/blas_loader.ts";
 import { type LengthScalePrior, optimizeCoarseToFine } from "../surrogate/fit_gp.ts";
 
 /** Control words of the shared Int32Array. */
@@ -32,6 +32,8 @@ export interface RestartInit {
   seed: number;
   stream: string;
   blasCandidates?: string[];
+  /** The exact backend to load (the main thread's), instead of `blasCandidates`. */
+  library?: WorkerLibrary;
   /** Gaussian prior on log ℓ (MAP), as in `fitGp`. */
   lengthScalePrior?: LengthScalePrior;
   isotropic?: boolean;
@@ -39,7 +41,7 @@ export interface RestartInit {
 
 /** Messages worker → main. */
 export type RestartWorkerMessage =
-  | { type: "ready"; backend: string }
+  | { type: "ready"; backend: string; identity: string }
   | {
     type: "result";
     restart: number;
@@ -58,10 +60,16 @@ self.onmessage = async (ev: MessageEvent<RestartInit>) => {
   if (msg.type !== "init") return;
   let close = () => {};
   try {
-    const backend = await workerLinalg(msg.blasCandidates);
+    const backend = await workerLinalg({ candidates: msg.blasCandidates, library: msg.library });
     const la = backend.linalg;
     close = backend.close;
-    self.postMessage({ type: "ready", backend: la.name } satisfies RestartWorkerMessage);
+    self.postMessage(
+      {
+        type: "ready",
+        backend: la.name,
+        identity: linalgIdentity(la),
+      } satisfies RestartWorkerMessage,
+    );
     const ctl = new Int32Array(msg.ctl);
     const x = new Float64Array(msg.x);
     // y is n doubles: a private copy lets the FFI see a plain buffer (O(n), negligible).

@@ -18,7 +18,7 @@ import { STRATEGIES, type Strategy, TwinLandscape } from "../surrogate/twin_land
 import type { ColumnBounds } from "../surrogate/unit_box.ts";
 import { aboveThreshold, f1Score } from "../active/level_set_metrics.ts";
 import { sobolPoints } from "../kernels/sobol.ts";
-import { fitGpParallel } from "./gp_parallel_fit.ts";
+import { fitGpWithRestartWorkers } from "./gp_parallel_fit.ts";
 import {
   GP_INPUT_COLUMNS,
   GP_INPUT_DIMENSION,
@@ -193,12 +193,11 @@ async function fitStrategy(
   };
   const data = { x: set.x, y: set.y, d: GP_INPUT_DIMENSION };
   if (options.restarts > 0 && set.n >= 500) {
-    const { model } = await fitGpParallel(data, {
+    return await fitGpWithRestartWorkers(data, {
       ...options,
       workers: o.workers ?? 2,
       restartMemoryBudgetBytes: options.memoryBudgetBytes,
-    });
-    return model;
+    }, o.log);
   }
   return fitGpSync(data, options);
 }

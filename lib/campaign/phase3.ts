@@ -150,6 +150,7 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
   let scorers = ScoringPools.forLinalg(
     o.linalg,
     Math.min(config.execution.num_workers, navigator.hardwareConcurrency ?? 1),
+    log,
   );
   log.info(
     scorers

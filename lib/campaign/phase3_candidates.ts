@@ -13,7 +13,7 @@ import type { GpModel, VarianceMode } from "../surrogate/gp_model.ts";
 import { type ColumnBounds, fromUnitBox } from "../surrogate/unit_box.ts";
 import type { RowPrefilter } from "./prefilter_adapter.ts";
 import { GP_INPUT_DIMENSION } from "./surrogate_data.ts";
-import type { GpPredictPool } from "./gp_predict_pool.ts";
+import type { PooledPredictor } from "./scoring_pools.ts";
 
 const D = GP_INPUT_DIMENSION;
 
@@ -117,7 +117,9 @@ export type CandidateScorer = (
  * The σ² of candidate scoring: the exact path's (the triangular solve in single precision where
  * the backend has strsm: 1.7× faster, σ² within ≈ 1e-5 relative), else the "local" bound (the
  * smaller of LOVE's σ² and the σ² on the 128 nearest training points: median error 0.10 where
- * LOVE alone is off by 10× on the N = 10,000 benchmark; ≈ 0.5 ms a candidate).
+ * LOVE alone is off by 10× on the N = 10,000 benchmark; ≈ 0.5 ms a candidate). Chosen from this
+ * thread's backend: a scoring pool runs only where every worker has that backend and its
+ * routines (negotiated when the pool starts, lib/campaign/scoring_pools.ts).
  */
 export function scoringVariance(gp: GpModel): VarianceMode {
   return gp.state.cholesky ? (gp.la.strsm ? "exact-single" : "exact") : "local";
@@ -137,7 +139,7 @@ export const SCORING_CHUNK_ROWS = 256;
 export async function predictMeanStd(
   gp: GpModel,
   x: Float64Array,
-  scorer: GpPredictPool | null = null,
+  scorer: PooledPredictor | null = null,
 ): Promise<{ mean: Float64Array; std: Float64Array }> {
   const options = { variance: scoringVariance(gp), chunkSize: SCORING_CHUNK_ROWS };
   const p = scorer ? await scorer.predict(x, options) : gp.predict(x, options);
@@ -157,7 +159,7 @@ export async function refineCandidates(
   score: CandidateScorer,
   options: {
     /** Prediction pool holding `gp` (null: this thread). */
-    scorer?: GpPredictPool | null;
+    scorer?: PooledPredictor | null;
     top: number;
     samples: number;
     radius: number;

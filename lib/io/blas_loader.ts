@@ -69,6 +69,11 @@ export interface BlasLoadOptions {
   concurrentUse?: boolean;
   /** Library files to try in order instead of the defaults (env overrides still come first). */
   candidates?: readonly string[];
+  /**
+   * Exact (BLAS file, LAPACK file) pairs to try instead of `candidates` (env overrides still come
+   * first unless `useEnv` is false): how a worker asks for the library its main thread loaded.
+   */
+  pairs?: readonly { blas: string; lapack: string }[];
   /** Read `CALIGO_BLAS` / `CALIGO_LAPACK` (default true; needs env permission, never prompts). */
   useEnv?: boolean;
 }
@@ -77,6 +82,8 @@ export interface BlasLoadOptions {
 export interface FfiLinalg extends Linalg {
   /** The library file LAPACK came from. */
   readonly path: string;
+  /** The library file BLAS came from (equal to `path` unless they were given apart). */
+  readonly blasPath: string;
   /** BLAS threads set in the library, or null if no thread-setting symbol exists. */
   readonly threads: number | null;
   /** Unload the library (the object must not be used afterwards). */
@@ -98,7 +105,41 @@ function envOrEmpty(name: string): string {
   }
 }
 
-const isFlameShim = (p: string) => /libla_.*\.so|libflame/.test(p);
+/**
+ * Whether a LAPACK file is libflame or a link shim around it (libla_*.so): libflame 5.2 crashes
+ * under concurrent calls, so Web Workers never load one.
+ */
+export const isFlameShim = (p: string): boolean => /libla_.*\.so|libflame/.test(p);
+
+/** The optional single-precision routines of {@link Linalg}. */
+export type OptionalRoutine = "spotri" | "ssymv" | "strsm";
+const OPTIONAL_ROUTINES: readonly OptionalRoutine[] = ["spotri", "ssymv", "strsm"];
+
+/**
+ * The optional routines `la` has (what a prediction or fit may ask of it, e.g. "exact-single"
+ * variances need strsm).
+ * @example
+ * ```ts
+ * import { optionalRoutines } from "./blas_loader.ts";
+ * import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
+ * console.assert(!optionalRoutines(tsLinalg).includes("strsm"));
+ * ```
+ */
+export function optionalRoutines(la: Linalg): OptionalRoutine[] {
+  return OPTIONAL_ROUTINES.filter((r) => typeof la[r] === "function");
+}
+
+/**
+ * What makes two backends compute the same bits: "ts" for the TypeScript kernels, else the BLAS
+ * and LAPACK files ("<blas> + <lapack>", or one path when they are the same file). Thread counts
+ * are left out (each caller sets its own).
+ */
+export function linalgIdentity(la: Linalg): string {
+  const ffi = la as Partial<FfiLinalg>;
+  if (!ffi.path) return "ts";
+  const blas = ffi.blasPath ?? ffi.path;
+  return blas === ffi.path ? ffi.path : `${blas} + ${ffi.path}`;
+}
 
 /** The candidate (blas, lapack) file pairs in search order. */
 export function blasCandidates(options: BlasLoadOptions = {}): { blas: string; lapack: string }[] {
@@ -107,8 +148,12 @@ export function blasCandidates(options: BlasLoadOptions = {}): { blas: string; l
     const blas = envOrEmpty("CALIGO_BLAS"), lapack = envOrEmpty("CALIGO_LAPACK");
     if (blas || lapack) out.push({ blas: blas || lapack, lapack: lapack || blas });
   }
-  const files = options.candidates ?? [OPENBLAS_PATH, BLIS_FLAME_SHIM_PATH, AOCL_SHIM_PATH];
-  for (const f of files) out.push({ blas: f, lapack: f });
+  if (options.pairs) {
+    out.push(...options.pairs);
+  } else {
+    const files = options.candidates ?? [OPENBLAS_PATH, BLIS_FLAME_SHIM_PATH, AOCL_SHIM_PATH];
+    for (const f of files) out.push({ blas: f, lapack: f });
+  }
   return options.concurrentUse ? out.filter((c) => !isFlameShim(c.lapack)) : out;
 }
 
@@ -171,14 +216,48 @@ export function loadBlas(
   return Promise.resolve(null);
 }
 
+/** What a Web Worker asks {@link workerLinalg} for. */
+export interface WorkerBackendRequest {
+  /** Library files to try (default OpenBLAS); env overrides come first. */
+  candidates?: readonly string[];
+  /**
+   * The exact library of the main thread (env overrides ignored; "ts": the TypeScript kernels):
+   * wins over `candidates`. See {@link workerLibraryOf}.
+   */
+  library?: WorkerLibrary;
+}
+
+/** The exact backend a worker is asked for: the main thread's library files, or "ts". */
+export type WorkerLibrary = { blas: string; lapack: string } | "ts";
+
+/** The {@link WorkerLibrary} that makes a worker load the same backend as `la`. */
+export function workerLibraryOf(la: Linalg): WorkerLibrary {
+  const ffi = la as Partial<FfiLinalg>;
+  return ffi.path ? { blas: ffi.blasPath ?? ffi.path, lapack: ffi.path } : "ts";
+}
+
 /**
- * The backend of a Web Worker (gp_restart, gp_predict): the given files or OpenBLAS, 1 thread,
- * never a libflame shim (concurrent calls crash it); the TypeScript kernels when none loads.
+ * The backend of a Web Worker (gp_restart, gp_predict): the requested files or OpenBLAS, 1 thread,
+ * never a libflame shim (concurrent calls crash it); the TypeScript kernels when none loads, or
+ * when the environment variable `CALIGO_WORKER_BLAS=ts` asks for them (diagnosis and tests of the
+ * fallback paths).
  */
 export async function workerLinalg(
-  candidates?: readonly string[],
+  request: readonly string[] | WorkerBackendRequest = {},
 ): Promise<{ linalg: Linalg; close: () => void }> {
-  const ffi = await loadBlas({ threads: 1, concurrentUse: true, candidates }).catch(() => null);
+  const r: WorkerBackendRequest = Array.isArray(request)
+    ? { candidates: request as readonly string[] }
+    : request as WorkerBackendRequest;
+  if (envOrEmpty("CALIGO_WORKER_BLAS") === "ts" || r.library === "ts") {
+    return { linalg: tsLinalg, close: () => {} };
+  }
+  const ffi = await loadBlas({
+    threads: 1,
+    concurrentUse: true,
+    candidates: r.candidates,
+    pairs: r.library ? [r.library] : undefined,
+    useEnv: r.library === undefined,
+  }).catch(() => null);
   return ffi ? { linalg: ffi, close: () => ffi.close() } : { linalg: tsLinalg, close: () => {} };
 }
 
@@ -249,6 +328,7 @@ function bind(
   return {
     name,
     path: lapackPath,
+    blasPath,
     threads: threadsSet,
     close: () => {
       lapackLib.close();

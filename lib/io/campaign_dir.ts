@@ -116,8 +116,11 @@ export function prepareFreshCampaignDir(dir: string): CampaignPaths {
         "already holds a campaign; resume it with --continue-from or choose another --output-dir",
       );
     }
-    // a directory left by a run that died before writing its config holds only logs/
-    if ([...Deno.readDirSync(p.dir)].some((e) => e.name !== CAMPAIGN_FILES.logDir)) {
+    // a directory left by a run that died before writing its config holds only logs/ (and the
+    // writer lock, campaign.lock*, checked by the caller)
+    const isLeftover = (name: string) =>
+      name === CAMPAIGN_FILES.logDir || name.startsWith("campaign.lock");
+    if ([...Deno.readDirSync(p.dir)].some((e) => !isLeftover(e.name))) {
       throw new CampaignDirError(
         p.dir,
         "exists, is not empty and is not a campaign directory; refusing to write into it",
