@@ -1,7 +1,9 @@
 /**
  * Cliff maps: 2-D slices of each strategy GP's mean over a pair of columns (others at the
- * reference point), with the key_margin = t contour and the sampled points of that strategy
- * projected onto the slice (successes filled, failures as crosses).
+ * reference point), with the target = t contour and the sampled points of that strategy
+ * projected onto the slice (successes filled, failures as crosses). Each cell shows where the map
+ * comes from (science.md §8.5): the surrogate where it is sure of the sign (|μ − t| > σ), faded
+ * where it extrapolates (σ ≥ |μ − t|), and grey where the analytic pre-filter rules the point out.
  * @module
  */
 import { INPUT_WIDTH, STORED_COLUMNS, STORED_LABELS } from "./campaign_data.ts";
@@ -19,6 +21,36 @@ import { STRATEGIES } from "./surrogate_predictor.ts";
 import type { VegaLiteSpec } from "./vega_render.ts";
 
 const SHORT = ["r", "nu", "dt", "F", "eta", "edet", "pd", "N"];
+
+const SURE = "surrogate (σ < |μ − t|)";
+const EXTRAPOLATED = "extrapolated (σ ≥ |μ − t|)";
+
+/** Where a map cell's value comes from. */
+function provenance(mean: number, std: number, t: number): string {
+  return Number.isFinite(std) && std >= Math.abs(mean - t) ? EXTRAPOLATED : SURE;
+}
+
+/** Per grid cell (row-major, x fastest): whether the pre-filter rules the point out. */
+function ruledOutCells(
+  ctx: FigureContext,
+  xs: Float64Array,
+  ys: Float64Array,
+  cx: number,
+  cy: number,
+  ref: Float64Array,
+): boolean[] {
+  if (!ctx.ruledOut) return [];
+  const out: boolean[] = [];
+  const p = Float64Array.from(ref);
+  for (let j = 0; j < ys.length; j++) {
+    for (let i = 0; i < xs.length; i++) {
+      p[cx] = xs[i];
+      p[cy] = ys[j];
+      out.push(ctx.ruledOut(p));
+    }
+  }
+  return out;
+}
 
 /** File stem of the cliff map of a column pair. */
 export function cliffMapName(colX: number, colY: number): string {
@@ -41,7 +73,11 @@ export function cliffMapFigures(
     const t = ctx.threshold;
     const panels: VegaLiteSpec[] = STRATEGIES.map((s, code) => {
       const g = sliceGrid(ctx.predictor!, s, cx, cy, ref, gridSize, gridSize);
-      const cells = gridCells(g.xs, g.ys, g.mean, (x) => sig(x));
+      const cells = gridCells(g.xs, g.ys, g.mean, (x) => sig(x)).map((c, k) => ({
+        ...c,
+        source: provenance(g.mean[k], g.std[k], t),
+      }));
+      const ruledOut = ruledOutCells(ctx, g.xs, g.ys, cx, cy, ref);
       const segs = contourSegments(g.mean, g.xs, g.ys, t).map((p) => ({
         x: sig(p.x),
         y: sig(p.y),
@@ -79,12 +115,30 @@ export function cliffMapFigures(
             color: {
               field: "v",
               type: "quantitative",
-              title: `μ ${ctx.predictor!.target ?? "key_margin"}`,
+              title: `μ ${ctx.predictor!.target ?? "key_margin"} (bits/pair)`,
               scale: { scheme: "redblue", domainMid: t },
+            },
+            opacity: {
+              field: "source",
+              type: "nominal",
+              title: "map",
+              scale: { domain: [SURE, EXTRAPOLATED], range: [1, 0.3] },
             },
           },
         },
       ];
+      if (ruledOut.length > 0) {
+        layers.push({
+          data: { values: cells.filter((_c, k) => ruledOut[k]) },
+          mark: { type: "rect", color: "#b0b0b0", opacity: 0.9 },
+          encoding: {
+            x: { field: "x", type: "quantitative" },
+            x2: { field: "x2" },
+            y: { field: "y", type: "quantitative" },
+            y2: { field: "y2" },
+          },
+        });
+      }
       if (segs.length > 0) {
         layers.push({
           data: { values: segs },
@@ -125,7 +179,8 @@ export function cliffMapFigures(
       title,
       { hconcat: panels, resolve: { scale: { color: "shared" } } },
       false,
-      `contour: ${ctx.predictor.target ?? "key_margin"} = ${t}; others at ${refText}`,
+      `contour: ${ctx.predictor.target ?? "key_margin"} = ${t}; faded: σ ≥ |μ − t| ` +
+        `(extrapolated); grey: ruled out by the analytic pre-filter; others at ${refText}`,
     );
   });
 }

@@ -26,24 +26,31 @@ export interface FigureContext {
   sobolBasePoints: number;
   /** Column pairs (stored-column indices) of the cliff maps; default {@link CLIFF_MAP_PAIRS}. */
   cliffMapPairs?: readonly [number, number][];
+  /**
+   * Whether the campaign's analytic pre-filter rules out a point (8 continuous stored columns):
+   * there the maps rest on the pre-filter, not on simulations. Absent: no pre-filter.
+   */
+  ruledOut?: (stored: Float64Array) => boolean;
 }
 
 /**
- * Reference point of slices (8 continuous columns, stored units): the success with the largest
- * key_margin, else the centre of the surrogate's box, else the column medians of the rows.
+ * Reference point of slices (8 continuous columns, stored units): the centre of the surrogate's
+ * box (midpoint of each stored column, i.e. the geometric mean of log-scaled parameters), where a
+ * slice crosses the cliff of a typical point; without a surrogate, the success with the largest
+ * key_margin, else the column medians of the rows.
  */
 export function referencePoint(ctx: FigureContext): Float64Array {
   const { rows } = ctx;
-  const best = bestSuccess(rows);
-  if (best >= 0) {
-    return rows.inputs.slice(best * INPUT_WIDTH, best * INPUT_WIDTH + CONTINUOUS_WIDTH);
-  }
   const out = new Float64Array(CONTINUOUS_WIDTH);
   if (ctx.predictor) {
     for (let c = 0; c < CONTINUOUS_WIDTH; c++) {
       out[c] = (ctx.predictor.bounds.lo[c] + ctx.predictor.bounds.hi[c]) / 2;
     }
     return out;
+  }
+  const best = bestSuccess(rows);
+  if (best >= 0) {
+    return rows.inputs.slice(best * INPUT_WIDTH, best * INPUT_WIDTH + CONTINUOUS_WIDTH);
   }
   for (let c = 0; c < CONTINUOUS_WIDTH; c++) {
     const v = Array.from({ length: rows.n }, (_, i) => rows.inputs[i * INPUT_WIDTH + c]).sort((

@@ -7,6 +7,7 @@
  */
 import { stringify } from "yaml";
 import type { CampaignConfig } from "../io/config.ts";
+import { createRowPrefilter } from "../campaign/prefilter_adapter.ts";
 import type { Logger } from "../io/log.ts";
 import { type CampaignData, recordColumn, REPORT_GROUPS } from "./campaign_data.ts";
 import { deathValleyTable } from "./death_valley_table.ts";
@@ -176,6 +177,17 @@ async function resolvedYaml(
  * switch). Figure failures are logged and replaced by a placeholder; a missing store throws
  * {@link NoCampaignStoreError} (from {@link loadCampaignData}).
  */
+/** The pre-filter's verdict on a stored point (strategy-independent), if the campaign has one. */
+function ruledOutOf(config: CampaignConfig): FigureContext["ruledOut"] {
+  if (!config.phase1.prefilter.enabled) return undefined;
+  const prefilter = createRowPrefilter(config.phase1.prefilter.rule, config.simulation);
+  const row = new Float64Array(9);
+  return (stored) => {
+    row.set(stored.subarray(0, 8));
+    return !prefilter(row, Math.round(10 ** row[7])).isFeasible;
+  };
+}
+
 export async function runPostprocess(
   dir: string,
   config: CampaignConfig,
@@ -216,6 +228,7 @@ export async function runPostprocess(
       campaignSeed: Number(data.attributes["campaign_seed"] ?? config.execution.random_seed),
       sobolBasePoints: options.sobolBasePoints ?? sobolBasePointsFor(predictor),
       cliffMapPairs: options.cliffMapPairs,
+      ruledOut: ruledOutOf(config),
     };
     const formats = new Set(
       Array.isArray(config.visualization.format)
