@@ -117,17 +117,10 @@ Deno.test("simulate --key-model caligo changes only the key model, like key_mode
     "10000",
     "--json",
   ];
-  const r = await launch(
-    ROOT,
-    ...base,
-    "--key-model",
-    "caligo",
-    "--codes-dir",
-    await Deno.makeTempDir(),
-  );
-  assertEquals(r.code, 0, r.stderr);
   const tmp = await Deno.makeTempDir({ prefix: "simulate_cfg_" });
   try {
+    const r = await launch(ROOT, ...base, "--key-model", "caligo", "--codes-dir", tmp);
+    assertEquals(r.code, 0, r.stderr);
     await Deno.writeTextFile(`${tmp}/k.yaml`, "simulation: { key_model: caligo }\n");
     const y = await launch(tmp, ...base, "--config", "k.yaml", "--codes-dir", tmp);
     assertEquals(y.code, 0, y.stderr);
