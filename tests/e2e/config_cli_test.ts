@@ -12,8 +12,8 @@ async function validate(yaml: string | null, name: string) {
   await Deno.mkdir(`${ROOT}${BASE}`, { recursive: true });
   const path = `${BASE}/${name}.yaml`;
   if (yaml !== null) await Deno.writeTextFile(`${ROOT}${path}`, yaml);
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", "-P=explore", "tasks/explore.ts", "--config", path, "--validate"],
+  const out = await new Deno.Command("bash", {
+    args: ["tasks/_launch.sh", "explore", "--config", path, "--validate"],
     cwd: ROOT,
     env: { NO_COLOR: "1" },
     stdout: "piped",
