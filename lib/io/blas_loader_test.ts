@@ -15,7 +15,6 @@ import { fitGpSync } from "../surrogate/fit_gp.ts";
 import { GpModel } from "../surrogate/gp_model.ts";
 import { InvalidArgumentError } from "../errors.ts";
 
-
 for (
   const [label, path] of [
     ["OpenBLAS", OPENBLAS_PATH],
