@@ -72,7 +72,10 @@ Deno.test("tasks/report.ts exits 2 with a one-line message for a directory witho
     const err = new TextDecoder().decode(out.stderr).split("\n")
       .filter((l) => l && !l.includes("experimental feature"));
     assertEquals(out.code, 2);
-    assertEquals(err, [`error: ${dir}: no campaign store (exploration_data.h5) in this directory`]);
+    // the launcher hands the task the absolute path
+    assertEquals(err, [
+      `error: ${REPO}${dir}: no campaign store (exploration_data.h5) in this directory`,
+    ]);
   } finally {
     await Deno.remove(`${REPO}${dir}`, { recursive: true });
   }

@@ -43,7 +43,7 @@ const CASES: [name: string, yaml: string | null, mustInclude: string[]][] = [
     ["bounds.channel_fidelity.min", "0.4"],
   ],
   ["malformed_yaml", "phase1:\n  num_samples: [1, 2\nphase2: {}\n", ["malformed YAML", "line"]],
-  ["missing_file", null, ["--config", "file not found"]],
+  ["missing_file", null, ["--config: cannot read", "not found"]],
   ["unset_env", "output:\n  base_dir: ${CALIGO_NOT_SET_ANYWHERE}\n", [
     "output.base_dir",
     "CALIGO_NOT_SET_ANYWHERE",
