@@ -111,7 +111,6 @@ export { storedBounds, trainingSet } from "./lib/campaign/surrogate_data.ts";
 
 // GP surrogate (campaign.md §9)
 export {
-  fitGp,
   fitGpSync,
   type GpFitOptions,
   type GpFitReport,
@@ -126,15 +125,11 @@ export {
   NonFiniteDataError,
   NotPositiveDefiniteError,
 } from "./lib/surrogate/surrogate_errors.ts";
-export { fitGpParallel } from "./lib/campaign/gp_parallel_fit.ts";
-export {
-  GpPredictPool,
-  PredictPoolError,
-  type PredictPoolOptions,
-} from "./lib/campaign/gp_predict_pool.ts";
+export { PredictPoolError, type PredictPoolOptions } from "./lib/campaign/gp_predict_pool.ts";
 export { KrigingBeliever } from "./lib/surrogate/kriging_believer.ts";
-export { loadSurrogate, saveSurrogate } from "./lib/io/surrogate_store.ts";
+export { saveSurrogate } from "./lib/io/surrogate_store.ts";
 export { type BlasLoadOptions, loadBlas, selectLinalg } from "./lib/io/blas_loader.ts";
+export { chooseDefaultLinalg, type LinalgChoice } from "./lib/io/default_linalg.ts";
 export { tsLinalg } from "./lib/kernels/linalg/ts_linalg.ts";
 
 // Active learning (campaign.md §10)
@@ -154,3 +149,75 @@ export { branin, negHartmann6 } from "./lib/active/test_functions.ts";
 export { runPostprocess } from "./lib/report/postprocess.ts";
 export { loadCampaignData } from "./lib/report/load_campaign_data.ts";
 export type { SurrogatePredictor } from "./lib/report/surrogate_predictor.ts";
+
+// The fastest backend by default. fitGp, fitGpParallel, loadSurrogate and GpPredictPool as
+// exported here use FFI BLAS/LAPACK when the script has FFI permission for an installed library
+// (e.g. `--allow-ffi`), else the TypeScript kernels, and say which once on stderr
+// ("linear algebra: …"). An explicit backend (`linalg` option or argument) is used as given and
+// announces nothing; the fitted model records its backend in `model.la.name`. The pure
+// lib/surrogate functions keep the TypeScript default.
+import { fitGp as fitGpWith, type GpFitOptions as FitOptions } from "./lib/surrogate/fit_gp.ts";
+import type { GpData } from "./lib/surrogate/gp_data.ts";
+import type { GpModel as Model } from "./lib/surrogate/gp_model.ts";
+import type { Linalg } from "./lib/kernels/linalg/linalg.ts";
+import {
+  fitGpParallel as fitGpParallelWith,
+  type ParallelFitOptions,
+} from "./lib/campaign/gp_parallel_fit.ts";
+import {
+  GpPredictPool as PredictPool,
+  type PredictPoolOptions as PoolOptions,
+} from "./lib/campaign/gp_predict_pool.ts";
+import {
+  type LoadedSurrogate,
+  loadSurrogate as loadSurrogateWith,
+} from "./lib/io/surrogate_store.ts";
+import { DefaultLinalg, grantedBlasFiles } from "./lib/io/default_linalg.ts";
+
+/** The script's default backend: chosen on first use, announced once on stderr. */
+const defaultLinalg = new DefaultLinalg((line) => console.error(line));
+
+/**
+ * Fit a GP ({@link fitGpWith} of lib/surrogate) on the fastest backend available: FFI BLAS when
+ * permitted and found, else the TypeScript kernels; `options.linalg` overrides the choice.
+ * @example
+ * ```ts ignore
+ * const gp = await fitGp({ x, y, d: 9 });
+ * console.log(gp.la.name); // "ffi: OpenBLAS …" or "ts"
+ * ```
+ */
+export async function fitGp(data: GpData, options: FitOptions = {}): Promise<Model> {
+  const linalg = options.linalg ?? (await defaultLinalg.get()).linalg;
+  return fitGpWith(data, { ...options, linalg });
+}
+
+/** {@link fitGp} with the restarts spread over Web Workers (lib/campaign/gp_parallel_fit.ts). */
+export async function fitGpParallel(
+  data: GpData,
+  options: ParallelFitOptions = {},
+): Promise<{ model: Model; workerBackends: string[] }> {
+  const linalg = options.linalg ?? (await defaultLinalg.get()).linalg;
+  return fitGpParallelWith(data, { ...options, linalg });
+}
+
+/** Load a saved twin surrogate on the given backend, else on the default one. */
+export async function loadSurrogate(dir: string, linalg?: Linalg): Promise<LoadedSurrogate> {
+  return loadSurrogateWith(dir, linalg ?? (await defaultLinalg.get()).linalg);
+}
+
+/** A prediction pool (lib/campaign/gp_predict_pool.ts). */
+export type GpPredictPool = PredictPool;
+
+/**
+ * {@link PredictPool} whose workers load only BLAS libraries the script may load (never
+ * prompting), and fall back to the TypeScript kernels otherwise; `pool.backends` says which.
+ */
+export const GpPredictPool = {
+  /** Start `options.workers` workers holding `model` (see {@link PredictPool.create}). */
+  create(model: Model, options: PoolOptions = {}): Promise<PredictPool> {
+    return PredictPool.create(model, {
+      ...options,
+      blasCandidates: options.blasCandidates ?? grantedBlasFiles({ useEnv: false }),
+    });
+  },
+};

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Shared by the slurm/*.sbatch templates: argument checks, environment, and the deno command line
-# with exactly the permissions the campaign needs (the project's `explore` set plus the campaign
-# directory, the config file and the BLAS libraries found by setup_env.sh).
+# Shared by the slurm/*.sbatch templates: argument checks, environment, signal forwarding and
+# requeueing. The deno command line and its permissions come from the project's one launcher,
+# tasks/_launch.sh (exactly the paths named on the command line and in the config, the project,
+# fonts and the BLAS libraries setup_env.sh exported as CALIGO_BLAS / CALIGO_LAPACK).
 #
 # Environment read here (all optional):
 #   CALIGO_ROOT          project root (default: the submit directory; submit with --chdir=<root>)
@@ -22,7 +23,6 @@ caligo_init() {
   export CALIGO_ROOT
   # shellcheck source=setup_env.sh
   source "$CALIGO_ROOT/slurm/setup_env.sh"
-  mkdir -p "$(dirname "$CALIGO_DIR")"
   cd "$CALIGO_ROOT" || caligo_die "cannot cd to $CALIGO_ROOT"
   CALIGO_EXTRA=()
   [[ -n "${CALIGO_WORKERS:-}" ]] && CALIGO_EXTRA+=(--workers "$CALIGO_WORKERS")
@@ -33,27 +33,16 @@ caligo_init() {
   fi
 }
 
-# caligo_deno TASK_FILE ARGS...: run a task file with the permissions of the project's `explore`
-# set plus the campaign directory, the config and this node's BLAS libraries. Deno's --allow-*
-# flags replace (not extend) a -P set's list for that permission, so the full lists are spelled
-# out here; nothing beyond them is granted (no --allow-all, no network, no subprocesses).
+# caligo_deno TASK ARGS...: run a task (a name of tasks/_tasks.ts) through the launcher.
 caligo_deno() {
   caligo_deno_cmd "$@"
   "${CALIGO_CMD[@]}"
 }
 
-# caligo_deno_cmd TASK_FILE ARGS...: the command line of caligo_deno, in the array CALIGO_CMD.
+# caligo_deno_cmd TASK ARGS...: the command line of caligo_deno, in the array CALIGO_CMD. The
+# launcher execs the task, so a background run's $! is the task's own PID.
 caligo_deno_cmd() {
-  local file="$1"; shift
-  local r="$CALIGO_ROOT" parent
-  parent="$(dirname "$CALIGO_DIR")"
-  local read="$r/configs,$r/lib,$r/tasks,$r/mod.ts,$r/codes,$r/node_modules,$r/native"
-  read+=",/usr/share/fonts/truetype/dejavu,$CALIGO_DIR,$parent,$CALIGO_CONFIG,$CALIGO_SCRATCH_DIR"
-  local write="$r/codes,$CALIGO_DIR,$parent,$CALIGO_SCRATCH_DIR"
-  local ffi=()
-  [[ -n "${CALIGO_FFI_PATHS:-}" ]] && ffi=(--allow-ffi="$CALIGO_FFI_PATHS")
-  CALIGO_CMD=("$r/deno" run --no-prompt --allow-read="$read" --allow-write="$write" --allow-env
-    --allow-sys=hostname,osRelease,loadavg,systemMemoryInfo "${ffi[@]}" "$file" "$@")
+  CALIGO_CMD=(bash "$CALIGO_ROOT/tasks/_launch.sh" "$@")
 }
 
 # caligo_requeue_id: the id `scontrol requeue` needs (array tasks: ARRAYJOB_TASK).
@@ -65,13 +54,13 @@ caligo_requeue_id() {
   fi
 }
 
-# caligo_run_resumable TASK_FILE ARGS...: run the task in the background so the USR1/TERM traps
+# caligo_run_resumable TASK ARGS...: run the task in the background so the USR1/TERM traps
 # fire at once (bash runs a trap only after the foreground command returns), forward the signal,
 # wait, call the function named by CALIGO_AFTER_RUN (if set) with the exit code, and requeue the
 # job when the task checkpointed (exit code 75). Returns the task's exit code otherwise.
 caligo_run_resumable() {
   caligo_deno_cmd "$@"
-  # a simple command in the background: $! is Deno itself (./deno execs the binary), not a
+  # a simple command in the background: $! is Deno itself (the launcher and ./deno exec), not a
   # subshell, so the forwarded signal reaches it
   "${CALIGO_CMD[@]}" &
   local pid=$! rc

@@ -9,8 +9,6 @@
  * --iterations 50; --modulation 0.1; --seed 1; --codes-dir codes; --dry (print, don't write).
  * @module
  */
-import { parseArgs } from "node:util";
-import { UsageError } from "../lib/errors.ts";
 import { loadOrBuildCodeFamily, writeCalibration } from "../lib/io/code_cache.ts";
 import { campaignRng } from "../lib/kernels/rng.ts";
 import { familyDecoder, frameLayout } from "../lib/reconciliation/code_family.ts";
@@ -19,55 +17,41 @@ import { simulateFrames } from "../lib/reconciliation/frame_simulation.ts";
 import type { FSelectCalibration } from "../lib/reconciliation/calibration.ts";
 import { binaryEntropy } from "../lib/reconciliation/entropy.ts";
 import { parseDecoderFlag, runTask } from "./_cli.ts";
+import {
+  helpText,
+  numberListFlag,
+  parseTaskFlags,
+  requiredNumberFlag,
+  stringFlag,
+} from "./_flags.ts";
+import { TASKS } from "./_tasks.ts";
 
 const RATES = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
-function numbers(flag: string, text: string, ok: (x: number) => boolean): number[] {
-  return text.split(",").map((t) => {
-    const x = Number(t);
-    if (!ok(x)) throw new UsageError(`--${flag}: invalid value ${JSON.stringify(t)}`);
-    return x;
-  });
-}
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      length: { type: "string", default: "16384" },
-      qber: { type: "string", default: "0.02,0.03,0.04,0.05,0.06,0.07,0.08,0.09,0.10" },
-      "f-grid": {
-        type: "string",
-        default: "1.04,1.06,1.08,1.10,1.12,1.14,1.16,1.18,1.20,1.25,1.30,1.40",
-      },
-      frames: { type: "string", default: "1000" },
-      "target-fer": { type: "string", default: "0.01" },
-      decoder: { type: "string", default: "spa-layered" },
-      alpha: { type: "string", default: "0.8" },
-      iterations: { type: "string", default: "50" },
-      modulation: { type: "string", default: "0.1" },
-      seed: { type: "string", default: "1" },
-      "codes-dir": { type: "string", default: "codes" },
-      dry: { type: "boolean", default: false },
-    },
-    strict: true,
+  const { values } = parseTaskFlags(TASKS.calibrate, Deno.args);
+  if (values.help) {
+    console.log(helpText("calibrate", TASKS["calibrate"]));
+    return 0;
+  }
+  const n = requiredNumberFlag(values, "length", { integer: true, min: 16 });
+  const qbers = numberListFlag(values, "qber", { min: 0, max: 0.4999, exclusiveMin: true })!;
+  const grid = numberListFlag(values, "f-grid", { min: 1 })!.sort((a, b) => a - b);
+  const frames = requiredNumberFlag(values, "frames", { integer: true, min: 1 });
+  const targetFer = requiredNumberFlag(values, "target-fer", {
+    min: 0,
+    max: 0.9999,
+    exclusiveMin: true,
   });
-  const [n] = numbers("length", values.length, (x) => Number.isInteger(x) && x >= 16);
-  const qbers = numbers("qber", values.qber, (x) => x > 0 && x < 0.5);
-  const grid = numbers("f-grid", values["f-grid"], (x) => x >= 1).sort((a, b) => a - b);
-  const [frames] = numbers("frames", values.frames, (x) => Number.isInteger(x) && x > 0);
-  const [targetFer] = numbers("target-fer", values["target-fer"], (x) => x > 0 && x < 1);
-  const [alpha] = numbers("alpha", values.alpha, (x) => x > 0 && x <= 1);
-  const [iterations] = numbers(
-    "iterations",
-    values.iterations,
-    (x) => Number.isInteger(x) && x > 0,
-  );
-  const [delta] = numbers("modulation", values.modulation, (x) => x >= 0 && x < 0.5);
-  const [seed] = numbers("seed", values.seed, Number.isInteger);
-  const decoder = parseDecoderFlag(values.decoder);
+  const alpha = requiredNumberFlag(values, "alpha", { min: 0, max: 1, exclusiveMin: true });
+  const iterations = requiredNumberFlag(values, "iterations", { integer: true, min: 1 });
+  const delta = requiredNumberFlag(values, "modulation", { min: 0, max: 0.49 });
+  const seed = requiredNumberFlag(values, "seed", { integer: true });
+  const decoder = parseDecoderFlag(stringFlag(values, "decoder")!);
+  const codesDir = stringFlag(values, "codes-dir")!;
   const family = await loadOrBuildCodeFamily(
     { codeLength: n, motherRates: RATES },
-    values["codes-dir"],
+    codesDir,
   );
   const d = modulationSize(n, delta);
   const maxFailures = Math.floor(targetFer * frames) + 1;
@@ -118,7 +102,7 @@ async function main(): Promise<number> {
     result.fSelect.push(chosen);
   }
   console.log(JSON.stringify(result));
-  if (!values.dry) await writeCalibration(values["codes-dir"], result);
+  if (values.dry !== true) await writeCalibration(codesDir, result);
   return 0;
 }
 

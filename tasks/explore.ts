@@ -9,7 +9,6 @@
  * synchronous code cannot keep the process alive (platform.md §3).
  * @module
  */
-import { parseArgs } from "node:util";
 import { UsageError } from "../lib/errors.ts";
 import { CampaignDirError } from "../lib/io/campaign_dir.ts";
 import { createLogger } from "../lib/io/log.ts";
@@ -21,32 +20,13 @@ import {
 import { createStopToken } from "../lib/campaign/phase1.ts";
 import { parseShardText } from "../lib/campaign/resume.ts";
 import { campaignErrorExitCode } from "./_cli.ts";
-
-const USAGE = `usage: deno task explore [--config PATH] [--output-dir DIR | --continue-from DIR]
-  [--workers N] [--seed N] [--skip-phase1] [--skip-phase2] [--skip-phase3] [--skip-postprocess]
-  [--shard I/K [--shard-target N]] [--validate] [--no-gpu] [--gpu-device STR] [-v|--verbose]`;
+import { helpText, numberFlag, parseTaskFlags, stringFlag } from "./_flags.ts";
+import { TASKS } from "./_tasks.ts";
 
 // SIGUSR2 means the same as SIGUSR1: the SLURM templates forward USR1 as USR2 because Deno
 // (≥ 2.9.2, like Node) opens its inspector on 127.0.0.1:9229 when a process receives SIGUSR1,
 // which other users of a shared node could attach to.
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGUSR1: 75, SIGUSR2: 75 };
-
-function positiveInt(
-  flag: string,
-  value: string | undefined,
-  allowZero = false,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || (!allowZero && n < 1)) {
-    throw new UsageError(
-      `${flag}: expected a ${allowZero ? "non-negative" : "positive"} integer, got ${
-        JSON.stringify(value)
-      }`,
-    );
-  }
-  return n;
-}
 
 function exitCodeOf(result: CampaignRunResult): number {
   if (result.status === "stopped") return SIGNAL_EXIT[result.stopReason ?? ""] ?? 75;
@@ -58,37 +38,13 @@ async function main(): Promise<number> {
   const log = createLogger({ name: "explore" });
   let args;
   try {
-    args = parseArgs({
-      args: Deno.args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        config: { type: "string" },
-        "output-dir": { type: "string" },
-        "continue-from": { type: "string" },
-        workers: { type: "string" },
-        seed: { type: "string" },
-        shard: { type: "string" },
-        "shard-target": { type: "string" },
-        "skip-phase1": { type: "boolean", default: false },
-        "skip-phase2": { type: "boolean", default: false },
-        "skip-phase3": { type: "boolean", default: false },
-        "skip-postprocess": { type: "boolean", default: false },
-        validate: { type: "boolean", default: false },
-        "no-gpu": { type: "boolean", default: false },
-        "gpu-device": { type: "string" },
-        verbose: { type: "boolean", short: "v", default: false },
-        help: { type: "boolean", short: "h", default: false },
-        // hidden: synthetic work per pair for the fake simulator (benchmarks)
-        "fake-draws-per-pair": { type: "string" },
-      },
-    }).values;
+    args = parseTaskFlags(TASKS.explore, Deno.args).values;
   } catch (e) {
-    console.error(`error: ${(e as Error).message}\n${USAGE}`);
+    console.error(`explore: ${(e as Error).message}\nsee: ./deno task explore --help`);
     return 2;
   }
   if (args.help) {
-    console.error(USAGE);
+    console.log(helpText("explore", TASKS.explore));
     return 0;
   }
   const stop = createStopToken();
@@ -121,37 +77,31 @@ async function main(): Promise<number> {
         "--output-dir and --continue-from are exclusive: --continue-from resumes in place",
       );
     }
-    const workers = positiveInt("--workers", args.workers, true);
-    const shard = args.shard === undefined ? undefined : parseShardText(args.shard, "--shard");
+    const workers = numberFlag(args, "workers", { integer: true, min: 0 });
+    const shardText = stringFlag(args, "shard");
+    const shard = shardText === undefined ? undefined : parseShardText(shardText, "--shard");
     if (shard !== undefined && args["skip-phase1"]) {
       throw new UsageError("--shard runs Phase 1 only; it cannot be combined with --skip-phase1");
     }
-    const shardTarget = positiveInt("--shard-target", args["shard-target"]);
+    const shardTarget = numberFlag(args, "shard-target", { integer: true, min: 1 });
     if (shardTarget !== undefined && shard === undefined && args["continue-from"] === undefined) {
       throw new UsageError("--shard-target applies to a shard (--shard I/K or a resumed shard)");
     }
-    const fakeDraws = args["fake-draws-per-pair"] === undefined
-      ? undefined
-      : Number(args["fake-draws-per-pair"]);
-    if (fakeDraws !== undefined && !(fakeDraws >= 0)) {
-      throw new UsageError(
-        `--fake-draws-per-pair: expected a number ≥ 0, got ${args["fake-draws-per-pair"]}`,
-      );
-    }
+    const fakeDraws = numberFlag(args, "fake-draws-per-pair", { min: 0 });
     const result = await runCampaign({
-      configPath: args.config ?? "configs/dry_run.yaml",
+      configPath: stringFlag(args, "config") ?? "configs/dry_run.yaml",
       configExplicit: args.config !== undefined,
       env: Deno.env.toObject(),
-      outputDir: args["output-dir"],
-      continueFrom: args["continue-from"],
-      seed: positiveInt("--seed", args.seed, true),
+      outputDir: stringFlag(args, "output-dir"),
+      continueFrom: stringFlag(args, "continue-from"),
+      seed: numberFlag(args, "seed", { integer: true, min: 0 }),
       workers: workers !== undefined && workers > 0 ? workers : undefined,
-      skipPhase1: args["skip-phase1"],
-      skipPhase2: args["skip-phase2"],
-      skipPhase3: args["skip-phase3"],
-      skipPostprocess: args["skip-postprocess"],
-      validate: args.validate,
-      verbose: args.verbose,
+      skipPhase1: args["skip-phase1"] === true,
+      skipPhase2: args["skip-phase2"] === true,
+      skipPhase3: args["skip-phase3"] === true,
+      skipPostprocess: args["skip-postprocess"] === true,
+      validate: args.validate === true,
+      verbose: args.verbose === true,
       stop,
       log,
       fakeDrawsPerPair: fakeDraws,

@@ -4,9 +4,9 @@
  * or on a mother code of the cached family (rate chosen per QBER like the baseline protocol, or a
  * fixed mother rate).
  *
- *   ./deno run --no-prompt -P=tools tasks/ldpc_curve.ts --matrix ../shared/data/caligo-ldpc-4096-r0.50.csr.txt \
+ *   ./deno task ldpc-curve --matrix tests/fixtures/ldpc_caligo_4096_r050.csr.txt \
  *     --decoder spa --qber 0.02,0.05,0.08 --frames 300
- *   ./deno run --no-prompt -P=tools tasks/ldpc_curve.ts --code n=16384,rate=auto --decoder minsum --json
+ *   ./deno task ldpc-curve --code n=16384,rate=auto --decoder minsum --json
  *
  * Flags: --matrix FILE | --code n=<n>,rate=<auto|R0>; --qber list; --frames N (100);
  * --decoder spa|minsum|nms-layered|nms-simd|spa-layered|spa-flooding (spa → spa-flooding, minsum →
@@ -15,7 +15,6 @@
  * Exit code 2 on bad flags or files.
  * @module
  */
-import { parseArgs } from "node:util";
 import { UsageError } from "../lib/errors.ts";
 import { readCsrTextFile } from "../lib/io/csr_text.ts";
 import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
@@ -31,6 +30,15 @@ import {
 } from "../lib/reconciliation/rate_adaptation.ts";
 import { binaryEntropy } from "../lib/reconciliation/entropy.ts";
 import { parseDecoderFlag, runTask } from "./_cli.ts";
+import {
+  choiceFlag,
+  helpText,
+  numberListFlag,
+  parseTaskFlags,
+  requiredNumberFlag,
+  stringFlag,
+} from "./_flags.ts";
+import { TASKS } from "./_tasks.ts";
 
 const DEFAULT_RATES = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
 
@@ -47,18 +55,6 @@ interface Row {
   motherRate: number;
   punctured: number;
   shortened: number;
-}
-
-function positiveNumber(flag: string, text: string, integer = false): number {
-  const x = Number(text);
-  if (!(Number.isFinite(x) && x > 0) || (integer && !Number.isInteger(x))) {
-    throw new UsageError(
-      `--${flag}: expected a positive ${integer ? "integer" : "number"}, got ${
-        JSON.stringify(text)
-      }`,
-    );
-  }
-  return x;
 }
 
 /** One QBER point: frames with payload K = n − d, p punctured, s = d − p shortened. */
@@ -95,62 +91,31 @@ function simulate(
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      matrix: { type: "string" },
-      code: { type: "string" },
-      qber: { type: "string", default: "0.02,0.04,0.06,0.08,0.10" },
-      frames: { type: "string", default: "100" },
-      decoder: { type: "string", default: "spa-layered" },
-      iterations: { type: "string", default: "50" },
-      "no-early-stop": { type: "boolean", default: false },
-      seed: { type: "string", default: "1" },
-      alpha: { type: "string", default: "0.8" },
-      "f-select": { type: "string", default: "1.16" },
-      modulation: { type: "string", default: "0.1" },
-      leakage: { type: "string", default: "elkouss" },
-      "codes-dir": { type: "string", default: "codes" },
-      json: { type: "boolean", default: false },
-    },
-    strict: true,
-  });
-  const name = parseDecoderFlag(values.decoder);
-  const frames = positiveNumber("frames", values.frames, true);
-  const iterations = positiveNumber("iterations", values.iterations, true);
-  const seed = Number(values.seed);
-  if (!Number.isInteger(seed)) {
-    throw new UsageError(`--seed: expected an integer, got ${JSON.stringify(values.seed)}`);
+  const { values } = parseTaskFlags(TASKS["ldpc-curve"], Deno.args);
+  if (values.help) {
+    console.log(helpText("ldpc-curve", TASKS["ldpc-curve"]));
+    return 0;
   }
-  const alpha = positiveNumber("alpha", values.alpha);
-  const fSelect = positiveNumber("f-select", values["f-select"]);
-  const delta = Number(values.modulation);
-  if (!(delta >= 0 && delta < 0.5)) {
-    throw new UsageError(
-      `--modulation: expected a fraction in [0, 0.5), got ${JSON.stringify(values.modulation)}`,
-    );
-  }
-  if (values.leakage !== "elkouss" && values.leakage !== "conservative") {
-    throw new UsageError(
-      `--leakage: expected elkouss or conservative, got ${JSON.stringify(values.leakage)}`,
-    );
-  }
-  const qbers = values.qber.split(",").map((t) => {
-    const q = Number(t);
-    if (!(q > 0 && q < 0.5)) {
-      throw new UsageError(`--qber: each value must be in (0, 0.5), got ${JSON.stringify(t)}`);
-    }
-    return q;
-  });
-  if ((values.matrix === undefined) === (values.code === undefined)) {
+  const name = parseDecoderFlag(stringFlag(values, "decoder")!);
+  const frames = requiredNumberFlag(values, "frames", { integer: true, min: 1 });
+  const iterations = requiredNumberFlag(values, "iterations", { integer: true, min: 1 });
+  const seed = requiredNumberFlag(values, "seed", { integer: true });
+  const alpha = requiredNumberFlag(values, "alpha", { min: 0, exclusiveMin: true });
+  const fSelect = requiredNumberFlag(values, "f-select", { min: 0, exclusiveMin: true });
+  const delta = requiredNumberFlag(values, "modulation", { min: 0, max: 0.49 });
+  const leakage = choiceFlag(values, "leakage", ["elkouss", "conservative"] as const)!;
+  const qbers = numberListFlag(values, "qber", { min: 0, max: 0.4999, exclusiveMin: true })!;
+  const matrix = stringFlag(values, "matrix");
+  const codeSpec = stringFlag(values, "code");
+  if ((matrix === undefined) === (codeSpec === undefined)) {
     throw new UsageError("give exactly one of --matrix FILE or --code n=<n>,rate=<auto|R0>");
   }
-  const decoderOpts = { name, alpha, iterations, earlyStop: !values["no-early-stop"] };
+  const decoderOpts = { name, alpha, iterations, earlyStop: values["no-early-stop"] !== true };
   const rows: Row[] = [];
   let matrixLabel: string;
-  if (values.matrix !== undefined) {
-    const h = await readCsrTextFile(values.matrix);
-    matrixLabel = values.matrix;
+  if (matrix !== undefined) {
+    const h = await readCsrTextFile(matrix);
+    matrixLabel = matrix;
     const payload = Int32Array.from({ length: h.n }, (_, i) => i);
     for (const q of qbers) {
       const r = simulate(h, new Int32Array(0), payload, 0, q, frames, decoderOpts, seed);
@@ -159,7 +124,7 @@ async function main(): Promise<number> {
       );
     }
   } else {
-    const spec = Object.fromEntries(values.code!.split(",").map((kv) => kv.split("=")));
+    const spec = Object.fromEntries(codeSpec!.split(",").map((kv) => kv.split("=")));
     const n = Number(spec.n);
     if (!Number.isInteger(n) || n < 16) {
       throw new UsageError(`--code: n must be an integer ≥ 16, got ${JSON.stringify(spec.n)}`);
@@ -175,7 +140,7 @@ async function main(): Promise<number> {
     }
     const family = await loadOrBuildCodeFamily(
       { codeLength: n, motherRates: rates },
-      values["codes-dir"],
+      stringFlag(values, "codes-dir")!,
       {
         onCode: (r) => console.error(`code ${r.id}: ${r.source} in ${r.ms.toFixed(0)} ms`),
       },
@@ -196,7 +161,7 @@ async function main(): Promise<number> {
         decoderOpts,
         seed,
       );
-      const ec = values.leakage === "elkouss" ? code.matrix.m - plan.punctured : code.matrix.m;
+      const ec = leakage === "elkouss" ? code.matrix.m - plan.punctured : code.matrix.m;
       const payloadBits = n - d;
       rows.push(
         row(

@@ -9,7 +9,6 @@
  * Human output on stderr; with --json one object on stdout:
  * { problem, q, budget, init, methods: { <method>: { meanF1, minF1, runs: [{ seed, curve }] } } }
  */
-import { parseArgs } from "node:util";
 import {
   LEVEL_SET_METHODS,
   type LevelSetMethod,
@@ -18,59 +17,42 @@ import {
 import { LEVEL_SET_PROBLEMS } from "../lib/active/test_functions.ts";
 import { UsageError } from "../lib/errors.ts";
 import { runTask } from "./_cli.ts";
+import { type FlagValues, helpText, numberFlag, parseTaskFlags, stringFlag } from "./_flags.ts";
+import { TASKS } from "./_tasks.ts";
 
 const BEST_METHOD: LevelSetMethod = "timse-log-partition";
 
-function positiveInt(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new UsageError(`--${flag}: must be a positive integer, got ${JSON.stringify(value)}`);
-  }
-  return n;
+function positiveInt(values: FlagValues, flag: string, fallback: number): number {
+  return numberFlag(values, flag, { integer: true, min: 1 }) ?? fallback;
 }
 
 function main(): number {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      problem: { type: "string", default: "hartmann6" },
-      q: { type: "string" },
-      seeds: { type: "string" },
-      budget: { type: "string" },
-      init: { type: "string" },
-      method: { type: "string", multiple: true },
-      pool: { type: "string" },
-      "eval-pool": { type: "string" },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-  });
+  const { values } = parseTaskFlags(TASKS["lse-bench"], Deno.args);
   if (values.help) {
-    console.error(
-      "usage: deno task lse-bench [--problem branin|hartmann6] [--q 16] [--seeds 10] " +
-        `[--budget 150] [--init 20] [--method ${LEVEL_SET_METHODS.join("|")}]... [--json]`,
-    );
+    console.log(helpText("lse-bench", TASKS["lse-bench"]));
     return 0;
   }
-  const problem = LEVEL_SET_PROBLEMS[values.problem];
+  const problemName = stringFlag(values, "problem")!;
+  const problem = Object.hasOwn(LEVEL_SET_PROBLEMS, problemName)
+    ? LEVEL_SET_PROBLEMS[problemName]
+    : undefined;
   if (!problem) {
     throw new UsageError(
       `--problem: must be one of ${Object.keys(LEVEL_SET_PROBLEMS).join(", ")}, got ${
-        JSON.stringify(values.problem)
+        JSON.stringify(problemName)
       }`,
     );
   }
   const isBranin = problem.name === "branin";
-  const q = positiveInt("q", values.q, isBranin ? 1 : 16);
-  const seeds = positiveInt("seeds", values.seeds, 10);
-  const budget = positiveInt("budget", values.budget, isBranin ? 30 : 150);
-  const init = positiveInt("init", values.init, isBranin ? 10 : 20);
+  const q = positiveInt(values, "q", isBranin ? 1 : 16);
+  const seeds = positiveInt(values, "seeds", 10);
+  const budget = positiveInt(values, "budget", isBranin ? 30 : 150);
+  const init = positiveInt(values, "init", isBranin ? 10 : 20);
   if (init < 2 || init > budget) {
     throw new UsageError(`--init: must be in [2, --budget = ${budget}], got ${init}`);
   }
-  const methods = (values.method ?? ["straddle", BEST_METHOD]) as LevelSetMethod[];
+  const methods =
+    (values.method as string[] | undefined ?? ["straddle", BEST_METHOD]) as LevelSetMethod[];
   for (const m of methods) {
     if (!LEVEL_SET_METHODS.includes(m)) {
       throw new UsageError(
@@ -90,10 +72,8 @@ function main(): number {
         q,
         budget,
         initialPoints: init,
-        poolSize: values.pool ? positiveInt("pool", values.pool, 0) : undefined,
-        evaluationPoolSize: values["eval-pool"]
-          ? positiveInt("eval-pool", values["eval-pool"], 0)
-          : undefined,
+        poolSize: numberFlag(values, "pool", { integer: true, min: 1 }),
+        evaluationPoolSize: numberFlag(values, "eval-pool", { integer: true, min: 1 }),
       });
       runs.push({ seed, finalF1: r.finalF1, curve: r.curve });
       console.error(

@@ -10,35 +10,26 @@
  * cutoff: the message names the shard and how to extend it); 2 usage or configuration error.
  * @module
  */
-import { parseArgs } from "node:util";
 import { UsageError } from "../lib/errors.ts";
 import { loadConfig } from "../lib/io/config.ts";
 import { createLogger } from "../lib/io/log.ts";
 import { mergeShards } from "../lib/campaign/merge.ts";
 import { acquireCampaignLock, CampaignLockedError } from "../lib/campaign/campaign_lock.ts";
 import { campaignErrorExitCode } from "./_cli.ts";
-
-const USAGE = "usage: deno task merge [--config PATH] DIR   (reads DIR/shards/shard*/)";
+import { helpText, parseTaskFlags, stringFlag } from "./_flags.ts";
+import { TASKS } from "./_tasks.ts";
 
 async function main(): Promise<number> {
   const log = createLogger({ name: "merge" });
   let parsed;
   try {
-    parsed = parseArgs({
-      args: Deno.args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        config: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
+    parsed = parseTaskFlags(TASKS.merge, Deno.args);
   } catch (e) {
-    console.error(`error: ${(e as Error).message}\n${USAGE}`);
+    console.error(`merge: ${(e as Error).message}\nsee: ./deno task merge --help`);
     return 2;
   }
   if (parsed.values.help) {
-    console.error(USAGE);
+    console.log(helpText("merge", TASKS.merge));
     return 0;
   }
   try {
@@ -48,9 +39,10 @@ async function main(): Promise<number> {
       );
     }
     const dir = parsed.positionals[0];
-    const expected = parsed.values.config === undefined
+    const configPath = stringFlag(parsed.values, "config");
+    const expected = configPath === undefined
       ? undefined
-      : (await loadConfig(parsed.values.config, Deno.env.toObject())).config;
+      : (await loadConfig(configPath, Deno.env.toObject())).config;
     // the writer lock of DIR (docs/faults.md): refused (exit 2) while explore or merge writes it
     const isDir = await Deno.stat(dir).then((i) => i.isDirectory, () => false);
     const lock = isDir && acquireCampaignLock(dir.replace(/\/+$/, "") || "/", {

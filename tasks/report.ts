@@ -5,40 +5,26 @@
  * Exit codes: 0 done; 1 runtime error; 2 usage/config error or no store in DIR.
  * @module
  */
-import { parseArgs } from "node:util";
 import { CaligoError, ConfigError, UsageError } from "../lib/errors.ts";
+import { isPathError, unexpectedErrorLine } from "./_cli.ts";
+import { helpText, parseTaskFlags, stringFlag } from "./_flags.ts";
+import { TASKS } from "./_tasks.ts";
 import { createLogger } from "../lib/io/log.ts";
 import { loadCampaignData, NoCampaignStoreError } from "../lib/report/load_campaign_data.ts";
 import { runPostprocess } from "../lib/report/postprocess.ts";
 import { resolveReportConfig } from "../lib/report/report_config.ts";
 
-const USAGE = "usage: deno task report --campaign DIR [--config PATH] [-v]";
-
 async function main(args: string[]): Promise<number> {
-  let values;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      options: {
-        campaign: { type: "string" },
-        config: { type: "string" },
-        verbose: { type: "boolean", short: "v" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: true,
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}; ${USAGE}`);
-  }
+  const { values, positionals } = parseTaskFlags(TASKS.report, args);
   if (values.help) {
-    console.log(USAGE);
+    console.log(helpText("report", TASKS.report));
     return 0;
   }
-  const dir = (values.campaign ?? positionals[0])?.replace(/\/+$/, "");
-  if (!dir) throw new UsageError(`--campaign: missing; ${USAGE}`);
-  if (positionals.length > (values.campaign ? 0 : 1)) {
-    throw new UsageError(`unexpected argument ${JSON.stringify(positionals.at(-1))}; ${USAGE}`);
+  const campaign = stringFlag(values, "campaign");
+  const dir = (campaign ?? positionals[0])?.replace(/\/+$/, "");
+  if (!dir) throw new UsageError("--campaign: missing; see ./deno task report --help");
+  if (positionals.length > (campaign ? 0 : 1)) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals.at(-1))}`);
   }
   const log = createLogger({ level: values.verbose ? "DEBUG" : "INFO", name: "report" });
   const t0 = performance.now();
@@ -47,7 +33,7 @@ async function main(args: string[]): Promise<number> {
   const stored = data.attributes["config_yaml"];
   const cfg = await resolveReportConfig(
     dir,
-    values.config,
+    stringFlag(values, "config"),
     Deno.env.toObject(),
     typeof stored === "string" ? stored : undefined,
   );
@@ -62,14 +48,17 @@ let code: number;
 try {
   code = await main(Deno.args);
 } catch (e) {
-  if (e instanceof UsageError || e instanceof ConfigError || e instanceof NoCampaignStoreError) {
-    console.error(`error: ${e.message}`);
+  if (
+    e instanceof UsageError || e instanceof ConfigError || e instanceof NoCampaignStoreError ||
+    isPathError(e)
+  ) {
+    console.error(`error: ${(e as Error).message}`);
     code = 2;
-  } else if (e instanceof CaligoError || e instanceof Deno.errors.PermissionDenied) {
+  } else if (e instanceof CaligoError) {
     console.error(`error: ${(e as Error).message}`);
     code = 1;
   } else {
-    console.error(e);
+    console.error(`fatal: ${unexpectedErrorLine(e)}`);
     code = 1;
   }
 }

@@ -1,33 +1,59 @@
 /**
  * `deno task simulate`: simulate one OT sample at one parameter point and print its record.
  *
- *   ./deno task simulate --point '{"storage_noise_r":0.3,"storage_rate_nu":0.01,
- *     "wait_time_ns":1e6,"channel_fidelity":0.98,"detection_efficiency":0.5,
- *     "detector_error":0.005,"dark_count_prob":1e-7,"num_pairs":100000,"strategy":"baseline"}' --json
  *   ./deno task simulate --r 0.3 --nu 0.01 --F 0.98 --eta 0.5 --N 1e5 --strategy blind
+ *   ./deno task simulate --config my.yaml --point '{"storage_noise_r":0.3,"num_pairs":1e5}' --json
+ *   ./deno task simulate --campaign DIR --sample-id 17
  *
- * Flags: --point JSON (Caligo's field names) or --r --nu --dt --F --eta --edet --pd --N
- * --strategy (defaults: r 0.3, ν 1, Δt 1e6 ns, F 0.99, η 1, e_det 0, p_d 1e-9, N 1e5, baseline);
- * --link heralded-double-click|depolarising|analytic; --key-model project|caligo (caligo also
- * selects --leakage caligo unless given); --leakage elkouss|conservative|caligo; --seed S
- * (campaign seed, default 42; sample seed = sampleSeed(S, "phase1", 0)); --sample-seed HEX;
- * --code-length 16384; --rates 0.50,…,0.90 (mother rates); --codes-dir codes; --lengths-only;
- * --json (record as one JSON object on stdout, NaN as null), else a summary on stderr. Exit 0 when the sample ran (any outcome),
- * 2 on invalid input, 1 on an unexpected error.
+ * Simulation settings (code length, mother rates, f_select and its calibration, link, key and
+ * leakage models, decoder, …) come from the `simulation` section of `--config FILE`, of the
+ * campaign `--campaign DIR` ran with (its config.resolved.yaml), or of the YAML defaults; the
+ * flags --link, --key-model, --leakage, --code-length, --rates, --f-select, --decoder,
+ * --lengths-only and --codes-dir override single settings (the same defaults as the YAML: no flag
+ * changes another setting). The point: --point JSON (Caligo's field names) or --r --nu --dt --F
+ * --eta --edet --pd --N --strategy (defaults: r 0.3, ν 1, Δt 1e6 ns, F 0.99, η 1, e_det 0,
+ * p_d 1e-9, N 1e5, baseline). Seed: --sample-seed HEX, or --seed S (campaign seed, default 42;
+ * sample seed = sampleSeed(S, "phase1", 0)).
+ *
+ * `--campaign DIR --sample-id ID` re-runs the stored sample ID with its stored point, N and seed
+ * and the campaign's settings, and compares the new record with the stored row column by column,
+ * bit for bit (timings and the retry count aside). --json prints the record as one JSON object
+ * on stdout (NaN as null), else a summary goes to stderr. Exit 0 when the sample ran (any
+ * outcome) and, with --sample-id, matched its row; 1 when it did not match or on an unexpected
+ * error; 2 on invalid input.
  * @module
  */
-import { parseArgs } from "node:util";
 import { ConfigError, InvalidArgumentError, UsageError } from "../lib/errors.ts";
+import { type CampaignConfig, loadConfig, parseConfig } from "../lib/io/config.ts";
+import { CAMPAIGN_FILES } from "../lib/io/campaign_dir.ts";
+import { openCampaignStore, STORE_GROUPS, type StoreGroup } from "../lib/io/hdf5_store.ts";
+import { simulationOptionsOf } from "../lib/campaign/simulation_options_adapter.ts";
+import { fakeSimulateSample } from "../lib/protocol/fake_simulate_sample.ts";
+import { decodeRow } from "../lib/protocol/parameter_point.ts";
+import {
+  DIAGNOSTIC_COLUMNS,
+  diagnosticsRow,
+  OUTPUT_COLUMNS,
+  outputsRow,
+} from "../lib/protocol/record.ts";
+import { isPathError, parseDecoderFlag, unexpectedErrorLine } from "./_cli.ts";
+import {
+  choiceFlag,
+  type FlagValues,
+  helpText,
+  numberFlag,
+  numberListFlag,
+  parseTaskFlags,
+  stringFlag,
+} from "./_flags.ts";
+import { TASKS } from "./_tasks.ts";
 import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
-import { LINK_MODEL_NAMES, type LinkModelName } from "../lib/kernels/link/link_model.ts";
+import { LINK_MODEL_NAMES } from "../lib/kernels/link/link_model.ts";
 import { sampleSeed, seedHex } from "../lib/kernels/rng.ts";
 import { createParameterPoint, type ParameterPoint } from "../lib/protocol/parameter_point.ts";
 import type { SampleRecord } from "../lib/protocol/record.ts";
 import { simulateSample } from "../lib/protocol/simulate_sample.ts";
-import {
-  defaultSimulationOptions,
-  type SimulationOptions,
-} from "../lib/protocol/simulation_options.ts";
+import type { SimulationOptions } from "../lib/protocol/simulation_options.ts";
 
 const SHORT_FLAGS = {
   r: "storage_noise_r",
@@ -52,44 +78,7 @@ const DEFAULT_POINT: Record<string, number | string> = {
   strategy: "baseline",
 };
 
-function parseFlags() {
-  const stringFlags = [
-    "point",
-    "strategy",
-    "link",
-    "key-model",
-    "leakage",
-    "seed",
-    "sample-seed",
-    "code-length",
-    "rates",
-    "codes-dir",
-    ...Object.keys(SHORT_FLAGS),
-  ];
-  const options: Record<string, { type: "string" | "boolean" }> = {};
-  for (const f of stringFlags) options[f] = { type: "string" };
-  options.json = { type: "boolean" };
-  options["lengths-only"] = { type: "boolean" };
-  try {
-    return parseArgs({ args: Deno.args, options, strict: true, allowPositionals: false })
-      .values as Record<
-        string,
-        string | boolean | undefined
-      >;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
-function parseNumber(flag: string, text: string): number {
-  const v = Number(text);
-  if (text.trim() === "" || Number.isNaN(v)) {
-    throw new UsageError(`--${flag}: expected a number, got ${JSON.stringify(text)}`);
-  }
-  return v;
-}
-
-function pointFromFlags(values: Record<string, string | boolean | undefined>): ParameterPoint {
+function pointFromFlags(values: FlagValues): ParameterPoint {
   const fields: Record<string, unknown> = { ...DEFAULT_POINT };
   if (typeof values.point === "string") {
     let parsed: unknown;
@@ -109,8 +98,8 @@ function pointFromFlags(values: Record<string, string | boolean | undefined>): P
     }
   }
   for (const [flag, name] of Object.entries(SHORT_FLAGS)) {
-    const text = values[flag];
-    if (typeof text === "string") fields[name] = parseNumber(flag, text);
+    const v = numberFlag(values, flag);
+    if (v !== undefined) fields[name] = v;
   }
   if (typeof values.strategy === "string") fields.strategy = values.strategy;
   return createParameterPoint({
@@ -126,60 +115,30 @@ function pointFromFlags(values: Record<string, string | boolean | undefined>): P
   });
 }
 
-function simulationFromFlags(
-  values: Record<string, string | boolean | undefined>,
-): SimulationOptions {
-  const sim = defaultSimulationOptions();
-  if (typeof values.link === "string") {
-    if (!(LINK_MODEL_NAMES as readonly string[]).includes(values.link)) {
-      throw new UsageError(
-        `--link: expected one of ${LINK_MODEL_NAMES.join(", ")}, got ${
-          JSON.stringify(values.link)
-        }`,
-      );
-    }
-    sim.linkModel = values.link as LinkModelName;
-  }
-  if (typeof values["key-model"] === "string") {
-    const k = values["key-model"];
-    if (k !== "project" && k !== "caligo") {
-      throw new UsageError(`--key-model: expected project or caligo, got ${JSON.stringify(k)}`);
-    }
-    sim.keyModel = k;
-    // science.md §8.2: K1 charges Caligo's leakage unless --leakage overrides it.
-    if (k === "caligo") sim.leakage = "caligo";
-  }
-  if (typeof values.leakage === "string") {
-    const leakage = values.leakage;
-    if (leakage !== "elkouss" && leakage !== "conservative" && leakage !== "caligo") {
-      throw new UsageError(
-        `--leakage: expected elkouss, conservative or caligo, got ${JSON.stringify(leakage)}`,
-      );
-    }
-    sim.leakage = leakage;
-  }
-  if (typeof values["code-length"] === "string") {
-    const n = parseNumber("code-length", values["code-length"]);
-    if (!Number.isInteger(n) || n < 64) {
-      throw new UsageError(`--code-length: expected an integer ≥ 64, got ${values["code-length"]}`);
-    }
-    sim.reconciliation = { ...sim.reconciliation, codeLength: n };
-  }
-  if (typeof values.rates === "string") {
-    const rates = values.rates.split(",").map((text) => {
-      const r = Number(text);
-      if (!(r > 0 && r < 1)) {
-        throw new UsageError(`--rates: expected rates in (0, 1), got ${JSON.stringify(text)}`);
-      }
-      return r;
-    });
-    sim.reconciliation = { ...sim.reconciliation, motherRates: rates };
-  }
+/**
+ * The simulation settings: those of `config` (a campaign's, a YAML file's or the YAML defaults),
+ * then each settings flag given overrides its one setting.
+ */
+function simulationFromFlags(values: FlagValues, config: CampaignConfig): SimulationOptions {
+  const sim = simulationOptionsOf(config.simulation);
+  const rec = { ...sim.reconciliation };
+  sim.linkModel = choiceFlag(values, "link", LINK_MODEL_NAMES) ?? sim.linkModel;
+  sim.keyModel = choiceFlag(values, "key-model", ["project", "caligo"] as const) ?? sim.keyModel;
+  const leakage = choiceFlag(values, "leakage", ["elkouss", "conservative", "caligo"] as const);
+  if (leakage !== undefined) sim.leakage = rec.leakage = leakage;
+  rec.codeLength = numberFlag(values, "code-length", { integer: true, min: 64 }) ??
+    rec.codeLength;
+  rec.motherRates = numberListFlag(values, "rates", { min: 0, max: 0.9999, exclusiveMin: true }) ??
+    rec.motherRates;
+  rec.fSelect = numberFlag(values, "f-select", { min: 1, max: 3 }) ?? rec.fSelect;
+  const decoder = stringFlag(values, "decoder");
+  if (decoder !== undefined) rec.decoder = parseDecoderFlag(decoder);
+  sim.reconciliation = rec;
   if (values["lengths-only"] === true) sim.privacyAmplification = "lengths_only";
   return sim;
 }
 
-function seedFromFlags(values: Record<string, string | boolean | undefined>): bigint {
+function seedFromFlags(values: FlagValues): bigint {
   if (typeof values["sample-seed"] === "string") {
     const hex = values["sample-seed"].replace(/^0x/i, "");
     if (!/^[0-9a-fA-F]{1,16}$/.test(hex)) {
@@ -189,10 +148,7 @@ function seedFromFlags(values: Record<string, string | boolean | undefined>): bi
     }
     return BigInt(`0x${hex}`);
   }
-  const campaignSeed = typeof values.seed === "string" ? parseNumber("seed", values.seed) : 42;
-  if (!Number.isSafeInteger(campaignSeed)) {
-    throw new UsageError(`--seed: expected an integer, got ${values.seed}`);
-  }
+  const campaignSeed = numberFlag(values, "seed", { integer: true, min: 0 }) ?? 42;
   return sampleSeed(campaignSeed, "phase1", 0);
 }
 
@@ -224,23 +180,147 @@ function summary(point: ParameterPoint, record: SampleRecord): string {
   ].join("\n");
 }
 
+/** The config whose `simulation` section the run uses (see the module documentation). */
+async function configFromFlags(values: FlagValues, env: Record<string, string>) {
+  const campaign = stringFlag(values, "campaign");
+  const configPath = stringFlag(values, "config");
+  if (campaign !== undefined && configPath !== undefined) {
+    throw new UsageError("--campaign and --config are exclusive: a campaign has its own config");
+  }
+  if (campaign !== undefined) {
+    const path = `${campaign}/${CAMPAIGN_FILES.config}`;
+    return parseConfig(await Deno.readTextFile(path), env, path).config;
+  }
+  if (configPath !== undefined) return (await loadConfig(configPath, env)).config;
+  return parseConfig("", env, "<defaults>").config;
+}
+
+/** Flags that set the point or seed: not allowed with --sample-id (the stored ones are used). */
+const POINT_FLAGS = ["point", "strategy", "seed", "sample-seed", ...Object.keys(SHORT_FLAGS)];
+/** Diagnostics that are not a function of the seed: timings and the retry count. */
+const UNREPRODUCIBLE = new Set([
+  "retries",
+  "t_sampling",
+  "t_commit",
+  "t_estimation",
+  "t_reconciliation",
+  "t_pa",
+  "t_total",
+]);
+
+/** The stored sample `id` of the campaign in `dir`: its group and row. */
+async function storedSample(dir: string, id: number) {
+  const data = await openCampaignStore(`${dir}/${CAMPAIGN_FILES.store}`);
+  for (const group of STORE_GROUPS) {
+    const g = data.groups[group as StoreGroup];
+    for (let i = 0; i < g.n; i++) {
+      if (g.sampleId[i] !== id) continue;
+      const width = g.diagnosticColumns.length;
+      return {
+        group,
+        inputs: g.inputs.slice(i * 9, i * 9 + 9),
+        outputs: g.outputs.slice(i * OUTPUT_COLUMNS.length, (i + 1) * OUTPUT_COLUMNS.length),
+        outcome: g.outcomes[i],
+        seed: g.seed[i],
+        numPairs: g.numPairs[i],
+        keyMargin: g.keyMargin[i],
+        diagnostics: g.diagnostics.slice(i * width, (i + 1) * width),
+        diagnosticColumns: g.diagnosticColumns,
+      };
+    }
+  }
+  throw new UsageError(`--sample-id: no sample ${id} in ${dir}/${CAMPAIGN_FILES.store}`);
+}
+
+/** Bitwise equality of two float64 values (NaN equals NaN, +0 differs from −0). */
+function sameBits(a: number, b: number): boolean {
+  return Object.is(a, b);
+}
+
+/** Columns where `record` differs from the stored row (empty: reproduced bit for bit). */
+function differences(
+  stored: Awaited<ReturnType<typeof storedSample>>,
+  record: SampleRecord,
+): string[] {
+  const diff: string[] = [];
+  if (stored.outcome !== record.outcome) diff.push(`outcome ${stored.outcome} → ${record.outcome}`);
+  if (!sameBits(stored.keyMargin, record.key_margin)) {
+    diff.push(`key_margin ${stored.keyMargin} → ${record.key_margin}`);
+  }
+  const outputs = outputsRow(record);
+  OUTPUT_COLUMNS.forEach((c, j) => {
+    if (!sameBits(stored.outputs[j], outputs[j])) {
+      diff.push(`${c} ${stored.outputs[j]} → ${outputs[j]}`);
+    }
+  });
+  const diagnostics = diagnosticsRow(record);
+  stored.diagnosticColumns.forEach((c, j) => {
+    const k = (DIAGNOSTIC_COLUMNS as readonly string[]).indexOf(c);
+    if (k < 0 || UNREPRODUCIBLE.has(c)) return;
+    if (!sameBits(stored.diagnostics[j], diagnostics[k])) {
+      diff.push(`${c} ${stored.diagnostics[j]} → ${diagnostics[k]}`);
+    }
+  });
+  return diff;
+}
+
 async function main(): Promise<number> {
-  const values = parseFlags();
-  const point = pointFromFlags(values);
-  const simulation = simulationFromFlags(values);
-  const seed = seedFromFlags(values);
-  const codesDir = typeof values["codes-dir"] === "string" ? values["codes-dir"] : "codes";
-  const family = await loadOrBuildCodeFamily(
-    {
-      codeLength: simulation.reconciliation.codeLength,
-      motherRates: simulation.reconciliation.motherRates,
-    },
-    codesDir,
-  );
-  const record = simulateSample(point, { seed, family, simulation, now: () => performance.now() });
+  const { values } = parseTaskFlags(TASKS.simulate, Deno.args);
+  if (values.help) {
+    console.log(helpText("simulate", TASKS.simulate));
+    return 0;
+  }
+  const env = Deno.env.toObject();
+  const config = await configFromFlags(values, env);
+  const simulation = simulationFromFlags(values, config);
+  const codesDir = stringFlag(values, "codes-dir") ?? config.simulation.reconciliation.codes_dir;
+  const sampleIdFlag = numberFlag(values, "sample-id", { integer: true, min: 0 });
+  const campaign = stringFlag(values, "campaign");
+  let point: ParameterPoint;
+  let seed: bigint;
+  let stored: Awaited<ReturnType<typeof storedSample>> | undefined;
+  if (sampleIdFlag !== undefined) {
+    if (campaign === undefined) throw new UsageError("--sample-id: needs --campaign DIR");
+    const clash = POINT_FLAGS.find((f) => values[f] !== undefined);
+    if (clash !== undefined) {
+      throw new UsageError(`--${clash}: not allowed with --sample-id (the stored point is used)`);
+    }
+    stored = await storedSample(campaign, sampleIdFlag);
+    point = decodeRow(stored.inputs, stored.numPairs, { maxPairs: simulation.maxPairs });
+    seed = stored.seed;
+  } else {
+    point = pointFromFlags(values);
+    seed = seedFromFlags(values);
+  }
+  let record: SampleRecord;
+  if (config.simulation.simulator === "fake") {
+    record = fakeSimulateSample(point, seed);
+  } else {
+    const family = await loadOrBuildCodeFamily(simulation.reconciliation, codesDir);
+    record = simulateSample(point, { seed, family, simulation, now: () => performance.now() });
+  }
   if (values.json === true) console.log(JSON.stringify(record));
   else console.error(summary(point, record));
   if (record.seed !== seedHex(seed)) return 1;
+  if (stored !== undefined) {
+    if (stored.outcome.startsWith("skipped")) {
+      console.error(
+        `sample ${sampleIdFlag} (${stored.group}) was ${stored.outcome}: the campaign did not ` +
+          "simulate it, so there is no row to compare",
+      );
+      return 0;
+    }
+    const diff = differences(stored, record);
+    if (diff.length > 0) {
+      console.error(`sample ${sampleIdFlag} (${stored.group}) differs from its stored row:`);
+      for (const d of diff) console.error(`  ${d}`);
+      return 1;
+    }
+    console.error(
+      `sample ${sampleIdFlag} (${stored.group}): reproduced its stored row bit for bit ` +
+        "(timings and retries aside)",
+    );
+  }
   return 0;
 }
 
@@ -248,13 +328,14 @@ let code: number;
 try {
   code = await main();
 } catch (e) {
-  if (e instanceof UsageError || e instanceof InvalidArgumentError || e instanceof ConfigError) {
-    console.error(`simulate: ${e.message}`);
+  if (
+    e instanceof UsageError || e instanceof InvalidArgumentError || e instanceof ConfigError ||
+    isPathError(e)
+  ) {
+    console.error(`simulate: ${(e as Error).message}`);
     code = 2;
-  } else if (e instanceof Deno.errors.PermissionDenied || (e as Error)?.name === "NotCapable") {
-    throw e;
   } else {
-    console.error(`simulate: unexpected error: ${(e as Error)?.stack ?? e}`);
+    console.error(`simulate: unexpected error: ${unexpectedErrorLine(e)}`);
     code = 1;
   }
 }

@@ -1,15 +1,13 @@
 import { assert, assertEquals } from "../tests/assert.ts";
 
-/** Run `tasks/simulate.ts` with the `simulate` permission set; a 256-bit, one-rate family keeps it fast. */
+/** Run `simulate` through the launcher; a 256-bit, one-rate family keeps it fast. */
 async function simulate(...args: string[]) {
   const root = new URL("..", import.meta.url).pathname;
-  const out = await new Deno.Command(Deno.execPath(), {
+  const out = await new Deno.Command("bash", {
     cwd: root,
     args: [
-      "run",
-      "--no-prompt",
-      "-P=simulate",
-      "tasks/simulate.ts",
+      "tasks/_launch.sh",
+      "simulate",
       "--code-length",
       "256",
       "--rates",

@@ -31,6 +31,11 @@ export async function assertEmbeddedWasm(w: EmbeddedWasm): Promise<void> {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   if (version !== w.compiler) {
+    if (Deno.env.get("CALIGO_REQUIRE_ALL") === "1") {
+      throw new Error(
+        `CALIGO_REQUIRE_ALL=1 but the rebuild needs "${w.compiler}" (apt-get install clang lld)`,
+      );
+    }
     console.warn(
       `skipping the rebuild check: needs "${w.compiler}", found ${
         version === null ? "no clang" : `"${version}"`

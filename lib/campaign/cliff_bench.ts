@@ -66,6 +66,10 @@ export interface CliffBenchOptions {
   phase1Fraction: number;
   /** GP restarts (default: the config's `phase2.gp.n_restarts_optimizer`). */
   restarts?: number;
+  /** Phase-3 batch size q (default: the config's, at most a tenth of the Phase-3 budget). */
+  batch?: number;
+  /** Simulation workers per run (default: the config's, at most the cores). */
+  workers?: number;
   /** Directory for the runs' campaign directories and configs. */
   workDir: string;
   linalg: Linalg;
@@ -115,6 +119,8 @@ export interface CliffBenchResult {
   noise: number;
   phase1Fraction: number;
   restarts: number;
+  /** Phase-3 batch size of the first method's first run. */
+  batch: number;
   config: string;
   methods: Record<string, MethodScore>;
 }
@@ -128,7 +134,10 @@ export function benchConfig(
   base: CampaignConfig,
   method: string,
   seed: number,
-  o: Pick<CliffBenchOptions, "budget" | "noise" | "phase1Fraction" | "restarts">,
+  o: Pick<
+    CliffBenchOptions,
+    "budget" | "noise" | "phase1Fraction" | "restarts" | "batch" | "workers"
+  >,
 ): CampaignConfig {
   const c = structuredClone(base);
   c.simulation.simulator = "expected";
@@ -136,9 +145,11 @@ export function benchConfig(
   c.execution.random_seed = seed;
   const phase1 = method === "sobol" ? o.budget : Math.round(o.budget * o.phase1Fraction);
   c.phase1.num_samples = phase1;
-  const batch = Math.max(1, Math.min(c.phase3.batch_size, o.budget - phase1));
+  const phase3 = o.budget - phase1;
+  const batch = Math.max(1, o.batch ?? Math.min(c.phase3.batch_size, Math.ceil(phase3 / 10)));
   c.phase3.batch_size = batch;
-  c.phase3.num_iterations = Math.floor((o.budget - phase1) / batch);
+  c.phase3.num_iterations = Math.floor(phase3 / batch);
+  if (o.workers !== undefined) c.execution.num_workers = o.workers;
   c.phase3.holdout.size = 0;
   c.phase3.stopping.enabled = false;
   c.phase2.cross_validation.enabled = false;
@@ -147,7 +158,7 @@ export function benchConfig(
   c.tables.enabled = false;
   c.report.enabled = false;
   c.output.timestamped = false;
-  CLIFF_BENCH_METHODS[method](c, o.budget - phase1);
+  CLIFF_BENCH_METHODS[method](c, phase3);
   return c;
 }
 
@@ -247,10 +258,12 @@ export async function runCliffBench(o: CliffBenchOptions): Promise<CliffBenchRes
   const base = parseConfig(o.configText, o.env, o.configSource).config;
   const restarts = o.restarts ?? base.phase2.gp.n_restarts_optimizer;
   const methods: Record<string, MethodScore> = {};
+  let batch = 0;
   for (const method of o.methods) {
     const runs: RunScore[] = [];
     for (const seed of o.seeds) {
       const config = benchConfig(base, method, seed, { ...o, restarts });
+      if (batch === 0) batch = config.phase3.batch_size;
       const tag = `${method}-seed${seed}`;
       const configPath = `${o.workDir}/${tag}.yaml`;
       await Deno.writeTextFile(configPath, stringify(config, { lineWidth: 0 }));
@@ -290,6 +303,7 @@ export async function runCliffBench(o: CliffBenchOptions): Promise<CliffBenchRes
     noise: o.noise,
     phase1Fraction: o.phase1Fraction,
     restarts,
+    batch,
     config: o.configSource,
     methods,
   };

@@ -1,3 +1,4 @@
+import { ignoreUnless, REQUIREMENTS } from "../../tests/requires.ts";
 import { assert, assertEquals, assertThrows } from "../../tests/assert.ts";
 import {
   blasCandidates,
@@ -14,26 +15,18 @@ import { fitGpSync } from "../surrogate/fit_gp.ts";
 import { GpModel } from "../surrogate/gp_model.ts";
 import { InvalidArgumentError } from "../errors.ts";
 
-const exists = (p: string) => {
-  try {
-    Deno.statSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const hasOpenBlas = exists(OPENBLAS_PATH);
-const hasShim = exists(BLIS_FLAME_SHIM_PATH);
-
 for (
-  const [label, path, present] of [
-    ["OpenBLAS", OPENBLAS_PATH, hasOpenBlas],
-    ["BLIS+libflame shim", BLIS_FLAME_SHIM_PATH, hasShim],
+  const [label, path] of [
+    ["OpenBLAS", OPENBLAS_PATH],
+    ["BLIS+libflame shim", BLIS_FLAME_SHIM_PATH],
   ] as const
 ) {
   Deno.test({
     name: `loadBlas() ${label} passes the conformance checks and agrees with tsLinalg`,
-    ignore: !present, // library absent: apt-get install libopenblas0-pthread / run build_la_shim.sh
+    ignore: ignoreUnless(
+      [label === "OpenBLAS" ? REQUIREMENTS.openblas : REQUIREMENTS.blisShim],
+      `loadBlas() ${label} conformance`,
+    ),
     fn: async () => {
       const la = await loadBlas({ candidates: [path], useEnv: false, threads: 1 });
       assert(la !== null, `${path} did not load`);
@@ -65,7 +58,7 @@ for (
 }
 
 Deno.test("loadBlas() OpenBLAS description names the library, version and 1 thread", {
-  ignore: !hasOpenBlas,
+  ignore: ignoreUnless([REQUIREMENTS.openblas], "loadBlas() OpenBLAS description"),
 }, async () => {
   const la = await loadBlas({ candidates: [OPENBLAS_PATH], useEnv: false });
   assert(la !== null);
@@ -104,7 +97,7 @@ Deno.test("loadBlas() returns null and records errors when nothing loads", async
 Deno.test(
   "loadBlas() OpenBLAS MLL and gradient equal the TS backend's (upper-triangle cache intact)",
   {
-    ignore: !hasOpenBlas,
+    ignore: ignoreUnless([REQUIREMENTS.openblas], "loadBlas() OpenBLAS MLL and gradient"),
   },
   async () => {
     const la = await loadBlas({ candidates: [OPENBLAS_PATH], useEnv: false });
@@ -132,7 +125,7 @@ Deno.test(
 
 Deno.test(
   "loadBlas() OpenBLAS single precision: spotri/ssymv invert an SPD matrix; the mixed-precision MLL gradient matches double and falls back when the check fails",
-  { ignore: !hasOpenBlas },
+  { ignore: ignoreUnless([REQUIREMENTS.openblas], "loadBlas() OpenBLAS single precision") },
   async () => {
     const la = await loadBlas({ candidates: [OPENBLAS_PATH], useEnv: false });
     assert(la !== null && la.spotri !== undefined && la.ssymv !== undefined);
@@ -186,7 +179,7 @@ Deno.test(
 
 Deno.test(
   "GpModel.predict() exact-single: single-precision solve within 1e-4·σ_f² of the double exact σ² (OpenBLAS); without strsm a typed error naming the backend",
-  { ignore: !hasOpenBlas },
+  { ignore: ignoreUnless([REQUIREMENTS.openblas], "GpModel.predict() exact-single") },
   async () => {
     const la = await loadBlas({ candidates: [OPENBLAS_PATH], useEnv: false });
     assert(la !== null && la.strsm !== undefined);

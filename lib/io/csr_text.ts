@@ -1,5 +1,5 @@
 /**
- * The shared plain-text CSR format of parity-check matrices (/work/shared/data/README.md):
+ * The shared plain-text CSR format of parity-check matrices (tests/fixtures/ldpc_README.md):
  * line 1 `m n E`; line 2 the m+1 row pointers; line 3 the E column indices (0-based, sorted within
  * each row). {@link parseCsrText} is pure; {@link readCsrTextFile} / {@link writeCsrTextFile} do
  * the file I/O.

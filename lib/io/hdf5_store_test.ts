@@ -10,6 +10,7 @@ import {
   type StoreRow,
 } from "./hdf5_store.ts";
 import { pythonWithH5py } from "../../tests/e2e/_h5py.ts";
+import { REQUIREMENTS, testNeeding } from "../../tests/requires.ts";
 
 const ATTRS: RootAttributes = {
   schema_version: SCHEMA_VERSION,
@@ -165,15 +166,17 @@ Deno.test("openCampaignStore() rejects a missing, non-HDF5 or truncated file wit
   await assertRejects(() => CampaignStore.create(path, ATTRS), FileFormatError, "already exists");
 });
 
-Deno.test("CampaignStore: h5py and h5dump read the committed rows", async () => {
-  const python = pythonWithH5py();
-  assert(python !== null, "needs python3-h5py (apt-get install -y python3-h5py)");
-  const path = await tmpStorePath();
-  const store = await CampaignStore.create(path, ATTRS);
-  store.append("lhs_warmup", range(0, 6).map((i) => testRow(i)));
-  store.append("lhs_warmup", [testRow(6, true)]);
-  store.close();
-  const script = `
+testNeeding(
+  [REQUIREMENTS.h5py, REQUIREMENTS.h5dump],
+  "CampaignStore: h5py and h5dump read the committed rows",
+  async () => {
+    const python = pythonWithH5py()!;
+    const path = await tmpStorePath();
+    const store = await CampaignStore.create(path, ATTRS);
+    store.append("lhs_warmup", range(0, 6).map((i) => testRow(i)));
+    store.append("lhs_warmup", [testRow(6, true)]);
+    store.close();
+    const script = `
 import h5py, json, sys, math
 f = h5py.File(sys.argv[1], "r")
 g = f["lhs_warmup"]
@@ -185,23 +188,24 @@ print(json.dumps({"n": n, "ids": [int(x) for x in g["sample_id"][:n]],
   "outcome": g["outcomes"].asstr()[3], "seed": str(int(g["seed"][1])), "x": float(g["inputs"][2, 4]),
   "nan": math.isnan(g["outputs"][6, 0]), "inf": float(g["outputs"][6, 1]) == float("inf"),
   "meta": meta, "schema": f.attrs["schema_version"], "cols": len(g["diagnostics"].attrs["columns"])}))`;
-  const out = new Deno.Command(python, { args: ["-c", script, path] }).outputSync();
-  assert(out.success, new TextDecoder().decode(out.stderr));
-  const r = JSON.parse(new TextDecoder().decode(out.stdout));
-  assertEquals(r.n, 7);
-  assertEquals(r.ids, range(0, 7));
-  assertEquals(r.outcome, testRow(3).outcome);
-  assertEquals(BigInt(r.seed), testRow(1).seed);
-  assertEquals(r.x, testRow(2).inputs[4]);
-  assert(r.nan && r.inf);
-  assertEquals(r.meta, JSON.parse(testRow(3).metadata));
-  assertEquals(r.schema, SCHEMA_VERSION);
-  assertEquals(r.cols, DIAGNOSTIC_COLUMNS.length);
-  const dump = new Deno.Command("h5dump", { args: ["-d", "/lhs_warmup/sample_id", path] })
-    .outputSync();
-  assert(dump.success, new TextDecoder().decode(dump.stderr));
-  assert(new TextDecoder().decode(dump.stdout).includes("(0): 0, 1, 2, 3, 4, 5, 6"));
-});
+    const out = new Deno.Command(python, { args: ["-c", script, path] }).outputSync();
+    assert(out.success, new TextDecoder().decode(out.stderr));
+    const r = JSON.parse(new TextDecoder().decode(out.stdout));
+    assertEquals(r.n, 7);
+    assertEquals(r.ids, range(0, 7));
+    assertEquals(r.outcome, testRow(3).outcome);
+    assertEquals(BigInt(r.seed), testRow(1).seed);
+    assertEquals(r.x, testRow(2).inputs[4]);
+    assert(r.nan && r.inf);
+    assertEquals(r.meta, JSON.parse(testRow(3).metadata));
+    assertEquals(r.schema, SCHEMA_VERSION);
+    assertEquals(r.cols, DIAGNOSTIC_COLUMNS.length);
+    const dump = new Deno.Command("h5dump", { args: ["-d", "/lhs_warmup/sample_id", path] })
+      .outputSync();
+    assert(dump.success, new TextDecoder().decode(dump.stderr));
+    assert(new TextDecoder().decode(dump.stdout).includes("(0): 0, 1, 2, 3, 4, 5, 6"));
+  },
+);
 
 Deno.test("CampaignStore.appendActiveMatrix() commits plan rows with their own marker", async () => {
   const path = await tmpStorePath();

@@ -5,8 +5,9 @@
 // requests, then requires: (1) no console message at all (errors, uncaught exceptions and CSP
 // violations all appear as "CONSOLE" lines), (2) the page's own count of figures whose inline
 // <svg> has a group and a non-zero rendered width equals the number of figures, (3) the DOM holds
-// one non-empty <svg> per figure. Needs `chromium` (Debian package) on PATH; set
-// CALIGO_SKIP_BROWSER=1 to skip only this test where no browser can be installed.
+// one non-empty <svg> per figure. Needs `chromium` (Debian package) on PATH;
+// without it the check is skipped with one line (tests/requires.ts).
+import { REQUIREMENTS, testNeeding } from "../../tests/requires.ts";
 import { assert, assertEquals } from "../../tests/assert.ts";
 import { parseConfig } from "../io/config.ts";
 import { silentLogger } from "../io/log.ts";
@@ -55,8 +56,8 @@ Deno.test("runPostprocess() writes the selected tables, figure specs, SVGs and r
 });
 
 function reportTask(dir: string): Promise<Deno.CommandOutput> {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", "-P=report", "tasks/report.ts", "--campaign", dir],
+  return new Deno.Command("bash", {
+    args: ["tasks/_launch.sh", "report", "--campaign", dir],
     cwd: REPO,
     stdout: "piped",
     stderr: "piped",
@@ -71,30 +72,19 @@ Deno.test("tasks/report.ts exits 2 with a one-line message for a directory witho
     const err = new TextDecoder().decode(out.stderr).split("\n")
       .filter((l) => l && !l.includes("experimental feature"));
     assertEquals(out.code, 2);
-    assertEquals(err, [`error: ${dir}: no campaign store (exploration_data.h5) in this directory`]);
+    // the launcher hands the task the absolute path
+    assertEquals(err, [
+      `error: ${REPO}${dir}: no campaign store (exploration_data.h5) in this directory`,
+    ]);
   } finally {
     await Deno.remove(`${REPO}${dir}`, { recursive: true });
   }
 });
 
-async function which(cmd: string): Promise<boolean> {
-  try {
-    const o = await new Deno.Command("sh", { args: ["-c", `command -v ${cmd}`] }).output();
-    return o.code === 0;
-  } catch {
-    return false;
-  }
-}
-
-Deno.test({
-  name:
-    "tasks/report.ts report.html loads in headless Chromium without console errors, every figure rendered",
-  ignore: Deno.env.get("CALIGO_SKIP_BROWSER") === "1",
-  async fn() {
-    assert(
-      await which("chromium"),
-      "chromium not found: apt-get install -y chromium fonts-dejavu-core",
-    );
+testNeeding(
+  [REQUIREMENTS.chromium],
+  "tasks/report.ts report.html loads in headless Chromium without console errors, every figure rendered",
+  async () => {
     const dir = `out/report_test_e2e_${Date.now()}`;
     await Deno.mkdir(`${REPO}${dir}`, { recursive: true });
     const profile = await Deno.makeTempDir({ prefix: "report_chromium_" });
@@ -151,4 +141,4 @@ Deno.test({
       await Deno.remove(profile, { recursive: true });
     }
   },
-});
+);

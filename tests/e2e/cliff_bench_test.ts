@@ -19,12 +19,10 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     await Deno.remove(`${ROOT}${KEEP}`, { recursive: true }).catch(() => {});
-    const out = await new Deno.Command(Deno.execPath(), {
+    const out = await new Deno.Command("bash", {
       args: [
-        "run",
-        "--no-prompt",
-        "-P=explore",
-        "tasks/cliff_bench.ts",
+        "tasks/_launch.sh",
+        "cliff-bench",
         "--budget",
         "40",
         "--seeds",
@@ -37,7 +35,7 @@ Deno.test({
         "default",
         "--method",
         "sobol",
-        "--keep",
+        "--work-dir",
         KEEP,
         "--json",
       ],
@@ -111,7 +109,7 @@ Deno.test("benchConfig() splits the budget and applies each method's settings", 
   const d = benchConfig(base, "default", 3, { budget: 100, noise: 0.01, phase1Fraction: 0.5 });
   assertEquals(
     [d.phase1.num_samples, d.phase3.batch_size, d.phase3.num_iterations, d.execution.random_seed],
-    [50, 16, 3, 3],
+    [50, 5, 10, 3], // batch: the config's 16, at most a tenth of the 50 Phase-3 samples
   );
   assertEquals([d.simulation.simulator, d.simulation.expected_noise], ["expected", 0.01]);
   const s = benchConfig(base, "sobol", 3, { budget: 100, noise: 0, phase1Fraction: 0.5 });

@@ -12,8 +12,8 @@ async function validate(yaml: string | null, name: string) {
   await Deno.mkdir(`${ROOT}${BASE}`, { recursive: true });
   const path = `${BASE}/${name}.yaml`;
   if (yaml !== null) await Deno.writeTextFile(`${ROOT}${path}`, yaml);
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", "-P=explore", "tasks/explore.ts", "--config", path, "--validate"],
+  const out = await new Deno.Command("bash", {
+    args: ["tasks/_launch.sh", "explore", "--config", path, "--validate"],
     cwd: ROOT,
     env: { NO_COLOR: "1" },
     stdout: "piped",
@@ -43,7 +43,7 @@ const CASES: [name: string, yaml: string | null, mustInclude: string[]][] = [
     ["bounds.channel_fidelity.min", "0.4"],
   ],
   ["malformed_yaml", "phase1:\n  num_samples: [1, 2\nphase2: {}\n", ["malformed YAML", "line"]],
-  ["missing_file", null, ["--config", "file not found"]],
+  ["missing_file", null, ["--config: cannot read", "not found"]],
   ["unset_env", "output:\n  base_dir: ${CALIGO_NOT_SET_ANYWHERE}\n", [
     "output.base_dir",
     "CALIGO_NOT_SET_ANYWHERE",

@@ -11,12 +11,10 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 
 Deno.test("explore: configs/dry_run_test.yaml with the real simulator runs all three phases", async () => {
   const dir = `out/e2e_dry/run_${crypto.randomUUID().slice(0, 8)}`;
-  const out = await new Deno.Command(Deno.execPath(), {
+  const out = await new Deno.Command("bash", {
     args: [
-      "run",
-      "--no-prompt",
-      "-P=explore",
-      "tasks/explore.ts",
+      "tasks/_launch.sh",
+      "explore",
       "--config",
       "configs/dry_run_test.yaml",
       "--output-dir",

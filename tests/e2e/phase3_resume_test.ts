@@ -23,8 +23,8 @@ async function writeConfig(): Promise<string> {
 }
 
 function command(args: string[]): Deno.Command {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", "-P=explore", "tasks/explore.ts", ...args],
+  return new Deno.Command("bash", {
+    args: ["tasks/_launch.sh", "explore", ...args],
     cwd: ROOT,
     env: { NO_COLOR: "1" },
     stdout: "piped",

@@ -43,8 +43,8 @@ interface Run {
 }
 
 function command(task: string, args: string[]): Deno.Command {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", "-P=explore", task, ...args],
+  return new Deno.Command("bash", {
+    args: ["tasks/_launch.sh", task.replace(/^tasks\/(\w+)\.ts$/, "$1"), ...args],
     cwd: ROOT,
     env: { CALIGO_TEST_SEED: "11", NO_COLOR: "1" },
     stdout: "piped",

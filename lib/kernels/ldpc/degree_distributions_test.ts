@@ -3,7 +3,7 @@ import { InvalidArgumentError } from "../../errors.ts";
 import { caligoDistribution, degreeCounts } from "./degree_distributions.ts";
 
 Deno.test("degreeCounts() reproduces the degree profile of Caligo's n = 4096 rate-0.5 code exactly", () => {
-  // /work/shared/data/README.md: the shipped matrix's variable and check degree counts.
+  // tests/fixtures/ldpc_README.md: the shipped matrix's variable and check degree counts.
   const c = degreeCounts(caligoDistribution(0.5), 4096, 2048);
   assertEquals(c.edges, 22562);
   const v = Object.fromEntries(
