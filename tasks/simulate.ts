@@ -12,6 +12,8 @@
  * selects --leakage caligo unless given); --leakage elkouss|conservative|caligo; --seed S
  * (campaign seed, default 42; sample seed = sampleSeed(S, "phase1", 0)); --sample-seed HEX;
  * --code-length 16384; --rates 0.50,…,0.90 (mother rates); --codes-dir codes; --lengths-only;
+ * --uncalibrated (rate choice with the fixed f_sel 1.16 / 1.1 instead of the family's calibration,
+ * which is otherwise loaded from the codes directory or made there first, as `explore` does);
  * --json (record as one JSON object on stdout, NaN as null), else a summary on stderr. Exit 0 when the sample ran (any outcome),
  * 2 on invalid input, 1 on an unexpected error.
  * @module
@@ -19,6 +21,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError, InvalidArgumentError, UsageError } from "../lib/errors.ts";
 import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
+import { ensureCalibration } from "../lib/campaign/calibration_builds.ts";
 import { LINK_MODEL_NAMES, type LinkModelName } from "../lib/kernels/link/link_model.ts";
 import { sampleSeed, seedHex } from "../lib/kernels/rng.ts";
 import { createParameterPoint, type ParameterPoint } from "../lib/protocol/parameter_point.ts";
@@ -70,6 +73,7 @@ function parseFlags() {
   for (const f of stringFlags) options[f] = { type: "string" };
   options.json = { type: "boolean" };
   options["lengths-only"] = { type: "boolean" };
+  options.uncalibrated = { type: "boolean" };
   try {
     return parseArgs({ args: Deno.args, options, strict: true, allowPositionals: false })
       .values as Record<
@@ -237,6 +241,17 @@ async function main(): Promise<number> {
     },
     codesDir,
   );
+  if (values.uncalibrated !== true) {
+    const made = await ensureCalibration(family, simulation.reconciliation, codesDir, {
+      jobs: navigator.hardwareConcurrency,
+    });
+    family.calibration = made.calibration;
+    console.error(
+      `calibration ${made.calibration.id} (sha256 ${made.calibration.sha256.slice(0, 12)}) ${
+        made.source === "cache" ? "loaded" : "computed"
+      } in ${(made.ms / 1000).toFixed(1)} s`,
+    );
+  }
   const record = simulateSample(point, { seed, family, simulation, now: () => performance.now() });
   if (values.json === true) console.log(JSON.stringify(record));
   else console.error(summary(point, record));
