@@ -114,7 +114,7 @@ Deno.test({
   fn: async () => {
     const options = { ...defaultReconciliationOptions(), codeLength: 4096 };
     const family = await loadOrBuildCodeFamily(options, "codes");
-    const params = { ...defaultCalibrationParams(), qber: [0.02, 0.05, 0.08] };
+    const params = { ...defaultCalibrationParams(), qber: [0.02, 0.065] };
     const { calibration } = await ensureCalibration(family, options, "codes", {
       jobs: 2,
       params,
