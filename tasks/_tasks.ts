@@ -103,6 +103,7 @@ export const TASKS = {
       "sample-seed": str(),
       "codes-dir": str({ path: "write-dir" }),
       "lengths-only": bool(),
+      uncalibrated: bool(),
       json: bool(),
     },
     configFlag: "config",
@@ -119,6 +120,12 @@ export const TASKS = {
       seed: str({ default: "1" }),
       "codes-dir": str({ default: "codes", path: "write-dir" }),
       jobs: str(),
+      decoder: str({ default: "spa-simd" }),
+      alpha: str({ default: "0.8" }),
+      iterations: str({ default: "50" }),
+      modulation: str({ default: "0.1" }),
+      "blind-rounds": str({ default: "3" }),
+      "no-calibrate": bool({ default: false }),
     },
   },
   "ldpc-curve": {
@@ -146,23 +153,28 @@ export const TASKS = {
   },
   calibrate: {
     file: "tasks/calibrate.ts",
-    usage: "[--length N] [--qber LIST] [--f-grid LIST] [--frames N] [--target-fer P] " +
-      "[--codes-dir DIR] [--dry]",
-    summary: "Per QBER, the smallest f_select whose baseline frames reach FER ≤ target; " +
-      "writes <codes-dir>/calibration.json.",
+    usage: "[--length N] [--qber LIST] [--f-grid LIST|LO:STEP:HI] [--frames N] [--target-fer P] " +
+      "[--confidence C] [--decoder NAME] [--codes-dir DIR] [--jobs J] [--dry] [--json]",
+    summary: "Per QBER, the smallest f on the grid whose frames reach FER ≤ target, baseline " +
+      "and blind; cached beside the codes as <id>.calibration.json (explore, codes and " +
+      "simulate make it on their own when missing).",
     flags: {
       length: str({ default: "16384" }),
-      qber: str({ default: "0.02,0.03,0.04,0.05,0.06,0.07,0.08,0.09,0.10" }),
-      "f-grid": str({ default: "1.04,1.06,1.08,1.10,1.12,1.14,1.16,1.18,1.20,1.25,1.30,1.40" }),
+      qber: str({ default: "0.005,0.01,0.02,0.035,0.05,0.065,0.08,0.095,0.11" }),
+      "f-grid": str({ default: "1:0.02:3" }),
       frames: str({ default: "1000" }),
       "target-fer": str({ default: "0.01" }),
-      decoder: str({ default: "spa-layered" }),
+      confidence: str({ default: "0.95" }),
+      decoder: str({ default: "spa-simd" }),
       alpha: str({ default: "0.8" }),
       iterations: str({ default: "50" }),
       modulation: str({ default: "0.1" }),
+      "blind-rounds": str({ default: "3" }),
       seed: str({ default: "1" }),
       "codes-dir": str({ default: "codes", path: "write-dir" }),
+      jobs: str(),
       dry: bool({ default: false }),
+      json: bool({ default: false }),
     },
   },
   "lse-bench": {

@@ -2,7 +2,7 @@
  * Second step of `deno task bundle` (platform.md §7): `deno bundle --platform deno` has written
  * `dist/.build/tasks/explore.js` and the worker modules under `dist/.build/lib/campaign/`; this
  * moves them into one flat folder — `dist/explore.js`, `dist/sim_worker.js`,
- * `dist/gp_restart_worker.js`, `dist/gp_predict_worker.js`, `dist/code_build_worker.js` — because the bundled code resolves each worker as
+ * `dist/gp_restart_worker.js`, `dist/gp_predict_worker.js`, `dist/code_build_worker.js`, `dist/calibration_worker.js` — because the bundled code resolves each worker as
  * `new URL("./<worker>.js", import.meta.url)`, i.e. next to the file that starts it, and writes
  * `dist/README.md` with the exact `deno run` command and its permissions.
  *
@@ -20,13 +20,14 @@ const FILES: Record<string, string> = {
   "lib/campaign/gp_restart_worker.js": "gp_restart_worker.js",
   "lib/campaign/gp_predict_worker.js": "gp_predict_worker.js",
   "lib/campaign/code_build_worker.js": "code_build_worker.js",
+  "lib/campaign/calibration_worker.js": "calibration_worker.js",
 };
 
 const README = `# caligo-ts bundle
 
 Built by \`deno task bundle\` (\`deno bundle --platform deno\`): the campaign CLI \`explore.js\`
 and its Web-Worker modules \`sim_worker.js\`, \`gp_restart_worker.js\`, \`gp_predict_worker.js\` and
-\`code_build_worker.js\`, which must stay in the
+\`code_build_worker.js\` and \`calibration_worker.js\`, which must stay in the
 same folder as \`explore.js\`. No \`deno.json\`, \`node_modules\` or sources are needed (h5wasm's
 wasm is inlined). Ship this folder plus the pinned Deno binary (\`tools/node_modules/deno/deno\` of
 the project, the same version that built it) and run it from the folder that should hold the

@@ -1,24 +1,27 @@
 /**
- * `deno task calibrate` (science.md §9.10): per QBER grid point, the smallest f_sel on a grid
- * whose baseline frames (code and (p, s) chosen as in §9.3/§9.6) reach FER ≤ target over N
- * frames; writes `codes/calibration.json`, which the baseline rate choice then interpolates.
- * A grid point stops early once its failures exceed target·N.
+ * `deno task calibrate` (science.md §9.10; definition in lib/reconciliation/calibration.ts): per
+ * QBER grid point, the smallest f_sel (baseline) and ladder start factor f_blind (blind) on an f
+ * grid whose frames reach FER ≤ target; cached beside the codes as `<id>.calibration.json`, the
+ * id derived from the codes, decoder and settings. `explore`, `codes` and `simulate` make the same
+ * calibration on their own when it is missing; this task recomputes it (or prints it, --dry).
  *
- * Flags: --length 16384; --qber 0.02,0.03,…,0.10; --f-grid 1.04,1.06,…,1.30; --frames 1000;
- * --target-fer 0.01; --decoder spa-layered (any name of ldpc-curve); --alpha 0.8;
- * --iterations 50; --modulation 0.1; --seed 1; --codes-dir codes; --dry (print, don't write).
+ * Flags: --length 16384; --qber 0.005,0.01,…,0.11; --f-grid 1.00,1.02,…,3.00 (or LO:STEP:HI);
+ * --frames 1000; --target-fer 0.01; --confidence 0.95; --decoder spa-simd; --alpha 0.8;
+ * --iterations 50; --modulation 0.1; --blind-rounds 3; --seed 1 (frame streams);
+ * --codes-dir codes; --jobs J (workers, default: the cores); --dry (don't write);
+ * --json (print `{"codeLength", "id", "sha256", "rows": [{"qber", "strategy", "fSelect",
+ * "efficiency", "fer", "frames"}]}` on stdout; progress goes to stderr).
  * @module
  */
-import { loadOrBuildCodeFamily, writeCalibration } from "../lib/io/code_cache.ts";
-import { campaignRng } from "../lib/kernels/rng.ts";
-import { familyDecoder, frameLayout } from "../lib/reconciliation/code_family.ts";
-import { chooseBaselineRate, modulationSize } from "../lib/reconciliation/rate_adaptation.ts";
-import { simulateFrames } from "../lib/reconciliation/frame_simulation.ts";
-import type { FSelectCalibration } from "../lib/reconciliation/calibration.ts";
-import { binaryEntropy } from "../lib/reconciliation/entropy.ts";
+import { UsageError } from "../lib/errors.ts";
+import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
+import { defaultReconciliationOptions } from "../lib/protocol/simulation_options.ts";
+import { describeCalibration, ensureCalibration } from "../lib/campaign/calibration_builds.ts";
 import { parseDecoderFlag, runTask } from "./_cli.ts";
 import {
+  type FlagValues,
   helpText,
+  numberFlag,
   numberListFlag,
   parseTaskFlags,
   requiredNumberFlag,
@@ -26,83 +29,93 @@ import {
 } from "./_flags.ts";
 import { TASKS } from "./_tasks.ts";
 
-const RATES = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
+/** A comma list or LO:STEP:HI range of numbers ≥ `min`. */
+function gridFlag(values: FlagValues, flag: string, min: number): number[] {
+  const text = stringFlag(values, flag)!;
+  const range = /^([^:]+):([^:]+):([^:]+)$/.exec(text);
+  if (!range) return numberListFlag(values, flag, { min })!.sort((a, b) => a - b);
+  const [lo, step, hi] = range.slice(1).map(Number);
+  if (!(step > 0 && hi >= lo && lo >= min)) {
+    throw new UsageError(
+      `--${flag}: expected LO:STEP:HI with LO ≥ ${min}, got ${JSON.stringify(text)}`,
+    );
+  }
+  const count = Math.round((hi - lo) / step) + 1;
+  return Array.from({ length: count }, (_, i) => Math.round((lo + i * step) * 1e6) / 1e6);
+}
 
 async function main(): Promise<number> {
   const { values } = parseTaskFlags(TASKS.calibrate, Deno.args);
   if (values.help) {
-    console.log(helpText("calibrate", TASKS["calibrate"]));
+    console.log(helpText("calibrate", TASKS.calibrate));
     return 0;
   }
   const n = requiredNumberFlag(values, "length", { integer: true, min: 16 });
-  const qbers = numberListFlag(values, "qber", { min: 0, max: 0.4999, exclusiveMin: true })!;
-  const grid = numberListFlag(values, "f-grid", { min: 1 })!.sort((a, b) => a - b);
+  const qber = numberListFlag(values, "qber", { min: 0, max: 0.5, exclusiveMin: true })!
+    .sort((a, b) => a - b);
+  const fGrid = gridFlag(values, "f-grid", 1);
   const frames = requiredNumberFlag(values, "frames", { integer: true, min: 1 });
   const targetFer = requiredNumberFlag(values, "target-fer", {
     min: 0,
-    max: 0.9999,
+    max: 1,
     exclusiveMin: true,
   });
-  const alpha = requiredNumberFlag(values, "alpha", { min: 0, max: 1, exclusiveMin: true });
-  const iterations = requiredNumberFlag(values, "iterations", { integer: true, min: 1 });
-  const delta = requiredNumberFlag(values, "modulation", { min: 0, max: 0.49 });
+  const confidence = requiredNumberFlag(values, "confidence", {
+    min: 0,
+    max: 1,
+    exclusiveMin: true,
+  });
+  const options = {
+    ...defaultReconciliationOptions(),
+    codeLength: n,
+    decoder: parseDecoderFlag(stringFlag(values, "decoder")!),
+    nmsAlpha: requiredNumberFlag(values, "alpha", { min: 0, max: 1, exclusiveMin: true }),
+    maxIterations: requiredNumberFlag(values, "iterations", { integer: true, min: 1 }),
+    modulationFraction: requiredNumberFlag(values, "modulation", { min: 0, max: 0.5 }),
+    blindMaxRounds: requiredNumberFlag(values, "blind-rounds", { integer: true, min: 1 }),
+  };
   const seed = requiredNumberFlag(values, "seed", { integer: true });
-  const decoder = parseDecoderFlag(stringFlag(values, "decoder")!);
+  const jobs = numberFlag(values, "jobs", { integer: true, min: 1 }) ??
+    navigator.hardwareConcurrency;
   const codesDir = stringFlag(values, "codes-dir")!;
-  const family = await loadOrBuildCodeFamily(
-    { codeLength: n, motherRates: RATES },
-    codesDir,
+  const params = { targetFer, frames, confidence, qber, fGrid, seed };
+  const family = await loadOrBuildCodeFamily(options, codesDir);
+  const made = await ensureCalibration(family, options, codesDir, {
+    jobs,
+    params,
+    dryRun: values.dry === true,
+    recompute: true,
+    onRow: (r, ms) =>
+      console.error(
+        `q ${r.qber.toFixed(3)}  ${r.strategy.padEnd(8)}  f ${r.fSelect.toFixed(2)}  eff ${
+          r.efficiency.toFixed(3)
+        }  FER ${r.failures}/${r.frames}${r.passed ? "" : " (no grid value passed)"}  ${
+          (ms / 1000).toFixed(2)
+        } s`,
+      ),
+  });
+  const c = made.calibration;
+  console.error(
+    `calibration ${c.id} (sha256 ${c.sha256.slice(0, 12)}) in ${(made.ms / 1000).toFixed(1)} s${
+      made.path ? `, written to ${made.path}` : " (dry run, not written)"
+    }`,
   );
-  const d = modulationSize(n, delta);
-  const maxFailures = Math.floor(targetFer * frames) + 1;
-  const result: FSelectCalibration = { decoder, codeLength: n, qber: [], fSelect: [], targetFer };
-  for (const q of qbers) {
-    let chosen = NaN;
-    for (const f of grid) {
-      const plan = chooseBaselineRate(RATES, n, d, q, f);
-      const code = family.codes[plan.codeIndex];
-      const layout = frameLayout(family, plan.codeIndex, d);
-      const dec = familyDecoder(family, plan.codeIndex, {
-        decoder,
-        nmsAlpha: alpha,
-        maxIterations: iterations,
-      });
-      const r = simulateFrames(
-        code.matrix,
-        layout.modulation,
-        layout.payload,
-        plan.punctured,
-        q,
-        frames,
-        dec,
-        campaignRng(seed, `calibrate/${q}/${f}`),
-        { maxFailures },
-      );
-      const fer = r.failures / r.frames;
-      const efficiency = (code.matrix.m - plan.punctured) / ((n - d) * binaryEntropy(q));
-      console.log(
-        `q ${q.toFixed(3)}  f_sel ${f.toFixed(2)}  f ${efficiency.toFixed(3)}  R0 ${
-          code.rate.toFixed(2)
-        }  FER ${r.failures}/${r.frames}`,
-      );
-      if (r.failures < maxFailures && fer <= targetFer) {
-        chosen = f;
-        break;
-      }
-    }
-    if (Number.isNaN(chosen)) {
-      console.log(
-        `q ${q.toFixed(3)}: no f_sel on the grid reaches FER ≤ ${targetFer}; using ${
-          grid[grid.length - 1]
-        }`,
-      );
-      chosen = grid[grid.length - 1];
-    }
-    result.qber.push(q);
-    result.fSelect.push(chosen);
+  for (const line of describeCalibration(c)) console.error(line);
+  if (values.json) {
+    console.log(JSON.stringify({
+      codeLength: n,
+      id: c.id,
+      sha256: c.sha256,
+      rows: c.rows.map((r) => ({
+        qber: r.qber,
+        strategy: r.strategy,
+        fSelect: r.fSelect,
+        efficiency: Number.isFinite(r.efficiency) ? r.efficiency : null,
+        fer: r.fer,
+        frames: r.frames,
+      })),
+    }));
   }
-  console.log(JSON.stringify(result));
-  if (values.dry !== true) await writeCalibration(codesDir, result);
   return 0;
 }
 

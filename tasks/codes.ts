@@ -2,12 +2,18 @@
  * `deno task codes`: build (or verify from cache) the mother-code family and report the time per
  * code. Flags: --length 16384 (comma list, e.g. 4096,16384,65536), --rates 0.50,…,0.90, --seed 1,
  * --codes-dir codes, --jobs J (missing codes built by J workers at once; default: the number of
- * cores). Exit code 2 on bad flags or a corrupt cache file.
+ * cores). Each family is then calibrated (science.md §9.10, lib/reconciliation/calibration.ts) for
+ * the decoder settings of a campaign and cached beside the codes, as `explore` would do:
+ * --decoder spa-simd, --alpha 0.8, --iterations 50, --modulation 0.1, --blind-rounds 3 (the
+ * config defaults; pass a campaign's values when they differ), --no-calibrate to skip.
+ * Exit code 2 on bad flags or a corrupt cache file.
  * @module
  */
 import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
 import { buildCodesInParallel } from "../lib/campaign/code_builds.ts";
-import { runTask } from "./_cli.ts";
+import { describeCalibration, ensureCalibration } from "../lib/campaign/calibration_builds.ts";
+import { defaultReconciliationOptions } from "../lib/protocol/simulation_options.ts";
+import { parseDecoderFlag, runTask } from "./_cli.ts";
 import {
   helpText,
   numberFlag,
@@ -30,6 +36,14 @@ async function main(): Promise<number> {
   const jobs = numberFlag(values, "jobs", { integer: true, min: 1 }) ??
     navigator.hardwareConcurrency;
   const codesDir = stringFlag(values, "codes-dir")!;
+  const decoding = {
+    ...defaultReconciliationOptions(),
+    decoder: parseDecoderFlag(stringFlag(values, "decoder")!),
+    nmsAlpha: requiredNumberFlag(values, "alpha", { min: 0, max: 1, exclusiveMin: true }),
+    maxIterations: requiredNumberFlag(values, "iterations", { integer: true, min: 1 }),
+    modulationFraction: requiredNumberFlag(values, "modulation", { min: 0, max: 0.5 }),
+    blindMaxRounds: requiredNumberFlag(values, "blind-rounds", { integer: true, min: 1 }),
+  };
   for (const n of lengths) {
     const t0 = performance.now();
     if (jobs > 1) {
@@ -41,13 +55,26 @@ async function main(): Promise<number> {
         (r) => console.log(`${r.id}  built  ${(r.ms / 1000).toFixed(2)} s (worker)`),
       );
     }
-    await loadOrBuildCodeFamily({ codeLength: n, motherRates: rates }, codesDir, {
+    const family = await loadOrBuildCodeFamily({ codeLength: n, motherRates: rates }, codesDir, {
       seed,
       onCode: (r) => console.log(`${r.id}  ${r.source.padEnd(5)}  ${(r.ms / 1000).toFixed(2)} s`),
     });
     console.log(
       `n=${n}: ${rates.length} codes in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
+    if (values["no-calibrate"]) continue;
+    const made = await ensureCalibration(
+      family,
+      { ...decoding, codeLength: n, motherRates: rates },
+      codesDir,
+      { jobs, codeSeed: seed },
+    );
+    console.log(
+      `n=${n}: calibration ${made.calibration.id} (sha256 ${
+        made.calibration.sha256.slice(0, 12)
+      }) ${made.source === "cache" ? "loaded" : "computed"} in ${(made.ms / 1000).toFixed(1)} s`,
+    );
+    for (const line of describeCalibration(made.calibration)) console.log(`  ${line}`);
   }
   return 0;
 }

@@ -9,7 +9,9 @@
  * leakage models, decoder, …) come from the `simulation` section of `--config FILE`, of the
  * campaign `--campaign DIR` ran with (its config.resolved.yaml), or of the YAML defaults; the
  * flags --link, --key-model, --leakage, --code-length, --rates, --f-select, --decoder,
- * --lengths-only and --codes-dir override single settings (the same defaults as the YAML: no flag
+ * --lengths-only and --codes-dir override single settings; --uncalibrated chooses rates with the
+ * fixed f_sel 1.16 / 1.1 instead of the family's calibration (otherwise loaded from the codes
+ * directory, or made there first as `explore` does). These (the same defaults as the YAML: no flag
  * changes another setting). The point: --point JSON (Caligo's field names) or --r --nu --dt --F
  * --eta --edet --pd --N --strategy (defaults: r 0.3, ν 1, Δt 1e6 ns, F 0.99, η 1, e_det 0,
  * p_d 1e-9, N 1e5, baseline). Seed: --sample-seed HEX, or --seed S (campaign seed, default 42;
@@ -48,6 +50,7 @@ import {
 } from "./_flags.ts";
 import { TASKS } from "./_tasks.ts";
 import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
+import { ensureCalibration } from "../lib/campaign/calibration_builds.ts";
 import { LINK_MODEL_NAMES } from "../lib/kernels/link/link_model.ts";
 import { sampleSeed, seedHex } from "../lib/kernels/rng.ts";
 import { createParameterPoint, type ParameterPoint } from "../lib/protocol/parameter_point.ts";
@@ -297,6 +300,17 @@ async function main(): Promise<number> {
     record = fakeSimulateSample(point, seed);
   } else {
     const family = await loadOrBuildCodeFamily(simulation.reconciliation, codesDir);
+    if (values.uncalibrated !== true) {
+      const made = await ensureCalibration(family, simulation.reconciliation, codesDir, {
+        jobs: navigator.hardwareConcurrency,
+      });
+      family.calibration = made.calibration;
+      console.error(
+        `calibration ${made.calibration.id} (sha256 ${made.calibration.sha256.slice(0, 12)}) ${
+          made.source === "cache" ? "loaded" : "computed"
+        } in ${(made.ms / 1000).toFixed(1)} s`,
+      );
+    }
     record = simulateSample(point, { seed, family, simulation, now: () => performance.now() });
   }
   if (values.json === true) console.log(JSON.stringify(record));

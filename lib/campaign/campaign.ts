@@ -46,6 +46,10 @@ import type { SimWorkerInit, SimWorkerResult } from "./sim_worker.ts";
 import { StoreSession } from "./store_session.ts";
 import { WorkerPool } from "./worker_pool.ts";
 import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
+import type { ReconciliationCalibration } from "../reconciliation/calibration.ts";
+import type { CodeFamily } from "../reconciliation/code_family.ts";
+import type { ReconciliationOptions } from "../reconciliation/types.ts";
+import { describeCalibration, ensureCalibration } from "./calibration_builds.ts";
 import { buildCodesInParallel } from "./code_builds.ts";
 import { acquireCampaignLock, type CampaignLock } from "./campaign_lock.ts";
 import { runPostprocess } from "../report/postprocess.ts";
@@ -442,7 +446,7 @@ async function runLocked(
         }
       }
     }
-    const pools = new PoolHolder(config, o, log);
+    const pools = new PoolHolder(config, o, log, session);
     try {
       if (o.skipPhase1) {
         result.phasesSkipped.phase1 = "--skip-phase1";
@@ -561,12 +565,14 @@ class PoolHolder {
     readonly config: CampaignConfig,
     readonly o: CampaignRunOptions,
     readonly log: Logger,
+    readonly session?: StoreSession,
   ) {}
 
   async get(): Promise<WorkerPool<SimulateTask, SimWorkerResult>> {
     if (this.#pool) return this.#pool;
     const { config, o, log } = this;
     const ex = config.execution;
+    let calibration: ReconciliationCalibration | undefined;
     if (config.simulation.simulator === "real") {
       // Build missing codes here, once, before the workers load them (a worker would otherwise
       // build them itself, in parallel with the others, past its init timeout).
@@ -593,7 +599,7 @@ class PoolHolder {
           log.warn(`code build workers failed (${e}); building the missing codes on this thread`);
         }
       }
-      await loadOrBuildCodeFamily(
+      const family = await loadOrBuildCodeFamily(
         reconciliation,
         config.simulation.reconciliation.codes_dir,
         {
@@ -608,11 +614,13 @@ class PoolHolder {
       if (built > 0) {
         log.info(`LDPC code family ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       }
+      calibration = await this.#calibrate(family, reconciliation);
     }
     const init: SimWorkerInit = {
       simulator: config.simulation.simulator,
       simulation: config.simulation,
       fakeDrawsPerPair: o.fakeDrawsPerPair,
+      calibration,
     };
     log.info(`starting ${ex.num_workers} workers (${config.simulation.simulator} simulator)`);
     this.#pool = await WorkerPool.create<SimulateTask, SimWorkerResult>({
@@ -627,6 +635,54 @@ class PoolHolder {
       onEvent: (m, level) => level === "debug" ? log.debug(m) : log.warn(m),
     });
     return this.#pool;
+  }
+
+  /**
+   * The family's calibration (science.md §9.10), loaded from the code cache or made now on the
+   * worker cores; logged and recorded in the store's root attributes `calibration_id` and
+   * `calibration_sha256`. A resumed store made with another calibration is refused.
+   */
+  async #calibrate(
+    family: CodeFamily,
+    reconciliation: ReconciliationOptions,
+  ): Promise<ReconciliationCalibration> {
+    const { config, log, session } = this;
+    const made = await ensureCalibration(
+      family,
+      reconciliation,
+      config.simulation.reconciliation.codes_dir,
+      { jobs: config.execution.num_workers },
+    );
+    const c = made.calibration;
+    log.info(
+      `calibration ${c.id} (sha256 ${c.sha256.slice(0, 12)}) ${
+        made.source === "cache" ? "loaded" : "computed"
+      } in ${(made.ms / 1000).toFixed(1)} s`,
+    );
+    for (const line of describeCalibration(c)) log.info(`calibration ${line}`);
+    const unreachable = c.rows.filter((r) => !r.passed);
+    if (unreachable.length > 0) {
+      log.warn(
+        `calibration: FER ≤ ${c.key.params.targetFer} not reached on the f grid at ` +
+          unreachable.map((r) => `${r.strategy} q ${r.qber}`).join(", ") +
+          " (the family's lowest rate is too high there)",
+      );
+    }
+    if (session !== undefined) {
+      const stored = session.store.rootAttribute("calibration_sha256");
+      if (stored !== undefined && stored !== c.sha256) {
+        throw new CampaignDirError(
+          session.path,
+          `the store was made with calibration sha256 ${stored}, the codes directory now has ` +
+            `${c.id} (sha256 ${c.sha256}); restore the codes directory or start a new campaign`,
+        );
+      }
+      if (stored === undefined) {
+        session.store.setRootAttribute("calibration_id", c.id);
+        session.store.setRootAttribute("calibration_sha256", c.sha256);
+      }
+    }
+    return c;
   }
 
   /** Close the pool if it was created; returns the number of abandoned workers. */

@@ -8,6 +8,7 @@
  */
 import type { CampaignConfig } from "../io/config.ts";
 import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
+import type { ReconciliationCalibration } from "../reconciliation/calibration.ts";
 import { stageRng } from "../kernels/rng.ts";
 import { expectedModelOf, expectedSimulateSample } from "../protocol/expected_simulate_sample.ts";
 import { fakeSimulateSample } from "../protocol/fake_simulate_sample.ts";
@@ -25,6 +26,11 @@ export interface SimWorkerInit {
   fakeDrawsPerPair?: number;
   /** The `simulation` section of the campaign config. */
   simulation: CampaignConfig["simulation"];
+  /**
+   * The calibration the main thread loaded or made for this family (lib/campaign/
+   * calibration_builds.ts); the rate choice of both strategies uses it.
+   */
+  calibration?: ReconciliationCalibration;
 }
 
 /** What the worker returns per task. */
@@ -74,6 +80,7 @@ async function createSimulator(init: SimWorkerInit): Promise<Simulate> {
     simulation.reconciliation,
     init.simulation.reconciliation.codes_dir,
   );
+  family.calibration = init.calibration;
   const now = () => performance.now();
   return (task, cancel) => {
     const record = simulateSample(decodeRow(task.row, task.numPairs, { maxPairs }), {

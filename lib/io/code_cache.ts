@@ -3,7 +3,8 @@
  * distribution, seed, algorithm version, girth, SHA-256 of each array) plus little-endian Int32
  * arrays `<id>.row_ptr.i32` (m_c+1), `<id>.col_idx.i32` (E) and `<id>.puncture.i32` (n). The id
  * encodes (n, R0, seed, algorithm version), so a changed construction never reads a stale file;
- * hashes are verified on load. Files are written to a temporary name and renamed, so concurrent
+ * hashes are verified on load. Calibrations of a family (lib/reconciliation/calibration.ts) live
+ * beside the codes as `<id>.calibration.json`, the id derived from their key. Files are written to a temporary name and renamed, so concurrent
  * workers never read half-written arrays.
  * @module
  */
@@ -20,7 +21,12 @@ import {
   motherCodeId,
   validateFamilyOptions,
 } from "../reconciliation/code_family.ts";
-import { type FSelectCalibration, validateCalibration } from "../reconciliation/calibration.ts";
+import {
+  calibrationId,
+  type CalibrationKey,
+  calibrationMismatch,
+  type ReconciliationCalibration,
+} from "../reconciliation/calibration.ts";
 
 /** Format tag of the JSON header. */
 export const CODE_CACHE_FORMAT = "caligo-ts-ldpc-code/1";
@@ -219,23 +225,25 @@ export async function loadOrBuildCodeFamily(
     extra.onCode?.({ id, source, ms: performance.now() - t0 });
     codes.push(code);
   }
-  const family = codeFamilyFromCodes(codes);
-  family.calibration = (await readCalibration(codesDir, options.codeLength)) ?? undefined;
-  return family;
+  return codeFamilyFromCodes(codes);
 }
 
-/** File name of the f_sel calibration inside the codes directory. */
-export const CALIBRATION_FILE = "calibration.json";
+/** File name of a calibration inside the codes directory: `<id>.calibration.json`. */
+export function calibrationFileName(id: string): string {
+  return `${id}.calibration.json`;
+}
 
 /**
- * Read `codes/calibration.json` if it exists and was made for `codeLength`; `null` otherwise.
- * @throws FileFormatError when it exists but is malformed
+ * Read the calibration with `expected`'s key from `codesDir` (file named by the key's id);
+ * `null` when there is none. A file whose content hash, key or grid does not match is never used:
+ * it is an error (delete it, or run `deno task calibrate`, to remake it).
+ * @throws FileFormatError when the file is malformed, edited or made for another key
  */
 export async function readCalibration(
   codesDir: string,
-  codeLength: number,
-): Promise<FSelectCalibration | null> {
-  const path = `${codesDir}/${CALIBRATION_FILE}`;
+  expected: CalibrationKey,
+): Promise<ReconciliationCalibration | null> {
+  const path = `${codesDir}/${calibrationFileName(calibrationId(expected))}`;
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -243,23 +251,29 @@ export async function readCalibration(
     if (e instanceof Deno.errors.NotFound) return null;
     throw e;
   }
+  let parsed: ReconciliationCalibration;
   try {
-    const c = validateCalibration(JSON.parse(text));
-    return c.codeLength === codeLength ? c : null;
+    parsed = JSON.parse(text);
   } catch (e) {
+    throw new FileFormatError(path, "is not valid JSON; delete it to recalibrate", { cause: e });
+  }
+  const reason = calibrationMismatch(parsed, expected);
+  if (reason !== null) {
     throw new FileFormatError(
       path,
-      `invalid calibration: ${(e as Error).message}; rerun deno task calibrate`,
-      { cause: e },
+      `stale or tampered calibration: ${reason}; delete it to recalibrate`,
     );
   }
+  return parsed;
 }
 
-/** Write `codes/calibration.json`. */
-export async function writeCalibration(codesDir: string, c: FSelectCalibration): Promise<void> {
+/** Write a calibration as `<codesDir>/<id>.calibration.json` (atomic); returns the path. */
+export async function writeCalibration(
+  codesDir: string,
+  c: ReconciliationCalibration,
+): Promise<string> {
   await Deno.mkdir(codesDir, { recursive: true });
-  await writeAtomic(
-    `${codesDir}/${CALIBRATION_FILE}`,
-    new TextEncoder().encode(JSON.stringify(c, null, 2) + "\n"),
-  );
+  const path = `${codesDir}/${calibrationFileName(c.id)}`;
+  await writeAtomic(path, new TextEncoder().encode(JSON.stringify(c, null, 2) + "\n"));
+  return path;
 }

@@ -77,6 +77,12 @@ export interface RootAttributes {
   key_model: string;
   leakage: string;
   codes_id: string;
+  /**
+   * Id and SHA-256 of the reconciliation calibration the samples used (lib/reconciliation/
+   * calibration.ts); set when the simulator first loads its codes, absent for the fake simulator.
+   */
+  calibration_id?: string;
+  calibration_sha256?: string;
   blas_backend: string;
   compat_flags_json: string;
   /** `I/K` in a Phase 1 shard store (campaign.md §7.5); absent otherwise. */
@@ -509,6 +515,14 @@ export class CampaignStore {
   #f(): H5File {
     if (this.#file === null) throw new InvalidArgumentError("store", this.path, "is closed");
     return this.#file;
+  }
+
+  /** Set (or replace) a string root attribute, e.g. `calibration_id`. */
+  setRootAttribute(name: string, value: string): void {
+    const f = this.#f();
+    if (f.attrs[name] !== undefined) f.delete_attribute(name);
+    f.create_attribute(name, value);
+    f.flush();
   }
 
   /** A root attribute (int64 attributes as numbers), or undefined if absent. */

@@ -20,13 +20,7 @@
 import { InvalidArgumentError } from "../errors.ts";
 import type { Rng } from "../kernels/rng.ts";
 import { computeSyndrome } from "../kernels/ldpc/parity_check_matrix.ts";
-import {
-  bscLlrMagnitude,
-  decoderFamily,
-  type DecoderName,
-  isCancelled,
-  KNOWN_BIT_LLR,
-} from "../kernels/ldpc/decoder.ts";
+import { bscLlrMagnitude, isCancelled, KNOWN_BIT_LLR } from "../kernels/ldpc/decoder.ts";
 import { type CodeFamily, familyDecoder, frameLayout } from "./code_family.ts";
 import {
   chooseBaselineRate,
@@ -35,7 +29,7 @@ import {
   type RatePlan,
 } from "./rate_adaptation.ts";
 import { tagsEqual, verificationTag } from "./verification_tag.ts";
-import { interpolateFSelect } from "./calibration.ts";
+import { calibratedFactor, calibrationApplies } from "./calibration.ts";
 import type { ReconciliationOptions, Strategy } from "./types.ts";
 
 /** Input of {@link runBlocks}. */
@@ -53,6 +47,8 @@ export interface EngineInput {
   qberPrior: number;
   hashKey: Uint8Array;
   cancel?: Int32Array;
+  /** Rate plan to use instead of {@link planRate}'s (calibration trials try grid values). */
+  plan?: RatePlan;
 }
 
 /** Per-block outcome of {@link runBlocks}. */
@@ -131,7 +127,12 @@ export function validateQber(qber: number, path = "qberPrior"): void {
   }
 }
 
-/** The rate plan for a strategy (round 1 for blind). */
+/**
+ * The rate plan for a strategy (round 1 for blind): with a calibration attached to the family
+ * (science.md §9.10, lib/reconciliation/calibration.ts) the calibrated f_sel(q) / f_blind(q),
+ * else `options.fSelect` / §9.7's 1.1.
+ * @throws InvalidArgumentError if the attached calibration was made for other options
+ */
 export function planRate(
   family: CodeFamily,
   strategy: Strategy,
@@ -141,12 +142,22 @@ export function planRate(
   const n = family.codeLength;
   const d = modulationSize(n, options.modulationFraction);
   const rates = family.codes.map((c) => c.rate);
-  if (strategy === "blind") return chooseBlindCode(rates, n, d, qberPrior);
   const cal = family.calibration;
-  const fSelect = cal !== undefined && cal.codeLength === n &&
-      decoderFamily(cal.decoder as DecoderName) === decoderFamily(options.decoder)
-    ? interpolateFSelect(cal, qberPrior)
-    : options.fSelect;
+  if (cal !== undefined && !calibrationApplies(cal.key, options)) {
+    throw new InvalidArgumentError(
+      "family.calibration",
+      cal.id,
+      "was made for another code length, rates, decoder, modulation or t_max; recalibrate",
+    );
+  }
+  if (strategy === "blind") {
+    return cal === undefined
+      ? chooseBlindCode(rates, n, d, qberPrior)
+      : chooseBlindCode(rates, n, d, qberPrior, calibratedFactor(cal.rows, "blind", qberPrior));
+  }
+  const fSelect = cal === undefined
+    ? options.fSelect
+    : calibratedFactor(cal.rows, "baseline", qberPrior);
   return chooseBaselineRate(rates, n, d, qberPrior, fSelect);
 }
 
@@ -167,7 +178,7 @@ export function runBlocks(
   input: EngineInput,
   options: ReconciliationOptions,
 ): EngineResult {
-  const plan = planRate(family, input.strategy, input.qberPrior, options);
+  const plan = input.plan ?? planRate(family, input.strategy, input.qberPrior, options);
   const code = family.codes[plan.codeIndex];
   const h = code.matrix;
   const n = h.n, checks = h.m, d = plan.d;

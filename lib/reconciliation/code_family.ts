@@ -28,7 +28,7 @@ import { createFloodingDecoder } from "../kernels/ldpc/flooding_decoder.ts";
 import { buildLocalPegCode } from "../kernels/ldpc/local_peg.ts";
 import { createSimdMinSumDecoder } from "../kernels/ldpc/simd_min_sum_decoder.ts";
 import { createSimdSumProductDecoder } from "../kernels/ldpc/simd_sum_product_decoder.ts";
-import type { FSelectCalibration } from "./calibration.ts";
+import type { ReconciliationCalibration } from "./calibration.ts";
 
 /** Version of the ACE-PEG construction (n ≤ {@link LOCAL_PEG_ABOVE}); part of the cache id. */
 export const CODE_ALGORITHM_VERSION = "ace-peg-v1";
@@ -75,10 +75,11 @@ export interface CodeFamily {
   /** Layouts keyed by code index and d (filled by {@link frameLayout}). */
   readonly layouts: Map<string, FrameLayout>;
   /**
-   * Calibrated f_sel(q) (codes/calibration.json), used by the baseline rate choice instead of
-   * `fSelect` when its decoder matches the one configured.
+   * Calibrated f_sel(q) and f_blind(q) (lib/reconciliation/calibration.ts), used by the rate
+   * choice of both strategies instead of `fSelect` and 1.1; set by whoever loaded or made it
+   * after checking its key (lib/io/code_cache.ts, lib/campaign/calibration_builds.ts).
    */
-  calibration?: FSelectCalibration;
+  calibration?: ReconciliationCalibration;
 }
 
 /** The parts of the reconciliation options that determine the codes. */

@@ -115,17 +115,26 @@ export function chooseBaselineRate(
 }
 
 /**
- * Blind choice (§9.7): R*(q0) = 1 − 1.1·h(q0); among codes whose range contains R* the largest
- * R0 (clamped like the baseline); round 1 punctures all d positions.
+ * Blind choice (§9.7): R*(q0) = 1 − f_blind·h(q0) with the ladder's start factor f_blind (1.1, or
+ * the calibrated f_blind(q0) of lib/reconciliation/calibration.ts); among codes whose range
+ * contains R* the largest R0 (clamped like the baseline); round 1 punctures all d positions.
+ * @example
+ * ```ts
+ * import { chooseBlindCode } from "./rate_adaptation.ts";
+ * const rates = [0.5, 0.6, 0.7];
+ * console.assert(chooseBlindCode(rates, 4096, 410, 0.05).motherRate === 0.6);
+ * console.assert(chooseBlindCode(rates, 4096, 410, 0.05, 1.6).motherRate === 0.5);
+ * ```
  */
 export function chooseBlindCode(
   motherRates: readonly number[],
   n: number,
   d: number,
   qberPrior: number,
+  startFactor = 1.1,
 ): RatePlan {
   const q = Math.min(0.5 - 1e-6, Math.max(1e-4, qberPrior));
-  const raw = 1 - 1.1 * binaryEntropy(q);
+  const raw = 1 - startFactor * binaryEntropy(q);
   const delta = d / n;
   const target = clampToFamily(motherRates, delta, raw);
   let best = -1;

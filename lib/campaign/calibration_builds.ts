@@ -1,0 +1,139 @@
+/**
+ * Calibration of a code family for a campaign (science.md §9.10; definition in
+ * lib/reconciliation/calibration.ts), made together with the codes: load the calibration keyed by
+ * the family, decoder and settings from the code cache, or compute it on up to `jobs` workers
+ * (lib/campaign/calibration_worker.ts, one (QBER, strategy) row per task) and cache it. The rows
+ * do not depend on `jobs` or on which worker computed them. A cached file that does not match its
+ * key is an error, never silently used or replaced.
+ * @module
+ */
+import { CaligoError } from "../errors.ts";
+import { readCalibration, writeCalibration } from "../io/code_cache.ts";
+import type { CodeFamily } from "../reconciliation/code_family.ts";
+import {
+  calibrationKey,
+  type CalibrationParams,
+  type CalibrationRow,
+  defaultCalibrationParams,
+  makeCalibration,
+  type ReconciliationCalibration,
+} from "../reconciliation/calibration.ts";
+import { calibratePoint, calibrationTasks } from "../reconciliation/calibration_run.ts";
+import type { ReconciliationOptions } from "../reconciliation/types.ts";
+import type { CalibrationReply, CalibrationRequest } from "./calibration_worker.ts";
+import { campaignWorkerUrl } from "./worker_url.ts";
+
+/** A calibration task failed inside a worker. */
+export class CalibrationError extends CaligoError {}
+
+/** Options of {@link ensureCalibration}. */
+export interface EnsureCalibrationOptions {
+  /** Workers (1: on this thread, no worker). */
+  jobs: number;
+  /** Construction seed of the codes (default 1). */
+  codeSeed?: number;
+  /** Calibration parameters (default {@link defaultCalibrationParams}). */
+  params?: CalibrationParams;
+  /** Don't write the result to the cache. */
+  dryRun?: boolean;
+  /** Don't read the cache: always compute. */
+  recompute?: boolean;
+  /** Called after each row. */
+  onRow?: (row: CalibrationRow, ms: number) => void;
+}
+
+/** Outcome of {@link ensureCalibration}. */
+export interface EnsuredCalibration {
+  calibration: ReconciliationCalibration;
+  source: "cache" | "computed";
+  /** Wall time, ms. */
+  ms: number;
+  /** The file it was read from or written to (undefined for a dry run). */
+  path?: string;
+}
+
+/**
+ * The calibration of `family` under `options`: from `codesDir` if cached, else computed (in
+ * parallel) and cached. The family must have been loaded from `codesDir` (workers load it again).
+ * @throws FileFormatError for a cached calibration that does not match its key
+ */
+export async function ensureCalibration(
+  family: CodeFamily,
+  options: ReconciliationOptions,
+  codesDir: string,
+  o: EnsureCalibrationOptions,
+): Promise<EnsuredCalibration> {
+  const t0 = performance.now();
+  const params = o.params ?? defaultCalibrationParams();
+  const key = calibrationKey(family, options, params);
+  if (!o.recompute) {
+    const cached = await readCalibration(codesDir, key);
+    if (cached !== null) {
+      return { calibration: cached, source: "cache", ms: performance.now() - t0 };
+    }
+  }
+  const tasks = calibrationTasks(params);
+  const rows: CalibrationRow[] = new Array(tasks.length);
+  if (o.jobs <= 1) {
+    tasks.forEach(({ q, strategy }, i) => {
+      const t = performance.now();
+      rows[i] = calibratePoint(family, options, params, strategy, q);
+      o.onRow?.(rows[i], performance.now() - t);
+    });
+  } else {
+    // Longest first: the blind ladders and low QBER cost most.
+    const order = tasks.map((_, i) => i).sort((a, b) =>
+      (tasks[a].strategy === "blind" ? 0 : 1) - (tasks[b].strategy === "blind" ? 0 : 1) || a - b
+    );
+    let next = 0;
+    const runWorker = async () => {
+      const worker = new Worker(campaignWorkerUrl("calibration_worker"), { type: "module" });
+      try {
+        while (next < order.length) {
+          const i = order[next++];
+          const request: CalibrationRequest = {
+            codesDir,
+            seed: o.codeSeed ?? 1,
+            options: { ...options, motherRates: [...options.motherRates] },
+            params,
+            q: tasks[i].q,
+            strategy: tasks[i].strategy,
+          };
+          const reply = await new Promise<CalibrationReply>((resolve, reject) => {
+            worker.onmessage = (ev: MessageEvent<CalibrationReply>) => resolve(ev.data);
+            worker.onerror = (e) => {
+              e.preventDefault();
+              reject(new CalibrationError(`calibration worker crashed: ${e.message}`));
+            };
+            worker.postMessage(request);
+          });
+          if (reply.type === "error") {
+            throw new CalibrationError(
+              `calibrating ${request.strategy} at QBER ${request.q}: ${reply.message}`,
+            );
+          }
+          rows[i] = reply.row;
+          o.onRow?.(reply.row, reply.ms);
+        }
+      } finally {
+        worker.terminate();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(o.jobs, tasks.length) }, runWorker));
+  }
+  const calibration = makeCalibration(key, rows);
+  const path = o.dryRun ? undefined : await writeCalibration(codesDir, calibration);
+  return { calibration, source: "computed", ms: performance.now() - t0, path };
+}
+
+/** One log line per strategy: f per QBER (`*` marks QBERs where no grid value passed). */
+export function describeCalibration(c: ReconciliationCalibration): string[] {
+  return (["baseline", "blind"] as const).map((s) =>
+    `${s}: ` +
+    c.rows.filter((r) => r.strategy === s).map((r) =>
+      `q ${(100 * r.qber).toFixed(1)}% f ${r.fSelect.toFixed(2)} (eff ${r.efficiency.toFixed(3)})${
+        r.passed ? "" : "*"
+      }`
+    ).join(", ")
+  );
+}
