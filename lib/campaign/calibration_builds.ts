@@ -64,7 +64,10 @@ export async function ensureCalibration(
   o: EnsureCalibrationOptions,
 ): Promise<EnsuredCalibration> {
   const t0 = performance.now();
-  const params = o.params ?? defaultCalibrationParams();
+  const params = o.params ?? {
+    ...defaultCalibrationParams(),
+    frames: options.calibrationFrames ?? defaultCalibrationParams().frames,
+  };
   const key = calibrationKey(family, options, params);
   if (!o.recompute) {
     const cached = await readCalibration(codesDir, key);

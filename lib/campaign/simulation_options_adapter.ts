@@ -40,6 +40,7 @@ export function simulationOptionsOf(s: CampaignConfig["simulation"]): Simulation
     blindPriorValue: r.blind_prior_value,
     reconciliation: {
       codeLength: r.code_length,
+      calibrationFrames: r.calibration_frames,
       motherRates: r.mother_rates,
       modulationFraction: r.modulation_fraction,
       hashBits: r.hash_bits,

@@ -19,6 +19,11 @@ export type Strategy = "baseline" | "blind";
 export interface ReconciliationOptions {
   /** Frame length n of every mother code, bits (4096, 16384, 65536, 131072 or 262144). */
   codeLength: number;
+  /**
+   * Frames per calibration grid point (default 1000; calibration.ts): fewer frames keep the
+   * same confidence bound on the FER (fewer failures are allowed) at less power.
+   */
+  calibrationFrames?: number;
   /** Mother-code rates R0 of the family, e.g. 0.50 … 0.90 step 0.05. */
   motherRates: readonly number[];
   /** Modulation fraction δ: d = round(δ·n) positions are punctured or shortened. */
