@@ -8,7 +8,7 @@
  * @module
  */
 import { CaligoError } from "../errors.ts";
-import { readCalibration, writeCalibration } from "../io/code_cache.ts";
+import { loadCachedCodeFamily, readCalibration, writeCalibration } from "../io/code_cache.ts";
 import type { CodeFamily } from "../reconciliation/code_family.ts";
 import {
   calibrationKey,
@@ -22,6 +22,29 @@ import { calibratePoint, calibrationTasks } from "../reconciliation/calibration_
 import type { ReconciliationOptions } from "../reconciliation/types.ts";
 import type { CalibrationReply, CalibrationRequest } from "./calibration_worker.ts";
 import { campaignWorkerUrl } from "./worker_url.ts";
+
+/** The calibration parameters of `options` (default grid, `calibrationFrames` frames). */
+export function calibrationParamsOf(options: ReconciliationOptions): CalibrationParams {
+  const d = defaultCalibrationParams();
+  return { ...d, frames: options.calibrationFrames ?? d.frames };
+}
+
+/**
+ * The calibration of the family of `options` if both the codes and the calibration are cached in
+ * `codesDir`, else null (never builds or computes: the `expected` simulator's efficiency curve).
+ */
+export async function cachedCalibration(
+  options: ReconciliationOptions,
+  codesDir: string,
+): Promise<ReconciliationCalibration | null> {
+  const family = await loadCachedCodeFamily(options, codesDir);
+  if (family === null) return null;
+  return await readCalibration(
+    codesDir,
+    calibrationKey(family, options, calibrationParamsOf(options)),
+  )
+    .catch(() => null);
+}
 
 /** A calibration task failed inside a worker. */
 export class CalibrationError extends CaligoError {}
@@ -64,10 +87,7 @@ export async function ensureCalibration(
   o: EnsureCalibrationOptions,
 ): Promise<EnsuredCalibration> {
   const t0 = performance.now();
-  const params = o.params ?? {
-    ...defaultCalibrationParams(),
-    frames: options.calibrationFrames ?? defaultCalibrationParams().frames,
-  };
+  const params = o.params ?? calibrationParamsOf(options);
   const key = calibrationKey(family, options, params);
   if (!o.recompute) {
     const cached = await readCalibration(codesDir, key);

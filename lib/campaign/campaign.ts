@@ -49,7 +49,7 @@ import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
 import type { ReconciliationCalibration } from "../reconciliation/calibration.ts";
 import type { CodeFamily } from "../reconciliation/code_family.ts";
 import type { ReconciliationOptions } from "../reconciliation/types.ts";
-import { describeCalibration, ensureCalibration } from "./calibration_builds.ts";
+import { cachedCalibration, describeCalibration, ensureCalibration } from "./calibration_builds.ts";
 import { buildCodesInParallel } from "./code_builds.ts";
 import { acquireCampaignLock, type CampaignLock } from "./campaign_lock.ts";
 import { runPostprocess } from "../report/postprocess.ts";
@@ -615,6 +615,17 @@ class PoolHolder {
         log.info(`LDPC code family ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       }
       calibration = await this.#calibrate(family, reconciliation);
+    } else if (config.simulation.simulator === "expected") {
+      // The exact margin uses the family's calibrated efficiency when it is cached (never built).
+      calibration = await cachedCalibration(
+        simulationOptionsOf(config.simulation).reconciliation,
+        config.simulation.reconciliation.codes_dir,
+      ) ?? undefined;
+      log.info(
+        calibration
+          ? `expected simulator: efficiency from calibration ${calibration.id}`
+          : "expected simulator: no cached calibration of this code family; efficiency f_select",
+      );
     }
     const init: SimWorkerInit = {
       simulator: config.simulation.simulator,

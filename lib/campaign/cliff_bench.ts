@@ -1,5 +1,5 @@
 /**
- * The ground-truth cliff benchmark (campaign.md §10.7): the campaign's own Phase 1 → 2 → 3 code
+ * The ground-truth cliff benchmark (campaign.md §10.8): the campaign's own Phase 1 → 2 → 3 code
  * run against the `expected` simulator, whose answer is the exact expected margin of the full
  * model (lib/science/expected_margin.ts), then scored on scrambled-Sobol test points that never
  * enter training. The score is taken on what the report's maps show: the pre-filter's verdict
@@ -15,7 +15,13 @@ import type { Linalg } from "../kernels/linalg/linalg.ts";
 import { type CampaignConfig, parseConfig } from "../io/config.ts";
 import type { Logger } from "../io/log.ts";
 import { loadSurrogate } from "../io/surrogate_store.ts";
-import { exactMargin, expectedModelOf } from "../protocol/expected_simulate_sample.ts";
+import {
+  calibratedEfficiency,
+  type EfficiencyCurve,
+  exactMargin,
+  expectedModelOf,
+} from "../protocol/expected_simulate_sample.ts";
+import { cachedCalibration } from "./calibration_builds.ts";
 import { decodeRow } from "../protocol/parameter_point.ts";
 import { STRATEGIES, type Strategy, type TwinLandscape } from "../surrogate/twin_landscape.ts";
 import { createRowPrefilter } from "./prefilter_adapter.ts";
@@ -43,6 +49,10 @@ export const CLIFF_BENCH_METHODS: Readonly<Record<string, MethodSetup>> = {
   /** Phase 1 only: the whole budget as a space-filling design. */
   sobol: () => {},
   caligo: caligoMethod,
+  /** The default without pre-filtered rows in training (the maps mask that region instead). */
+  masked: (c) => {
+    c.phase2.train_on_skipped = false;
+  },
   /** tIMSE batches (targeted variance reduction) instead of Kriging-believer straddle. */
   timse: (c) => {
     c.phase3.batch.method = "timse";
@@ -174,14 +184,18 @@ export function cliffTestPoints(config: CampaignConfig, n: number, seed: number)
   return out;
 }
 
-/** Exact secure labels (expected cliff_margin > 0) of the test points for a strategy. */
+/**
+ * Exact secure labels (expected cliff_margin > 0) of the test points for a strategy, with the
+ * efficiency curve the `expected` simulator used (default: f_select).
+ */
 export function exactLabels(
   config: CampaignConfig,
   points: Float64Array,
   strategy: Strategy,
+  efficiency?: EfficiencyCurve,
 ): Uint8Array {
   const sim = simulationOptionsOf(config.simulation);
-  const model = expectedModelOf(sim);
+  const model = expectedModelOf(sim, efficiency);
   const n = points.length / 9, out = new Uint8Array(n);
   const row = new Float64Array(9);
   for (let i = 0; i < n; i++) {
@@ -271,9 +285,15 @@ export async function runCliffBench(o: CliffBenchOptions): Promise<CliffBenchRes
       const counts = await o.runCampaign(configPath, `${o.workDir}/${tag}`);
       const twin = await loadFinalTwin(`${o.workDir}/${tag}`, o.linalg);
       const points = cliffTestPoints(config, o.testPoints, seed);
+      const sim = simulationOptionsOf(config.simulation);
+      const cal = await cachedCalibration(
+        sim.reconciliation,
+        config.simulation.reconciliation.codes_dir,
+      );
+      const efficiency = cal ? calibratedEfficiency(cal, sim.reconciliation.fSelect) : undefined;
       const truth = {
-        baseline: exactLabels(config, points, "baseline"),
-        blind: exactLabels(config, points, "blind"),
+        baseline: exactLabels(config, points, "baseline", efficiency),
+        blind: exactLabels(config, points, "blind", efficiency),
       };
       const score = scoreTwin(config, twin, points, truth);
       const seconds = (now() - t0) / 1000;

@@ -10,7 +10,11 @@ import type { CampaignConfig } from "../io/config.ts";
 import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
 import type { ReconciliationCalibration } from "../reconciliation/calibration.ts";
 import { stageRng } from "../kernels/rng.ts";
-import { expectedModelOf, expectedSimulateSample } from "../protocol/expected_simulate_sample.ts";
+import {
+  calibratedEfficiency,
+  expectedModelOf,
+  expectedSimulateSample,
+} from "../protocol/expected_simulate_sample.ts";
 import { fakeSimulateSample } from "../protocol/fake_simulate_sample.ts";
 import { decodeRow } from "../protocol/parameter_point.ts";
 import type { SampleRecord } from "../protocol/record.ts";
@@ -69,7 +73,12 @@ async function createSimulator(init: SimWorkerInit): Promise<Simulate> {
     };
   }
   if (init.simulator === "expected") {
-    const model = expectedModelOf(simulation);
+    const model = expectedModelOf(
+      simulation,
+      init.calibration
+        ? calibratedEfficiency(init.calibration, simulation.reconciliation.fSelect)
+        : undefined,
+    );
     const noise = init.simulation.expected_noise;
     return (task) => {
       const point = decodeRow(task.row, task.numPairs, { maxPairs });

@@ -200,6 +200,23 @@ export interface LoadOrBuildOptions {
   onCode?: (report: CodeLoadReport) => void;
 }
 
+/** Load every mother code of the family from `codesDir`; null if one is not cached. */
+export async function loadCachedCodeFamily(
+  options: CodeFamilyOptions,
+  codesDir: string,
+  seed = 1,
+): Promise<CodeFamily | null> {
+  validateFamilyOptions(options);
+  const codes: MotherCode[] = [];
+  for (const rate of options.motherRates) {
+    const code = await loadMotherCode(codesDir, motherCodeId(options.codeLength, rate, seed))
+      .catch(() => null);
+    if (code === null) return null;
+    codes.push(code);
+  }
+  return codeFamilyFromCodes(codes);
+}
+
 /**
  * Load every mother code of the family from `codesDir`, building and caching the missing ones.
  * Needs read (and, to build, write) permission on `codesDir`.

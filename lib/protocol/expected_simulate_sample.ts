@@ -20,9 +20,37 @@ import type { ParameterPoint } from "./parameter_point.ts";
 import type { SampleRecord } from "./record.ts";
 import { finishRecord, setKeyMargin, startRecord } from "./sample_record_builder.ts";
 import type { SimulationOptions } from "./simulation_options.ts";
+import type { ReconciliationCalibration } from "../reconciliation/calibration.ts";
 
 /** Reconciliation efficiency f at QBER q for a strategy. */
 export type EfficiencyCurve = (q: number, strategy: "baseline" | "blind") => number;
+
+/**
+ * The efficiency curve of a calibration (science.md §9.10): per strategy, the achieved f of the
+ * rows interpolated linearly in QBER and held at the end values; f_select where a row has none.
+ */
+export function calibratedEfficiency(
+  calibration: ReconciliationCalibration,
+  fSelect: number,
+): EfficiencyCurve {
+  const curve = (strategy: "baseline" | "blind") => {
+    const rows = calibration.rows.filter((r) => r.strategy === strategy)
+      .map((r) => ({ q: r.qber, f: Number.isFinite(r.efficiency) ? r.efficiency : fSelect }))
+      .sort((a, b) => a.q - b.q);
+    return (q: number) => {
+      if (rows.length === 0) return fSelect;
+      if (q <= rows[0].q) return rows[0].f;
+      const last = rows[rows.length - 1];
+      if (q >= last.q) return last.f;
+      let i = 1;
+      while (rows[i].q < q) i++;
+      const t = (q - rows[i - 1].q) / (rows[i].q - rows[i - 1].q);
+      return rows[i - 1].f + t * (rows[i].f - rows[i - 1].f);
+    };
+  };
+  const baseline = curve("baseline"), blind = curve("blind");
+  return (q, strategy) => strategy === "blind" ? blind(q) : baseline(q);
+}
 
 /**
  * The expected-margin model of the simulator options: key model, test fractions, ε, q_hard,

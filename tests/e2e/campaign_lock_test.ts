@@ -22,12 +22,11 @@ async function writeConfig(): Promise<string> {
 }
 
 function command(args: string[]): Deno.Command {
-  return new Deno.Command(Deno.execPath(), {
+  // the launcher execs the task: the child's pid is the explore process itself
+  return new Deno.Command("bash", {
     args: [
-      "run",
-      "--no-prompt",
-      "-P=explore",
-      "tasks/explore.ts",
+      "tasks/_launch.sh",
+      "explore",
       "--skip-phase2",
       "--skip-phase3",
       "--fake-draws-per-pair",

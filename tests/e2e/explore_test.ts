@@ -134,7 +134,7 @@ Deno.test("explore: a fresh fake campaign writes the campaign layout and a JSON 
   assert(/^\d\d:\d\d:\d\d \| explore \| INFO \| /.test(log), log.slice(0, 200));
   const data = await openCampaignStore(`${ROOT}${dir}/exploration_data.h5`);
   assertEquals(data.attributes.campaign_seed, 7);
-  assertEquals(data.attributes.simulator_version, "fake/1");
+  assertEquals(data.attributes.simulator_version, "fake/2");
   assertEquals(
     data.attributes.config_yaml,
     await Deno.readTextFile(`${ROOT}${dir}/config.resolved.yaml`),

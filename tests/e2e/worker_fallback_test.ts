@@ -22,8 +22,8 @@ async function writeConfig(): Promise<string> {
 }
 
 async function explore(args: string[], env: Record<string, string>) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", "-P=explore", "tasks/explore.ts", ...args],
+  const out = await new Deno.Command("bash", {
+    args: ["tasks/_launch.sh", "explore", ...args],
     cwd: ROOT,
     env: { NO_COLOR: "1", ...env },
     stdout: "piped",
