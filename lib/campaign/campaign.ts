@@ -429,6 +429,15 @@ async function runLocked(
           `${paths.config} does not match the store (config_sha256 ${stored}); it was edited`,
         );
       }
+      const storedSimulator = store.rootAttribute("simulator_version");
+      const simulator = SIMULATOR_VERSIONS[resolved.config.simulation.simulator];
+      if (storedSimulator !== simulator) {
+        throw new CampaignDirError(
+          paths.dir,
+          `the store was made by simulator ${storedSimulator}, this software runs ${simulator}; ` +
+            "its rows cannot be continued (start a new campaign)",
+        );
+      }
       const ckpt = readCheckpointSync<Phase1Checkpoint>(
         paths.phase1Checkpoint,
         "caligo-ts/phase1-checkpoint/1",

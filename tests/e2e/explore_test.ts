@@ -4,7 +4,7 @@
  * subprocess with the `explore` permission set; outputs go under ./out/e2e_explore/.
  */
 import { assert, assertEquals } from "../assert.ts";
-import { openCampaignStore } from "../../lib/io/hdf5_store.ts";
+import { CampaignStore, openCampaignStore } from "../../lib/io/hdf5_store.ts";
 import { pythonWithH5py } from "./_h5py.ts";
 import { REQUIREMENTS, testNeeding } from "../requires.ts";
 import { storeRows } from "./_store_rows.ts";
@@ -324,4 +324,29 @@ Deno.test("explore --validate prints the plan and creates nothing", async () => 
   assert(!exists, "validate must not create the directory");
   // last test of the file: remove the shared reference and fixture directories
   await Deno.remove(`${ROOT}${BASE}`, { recursive: true });
+});
+
+Deno.test("explore --continue-from refuses a store made by another simulator version (run identity)", async () => {
+  const config = await writeConfig();
+  const dir = fresh("identity");
+  const r = await explore([
+    "--config",
+    config,
+    "--output-dir",
+    dir,
+    "--skip-phase2",
+    "--skip-phase3",
+  ]);
+  assertEquals(r.code, 0, r.stderr);
+  const path = `${ROOT}${dir}/exploration_data.h5`;
+  const { store } = await CampaignStore.openForAppend(path);
+  store.setRootAttribute("simulator_version", "fake/1");
+  store.close();
+  const before = await Deno.readFile(path);
+  const again = await explore(["--continue-from", dir]);
+  assertEquals(again.code, 2, again.stderr);
+  const lines = again.stderr.split("\n").filter((l) => l.includes("simulator"));
+  assertEquals(lines.length, 1, again.stderr);
+  assert(lines[0].includes("fake/1") && lines[0].includes("fake/2"), lines[0]);
+  assertEquals(await Deno.readFile(path), before); // nothing overwritten
 });
