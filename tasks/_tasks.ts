@@ -201,7 +201,7 @@ export const TASKS = {
       "[--work-dir DIR] [--json]",
     summary: "Ground-truth cliff benchmark: the campaign's Phase 1 → 2 → 3 against the exact " +
       "expected margin, F1 of the final boundary on test points that never enter training " +
-      "(methods: default, sobol, caligo, masked, timse).",
+      "(methods: default, sobol, caligo, with_skipped, timse).",
     flags: {
       budget: str({ default: "2000" }),
       seeds: str({ default: "5" }),

@@ -49,9 +49,9 @@ export const CLIFF_BENCH_METHODS: Readonly<Record<string, MethodSetup>> = {
   /** Phase 1 only: the whole budget as a space-filling design. */
   sobol: () => {},
   caligo: caligoMethod,
-  /** The default without pre-filtered rows in training (the maps mask that region instead). */
-  masked: (c) => {
-    c.phase2.train_on_skipped = false;
+  /** The default with pre-filtered rows and their analytic targets in training. */
+  with_skipped: (c) => {
+    c.phase2.train_on_skipped = true;
   },
   /** tIMSE batches (targeted variance reduction) instead of Kriging-believer straddle. */
   timse: (c) => {

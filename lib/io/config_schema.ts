@@ -177,7 +177,7 @@ const gpSchema = section({
 
 const phase2Schema = section({
   target: z.enum(["cliff_margin", "key_margin", "net_efficiency"]).default("cliff_margin"),
-  train_on_skipped: bool().default(true),
+  train_on_skipped: bool().default(false),
   /** Pre-filtered training rows per strategy, as a multiple of the simulated rows. */
   skipped_ratio: num((s) => s.min(0)).default(1),
   validation_split: num((s) => s.min(0).lt(1)).default(0.2),
