@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Redraw time of the cliff explorer in headless Chromium (one renderer thread) for twin
  * surrogates of `--rows` training rows each (default 10,000): random unit-box inputs and α with
