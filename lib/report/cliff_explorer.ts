@@ -322,4 +322,4 @@ export const EXPLORER_STYLE =
 .cx-slider{display:grid;grid-template-columns:190px 1fr 80px;align-items:center;font-size:12px}.cx-slider input{width:100%}
 .cx-on-axis{opacity:.45}.cx-panels{display:flex;flex-wrap:wrap;gap:8px}.cx-panel{margin:0}.cx-title{font-size:13px;font-weight:bold}
 .cx-panel figcaption{font-size:11px;color:#555}.cx-status{font-size:12px;color:#555}.cx-note{font-size:12px;color:#333;max-width:1100px}
-.cx-legends canvas{margin-right:24px}`;
+.cx-legends canvas{margin-right:24px}#cx-probe-point{word-break:break-all}`;

@@ -164,7 +164,7 @@ export const EXPLORER_UI_JS = String.raw`(function () {
     return sd > 0 ? M.normalCdf((mean - t) / sd) : (mean > t ? 1 : 0);
   }
   // ---- drawing
-  var PAD = { l: 58, r: 10, t: 10, b: 42 }, W = 330, H = 300;
+  var PAD = { l: 58, r: 16, t: 10, b: 42 }, W = 330, H = 300;
   function setupCanvas(c) {
     var dpr = window.devicePixelRatio || 1;
     c.width = W * dpr;

@@ -200,7 +200,7 @@ testNeeding(
       before = await redraws();
       const box = (await (await page.$("#cx-canvas-blind"))!.boundingBox())!;
       await page.mouse.click(
-        box.x + 58 + 0.75 * (box.width - 68),
+        box.x + 58 + 0.75 * (box.width - 74),
         box.y + 10 + 0.25 * (box.height - 52),
       );
       await page.waitForFunction(
