@@ -149,6 +149,21 @@ export { branin, negHartmann6 } from "./lib/active/test_functions.ts";
 export { runPostprocess } from "./lib/report/postprocess.ts";
 export { loadCampaignData } from "./lib/report/load_campaign_data.ts";
 export type { SurrogatePredictor } from "./lib/report/surrogate_predictor.ts";
+export {
+  type CliffMap,
+  type CliffMapPoint,
+  type CliffMapResult,
+  type CliffMapValue,
+  OutsideCampaignBoxError,
+} from "./lib/report/cliff_map_api.ts";
+export {
+  axisTitle,
+  CONTINUOUS_PARAMETERS,
+  NUM_PAIRS_CONVENTION,
+  type ParameterSpec,
+  toPhysical,
+  toStored,
+} from "./lib/science/parameter_space.ts";
 
 // The fastest backend by default. fitGp, fitGpParallel, loadSurrogate and GpPredictPool as
 // exported here use FFI BLAS/LAPACK when the script has FFI permission for an installed library
@@ -173,6 +188,10 @@ import {
   loadSurrogate as loadSurrogateWith,
 } from "./lib/io/surrogate_store.ts";
 import { DefaultLinalg, grantedBlasFiles } from "./lib/io/default_linalg.ts";
+import {
+  type CliffMap as Map,
+  openCliffMap as openCliffMapWith,
+} from "./lib/report/cliff_map_api.ts";
 
 /** The script's default backend: chosen on first use, announced once on stderr. */
 const defaultLinalg = new DefaultLinalg((line) => console.error(line));
@@ -203,6 +222,26 @@ export async function fitGpParallel(
 /** Load a saved twin surrogate on the given backend, else on the default one. */
 export async function loadSurrogate(dir: string, linalg?: Linalg): Promise<LoadedSurrogate> {
   return loadSurrogateWith(dir, linalg ?? (await defaultLinalg.get()).linalg);
+}
+
+/**
+ * The cliff map of a campaign directory: `predict(points)` takes points in physical units with
+ * the field names of `simulate --point` and returns per point { mean, sd, pSecure } of the key
+ * margin (bits per detected pair) from the campaign's final surrogate, with the key model and the
+ * num_pairs convention (lib/report/cliff_map_api.ts). The exact σ needs the Cholesky factor,
+ * refactorised here on the fastest backend.
+ * @example
+ * ```ts ignore
+ * const map = await openCliffMap("out/dev1");
+ * const { values, keyModel, numPairs } = map.predict([{ storage_noise_r: 0.75,
+ *   storage_rate_nu: 0.45, wait_time_ns: 3e7, channel_fidelity: 0.97, detection_efficiency: 0.3,
+ *   detector_error: 0.015, dark_count_prob: 3e-7, num_pairs: 1e5, strategy: "blind" }]);
+ * ```
+ */
+export async function openCliffMap(campaignDir: string, linalg?: Linalg): Promise<Map> {
+  return openCliffMapWith(campaignDir, {
+    linalg: linalg ?? (await defaultLinalg.get()).linalg,
+  });
 }
 
 /** A prediction pool (lib/campaign/gp_predict_pool.ts). */

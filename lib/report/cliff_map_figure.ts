@@ -17,6 +17,9 @@ import {
   thinIndices,
 } from "./figure_spec.ts";
 import { contourSegments, gridCells, sliceGrid } from "./slice_grid.ts";
+import { parameterAxis } from "./parameter_axis.ts";
+import { CONTINUOUS_PARAMETERS, toPhysical } from "../science/parameter_space.ts";
+import { marginColourLimit } from "./figure_context.ts";
 import { STRATEGIES } from "./surrogate_predictor.ts";
 import type { VegaLiteSpec } from "./vega_render.ts";
 
@@ -71,6 +74,7 @@ export function cliffMapFigures(
     }
     const ref = referencePoint(ctx);
     const t = ctx.threshold;
+    const limit = ctx.marginColourLimit ?? marginColourLimit(ctx);
     const panels: VegaLiteSpec[] = STRATEGIES.map((s, code) => {
       const g = sliceGrid(ctx.predictor!, s, cx, cy, ref, gridSize, gridSize);
       const cells = gridCells(g.xs, g.ys, g.mean, (x) => sig(x)).map((c, k) => ({
@@ -91,18 +95,9 @@ export function cliffMapFigures(
           y: sig(ctx.rows.inputs[i * INPUT_WIDTH + cy]),
           result: ctx.rows.isSuccess[i] ? "success" : "failure",
         }));
-      const xEnc = {
-        field: "x",
-        type: "quantitative",
-        title: STORED_LABELS[cx],
-        scale: { zero: false, nice: false },
-      };
-      const yEnc = {
-        field: "y",
-        type: "quantitative",
-        title: STORED_LABELS[cy],
-        scale: { zero: false, nice: false },
-      };
+      const box = ctx.predictor!.bounds;
+      const xEnc = parameterAxis("x", cx, box.lo[cx], box.hi[cx]);
+      const yEnc = parameterAxis("y", cy, box.lo[cy], box.hi[cy]);
       const layers: VegaLiteSpec[] = [
         {
           data: { values: cells },
@@ -115,14 +110,22 @@ export function cliffMapFigures(
             color: {
               field: "v",
               type: "quantitative",
-              title: `μ ${ctx.predictor!.target ?? "key_margin"} (bits/pair)`,
-              scale: { scheme: "redblue", domainMid: t },
+              title: `key margin μ (${ctx.predictor!.target ?? "key_margin"}, bits per pair)`,
+              legend: { titleLimit: 320 },
+              // one scale for every map: t ± L, t at the diverging midpoint
+              scale: {
+                scheme: "redblue",
+                domain: [t - limit, t + limit],
+                domainMid: t,
+                clamp: true,
+              },
             },
             opacity: {
               field: "source",
               type: "nominal",
               title: "map",
               scale: { domain: [SURE, EXTRAPOLATED], range: [1, 0.3] },
+              legend: { labelLimit: 320 },
             },
           },
         },
@@ -171,7 +174,12 @@ export function cliffMapFigures(
       return { title: s, width: PANEL.width, height: PANEL.height, layer: layers };
     });
     const refText = STORED_COLUMNS.slice(0, 8)
-      .map((_c, k) => (k === cx || k === cy ? "" : `${STORED_LABELS[k]}=${sig(ref[k], 3)}`))
+      .map((_c, k) => {
+        const q = CONTINUOUS_PARAMETERS[k];
+        return k === cx || k === cy
+          ? ""
+          : `${q.symbol} = ${sig(toPhysical(q, ref[k]), 3)}${q.unit ? ` ${q.unit}` : ""}`;
+      })
       .filter((x) => x)
       .join(", ");
     return figure(

@@ -5,7 +5,8 @@
  */
 import { type CampaignData, CONTINUOUS_WIDTH, INPUT_WIDTH } from "./campaign_data.ts";
 import type { DerivedRows } from "./derived_columns.ts";
-import type { SurrogatePredictor } from "./surrogate_predictor.ts";
+import type { SensitivityResult } from "./sensitivity_figure.ts";
+import { STRATEGIES, type SurrogatePredictor } from "./surrogate_predictor.ts";
 /** Default column pairs of the cliff maps: r × F, log η × log p_d, F × log N, r × log ν. */
 export const CLIFF_MAP_PAIRS: readonly [number, number][] = [[0, 3], [4, 6], [3, 7], [0, 1]];
 
@@ -31,6 +32,41 @@ export interface FigureContext {
    * there the maps rest on the pre-filter, not on simulations. Absent: no pre-filter.
    */
   ruledOut?: (stored: Float64Array) => boolean;
+  /** Sobol indices and ARD relevances, when computed once for the summary and the figure. */
+  sensitivity?: SensitivityResult;
+  /**
+   * Half-width L of the key-margin colour scale: every map colours t − L … t + L on one
+   * diverging scale with t at the midpoint (default {@link marginColourLimit}).
+   */
+  marginColourLimit?: number;
+}
+
+/**
+ * Half-width of the shared key-margin colour scale: the 98th percentile of |y − t| over the
+ * surrogate's training targets (both strategies), else over the rows' key_margin; ≥ 1e-3.
+ */
+export function marginColourLimit(
+  ctx: Pick<FigureContext, "predictor" | "rows" | "threshold">,
+): number {
+  const t = ctx.threshold;
+  const values: number[] = [];
+  for (const s of STRATEGIES) {
+    const gp = ctx.predictor?.gpModel?.(s);
+    if (!gp) continue;
+    const { y, yMean, yStd } = gp.state;
+    for (let i = 0; i < y.length; i++) values.push(Math.abs(y[i] * yStd + yMean - t));
+  }
+  if (values.length === 0) {
+    for (let i = 0; i < ctx.rows.n; i++) {
+      const v = ctx.rows.keyMargin[i];
+      if (Number.isFinite(v)) values.push(Math.abs(v - t));
+    }
+  }
+  values.sort((a, b) => a - b);
+  const q = values.length
+    ? values[Math.min(values.length - 1, Math.floor(0.98 * values.length))]
+    : 0;
+  return Math.max(1e-3, q);
 }
 
 /**

@@ -1,8 +1,10 @@
 /**
- * The self-contained `report.html` of a campaign (campaign.md §12.4): figures as inline SVG (no
- * scripts or network needed to see them), every table, per-phase counts and timings, model
- * metrics, store attributes and the resolved config. A small inline script counts the rendered
- * figures into `<body data-figures-rendered>` for the headless-browser check.
+ * The self-contained `report.html` of a campaign (campaign.md §12.4), answer first: `#summary`
+ * (what a reader quotes), `#cliff-explorer` (the interactive slice through the surrogates),
+ * `#figures` (inline SVG: no scripts or network needed to see them), `#tables`, then
+ * `#diagnostics` (records, timings, worker statistics, GP hyper-parameters as tables with units,
+ * store attributes, the resolved config). A small inline script counts the rendered figures into
+ * `<body data-figures-rendered>` for the headless-browser check.
  * @module
  */
 import type { ReportTable } from "./report_table.ts";
@@ -23,8 +25,14 @@ export interface HtmlReportInput {
   generatedUtc: string;
   tables: ReportTable[];
   figures: HtmlFigure[];
-  /** Sections of key/value facts (phase counts, timings, model metrics). */
-  facts: { title: string; rows: [string, string][] }[];
+  /** The `#summary` section (see report_summary.ts); default: none. */
+  summaryHtml?: string;
+  /** The `#cliff-explorer` section (see cliff_explorer.ts); default: none. */
+  explorerHtml?: string;
+  /** Extra CSS (the explorer's). */
+  extraStyle?: string;
+  /** Diagnostics tables (phase records, timings, workers, GP), shown last. */
+  diagnostics: ReportTable[];
   attributes: Record<string, string | number>;
   configYaml: string;
 }
@@ -57,6 +65,10 @@ function factsHtml(title: string, rows: [string, string][]): string {
   return tableHtml({ name: title, title, columns: ["Item", "Value"], rows });
 }
 
+function diagTableHtml(t: ReportTable): string {
+  return tableHtml(t).replace(`id="table-${t.name}"`, `id="${t.name}"`);
+}
+
 /** Remove the XML prolog and anything script-like from an SVG before inlining it. */
 function inlineSvg(svg: string): string {
   return svg.replace(/^<\?xml[^>]*>\s*/, "").replace(/<script[\s\S]*?<\/script>/gi, "");
@@ -68,7 +80,8 @@ table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #ccc;padding:
 th{background:#f2f2f2}.figure{margin:16px 0 28px}.figure .svg{overflow-x:auto}
 .figure .links{font-size:12px;color:#555}.placeholder{opacity:.85}
 pre{background:#f7f7f7;padding:8px;font-size:12px;overflow-x:auto;max-height:480px}
-nav a{margin-right:12px}`;
+nav a{margin-right:12px}.answer{font-size:16px;line-height:1.5;background:#f4f8fb;padding:10px 14px;border-left:4px solid #2166ac}
+#summary p{max-width:1100px}`;
 
 /** The report page as one HTML string (no external requests). */
 export function renderHtmlReport(input: HtmlReportInput): string {
@@ -91,21 +104,25 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'unsafe-inline'">
 <title>Caligo-ts campaign report: ${escapeHtml(input.campaignName)}</title>
-<style>${STYLE}</style></head>
+<style>${STYLE}${input.extraStyle ?? ""}</style></head>
 <body data-figures-expected="${input.figures.length}">
 <h1>Campaign report: ${escapeHtml(input.campaignName)}</h1>
 <p>Generated ${escapeHtml(input.generatedUtc)} by caligo-ts post-processing (campaign.md §12).</p>
-<nav><a href="#facts">Run</a><a href="#tables">Tables</a><a href="#figures">Figures</a><a href="#attributes">Store attributes</a><a href="#config">Config</a></nav>
-<h2 id="facts">Run</h2>
-${input.facts.map((f) => factsHtml(f.title, f.rows)).join("\n")}
-<h2 id="tables">Tables</h2>
-${input.tables.map(tableHtml).join("\n") || "<p><em>Tables disabled.</em></p>"}
+<nav><a href="#summary">Summary</a><a href="#cliff-explorer">Cliff explorer</a><a href="#figures">Figures</a><a href="#tables">Tables</a><a href="#diagnostics">Diagnostics</a></nav>
+${input.summaryHtml ?? ""}
+${input.explorerHtml ?? ""}
 <h2 id="figures">Figures</h2>
 ${figures || "<p><em>Figures disabled.</em></p>"}
-<h2 id="attributes">Store attributes</h2>
+<h2 id="tables">Tables</h2>
+${input.tables.map(tableHtml).join("\n") || "<p><em>Tables disabled.</em></p>"}
+<section id="diagnostics">
+<h2>Diagnostics</h2>
+${input.diagnostics.map(diagTableHtml).join("\n")}
+<h3 id="attributes">Store attributes</h3>
 ${factsHtml("Root attributes", attrs)}
-<h2 id="config">Resolved configuration</h2>
+<h3 id="config">Resolved configuration</h3>
 <pre>${escapeHtml(input.configYaml)}</pre>
+</section>
 <script>
 (function () {
   var figs = document.querySelectorAll("div.figure");

@@ -13,7 +13,9 @@ Deno.test("renderHtmlReport() inlines figures and escapes tables, attributes and
       placeholder: false,
       links: ["figures/f.png"],
     }],
-    facts: [{ title: "Run", rows: [["k", "v"]] }],
+    summaryHtml: '<section id="summary"></section>',
+    explorerHtml: '<section id="cliff-explorer"></section>',
+    diagnostics: [{ name: "diag-x", title: "Run", columns: ["k"], rows: [["v"]] }],
     attributes: { schema_version: "caligo-ts/1", config_yaml: "hidden: 1" },
     configYaml: "a: <1>\n",
   });
@@ -23,5 +25,8 @@ Deno.test("renderHtmlReport() inlines figures and escapes tables, attributes and
   assert(!html.includes("hidden: 1"), "config_yaml attribute shown only as the config section");
   assert(html.includes('data-figures-expected="1"'));
   assert(!/(src|href)="https?:/.test(html), "no external requests");
+  const order = ["summary", "cliff-explorer", "figures", "tables", "diagnostics"]
+    .map((id) => html.indexOf(`id="${id}"`));
+  assert(order.every((p, i) => p > 0 && (i === 0 || p > order[i - 1])), `section order ${order}`);
   assertEquals(escapeHtml(`"'&`), "&quot;'&amp;");
 });

@@ -112,6 +112,9 @@ export function twinPredictor(
       const std = hasVariance ? p.variance.map(Math.sqrt) : new Float64Array(m).fill(NaN);
       return { mean: p.mean, std };
     },
+    gpModel(strategy) {
+      return twin.isFitted(strategy) ? twin.model(strategy) : undefined;
+    },
     lengthScales(strategy) {
       return twin.isFitted(strategy)
         ? Float64Array.from(twin.model(strategy).hyperparameters.lengthScales)

@@ -9,7 +9,12 @@ import { stringify } from "yaml";
 import type { CampaignConfig } from "../io/config.ts";
 import { createRowPrefilter } from "../campaign/prefilter_adapter.ts";
 import type { Logger } from "../io/log.ts";
-import { type CampaignData, recordColumn, REPORT_GROUPS } from "./campaign_data.ts";
+import { type CampaignData, CONTINUOUS_WIDTH, REPORT_GROUPS } from "./campaign_data.ts";
+import { buildExplorerPayload, EXPLORER_STYLE, renderExplorerSection } from "./cliff_explorer.ts";
+import { diagnosticsTables } from "./diagnostics.ts";
+import { marginColourLimit, referencePoint } from "./figure_context.ts";
+import { computeSummary, renderSummarySection } from "./report_summary.ts";
+import { computeSensitivity } from "./sensitivity_figure.ts";
 import { deathValleyTable } from "./death_valley_table.ts";
 import { deriveRows, qberOptionsFrom } from "./derived_columns.ts";
 import { feasibilityTable } from "./feasibility_table.ts";
@@ -108,56 +113,6 @@ async function writeTables(
   return written;
 }
 
-/** Compact text of a JSON value: numbers to 4 significant digits, "k v" pairs, no quotes. */
-function readable(v: unknown): string {
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toPrecision(4);
-  if (v === null || typeof v !== "object") return String(v);
-  if (Array.isArray(v)) return `[${v.map(readable).join(", ")}]`;
-  return Object.entries(v as Record<string, unknown>)
-    .filter(([, x]) => !(Array.isArray(x) && x.length > 12))
-    .map(([k, x]) =>
-      `${k} ${typeof x === "object" && x !== null ? `{${readable(x)}}` : readable(x)}`
-    )
-    .join(", ");
-}
-
-function phaseFacts(data: CampaignData): [string, string][] {
-  const rows: [string, string][] = [];
-  for (const g of REPORT_GROUPS) {
-    const grp = data.groups[g];
-    const counts = new Map<string, number>();
-    for (const o of grp.outcomes) counts.set(o, (counts.get(o) ?? 0) + 1);
-    const detail = [...counts].sort().map(([o, c]) => `${o} ${c}`).join(", ");
-    rows.push([`/${g} rows`, `${grp.n}${detail ? ` (${detail})` : ""}`]);
-  }
-  const perf = data.runPerformance;
-  const phase = recordColumn(perf, "phase");
-  const wall = recordColumn(perf, "wall_s");
-  const n = recordColumn(perf, "rows");
-  if (phase && wall && n) {
-    const sums = new Map<number, [number, number, number]>();
-    phase.forEach((p, i) => {
-      const s = sums.get(p) ?? [0, 0, 0];
-      sums.set(p, [s[0] + wall[i], s[1] + n[i], s[2] + 1]);
-    });
-    for (const [p, [w, r, c]] of sums) {
-      rows.push([`phase ${p} commits`, `${c} commits, ${r} rows, ${w.toFixed(1)} s wall`]);
-    }
-  }
-  for (const [k, v] of Object.entries(data.phases ?? {})) {
-    rows.push([`phase record ${k}`, readable(v)]);
-  }
-  rows.push([
-    "Phase 3 iteration records",
-    String(
-      data.iterations
-        ? data.iterations.values.length / Math.max(1, data.iterations.columns.length)
-        : 0,
-    ),
-  ]);
-  return rows;
-}
-
 async function resolvedYaml(
   dir: string,
   data: CampaignData,
@@ -188,6 +143,16 @@ function ruledOutOf(config: CampaignConfig): FigureContext["ruledOut"] {
   };
 }
 
+/** The explorer's first axes: the two columns with the largest summed Sobol index, else r × F. */
+function defaultAxes(
+  drivers: { columns: { column: number; index: number }[] }[] | undefined,
+): [number, number] {
+  const total = new Float64Array(CONTINUOUS_WIDTH);
+  for (const d of drivers ?? []) for (const c of d.columns) total[c.column] += Math.max(0, c.index);
+  const order = [...total.keys()].sort((a, b) => total[b] - total[a]);
+  return total[order[1]] > 0 ? [order[0], order[1]] : [0, 3];
+}
+
 export async function runPostprocess(
   dir: string,
   config: CampaignConfig,
@@ -215,21 +180,33 @@ export async function runPostprocess(
   if (tables.length) result.tables = await writeTables(dir, tables, config);
   timings.tables = clock() - t0;
 
+  t0 = clock();
+  const qopts = qberOptionsFrom(data.attributes, config.tables.qber_source);
+  const campaignSeed = Number(data.attributes["campaign_seed"] ?? config.execution.random_seed);
+  const ctx: FigureContext = {
+    data,
+    rows: deriveRows(data, qopts),
+    holdout: deriveRows(data, qopts, ["holdout"]),
+    predictor,
+    threshold: predictor?.threshold ?? config.phase3.acquisition.target_threshold,
+    campaignSeed,
+    sobolBasePoints: options.sobolBasePoints ?? sobolBasePointsFor(predictor),
+    cliffMapPairs: options.cliffMapPairs,
+    ruledOut: ruledOutOf(config),
+  };
+  ctx.marginColourLimit = marginColourLimit(ctx);
+  if (predictor) ctx.sensitivity = computeSensitivity(ctx);
+  timings.sensitivity = clock() - t0;
+  const keyModel = String(data.attributes["key_model"] ?? config.simulation.key_model);
+  t0 = clock();
+  const summary = predictor && config.report.enabled
+    ? computeSummary({ data, predictor, campaignSeed, keyModel, sensitivity: ctx.sensitivity })
+    : undefined;
+  timings.summary = clock() - t0;
+
   const htmlFigures: HtmlFigure[] = [];
   if (config.visualization.enabled) {
     t0 = clock();
-    const qopts = qberOptionsFrom(data.attributes, config.tables.qber_source);
-    const ctx: FigureContext = {
-      data,
-      rows: deriveRows(data, qopts),
-      holdout: deriveRows(data, qopts, ["holdout"]),
-      predictor,
-      threshold: predictor?.threshold ?? config.phase3.acquisition.target_threshold,
-      campaignSeed: Number(data.attributes["campaign_seed"] ?? config.execution.random_seed),
-      sobolBasePoints: options.sobolBasePoints ?? sobolBasePointsFor(predictor),
-      cliffMapPairs: options.cliffMapPairs,
-      ruledOut: ruledOutOf(config),
-    };
     const formats = new Set(
       Array.isArray(config.visualization.format)
         ? config.visualization.format
@@ -278,25 +255,29 @@ export async function runPostprocess(
 
   if (config.report.enabled) {
     t0 = clock();
-    const facts = [{ title: "Rows and timings per phase", rows: phaseFacts(data) }];
-    if (predictor) {
-      const rows: [string, string][] = [["model", predictor.source ?? "given"]];
-      for (const [s, m] of Object.entries(predictor.metrics ?? {})) {
-        for (const [k, v] of Object.entries(m ?? {})) rows.push([`${s} ${k}`, String(v)]);
-      }
-      facts.push({ title: "Surrogate", rows });
-    }
-    facts.push({
-      title: "Post-processing timings (s)",
-      rows: Object.entries(timings).map(([k, v]) => [k, v.toFixed(3)]),
-    });
+    const explorer = predictor
+      ? buildExplorerPayload({
+        predictor,
+        data,
+        reference: referencePoint(ctx),
+        defaultAxes: defaultAxes(summary?.drivers),
+        keyModel,
+        campaignSeed,
+        colourLimit: ctx.marginColourLimit,
+        differenceLimit: Math.max(1e-3, summary?.duel?.absP98 ?? ctx.marginColourLimit),
+      })
+      : undefined;
+    timings.explorer = clock() - t0;
     const name = String(dir.split("/").filter((s) => s).at(-1) ?? dir);
     const html = renderHtmlReport({
       campaignName: name,
       generatedUtc: (options.now ?? (() => new Date()))().toISOString(),
       tables,
       figures: htmlFigures,
-      facts,
+      summaryHtml: renderSummarySection(summary, predictor, data),
+      explorerHtml: renderExplorerSection(explorer),
+      extraStyle: EXPLORER_STYLE,
+      diagnostics: diagnosticsTables(data, predictor, timings),
       attributes: data.attributes,
       configYaml: await resolvedYaml(dir, data, config),
     });

@@ -49,7 +49,7 @@ export function sensitivityFigure(ctx: FigureContext): FigureSpec {
   const name = "sensitivity";
   const title = "Sensitivity of the surrogate mean";
   if (!ctx.predictor) return placeholderFigure(name, title, "No surrogate model in this campaign");
-  const r = computeSensitivity(ctx);
+  const r = ctx.sensitivity ?? computeSensitivity(ctx);
   const bar = (values: unknown[], xTitle: string, t: string) => ({
     title: t,
     width: PANEL.width,

@@ -4,6 +4,7 @@
  * ARD length scales. Adapters wrap the GP model of lib/surrogate; tests use analytic predictors.
  * @module
  */
+import type { GpModel } from "../surrogate/gp_model.ts";
 
 /** The two strategy GPs. */
 export type StrategyName = "baseline" | "blind";
@@ -33,4 +34,9 @@ export interface SurrogatePredictor {
   trainingRows?: number;
   /** Where the model came from (e.g. "surrogate_final/"). */
   source?: string;
+  /**
+   * The fitted GP of a strategy (training inputs, α, θ, standardisation), when the predictor
+   * wraps one: the cliff explorer embeds it in report.html.
+   */
+  gpModel?(strategy: StrategyName): GpModel | undefined;
 }

@@ -1,0 +1,112 @@
+/// <reference lib="dom" />
+/**
+ * Redraw time of the cliff explorer in headless Chromium (one renderer thread) for twin
+ * surrogates of `--rows` training rows each (default 10,000): random unit-box inputs and α with
+ * the dev campaign's length scales (the mean's cost does not depend on the values). Writes
+ * out/bench_explorer/explorer.html, moves each slider and switches an axis, and prints the
+ * redraw times (ms), the grid, and the page size.
+ * Usage: ./deno run --no-prompt -R -W=./out -E --allow-run=/usr/bin/chromium --allow-sys
+ *   bench/explorer_redraw.ts [--rows 10000]
+ */
+import { Xoshiro128StarStar } from "../lib/kernels/rng.ts";
+import { tsLinalg } from "../lib/kernels/linalg/ts_linalg.ts";
+import { GpModel, type GpState } from "../lib/surrogate/gp_model.ts";
+import { TwinLandscape } from "../lib/surrogate/twin_landscape.ts";
+import { tableCampaign } from "../lib/report/_synthetic_campaign.ts";
+import {
+  buildExplorerPayload,
+  EXPLORER_STYLE,
+  renderExplorerSection,
+} from "../lib/report/cliff_explorer.ts";
+import { twinPredictor } from "../lib/report/load_surrogate_predictor.ts";
+import { launchChromium } from "../tests/chromium.ts";
+
+const rowsFlag = Deno.args.indexOf("--rows");
+const n = rowsFlag >= 0 ? Number(Deno.args[rowsFlag + 1]) : 10000;
+const rng = new Xoshiro128StarStar(new Uint32Array([3, 1, 4, 1]));
+const lengthScales = [0.9, 1.3, 100, 0.72, 100, 0.98, 10.3, 0.74];
+
+function model(): GpModel {
+  const state: GpState = {
+    d: 8,
+    n,
+    x: new Float64Array(n * 8).map(() => rng.nextDouble()),
+    y: new Float64Array(n),
+    yMean: 0,
+    yStd: 0.05,
+    logTheta: Float64Array.from([...lengthScales.map(Math.log), Math.log(1.9), Math.log(0.07)]),
+    alpha: new Float64Array(n).map(() => rng.nextDouble() - 0.5),
+    jitter: 0,
+    path: "exact",
+    cholesky: null,
+    loveR: null,
+    loveRank: 0,
+  };
+  return new GpModel(state, tsLinalg);
+}
+const lo = [0.5, -0.7, 5, 0.94, -1, 0, -8, 4], hi = [1, 0, 10, 1, 0, 0.03, -5, 6];
+const predictor = twinPredictor(new TwinLandscape(model(), model()), { lo, hi }, {
+  columns: [],
+  target: "cliff_margin",
+  threshold: 0,
+});
+const payload = buildExplorerPayload({
+  predictor,
+  data: tableCampaign(),
+  reference: lo.map((a, j) => (a + hi[j]) / 2),
+  defaultAxes: [3, 0],
+  keyModel: "project",
+  campaignSeed: 1,
+  colourLimit: 0.15,
+  differenceLimit: 0.08,
+})!;
+const html = `<!doctype html><html><head><meta charset="utf-8"><style>${EXPLORER_STYLE}</style>` +
+  `</head><body>${renderExplorerSection(payload)}</body></html>`;
+await Deno.mkdir("out/bench_explorer", { recursive: true });
+const file = `${Deno.cwd()}/out/bench_explorer/explorer.html`;
+await Deno.writeTextFile(file, html);
+
+const chromium = await launchChromium();
+try {
+  const page = await chromium.browser.newPage();
+  await page.goto(`file://${file}`);
+  await page.waitForSelector("#cliff-explorer[data-redraws='1']", { timeout: 120000 });
+  const times: number[] = [], evalTimes: number[] = [];
+  const fields = ["storage_rate_nu", "wait_time_ns", "detector_error", "num_pairs"];
+  for (let k = 0; k < 8; k++) {
+    const before = await page.$eval(
+      "#cliff-explorer",
+      (e) => Number(e.getAttribute("data-redraws")),
+    );
+    const field = fields[k % fields.length];
+    await page.$eval(`#cx-s-${field}`, (e, f) => {
+      const el = e as HTMLInputElement;
+      el.value = String(Number(el.min) + (Number(el.max) - Number(el.min)) * f);
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    }, (k + 1) / 10);
+    await page.waitForFunction(
+      (b) => Number(document.getElementById("cliff-explorer")!.getAttribute("data-redraws")) > b,
+      { timeout: 60000 },
+      before,
+    );
+    times.push(
+      await page.$eval("#cliff-explorer", (e) => Number(e.getAttribute("data-redraw-ms"))),
+    );
+    evalTimes.push(
+      await page.$eval("#cliff-explorer", (e) => Number(e.getAttribute("data-eval-ms"))),
+    );
+  }
+  const grid = await page.$eval("#cliff-explorer", (e) => e.getAttribute("data-grid"));
+  const sorted = [...times].sort((a, b) => a - b);
+  console.log(JSON.stringify({
+    rowsPerStrategy: n,
+    grid,
+    redrawMs: times,
+    evalMs: evalTimes,
+    medianMs: sorted[sorted.length >> 1],
+    maxMs: sorted.at(-1),
+    pageBytes: new TextEncoder().encode(html).length,
+  }));
+} finally {
+  await chromium.close();
+}

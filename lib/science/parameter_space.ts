@@ -1,0 +1,152 @@
+/**
+ * The 9-D parameter space as data (science.md §1.1): per parameter its `simulate --point` field
+ * name, stored column, symbol, label, unit, whether it is drawn on a linear or a log scale, and
+ * the config `bounds` keys of its range. Pure data and unit conversions, no I/O: the report, the
+ * cliff explorer, the cliff-map API (and later the store and the design) read the space here.
+ * @module
+ */
+
+/** How a parameter is distributed over the campaign box and stored. */
+export type ParameterScale = "linear" | "log";
+
+/** One continuous parameter of the space. */
+export interface ParameterSpec {
+  /** Field name of `simulate --point` and key of the config `bounds` section. */
+  readonly field: string;
+  /** Stored column name (log10 of the physical value where `scale` is "log"). */
+  readonly stored: string;
+  /** Symbol as printed (Unicode). */
+  readonly symbol: string;
+  /** Short name for labels. */
+  readonly label: string;
+  /** Physical unit, "" for dimensionless. */
+  readonly unit: string;
+  /** Linear or log10-distributed in the box; the stored value is log10(physical) for "log". */
+  readonly scale: ParameterScale;
+  /** Keys of the range in the config `bounds.<field>` section: linear or log10 values. */
+  readonly boundsKeys: readonly ["min", "max"] | readonly ["min_log", "max_log"];
+}
+
+/**
+ * The 8 continuous parameters in stored-column order (the GP's inputs). ν is stored as log10 but
+ * configured with linear `min`/`max`.
+ */
+export const CONTINUOUS_PARAMETERS: readonly ParameterSpec[] = [
+  {
+    field: "storage_noise_r",
+    stored: "storage_noise_r",
+    symbol: "r",
+    label: "storage noise r",
+    unit: "",
+    scale: "linear",
+    boundsKeys: ["min", "max"],
+  },
+  {
+    field: "storage_rate_nu",
+    stored: "log10_storage_rate_nu",
+    symbol: "ν",
+    label: "storage rate ν",
+    unit: "",
+    scale: "log",
+    boundsKeys: ["min", "max"],
+  },
+  {
+    field: "wait_time_ns",
+    stored: "log10_wait_time_ns",
+    symbol: "Δt",
+    label: "wait time Δt",
+    unit: "ns",
+    scale: "log",
+    boundsKeys: ["min_log", "max_log"],
+  },
+  {
+    field: "channel_fidelity",
+    stored: "channel_fidelity",
+    symbol: "F",
+    label: "channel fidelity F",
+    unit: "",
+    scale: "linear",
+    boundsKeys: ["min", "max"],
+  },
+  {
+    field: "detection_efficiency",
+    stored: "log10_detection_efficiency",
+    symbol: "η",
+    label: "detection efficiency η",
+    unit: "",
+    scale: "log",
+    boundsKeys: ["min_log", "max_log"],
+  },
+  {
+    field: "detector_error",
+    stored: "detector_error",
+    symbol: "e_det",
+    label: "detector error e_det",
+    unit: "",
+    scale: "linear",
+    boundsKeys: ["min", "max"],
+  },
+  {
+    field: "dark_count_prob",
+    stored: "log10_dark_count_prob",
+    symbol: "p_d",
+    label: "dark-count probability p_d",
+    unit: "per window",
+    scale: "log",
+    boundsKeys: ["min_log", "max_log"],
+  },
+  {
+    field: "num_pairs",
+    stored: "log10_num_pairs",
+    symbol: "N",
+    label: "pairs N",
+    unit: "detected pairs",
+    scale: "log",
+    boundsKeys: ["min_log", "max_log"],
+  },
+];
+
+/** The discrete ninth parameter: the reconciliation strategy (stored 0 baseline, 1 blind). */
+export const STRATEGY_FIELD = "strategy";
+
+/**
+ * What N counts under the project and caligo key models: pairs with a detection event in both
+ * arms. Stated with every cliff map.
+ */
+export const NUM_PAIRS_CONVENTION = "detected pairs";
+
+/** One sentence on {@link NUM_PAIRS_CONVENTION}. */
+export const NUM_PAIRS_CONVENTION_TEXT =
+  "N (num_pairs) counts detected pairs: pairs with a detection event in both arms, " +
+  "the convention of the project and caligo key models";
+
+/**
+ * Stored value of a physical value: log10 for log parameters, unchanged otherwise.
+ * @example
+ * ```ts
+ * import { CONTINUOUS_PARAMETERS, toStored } from "./parameter_space.ts";
+ * console.assert(toStored(CONTINUOUS_PARAMETERS[2], 1e7) === 7);
+ * ```
+ */
+export function toStored(spec: ParameterSpec, physical: number): number {
+  return spec.scale === "log" ? Math.log10(physical) : physical;
+}
+
+/** Physical value of a stored value (10^x for log parameters). */
+export function toPhysical(spec: ParameterSpec, stored: number): number {
+  return spec.scale === "log" ? 10 ** stored : stored;
+}
+
+/**
+ * Axis title with unit and scale, e.g. "wait time Δt (ns, log scale)".
+ * @example
+ * ```ts
+ * import { axisTitle, CONTINUOUS_PARAMETERS } from "./parameter_space.ts";
+ * console.assert(axisTitle(CONTINUOUS_PARAMETERS[0]) === "storage noise r");
+ * console.assert(axisTitle(CONTINUOUS_PARAMETERS[2]) === "wait time Δt (ns, log scale)");
+ * ```
+ */
+export function axisTitle(spec: ParameterSpec): string {
+  const parts = [spec.unit, spec.scale === "log" ? "log scale" : ""].filter((s) => s);
+  return parts.length ? `${spec.label} (${parts.join(", ")})` : spec.label;
+}
