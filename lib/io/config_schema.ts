@@ -121,7 +121,10 @@ const simulationSchema = section({
     .default("heralded-double-click"),
   bell_correction_failure: num((s) => s.min(0).max(1)).default(0),
   detector_error: z.enum(["physical", "caligo"]).default("physical"),
-  key_model: z.enum(["project", "caligo"]).default("project"),
+  /** Key model (science.md §8); `erven2014` makes `num_pairs` count pairs sent (§8.6). */
+  key_model: z.enum(["project", "caligo", "erven2014"]).default("project"),
+  /** μ of the PDC source, pairs per time slot (Erven et al. 2014 Table I); erven2014 only. */
+  source_mean_pairs: num((s) => s.gt(0).max(1)).default(3.145e-5),
   leakage: z.enum(["elkouss", "conservative", "caligo"]).default("elkouss"),
   epsilon_sec: num((s) => s.gt(0).lt(1)).default(1e-10),
   qber_hard_limit: num((s) => s.gt(0).max(0.5)).default(0.22),
