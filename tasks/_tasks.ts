@@ -94,6 +94,7 @@ export const TASKS = {
       N: str(),
       link: str(),
       "key-model": str(),
+      "source-mean-pairs": str(),
       leakage: str(),
       "code-length": str(),
       rates: str(),

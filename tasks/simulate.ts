@@ -8,7 +8,8 @@
  * Simulation settings (code length, mother rates, f_select and its calibration, link, key and
  * leakage models, decoder, …) come from the `simulation` section of `--config FILE`, of the
  * campaign `--campaign DIR` ran with (its config.resolved.yaml), or of the YAML defaults; the
- * flags --link, --key-model, --leakage, --code-length, --rates, --f-select, --decoder,
+ * flags --link, --key-model (project, caligo, erven2014), --source-mean-pairs (μ, erven2014 only),
+ * --leakage, --code-length, --rates, --f-select, --decoder,
  * --lengths-only and --codes-dir override single settings; --uncalibrated chooses rates with the
  * fixed f_sel 1.16 / 1.1 instead of the family's calibration (otherwise loaded from the codes
  * directory, or made there first as `explore` does). These (the same defaults as the YAML: no flag
@@ -56,7 +57,8 @@ import { sampleSeed, seedHex } from "../lib/kernels/rng.ts";
 import { createParameterPoint, type ParameterPoint } from "../lib/protocol/parameter_point.ts";
 import type { SampleRecord } from "../lib/protocol/record.ts";
 import { simulateSample } from "../lib/protocol/simulate_sample.ts";
-import type { SimulationOptions } from "../lib/protocol/simulation_options.ts";
+import { pointMaxPairs, type SimulationOptions } from "../lib/protocol/simulation_options.ts";
+import { KEY_MODEL_NAMES } from "../lib/science/key_model.ts";
 
 const SHORT_FLAGS = {
   r: "storage_noise_r",
@@ -81,7 +83,7 @@ const DEFAULT_POINT: Record<string, number | string> = {
   strategy: "baseline",
 };
 
-function pointFromFlags(values: FlagValues): ParameterPoint {
+function pointFromFlags(values: FlagValues, maxPairs: number): ParameterPoint {
   const fields: Record<string, unknown> = { ...DEFAULT_POINT };
   if (typeof values.point === "string") {
     let parsed: unknown;
@@ -115,7 +117,7 @@ function pointFromFlags(values: FlagValues): ParameterPoint {
     darkCountProb: fields.dark_count_prob as number,
     numPairs: fields.num_pairs as number,
     strategy: fields.strategy as ParameterPoint["strategy"],
-  });
+  }, { maxPairs });
 }
 
 /**
@@ -126,7 +128,10 @@ function simulationFromFlags(values: FlagValues, config: CampaignConfig): Simula
   const sim = simulationOptionsOf(config.simulation);
   const rec = { ...sim.reconciliation };
   sim.linkModel = choiceFlag(values, "link", LINK_MODEL_NAMES) ?? sim.linkModel;
-  sim.keyModel = choiceFlag(values, "key-model", ["project", "caligo"] as const) ?? sim.keyModel;
+  sim.keyModel = choiceFlag(values, "key-model", KEY_MODEL_NAMES) ?? sim.keyModel;
+  sim.sourceMeanPairs =
+    numberFlag(values, "source-mean-pairs", { min: 0, max: 1, exclusiveMin: true }) ??
+      sim.sourceMeanPairs;
   const leakage = choiceFlag(values, "leakage", ["elkouss", "conservative", "caligo"] as const);
   if (leakage !== undefined) sim.leakage = rec.leakage = leakage;
   rec.codeLength = numberFlag(values, "code-length", { integer: true, min: 64 }) ??
@@ -289,10 +294,10 @@ async function main(): Promise<number> {
       throw new UsageError(`--${clash}: not allowed with --sample-id (the stored point is used)`);
     }
     stored = await storedSample(campaign, sampleIdFlag);
-    point = decodeRow(stored.inputs, stored.numPairs, { maxPairs: simulation.maxPairs });
+    point = decodeRow(stored.inputs, stored.numPairs, { maxPairs: pointMaxPairs(simulation) });
     seed = stored.seed;
   } else {
-    point = pointFromFlags(values);
+    point = pointFromFlags(values, pointMaxPairs(simulation));
     seed = seedFromFlags(values);
   }
   let record: SampleRecord;

@@ -32,7 +32,7 @@ import { createLogger, type Logger } from "../io/log.ts";
 import { createProgress } from "../io/progress.ts";
 import { createPhase1Design } from "./design.ts";
 import { type Phase1Summary, runPhase1, type StopToken } from "./phase1.ts";
-import { createRowPrefilter } from "./prefilter_adapter.ts";
+import { createRowPrefilter, createRowRounds } from "./prefilter_adapter.ts";
 import {
   compareCheckpoint,
   parseShardText,
@@ -57,6 +57,7 @@ import type { Strategy, TwinLandscape } from "../surrogate/twin_landscape.ts";
 import type { HoldoutScore, HoldoutScores } from "./holdout_scores.ts";
 import type { StrategyMetrics, TwinFit } from "./phase2.ts";
 import { simulationOptionsOf } from "./simulation_options_adapter.ts";
+import { keyModelOf } from "../science/key_model.ts";
 import {
   campaignLinalg,
   loadPhase2Model,
@@ -174,6 +175,7 @@ function rootAttributes(config: CampaignConfig, yaml: string, sha: string): Root
     link_model: sim.link_model,
     key_model: sim.key_model,
     leakage: sim.leakage,
+    num_pairs_convention: keyModelOf(sim.key_model).numPairsConvention,
     codes_id: sim.simulator !== "real"
       ? "none"
       : `n${sim.reconciliation.code_length}-${sim.reconciliation.mother_rates.join(",")}`,
@@ -786,6 +788,7 @@ async function runPhase1Stage(
       maxInFlight: 2 * pool.size,
       memoryBudgetBytes: ex.memory_budget_mb * 2 ** 20,
       maxPairs: config.simulation.max_pairs,
+      simulatedRounds: createRowRounds(config.simulation),
       design,
       prefilter: config.phase1.prefilter.enabled
         ? createRowPrefilter(config.phase1.prefilter.rule, config.simulation)

@@ -74,8 +74,13 @@ export interface Phase1Options {
    * 64 bytes × N exceeds it is recorded as failure_error (stage sampling) without running.
    */
   memoryBudgetBytes: number;
-  /** Memory guard on N (`simulation.max_pairs`): larger N are recorded the same way. */
+  /**
+   * Memory guard on the rounds simulated (`simulation.max_pairs`): more are recorded the same
+   * way. The rounds are N, or `simulatedRounds` of the row when given (science.md §8.6).
+   */
   maxPairs: number;
+  /** Rounds a row simulates (erven2014: the expected detected rounds); default N. */
+  simulatedRounds?: (row: ArrayLike<number>, numPairs: number) => number;
   design: Phase1Design;
   /** The pre-filter, or null when `phase1.prefilter.enabled` is false. */
   prefilter: RowPrefilter | null;
@@ -282,8 +287,9 @@ export async function runPhase1(o: Phase1Options): Promise<Phase1Summary> {
         continue;
       }
       executedPlanned++;
-      const overBudget = 64 * s.numPairs > o.memoryBudgetBytes;
-      if (overBudget || s.numPairs > o.maxPairs) {
+      const rounds = o.simulatedRounds?.(s.row, s.numPairs) ?? s.numPairs;
+      const overBudget = 64 * rounds > o.memoryBudgetBytes;
+      if (overBudget || rounds > o.maxPairs) {
         const row = failureRow(
           task,
           "memory_budget",
@@ -292,7 +298,7 @@ export async function runPhase1(o: Phase1Options): Promise<Phase1Summary> {
           0,
           overBudget
             ? "memory budget: 64 B × N exceeds execution.memory_budget_mb"
-            : `memory guard: N = ${s.numPairs} exceeds simulation.max_pairs = ${o.maxPairs}`,
+            : `memory guard: ${rounds} rounds exceed simulation.max_pairs = ${o.maxPairs}`,
         );
         buffer.push(row);
         if (++resultsInBuffer >= o.commitBatchSize) commit();

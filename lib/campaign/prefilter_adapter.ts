@@ -5,6 +5,7 @@
  */
 import {
   pointAnalyticMargins,
+  pointSimulatedRounds,
   prefilter,
   type PrefilterOptions,
   type PrefilterPoint,
@@ -23,6 +24,7 @@ export function decodeStoredRow(row: ArrayLike<number>, numPairs: number): Prefi
 /** The `simulation` keys the pre-filter needs (a `CampaignConfig["simulation"]` satisfies it). */
 export interface PrefilterSimulationConfig {
   key_model: NonNullable<PrefilterOptions["keyModel"]>;
+  source_mean_pairs?: number;
   link_model: PrefilterOptions["linkModel"];
   bell_correction_failure: number;
   detector_error: "physical" | "caligo";
@@ -44,6 +46,8 @@ export function createRowPrefilter(
   const options: PrefilterOptions = {
     rule,
     keyModel: sim.key_model,
+    sourceMeanPairs: sim.source_mean_pairs,
+    epsilonSec: sim.epsilon_sec,
     linkModel: sim.link_model,
     bellCorrectionFailure: sim.bell_correction_failure,
     detectorError: sim.detector_error,
@@ -63,7 +67,6 @@ export function createRowPrefilter(
         ...options,
         testFraction: sim.test_fraction,
         blindTestFraction: sim.blind_test_fraction,
-        epsilonSec: sim.epsilon_sec,
       });
     return {
       isFeasible: res.feasible,
@@ -73,4 +76,16 @@ export function createRowPrefilter(
       analyticCliffMargin: analytic.cliffMargin,
     };
   };
+}
+
+/**
+ * The rounds a stored row simulates, the quantity `simulation.max_pairs` and the memory budget
+ * guard (science.md §8.6): N, or the expected detected rounds when the key model's N counts
+ * pairs sent (erven2014).
+ */
+export function createRowRounds(
+  sim: Pick<PrefilterSimulationConfig, "key_model" | "source_mean_pairs">,
+): (row: ArrayLike<number>, numPairs: number) => number {
+  return (row, numPairs) =>
+    pointSimulatedRounds(decodeStoredRow(row, numPairs), sim.key_model, sim.source_mean_pairs);
 }

@@ -19,6 +19,7 @@ import { fakeSimulateSample } from "../protocol/fake_simulate_sample.ts";
 import { decodeRow } from "../protocol/parameter_point.ts";
 import type { SampleRecord } from "../protocol/record.ts";
 import { simulateSample } from "../protocol/simulate_sample.ts";
+import { pointMaxPairs } from "../protocol/simulation_options.ts";
 import type { SimulateTask } from "./sample_rows.ts";
 import { simulationOptionsOf } from "./simulation_options_adapter.ts";
 import { serveWorker } from "./worker_protocol.ts";
@@ -62,7 +63,7 @@ function syntheticWork(seed: bigint, draws: number, cancel: Int32Array): boolean
 /** The simulator of this worker: the real pipeline with codes loaded once, or the fake. */
 async function createSimulator(init: SimWorkerInit): Promise<Simulate> {
   const simulation = simulationOptionsOf(init.simulation);
-  const maxPairs = simulation.maxPairs;
+  const maxPairs = pointMaxPairs(simulation);
   if (init.simulator === "fake") {
     const perPair = init.fakeDrawsPerPair ?? 0;
     return (task, cancel) => {

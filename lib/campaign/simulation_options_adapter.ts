@@ -21,6 +21,7 @@ export function simulationOptionsOf(s: CampaignConfig["simulation"]): Simulation
     bellCorrectionFailure: s.bell_correction_failure,
     detectorError: s.detector_error,
     keyModel: s.key_model,
+    sourceMeanPairs: s.source_mean_pairs,
     leakage: s.leakage,
     epsilonSec: s.epsilon_sec,
     qberHardLimit: s.qber_hard_limit,

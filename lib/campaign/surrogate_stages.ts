@@ -26,7 +26,7 @@ import { fitTwinSurrogate, saveTwinSurrogate, type TwinFit } from "./phase2.ts";
 import type { SimulationRunner, StopToken } from "./phase1.ts";
 import { type Phase3Summary, runPhase3 } from "./phase3.ts";
 import { ITERATION_COLUMNS, PLAN_COLUMNS } from "./phase3_records.ts";
-import { createRowPrefilter } from "./prefilter_adapter.ts";
+import { createRowPrefilter, createRowRounds } from "./prefilter_adapter.ts";
 import type { StoreSession } from "./store_session.ts";
 
 /** --skip-phase2 without a saved model, or Phase 3 without any fitted GP (exit 1). */
@@ -134,6 +134,7 @@ export async function runPhase3Stage(o: Phase3StageOptions): Promise<Phase3Summa
   const guards = {
     memoryBudgetBytes: config.execution.memory_budget_mb * 2 ** 20,
     maxPairs: config.simulation.max_pairs,
+    simulatedRounds: createRowRounds(config.simulation),
   };
   const seed = config.execution.random_seed;
   if (config.phase3.holdout.size > 0) {

@@ -13,8 +13,10 @@ import { failureRow, rowFromPoolOutcome, type SimulateTask } from "./sample_rows
 export interface TaskGuards {
   /** Bytes per worker (`execution.memory_budget_mb`); 64 B × N above it fails the sample. */
   memoryBudgetBytes: number;
-  /** `simulation.max_pairs`. */
+  /** `simulation.max_pairs`, a guard on the rounds simulated. */
   maxPairs: number;
+  /** Rounds a row simulates (erven2014: the expected detected rounds); default N. */
+  simulatedRounds?: (row: ArrayLike<number>, numPairs: number) => number;
 }
 
 /** Execute `tasks` concurrently (the pool queues them) and return their rows in task order. */
@@ -25,18 +27,17 @@ export async function executeTasks(
   log: Logger,
 ): Promise<StoreRow[]> {
   const rows = await Promise.all(tasks.map(async (task): Promise<StoreRow | null> => {
-    if (64 * task.numPairs > guards.memoryBudgetBytes || task.numPairs > guards.maxPairs) {
+    const rounds = guards.simulatedRounds?.(task.row, task.numPairs) ?? task.numPairs;
+    if (64 * rounds > guards.memoryBudgetBytes || rounds > guards.maxPairs) {
       return failureRow(
         task,
         "memory_budget",
         0,
         -1,
         0,
-        task.numPairs > guards.maxPairs
-          ? `memory guard: N = ${task.numPairs} exceeds simulation.max_pairs = ${guards.maxPairs}`
-          : `memory budget: 64 B × N = ${
-            64 * task.numPairs
-          } B exceeds ${guards.memoryBudgetBytes} B`,
+        rounds > guards.maxPairs
+          ? `memory guard: N = ${rounds} exceeds simulation.max_pairs = ${guards.maxPairs}`
+          : `memory budget: 64 B × N = ${64 * rounds} B exceeds ${guards.memoryBudgetBytes} B`,
       );
     }
     const out = await pool.submit(task);

@@ -10,6 +10,7 @@ import { LineCounter, parseDocument, stringify } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../errors.ts";
 import { sha256, toHex } from "../kernels/sha256.ts";
+import { keyModelOf } from "../science/key_model.ts";
 import {
   type CampaignConfig,
   campaignConfigSchema,
@@ -316,17 +317,39 @@ function checkBounds(
     }
   }
   const maxN = 10 ** config.bounds.num_pairs.max_log;
-  if (maxN > config.simulation.max_pairs * (1 + 1e-12)) {
+  const maxRounds = maxN * maxDetectionProb(config);
+  if (maxRounds > config.simulation.max_pairs * (1 + 1e-12)) {
+    const what = maxRounds === maxN
+      ? `10^max_log = ${maxN.toExponential(2)}`
+      : `the expected detected rounds of 10^max_log = ${maxN.toExponential(2)} pairs sent, ` +
+        `${maxRounds.toExponential(2)},`;
     throw new ConfigError(
       "bounds.num_pairs.max_log",
       config.bounds.num_pairs.max_log,
-      `10^max_log = ${maxN.toExponential(2)} exceeds simulation.max_pairs = ${
+      `${what} exceed${maxRounds === maxN ? "s" : ""} simulation.max_pairs = ${
         config.simulation.max_pairs.toExponential(2)
       } (memory guard); raise simulation.max_pairs or lower the bound${
         lineOf(["bounds", "num_pairs", "max_log"])
       }`,
     );
   }
+}
+
+/**
+ * The largest share of N that the simulator runs as rounds over the box (science.md §8.6): 1
+ * when N counts detected pairs; under erven2014 Bob's click probability at the box's largest η
+ * and p_d (it rises with both).
+ */
+function maxDetectionProb(config: CampaignConfig): number {
+  const model = keyModelOf(config.simulation.key_model);
+  if (model.numPairsConvention === "pairs detected") return 1;
+  const b = config.bounds;
+  return model.detectionProb({
+    mu: config.simulation.source_mean_pairs,
+    eta: Math.min(1, 10 ** b.detection_efficiency.max_log),
+    eDet: b.detector_error.max,
+    pDark: 10 ** b.dark_count_prob.max_log,
+  });
 }
 
 function checkCrossFields(

@@ -45,12 +45,17 @@ const logBound = (minLog: number, maxLog: number) =>
 /** The eight continuous parameter ranges of the design and the candidate box (campaign.md §2.1). */
 export const boundsSchema = section({
   storage_noise_r: linearBound(0, 1),
+  /** ν: stored fraction of the N pairs of `num_pairs` (detected, or sent under erven2014). */
   storage_rate_nu: linearBound(0.001, 1),
   wait_time_ns: logBound(5, 9),
   channel_fidelity: linearBound(0.501, 1),
   detection_efficiency: logBound(-3, 0),
   detector_error: linearBound(0, 0.1),
   dark_count_prob: logBound(-8, -3),
+  /**
+   * log₁₀ N: N counts pairs detected (key_model project, caligo) or pairs sent (erven2014,
+   * science.md §8.6); key_margin is l/N in the same convention.
+   */
   num_pairs: logBound(4, 6),
 });
 
@@ -121,7 +126,10 @@ const simulationSchema = section({
     .default("heralded-double-click"),
   bell_correction_failure: num((s) => s.min(0).max(1)).default(0),
   detector_error: z.enum(["physical", "caligo"]).default("physical"),
-  key_model: z.enum(["project", "caligo"]).default("project"),
+  /** Key model (science.md §8); `erven2014` makes `num_pairs` count pairs sent (§8.6). */
+  key_model: z.enum(["project", "caligo", "erven2014"]).default("project"),
+  /** μ of the PDC source, pairs per time slot (Erven et al. 2014 Table I); erven2014 only. */
+  source_mean_pairs: num((s) => s.gt(0).max(1)).default(3.145e-5),
   leakage: z.enum(["elkouss", "conservative", "caligo"]).default("elkouss"),
   epsilon_sec: num((s) => s.gt(0).lt(1)).default(1e-10),
   qber_hard_limit: num((s) => s.gt(0).max(0.5)).default(0.22),
@@ -134,6 +142,7 @@ const simulationSchema = section({
     t2_ns: num((s) => s.positive()).default(1e9),
   }),
   require_capacity_condition: bool().default(false),
+  /** Memory guard on the rounds simulated: N, or the detected rounds of N sent (erven2014). */
   max_pairs: num((s) => s.min(1e4).max(1e9)).default(1e7),
   privacy_amplification: z.enum(["full", "lengths_only"]).default("full"),
   reconciliation: reconciliationSchema,

@@ -76,6 +76,11 @@ export interface RootAttributes {
   link_model: string;
   key_model: string;
   leakage: string;
+  /**
+   * What `num_pairs` counts under `key_model` (science.md §0, §8.6): "pairs detected" (project,
+   * caligo) or "pairs sent" (erven2014); absent in stores written before it was recorded.
+   */
+  num_pairs_convention?: string;
   codes_id: string;
   /**
    * Id and SHA-256 of the reconciliation calibration the samples used (lib/reconciliation/

@@ -30,7 +30,8 @@ export type SampleStage =
   | "padding0"
   | "padding1"
   | "hashkey"
-  | "toeplitz";
+  | "toeplitz"
+  | "detection";
 
 const TWO_POW_26 = 67108864;
 const TWO_POW_53 = 9007199254740992;

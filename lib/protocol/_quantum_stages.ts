@@ -19,6 +19,7 @@ import {
   isCancelled,
   type SampleState,
   seconds,
+  setStringEntropy,
   signedKeyLength,
   stop,
   timeout,
@@ -50,7 +51,7 @@ export function sampleAndCommit(state: SampleState): Rounds | SampleRecord {
   const { point, ctx, record } = state;
   const sim = ctx.simulation;
   const d = record.diagnostics;
-  const n = point.numPairs;
+  const n = state.rounds;
   if (sim.requireCapacityCondition && !(d.capacity_margin > 0)) {
     const margin = pointAnalyticKeyMargin(point, { rule: "project", ...sim });
     const product = (0.5 - d.capacity_margin).toPrecision(6);
@@ -82,10 +83,10 @@ export function sampleAndCommit(state: SampleState): Rounds | SampleRecord {
  * the strings.
  */
 export function siftAndEstimate(state: SampleState, rounds: Rounds): OtStrings | SampleRecord {
-  const { point, ctx, record } = state;
+  const { ctx, record } = state;
   const sim = ctx.simulation;
   const d = record.diagnostics;
-  const n = point.numPairs;
+  const n = state.rounds;
   const { thetaA, a, bob } = rounds;
   const t = state.now();
   const isTest = new Uint8Array(n);
@@ -102,6 +103,7 @@ export function siftAndEstimate(state: SampleState, rounds: Rounds): OtStrings |
   const sets = buildIndexSets(thetaA, bob.thetaB, isTest, choice);
   const m = sets.m;
   d.m = m;
+  setStringEntropy(state, testRounds.length, m);
   d.matched_nontest = sets.matchedNonTest;
   record.raw_key_length = m;
   let estimate: ParameterEstimate | undefined;

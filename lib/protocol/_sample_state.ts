@@ -7,7 +7,9 @@ import { createLinkModel, type LinkModel } from "../kernels/link/link_model.ts";
 import { capacityMargin } from "../science/bounds.ts";
 import { abortKeyMargin, cliffMargin, qberWallDistance } from "../science/cliff_margin.ts";
 import { type KeyModel, keyModelOf } from "../science/key_model.ts";
-import { pointEffectiveR, prefilterMargin } from "../science/prefilter.ts";
+import { pointEffectiveR, pointSource, prefilterMargin } from "../science/prefilter.ts";
+import { sampleBinomial } from "../kernels/binomial.ts";
+import { stageRng } from "../kernels/rng.ts";
 import type { ParameterPoint } from "./parameter_point.ts";
 import type { OtReconciler } from "./reconciler.ts";
 import type { AbortStage, KeyMarginKind, SampleRecord } from "./record.ts";
@@ -39,8 +41,16 @@ export interface SampleState {
   rEff: number;
   /** The configured key model (science.md §8). */
   keyModel: KeyModel;
-  /** Secure bits per verified round under the key model (h_bs(r_eff, ν) for `project`). */
+  /**
+   * Secure bits per verified round under the key model (h_bs(r_eff, ν) for `project`); for a
+   * model whose N counts pairs sent (erven2014) NaN until {@link setStringEntropy} has run.
+   */
   entropyRate: number;
+  /**
+   * Rounds the protocol runs on: N when N counts detected pairs, else the detected rounds drawn
+   * from Binomial(N, 1 − P^h_{B,no click}) (stream `detection`, science.md §8.6).
+   */
+  rounds: number;
   /** τ of the point's strategy. */
   testFraction: number;
 }
@@ -63,7 +73,15 @@ export function initialState(point: ParameterPoint, ctx: ProtocolContext): Sampl
   });
   const rEff = pointEffectiveR(point, sim.storageDecoherence);
   const keyModel = keyModelOf(sim.keyModel);
-  const entropyRate = keyModel.entropyRate(rEff, point.storageRateNu);
+  const isSent = keyModel.numPairsConvention === "pairs sent";
+  const entropyRate = isSent ? NaN : keyModel.entropyRate(rEff, point.storageRateNu);
+  const rounds = isSent
+    ? sampleBinomial(
+      point.numPairs,
+      keyModel.detectionProb(pointSource(point, sim.sourceMeanPairs)),
+      stageRng(ctx.seed, "detection"),
+    )
+    : point.numPairs;
   const d = record.diagnostics;
   d.r_eff = rEff;
   d.capacity_margin = capacityMargin(rEff, point.storageRateNu);
@@ -72,7 +90,35 @@ export function initialState(point: ParameterPoint, ctx: ProtocolContext): Sampl
   d.herald_success_prob = link.heraldSuccessProb;
   d.expected_attempts = point.numPairs / link.heraldSuccessProb;
   const testFraction = point.strategy === "blind" ? sim.blindTestFraction : sim.testFraction;
-  return { point, ctx, record, now, start, link, rEff, keyModel, entropyRate, testFraction };
+  return {
+    point,
+    ctx,
+    record,
+    now,
+    start,
+    link,
+    rEff,
+    keyModel,
+    entropyRate,
+    rounds,
+    testFraction,
+  };
+}
+
+/**
+ * Once the test set and the strings are drawn: the entropy rate of a model whose N counts pairs
+ * sent (science.md §8.6), from the test share t/rounds and the string length m. No-op otherwise.
+ */
+export function setStringEntropy(state: SampleState, testRounds: number, stringBits: number): void {
+  if (state.keyModel.numPairsConvention !== "pairs sent") return;
+  const sim = state.ctx.simulation;
+  state.entropyRate = state.keyModel.entropyRate(state.rEff, state.point.storageRateNu, {
+    numPairs: state.point.numPairs,
+    keyShare: state.rounds > 0 ? 1 - testRounds / state.rounds : 0,
+    stringBits,
+    epsilonSec: sim.epsilonSec,
+    source: pointSource(state.point, sim.sourceMeanPairs),
+  });
 }
 
 /** Seconds since a clock reading `since` (ms). */
@@ -123,7 +169,8 @@ export function timeout(state: SampleState): SampleRecord {
 
 /**
  * Signed per-string key length l_raw under the configured key model (science.md §8.1; §8.2
- * K1 with n_rec = 2·m_v, leak = 2·leak_b, h = h_min(r_eff), |I0_v| = |I1_v| = m_v).
+ * K1 with n_rec = 2·m_v, leak = 2·leak_b, h = h_min(r_eff), |I0_v| = |I1_v| = m_v; §8.6 Erven
+ * Eq. 8 with the measured leakage).
  */
 export function signedKeyLength(
   state: SampleState,

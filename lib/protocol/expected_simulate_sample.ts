@@ -15,7 +15,7 @@ import {
   type ExpectedMarginModel,
 } from "../science/expected_margin.ts";
 import { keyModelOf } from "../science/key_model.ts";
-import { pointEffectiveR, pointExpectedQber } from "../science/prefilter.ts";
+import { pointEffectiveR, pointExpectedQber, pointSource } from "../science/prefilter.ts";
 import type { ParameterPoint } from "./parameter_point.ts";
 import type { SampleRecord } from "./record.ts";
 import { finishRecord, setKeyMargin, startRecord } from "./sample_record_builder.ts";
@@ -94,6 +94,7 @@ export function exactMargin(
     nu: point.storageRateNu,
     numPairs: point.numPairs,
     strategy: point.strategy,
+    source: pointSource(point, sim.sourceMeanPairs),
   }, model);
 }
 

@@ -38,14 +38,18 @@ export type { ProtocolContext };
  * ```
  */
 export function runOtProtocol(point: ParameterPoint, ctx: ProtocolContext): SampleRecord {
-  if (point.numPairs > ctx.simulation.maxPairs) {
+  const state = initialState(point, ctx);
+  // the guard is on the rounds simulated: N, or the detected rounds when N counts pairs sent
+  if (state.rounds > ctx.simulation.maxPairs) {
+    const sent = state.rounds === point.numPairs
+      ? ""
+      : ` (detected rounds of N = ${point.numPairs} sent)`;
     throw new InvalidArgumentError(
       "num_pairs",
-      point.numPairs,
-      `exceeds simulation.max_pairs = ${ctx.simulation.maxPairs} (memory guard)`,
+      state.rounds,
+      `exceeds simulation.max_pairs = ${ctx.simulation.maxPairs} (memory guard)${sent}`,
     );
   }
-  const state = initialState(point, ctx);
   try {
     const rounds = sampleAndCommit(state);
     if ("outcome" in rounds) return rounds;

@@ -4,10 +4,14 @@
  * @module
  */
 import type { DetectorErrorMode, LinkModelName } from "../kernels/link/link_model.ts";
+import { ERVEN2014_SOURCE_MEAN_PAIRS } from "../science/erven2014_key_model.ts";
 import type { LeakageAccounting, ReconciliationOptions } from "../reconciliation/types.ts";
 
-/** Key-length rule (science.md §8): the project's, or Caligo's K1. */
-export type KeyModel = "project" | "caligo";
+/**
+ * Key-length rule (science.md §8): the project's, Caligo's K1, or the loss-aware bound of
+ * Erven et al. 2014 (§8.6, where `num_pairs` counts pairs sent).
+ */
+export type KeyModel = "project" | "caligo" | "erven2014";
 /** QBER used to choose the baseline rate (science.md §9.6). */
 export type QberForRate = "qhat_plus_sigma" | "qhat" | "qadj";
 /** Blind decoder prior (science.md §9.7). */
@@ -27,6 +31,11 @@ export interface SimulationOptions {
   bellCorrectionFailure: number;
   detectorError: DetectorErrorMode;
   keyModel: KeyModel;
+  /**
+   * μ, mean photon-pair number per time slot of the PDC source (science.md §8.6); read only by
+   * `keyModel: erven2014`. Default Erven et al. 2014 Table I, 3.145·10⁻⁵.
+   */
+  sourceMeanPairs: number;
   /** Leakage accounting (science.md §9.5); overrides `reconciliation.leakage`. */
   leakage: LeakageAccounting;
   epsilonSec: number;
@@ -41,7 +50,7 @@ export interface SimulationOptions {
   storageDecoherence: StorageDecoherenceOptions;
   /** Abort with stage `nsm_condition` when ½ − ν·C_N(r_eff) ≤ 0. */
   requireCapacityCondition: boolean;
-  /** Memory guard on N. */
+  /** Memory guard on the rounds simulated: N, or the detected rounds when N counts pairs sent. */
   maxPairs: number;
   /** `lengths_only` skips the Toeplitz hashing (only lengths are recorded). */
   privacyAmplification: "full" | "lengths_only";
@@ -92,6 +101,7 @@ export function defaultSimulationOptions(): SimulationOptions {
     bellCorrectionFailure: 0,
     detectorError: "physical",
     keyModel: "project",
+    sourceMeanPairs: ERVEN2014_SOURCE_MEAN_PAIRS,
     leakage: "elkouss",
     epsilonSec: 1e-10,
     qberHardLimit: 0.22,
@@ -107,4 +117,20 @@ export function defaultSimulationOptions(): SimulationOptions {
     blindPriorValue: 0.05,
     reconciliation: defaultReconciliationOptions(),
   };
+}
+
+/**
+ * The memory guard to apply to N when a point is built (`createParameterPoint`, `decodeRow`):
+ * `maxPairs` when N counts detected pairs; none (Infinity) for `erven2014`, whose N counts pairs
+ * sent, since the simulator guards the detected rounds it draws instead (science.md §8.6).
+ * @example
+ * ```ts
+ * import { defaultSimulationOptions, pointMaxPairs } from "./simulation_options.ts";
+ * const o = defaultSimulationOptions();
+ * console.assert(pointMaxPairs(o) === 1e7);
+ * console.assert(pointMaxPairs({ ...o, keyModel: "erven2014" }) === Infinity);
+ * ```
+ */
+export function pointMaxPairs(sim: Pick<SimulationOptions, "keyModel" | "maxPairs">): number {
+  return sim.keyModel === "erven2014" ? Infinity : sim.maxPairs;
 }

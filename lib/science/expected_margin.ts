@@ -7,10 +7,12 @@
  * hashes, and the configured key model. Pure and independent of the surrogate.
  * @module
  */
+import { InvalidArgumentError } from "../errors.ts";
 import { cliffMargin, qberWallDistance } from "./cliff_margin.ts";
 import { binaryEntropy } from "./entropy.ts";
 import { finiteSizeMu } from "./finite_size.ts";
 import type { KeyModel } from "./key_model.ts";
+import type { PdcSourceParams } from "./pdc_source.ts";
 
 /** Everything besides the point that the expected margin needs. */
 export interface ExpectedMarginModel {
@@ -35,8 +37,11 @@ export interface ExpectedMarginPoint {
   /** r_eff and ν. */
   rEff: number;
   nu: number;
+  /** N in the key model's convention (pairs detected, or pairs sent for erven2014). */
   numPairs: number;
   strategy: "baseline" | "blind";
+  /** μ, η, e_det, p_d: needed by a loss-aware key model (erven2014, science.md §8.6). */
+  source?: PdcSourceParams;
 }
 
 /** Expected outcome of a point. */
@@ -46,8 +51,10 @@ export interface ExpectedMargin {
   /** The surrogate target (science.md §8.5). */
   cliffMargin: number;
   success: boolean;
-  /** Expected m and Q_adj (NaN without a test set). */
+  /** Expected m (bits per string) and Q_adj (NaN without a test set). */
   m: number;
+  /** Expected detected rounds: N, or N·(1 − P^h_{B,no click}) when N counts pairs sent. */
+  detectedRounds: number;
   qAdj: number;
 }
 
@@ -75,16 +82,28 @@ export function expectedStringLength(rounds: number): number {
  */
 export function expectedMargin(p: ExpectedMarginPoint, model: ExpectedMarginModel): ExpectedMargin {
   const tau = p.strategy === "blind" ? model.blindTestFraction : model.testFraction;
-  const testRounds = tau > 0 ? Math.max(1, Math.floor(tau * p.numPairs)) : 0;
-  const m = expectedStringLength(p.numPairs - testRounds);
+  const keyModel = model.keyModel;
+  const rounds = keyModel.numPairsConvention === "pairs detected"
+    ? p.numPairs
+    : p.numPairs * keyModel.detectionProb(sourceOf(p));
+  const testRounds = tau > 0 ? Math.max(1, Math.floor(tau * rounds)) : 0;
+  const m = expectedStringLength(rounds - testRounds);
   const qAdj = testRounds > 0
     ? p.qExpected + finiteSizeMu(testRounds / 2, m, model.epsilonSec)
     : NaN;
   const q = Math.min(0.5, Math.max(0, p.qExpected));
   const f = model.efficiency(q, p.strategy);
   const leak = f * binaryEntropy(q) * m + model.hashBits * Math.ceil(m / model.codeLength);
-  const rate = model.keyModel.entropyRate(p.rEff, p.nu);
-  const margin = model.keyModel.keyLength(m, leak, rate, model.epsilonSec) / p.numPairs;
+  const rate = keyModel.numPairsConvention === "pairs detected"
+    ? keyModel.entropyRate(p.rEff, p.nu)
+    : keyModel.entropyRate(p.rEff, p.nu, {
+      numPairs: p.numPairs,
+      keyShare: rounds > 0 ? 1 - testRounds / rounds : 0,
+      stringBits: m,
+      epsilonSec: model.epsilonSec,
+      source: sourceOf(p),
+    });
+  const margin = keyModel.keyLength(m, leak, rate, model.epsilonSec) / p.numPairs;
   const distance = qberWallDistance(qAdj, model.qberHardLimit);
   const success = distance >= 0 && margin > 0;
   return {
@@ -92,6 +111,18 @@ export function expectedMargin(p: ExpectedMarginPoint, model: ExpectedMarginMode
     cliffMargin: cliffMargin(margin, distance, success),
     success,
     m,
+    detectedRounds: rounds,
     qAdj,
   };
+}
+
+function sourceOf(p: ExpectedMarginPoint): PdcSourceParams {
+  if (p.source === undefined) {
+    throw new InvalidArgumentError(
+      "source",
+      p.source,
+      "a loss-aware key model needs μ, η, e_det, p_d",
+    );
+  }
+  return p.source;
 }

@@ -10,7 +10,9 @@ import { qberPrefilterE5 } from "./caligo_qber.ts";
 import { cliffMargin } from "./cliff_margin.ts";
 import { EPSILON_SEC, QBER_HARD_LIMIT } from "./constants.ts";
 import { binaryEntropy } from "./entropy.ts";
-import { type KeyModelName, keyModelOf } from "./key_model.ts";
+import { ERVEN2014_SOURCE_MEAN_PAIRS } from "./erven2014_key_model.ts";
+import { type KeyModel, type KeyModelName, keyModelOf } from "./key_model.ts";
+import type { PdcSourceParams } from "./pdc_source.ts";
 
 /** The fields of a parameter point the pre-filter reads (a `ParameterPoint` satisfies it). */
 export interface PrefilterPoint {
@@ -32,6 +34,10 @@ export interface PrefilterOptions {
   linkModel: LinkModelName;
   /** Key model whose entropy rate the project rule compares with h(Q_exp) ("project"). */
   keyModel?: KeyModelName;
+  /** μ of the PDC source (erven2014 only; default Erven et al. 2014 Table I). */
+  sourceMeanPairs?: number;
+  /** ε of the key model's bound (erven2014's entropy rate is finite-size; default 1e-10). */
+  epsilonSec?: number;
   /** β of the heralded link (0). */
   bellCorrectionFailure?: number;
   /** Detector-error mode ("physical"). */
@@ -107,12 +113,75 @@ export function prefilter(point: PrefilterPoint, options: PrefilterOptions): Pre
     return { feasible: margin > 1e-6 && q <= qHard, margin, qExpected: q };
   }
   const qExpected = pointExpectedQber(point, options);
-  const rate = keyModelOf(options.keyModel ?? "project").entropyRate(
-    pointEffectiveR(point, options.storageDecoherence),
-    point.storageRateNu,
-  );
+  const model = keyModelOf(options.keyModel ?? "project");
+  // no test set: the most permissive string the point can have
+  const rate = pointEntropyRate(point, options, model, 0).rate;
   const margin = rate - binaryEntropy(qExpected);
   return { feasible: margin > 0 && qExpected <= qHard, margin, qExpected };
+}
+
+/**
+ * The key model's entropy rate at a point and the expected bits per string per pair N,
+ * (1 − τ)/2 times the detection probability (1 unless N counts pairs sent, science.md §8.6).
+ * @param tau test fraction of the detected rounds
+ */
+export function pointEntropyRate(
+  point: PrefilterPoint,
+  options: Pick<PrefilterOptions, "storageDecoherence" | "sourceMeanPairs" | "epsilonSec">,
+  model: KeyModel,
+  tau: number,
+): { rate: number; stringBitsPerPair: number } {
+  const rEff = pointEffectiveR(point, options.storageDecoherence);
+  if (model.numPairsConvention === "pairs detected") {
+    return { rate: model.entropyRate(rEff, point.storageRateNu), stringBitsPerPair: (1 - tau) / 2 };
+  }
+  const source = pointSource(point, options.sourceMeanPairs);
+  const stringBitsPerPair = model.detectionProb(source) * (1 - tau) / 2;
+  const rate = model.entropyRate(rEff, point.storageRateNu, {
+    numPairs: point.numPairs,
+    keyShare: 1 - tau,
+    stringBits: stringBitsPerPair * point.numPairs,
+    epsilonSec: options.epsilonSec ?? EPSILON_SEC,
+    source,
+  });
+  return { rate, stringBitsPerPair };
+}
+
+/** μ, η, e_det, p_d of a point: the PDC source of science.md §8.6. */
+export function pointSource(point: PrefilterPoint, sourceMeanPairs?: number): PdcSourceParams {
+  return {
+    mu: sourceMeanPairs ?? ERVEN2014_SOURCE_MEAN_PAIRS,
+    eta: point.detectionEfficiency,
+    eDet: point.detectorError,
+    pDark: point.darkCountProb,
+  };
+}
+
+/**
+ * The rounds a point simulates (science.md §8.6), the quantity `simulation.max_pairs` guards:
+ * N when N counts detected pairs, its expected detected share N·(1 − P^h_{B,no click}) when N
+ * counts pairs sent (erven2014).
+ * @example
+ * ```ts
+ * import { pointSimulatedRounds } from "./prefilter.ts";
+ * const point = {
+ *   storageNoiseR: 0.75, storageRateNu: 0.002, waitTimeNs: 1e6, channelFidelity: 1,
+ *   detectionEfficiency: 0.015, detectorError: 0.0093, darkCountProb: 1.5e-8, numPairs: 8e7,
+ *   strategy: "baseline" as const,
+ * };
+ * console.assert(pointSimulatedRounds(point, "project") === 8e7);
+ * console.assert(Math.abs(pointSimulatedRounds(point, "erven2014") - 1.1283e6) < 100);
+ * ```
+ */
+export function pointSimulatedRounds(
+  point: PrefilterPoint,
+  keyModel: KeyModelName,
+  sourceMeanPairs?: number,
+): number {
+  const model = keyModelOf(keyModel);
+  return model.numPairsConvention === "pairs detected"
+    ? point.numPairs
+    : point.numPairs * model.detectionProb(pointSource(point, sourceMeanPairs));
 }
 
 /** Q_exp (science.md §3.6) of a point under the configured link model. */
@@ -132,7 +201,10 @@ export function pointExpectedQber(
 
 /** Analytic margins of a pre-filtered point (science.md §8.1, §8.5). */
 export interface AnalyticMargins {
-  /** key_margin, kind `analytic`: min(0, (1 − τ_S)/2·(rate − h(Q_exp)) − P/N). */
+  /**
+   * key_margin, kind `analytic`: min(0, (1 − τ_S)/2·p_det·(rate − h(Q_exp)) − P/N), p_det = 1
+   * unless N counts pairs sent.
+   */
   keyMargin: number;
   /** cliff_margin: min(unclamped margin, s_Q·(q_hard − Q_exp)), ≤ 0. */
   cliffMargin: number;
@@ -153,12 +225,9 @@ export function pointAnalyticMargins(
   const model = keyModelOf(options.keyModel ?? "project");
   const qExpected = pointExpectedQber(point, options);
   const tau = point.strategy === "blind" ? options.blindTestFraction : options.testFraction;
-  const rate = model.entropyRate(
-    pointEffectiveR(point, options.storageDecoherence),
-    point.storageRateNu,
-  );
+  const { rate, stringBitsPerPair } = pointEntropyRate(point, options, model, tau);
   const penalty = model.penaltyBits(options.epsilonSec ?? EPSILON_SEC);
-  const margin = (1 - tau) / 2 * (rate - binaryEntropy(qExpected)) - penalty / point.numPairs;
+  const margin = stringBitsPerPair * (rate - binaryEntropy(qExpected)) - penalty / point.numPairs;
   const qHard = options.qberHardLimit ?? QBER_HARD_LIMIT;
   return {
     keyMargin: Math.min(0, margin),
