@@ -7,7 +7,7 @@
  * @module
  */
 import { stringify } from "yaml";
-import { ConfigError, FileFormatError } from "../errors.ts";
+import { ConfigError, FileFormatError, UsageError } from "../errors.ts";
 import { sha256, toHex } from "../kernels/sha256.ts";
 import {
   CampaignDirError,
@@ -46,6 +46,7 @@ import type { SimWorkerInit, SimWorkerResult } from "./sim_worker.ts";
 import { StoreSession } from "./store_session.ts";
 import { WorkerPool } from "./worker_pool.ts";
 import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
+import { copyBackCampaignSync } from "../io/copy_back.ts";
 import type { ReconciliationCalibration } from "../reconciliation/calibration.ts";
 import type { CodeFamily } from "../reconciliation/code_family.ts";
 import type { ReconciliationOptions } from "../reconciliation/types.ts";
@@ -114,6 +115,12 @@ export interface CampaignRunOptions {
    * ⌈1.25 · num_samples / K⌉ + 2 (to extend a shard the merge found too short).
    */
   shardTarget?: number;
+  /**
+   * `--copy-back DIR`: after every Phase 1 checkpoint, copy the campaign (closed store, checkpoint,
+   * log) to DIR atomically (lib/io/copy_back.ts), e.g. from node scratch to the shared file
+   * system, so a node that dies loses at most one checkpoint interval.
+   */
+  copyBackDir?: string;
 }
 
 /** How the run ended. */
@@ -325,6 +332,14 @@ function lockDir(dir: string, log: Logger): CampaignLock {
   });
 }
 
+/** `--copy-back DIR` must not be the campaign directory itself. */
+function checkCopyBack(copyBackDir: string | undefined, dir: string): void {
+  const norm = (p: string) => p.replace(/\/+$/, "");
+  if (copyBackDir !== undefined && norm(copyBackDir) === norm(dir)) {
+    throw new UsageError("--copy-back: must differ from the campaign directory it copies");
+  }
+}
+
 async function runLocked(
   o: CampaignRunOptions,
   held: { lock: CampaignLock | null },
@@ -342,6 +357,7 @@ async function runLocked(
       );
     }
     paths = requireCampaignDir(o.continueFrom!);
+    checkCopyBack(o.copyBackDir, paths.dir);
     if (!o.validate) held.lock = lockDir(paths.dir, log);
     const text = Deno.readTextFileSync(paths.config);
     const parsed = parseConfig(text, o.env, paths.config);
@@ -355,6 +371,7 @@ async function runLocked(
     for (const w of loaded.warnings) log.warn(w);
     resolved = withOverrides(loaded, o.seed, o.workers);
     const dir = o.outputDir ?? defaultOutputDir(resolved.config.output, new Date());
+    checkCopyBack(o.copyBackDir, dir);
     if (o.validate) {
       return {
         status: "validated",
@@ -800,6 +817,15 @@ async function runPhase1Stage(
         total: numSamples,
       }),
       shard,
+      onCheckpoint: o.copyBackDir === undefined ? undefined : () => {
+        try {
+          const c = copyBackCampaignSync(paths, o.copyBackDir!);
+          log.debug(`copied back to ${o.copyBackDir} (${c.bytes} bytes, ${c.ms.toFixed(0)} ms)`);
+        } catch (e) {
+          if (e instanceof Deno.errors.NotCapable) throw e;
+          log.warn(`copy-back to ${o.copyBackDir} failed (${(e as Error).message}); continuing`);
+        }
+      },
     });
     logSummary(summary, log);
     return summary;
