@@ -558,6 +558,12 @@ async function runLocked(
         }
       }
       la?.close();
+      if (result.status === "complete" && o.stop.reason !== null && shard === undefined) {
+        // a signal during Phase 2 (or between phases): the phases after it did not run, so the
+        // run is stopped, not complete (exit 143/75/130 and a resume, issue #18)
+        result.status = "stopped";
+        result.stopReason = o.stop.reason;
+      }
     } finally {
       const abandoned = await pools.close();
       if (abandoned > 0) log.warn(`${abandoned} workers did not stop; the process exits anyway`);
