@@ -73,10 +73,6 @@ async function allRows(dir: string): Promise<Record<string, string[]>> {
   };
 }
 
-async function exists(path: string): Promise<boolean> {
-  return await Deno.stat(`${ROOT}${path}`).then(() => true, () => false);
-}
-
 Deno.test("fault: a bit flipped inside a committed dataset, or a truncated store, is named in one line; the backup is used, nothing overwritten", async () => {
   const config = await writeConfig("damaged");
   const dir = fresh("damaged");
