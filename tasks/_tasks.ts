@@ -20,7 +20,8 @@ export const TASKS = {
   explore: {
     file: "tasks/explore.ts",
     usage: "[--config PATH] [--output-dir DIR | --continue-from DIR] [--workers N] [--seed N] " +
-      "[--skip-phase1|2|3] [--skip-postprocess] [--shard I/K [--shard-target N]] [--validate] [-v]",
+      "[--skip-phase1|2|3] [--skip-postprocess] [--shard I/K [--shard-target N]] " +
+      "[--copy-back DIR] [--validate] [-v]",
     summary: "Run or resume a campaign: Phase 1 samples, Phase 2 surrogates, Phase 3 active " +
       "learning, then tables, figures and report.html in the campaign directory.",
     flags: {
@@ -31,6 +32,7 @@ export const TASKS = {
       seed: str(),
       shard: str(),
       "shard-target": str(),
+      "copy-back": str({ path: "write-dir" }),
       "skip-phase1": bool({ default: false }),
       "skip-phase2": bool({ default: false }),
       "skip-phase3": bool({ default: false }),

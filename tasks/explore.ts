@@ -107,6 +107,7 @@ async function main(): Promise<number> {
       fakeDrawsPerPair: fakeDraws,
       shard,
       shardTarget,
+      copyBackDir: stringFlag(args, "copy-back"),
     });
     const code = exitCodeOf(result);
     if (result.status === "validated") {

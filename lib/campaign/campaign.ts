@@ -7,7 +7,7 @@
  * @module
  */
 import { stringify } from "yaml";
-import { ConfigError, FileFormatError } from "../errors.ts";
+import { ConfigError, FileFormatError, UsageError } from "../errors.ts";
 import { sha256, toHex } from "../kernels/sha256.ts";
 import {
   CampaignDirError,
@@ -24,9 +24,9 @@ import {
 import { type CampaignConfig, loadConfig, parseConfig } from "../io/config.ts";
 import {
   CampaignStore,
+  readRootAttributes,
   type RootAttributes,
   SCHEMA_VERSION,
-  STORE_GROUPS,
 } from "../io/hdf5_store.ts";
 import { createLogger, type Logger } from "../io/log.ts";
 import { createProgress } from "../io/progress.ts";
@@ -46,6 +46,7 @@ import type { SimWorkerInit, SimWorkerResult } from "./sim_worker.ts";
 import { StoreSession } from "./store_session.ts";
 import { WorkerPool } from "./worker_pool.ts";
 import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
+import { copyBackCampaignSync } from "../io/copy_back.ts";
 import type { ReconciliationCalibration } from "../reconciliation/calibration.ts";
 import type { CodeFamily } from "../reconciliation/code_family.ts";
 import type { ReconciliationOptions } from "../reconciliation/types.ts";
@@ -115,6 +116,12 @@ export interface CampaignRunOptions {
    * ⌈1.25 · num_samples / K⌉ + 2 (to extend a shard the merge found too short).
    */
   shardTarget?: number;
+  /**
+   * `--copy-back DIR`: after every Phase 1 checkpoint, copy the campaign (closed store, checkpoint,
+   * log) to DIR atomically (lib/io/copy_back.ts), e.g. from node scratch to the shared file
+   * system, so a node that dies loses at most one checkpoint interval.
+   */
+  copyBackDir?: string;
 }
 
 /** How the run ended. */
@@ -221,32 +228,21 @@ function existsSync(path: string): boolean {
 }
 
 /**
- * Read every committed row of every group and matrix once: a crash during a commit can leave a
- * chunk that the file's index points to but that was never completely written, so a store that
- * opens can still fail on read. Such a store is treated like one that does not open.
+ * Open the store for a resume; when unreadable, move it aside and use the backup (§7.3). Every
+ * committed row of every group and matrix is read and checked against the checksums of the last
+ * commit before the file is opened for writing (lib/io/store_checksums.ts): a crash during a
+ * commit can leave a chunk that the file's index points to but that was never completely
+ * written, and a disk can flip a bit, so a store that opens can still hold damaged rows. Such a
+ * store is treated like one that does not open (the backup is used when it passes the same
+ * check), and is never modified.
  */
-function verifyReadable(store: CampaignStore, path: string): void {
-  try {
-    for (const g of STORE_GROUPS) store.readGroup(g);
-    store.readActiveMatrix("plan");
-    store.readActiveMatrix("iterations");
-  } catch (e) {
-    if (e instanceof FileFormatError) throw e;
-    store.close();
-    throw new FileFormatError(
-      path,
-      `committed rows cannot be read back (${(e as Error).message})`,
-      {
-        cause: e,
-      },
-    );
-  }
-}
-
-/** Open the store for a resume; when unreadable, move it aside and use the backup (§7.3). */
 async function reopenStore(paths: CampaignPaths, log: Logger): Promise<CampaignStore> {
+  const verify = { verify: true };
   try {
-    const { store, truncated, cleanlyClosed } = await CampaignStore.openForAppend(paths.store);
+    const { store, truncated, cleanlyClosed } = await CampaignStore.openForAppend(
+      paths.store,
+      verify,
+    );
     if (!cleanlyClosed && existsSync(paths.storeBackup)) {
       // The writer died with the file open: HDF5 has no crash consistency, so even committed
       // chunks may be damaged. The checkpoint copy was made from a closed file; the rows after
@@ -259,25 +255,17 @@ async function reopenStore(paths: CampaignPaths, log: Logger): Promise<CampaignS
         `${paths.store} was not closed by its writer (killed?); kept it as ${aside} and ` +
           `resuming from the last checkpoint copy (later rows are recomputed)`,
       );
-      const restored = await CampaignStore.openForAppend(paths.store);
-      verifyReadable(restored.store, paths.store);
-      return restored.store;
+      return (await CampaignStore.openForAppend(paths.store, verify)).store;
     }
     for (const [g, n] of Object.entries(truncated)) {
       if (n > 0) log.warn(`/${g}: dropped ${n} uncommitted rows left by a crash`);
     }
-    verifyReadable(store, paths.store);
     return store;
   } catch (e) {
     if (!(e instanceof FileFormatError)) throw e;
     let backupOk = false;
     try {
-      const backup = (await CampaignStore.openForAppend(paths.storeBackup)).store;
-      try {
-        verifyReadable(backup, paths.storeBackup);
-      } finally {
-        backup.close();
-      }
+      (await CampaignStore.openForAppend(paths.storeBackup, verify)).store.close();
       backupOk = true;
     } catch { /* no usable backup */ }
     if (!backupOk) throw e;
@@ -327,6 +315,41 @@ function lockDir(dir: string, log: Logger): CampaignLock {
   });
 }
 
+/**
+ * A resumed store must have been made with this config and this simulator version.
+ * @throws CampaignDirError (exit 2) naming the difference
+ */
+function checkRunIdentity(
+  attribute: (name: string) => string | number | undefined,
+  paths: CampaignPaths,
+  resolved: { config: CampaignConfig; sha256: string },
+): void {
+  const stored = attribute("config_sha256");
+  if (stored !== resolved.sha256) {
+    throw new CampaignDirError(
+      paths.dir,
+      `${paths.config} does not match the store (config_sha256 ${stored}); it was edited`,
+    );
+  }
+  const storedSimulator = attribute("simulator_version");
+  const simulator = SIMULATOR_VERSIONS[resolved.config.simulation.simulator];
+  if (storedSimulator !== simulator) {
+    throw new CampaignDirError(
+      paths.dir,
+      `the store was made by simulator ${storedSimulator}, this software runs ${simulator}; ` +
+        "its rows cannot be continued (start a new campaign)",
+    );
+  }
+}
+
+/** `--copy-back DIR` must not be the campaign directory itself. */
+function checkCopyBack(copyBackDir: string | undefined, dir: string): void {
+  const norm = (p: string) => p.replace(/\/+$/, "");
+  if (copyBackDir !== undefined && norm(copyBackDir) === norm(dir)) {
+    throw new UsageError("--copy-back: must differ from the campaign directory it copies");
+  }
+}
+
 async function runLocked(
   o: CampaignRunOptions,
   held: { lock: CampaignLock | null },
@@ -344,6 +367,7 @@ async function runLocked(
       );
     }
     paths = requireCampaignDir(o.continueFrom!);
+    checkCopyBack(o.copyBackDir, paths.dir);
     if (!o.validate) held.lock = lockDir(paths.dir, log);
     const text = Deno.readTextFileSync(paths.config);
     const parsed = parseConfig(text, o.env, paths.config);
@@ -357,6 +381,7 @@ async function runLocked(
     for (const w of loaded.warnings) log.warn(w);
     resolved = withOverrides(loaded, o.seed, o.workers);
     const dir = o.outputDir ?? defaultOutputDir(resolved.config.output, new Date());
+    checkCopyBack(o.copyBackDir, dir);
     if (o.validate) {
       return {
         status: "validated",
@@ -398,6 +423,19 @@ async function runLocked(
   });
   log = fileLog;
   log.info(`campaign directory: ${paths.dir}${resumed ? " (resuming)" : ""}`);
+  if (resumed) {
+    // checked read-only first, so that a refused store is not touched (the check below repeats
+    // it on the file actually reopened, which may be the backup)
+    const attrs = await readRootAttributes(paths.store);
+    if (attrs !== null) {
+      try {
+        checkRunIdentity((name) => attrs[name], paths, resolved);
+      } catch (e) {
+        fileLog.close();
+        throw e;
+      }
+    }
+  }
   const store = resumed ? await reopenStore(paths, log) : await CampaignStore.create(
     paths.store,
     o.shard === undefined
@@ -424,22 +462,7 @@ async function runLocked(
   };
   try {
     if (resumed) {
-      const stored = store.rootAttribute("config_sha256");
-      if (stored !== resolved.sha256) {
-        throw new CampaignDirError(
-          paths.dir,
-          `${paths.config} does not match the store (config_sha256 ${stored}); it was edited`,
-        );
-      }
-      const storedSimulator = store.rootAttribute("simulator_version");
-      const simulator = SIMULATOR_VERSIONS[resolved.config.simulation.simulator];
-      if (storedSimulator !== simulator) {
-        throw new CampaignDirError(
-          paths.dir,
-          `the store was made by simulator ${storedSimulator}, this software runs ${simulator}; ` +
-            "its rows cannot be continued (start a new campaign)",
-        );
-      }
+      checkRunIdentity((name) => store.rootAttribute(name), paths, resolved);
       const ckpt = readCheckpointSync<Phase1Checkpoint>(
         paths.phase1Checkpoint,
         "caligo-ts/phase1-checkpoint/1",
@@ -537,6 +560,12 @@ async function runLocked(
         }
       }
       la?.close();
+      if (result.status === "complete" && o.stop.reason !== null && shard === undefined) {
+        // a signal during Phase 2 (or between phases): the phases after it did not run, so the
+        // run is stopped, not complete (exit 143/75/130 and a resume, issue #18)
+        result.status = "stopped";
+        result.stopReason = o.stop.reason;
+      }
     } finally {
       const abandoned = await pools.close();
       if (abandoned > 0) log.warn(`${abandoned} workers did not stop; the process exits anyway`);
@@ -803,6 +832,15 @@ async function runPhase1Stage(
         total: numSamples,
       }),
       shard,
+      onCheckpoint: o.copyBackDir === undefined ? undefined : () => {
+        try {
+          const c = copyBackCampaignSync(paths, o.copyBackDir!);
+          log.debug(`copied back to ${o.copyBackDir} (${c.bytes} bytes, ${c.ms.toFixed(0)} ms)`);
+        } catch (e) {
+          if (e instanceof Deno.errors.NotCapable) throw e;
+          log.warn(`copy-back to ${o.copyBackDir} failed (${(e as Error).message}); continuing`);
+        }
+      },
     });
     logSummary(summary, log);
     return summary;

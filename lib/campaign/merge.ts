@@ -284,7 +284,7 @@ export async function mergeShards(dir: string, options: MergeOptions): Promise<M
   }
   const shards: Shard[] = [];
   for (const { index, path } of listShardStores(paths.dir)) {
-    shards.push({ index, path, data: await openCampaignStore(path) });
+    shards.push({ index, path, data: await openCampaignStore(path, { verify: true }) });
   }
   const K = checkConsistent(shards);
   const attrs = shards[0].data.attributes;

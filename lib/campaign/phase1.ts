@@ -96,6 +96,12 @@ export interface Phase1Options {
    * `maxDesignPoints` must be the whole campaign's. Recorded in the checkpoint as `shard`.
    */
   shard?: ShardSpec;
+  /**
+   * Called after each checkpoint (backup and checkpoint JSON written), e.g. to copy the campaign
+   * back from node scratch (lib/io/copy_back.ts). When set, every checkpoint makes the backup
+   * (none is skipped for the time budget), so at most one checkpoint interval is lost.
+   */
+  onCheckpoint?: () => void;
 }
 
 /** How Phase 1 ended. */
@@ -177,7 +183,7 @@ export async function runPhase1(o: Phase1Options): Promise<Phase1Summary> {
   };
 
   const checkpoint = (complete: boolean) => {
-    o.session.checkpoint(complete ? "always" : "budgeted");
+    o.session.checkpoint(complete || o.onCheckpoint ? "always" : "budgeted");
     const total = executed + skipped;
     const ckpt: Phase1Checkpoint & { shard?: string } = {
       schema: "caligo-ts/phase1-checkpoint/1",
@@ -198,6 +204,7 @@ export async function runPhase1(o: Phase1Options): Promise<Phase1Summary> {
     if (o.shard !== undefined) ckpt.shard = shardText(o.shard);
     writeCheckpointSync(o.checkpointPath, ckpt);
     commitsSinceCheckpoint = 0;
+    o.onCheckpoint?.();
   };
 
   const commit = () => {

@@ -48,9 +48,10 @@ export class StoreSession {
       this.backupsSkipped++;
       return false;
     }
-    this.#store.close();
+    const closed = this.#store;
+    closed.close();
     backupFileSync(this.path);
-    this.#store = CampaignStore.openForAppendSync(this.path).store;
+    this.#store = CampaignStore.openForAppendSync(this.path, { checksumsFrom: closed }).store;
     const t1 = performance.now();
     this.#lastBackupEnd = t1;
     this.#lastBackupMs = t1 - t0;

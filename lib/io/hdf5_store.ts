@@ -13,14 +13,24 @@
  * A `/run_record` group holds per-commit timings (`batches`, float64 with `columns`) and phase
  * summaries (`phases_json`).
  *
- * Append protocol (campaign.md §7.3): resize and write every dataset, `flush()`, then rewrite
- * `n_committed` and `flush()` again. On open for append, rows beyond `n_committed` are truncated.
+ * Append protocol (campaign.md §7.3): resize and write every dataset, `flush()`, then rewrite the
+ * group's `checksums_json` (SHA-256 of each dataset's committed bytes, lib/io/store_checksums.ts)
+ * and `n_committed` and `flush()` again. On open for append, rows beyond `n_committed` are truncated.
  * Only the main thread touches the file.
  * @module
  */
 import h5wasm from "h5wasm/node";
 import { CaligoError, FileFormatError, InvalidArgumentError } from "../errors.ts";
 import { DIAGNOSTIC_COLUMNS, type Outcome, OUTCOMES, OUTPUT_COLUMNS } from "../protocol/record.ts";
+import {
+  CHECKSUM_ATTRIBUTE,
+  checksumRecordText,
+  parseChecksumRecord,
+  ROW_STREAMS,
+  type RowBlock,
+  StreamHasher,
+  verifyChecksums,
+} from "./store_checksums.ts";
 
 /** Schema tag: the fixed-length-string fallback of campaign.md §7.1, with native 64-bit ints. */
 export const SCHEMA_VERSION = "caligo-ts/1-fixedstr";
@@ -367,6 +377,8 @@ export class CampaignStore {
   readonly #ids = new Set<number>();
   readonly #committed = new Map<string, number>();
   readonly #heapLength = new Map<string, number>();
+  /** Running checksums per group / `active_learning/<matrix>`, verified when first needed. */
+  readonly #hashers = new Map<string, StreamHasher>();
 
   private constructor(path: string, file: H5File) {
     this.path = path;
@@ -417,21 +429,37 @@ export class CampaignStore {
       store.#heapLength.set(g, 0);
     }
     store.#committed.set("run_record", 0);
+    for (const key of CHECKSUM_KEYS) store.#hashers.set(key, StreamHasher.empty());
     store.#markWriterOpen(true);
     return store;
   }
 
   /**
    * Open an existing store for appending: truncate every dataset to its group's `n_committed`
-   * (orphans of a crash between steps 1 and 3 of §7.3) and load the committed ids.
+   * (orphans of a crash between steps 1 and 3 of §7.3) and load the committed ids. With
+   * `verify`, every committed row is first read (read-only) and checked against the checksums of
+   * the last commit ({@link CampaignStore.verifyChecksums}), so a damaged file is not modified.
    * @returns the store and the number of orphan rows removed per group
-   * @throws FileFormatError if the file is not a readable store of this schema
+   * @throws FileFormatError if the file is not a readable store of this schema, or (with `verify`)
+   * its committed rows do not match their checksums
    */
   static async openForAppend(
     path: string,
+    options: { verify?: boolean } = {},
   ): Promise<{ store: CampaignStore; truncated: Record<string, number>; cleanlyClosed: boolean }> {
     await h5Ready();
-    return CampaignStore.openForAppendSync(path);
+    if (!options.verify) return CampaignStore.openForAppendSync(path);
+    // verify read-only first, so that a damaged file is refused before anything is written to it
+    const hashers = new Map<string, StreamHasher>();
+    const f = openH5(path, "r");
+    try {
+      for (const key of CHECKSUM_KEYS) hashers.set(key, checkedHasher(f, path, key));
+    } finally {
+      f.close();
+    }
+    const opened = CampaignStore.openForAppendSync(path);
+    for (const [k, h] of hashers) opened.store.#hashers.set(k, h);
+    return opened;
   }
 
   /**
@@ -440,9 +468,13 @@ export class CampaignStore {
    */
   static openForAppendSync(
     path: string,
+    options: { checksumsFrom?: CampaignStore } = {},
   ): { store: CampaignStore; truncated: Record<string, number>; cleanlyClosed: boolean } {
     const f = openH5(path, "a");
     const store = new CampaignStore(path, f);
+    // reopened right after `checksumsFrom` closed the same file: its running checksums still hold
+    const from = options.checksumsFrom;
+    if (from !== undefined) { for (const [k, h] of from.#hashers) store.#hashers.set(k, h); }
     const truncated: Record<string, number> = {};
     let cleanlyClosed = true;
     try {
@@ -657,8 +689,24 @@ export class CampaignStore {
       h.write_slice([[heapStart, heapStart + heapBytes]], heap);
     }
     f.flush(); // step 2
-    int64Attr(g, "n_committed", n + b); // step 3
+    const hasher = this.#hasher(groupName).extendRows(b, {
+      sample_id: ids,
+      inputs,
+      outputs,
+      outcomes,
+      outcome_code: codes,
+      iteration,
+      seed: seeds,
+      num_pairs: numPairs,
+      key_margin: keyMargin,
+      diagnostics,
+      metadata_offsets: offsets,
+      metadata_bytes: heap,
+    });
+    writeChecksums(g, hasher, ROW_STREAMS, `${this.path}:/${groupName}`); // step 3
+    int64Attr(g, "n_committed", n + b);
     f.flush();
+    this.#hashers.set(groupName, hasher);
     this.#committed.set(groupName, n + b);
     this.#heapLength.set(groupName, heapStart + heapBytes);
     for (const id of seen) this.#ids.add(id);
@@ -706,9 +754,38 @@ export class CampaignStore {
     ds.resize([n + b, w]);
     ds.write_slice([[n, n + b], []], rows);
     f.flush();
+    const hasher = this.#hasher(key).extendMatrix(b, rows);
+    writeChecksums(ds, hasher, MATRIX_STREAMS, `${this.path}:/${key}`);
     int64Attr(g, ACTIVE_MATRICES[name], n + b);
     f.flush();
+    this.#hashers.set(key, hasher);
     this.#committed.set(key, n + b);
+  }
+
+  /**
+   * The running checksums of `key` (a group or `active_learning/<matrix>`): on first use after an
+   * open, recomputed from the committed rows and checked against the stored record, so a commit
+   * never extends the checksum of damaged rows.
+   */
+  #hasher(key: string): StreamHasher {
+    let h = this.#hashers.get(key);
+    if (h === undefined) {
+      h = checkedHasher(this.#f(), this.path, key);
+      this.#hashers.set(key, h);
+    }
+    return h;
+  }
+
+  /**
+   * Recompute the SHA-256 of every group's and matrix's committed rows and compare them with the
+   * checksums recorded at the last commit (lib/io/store_checksums.ts). Stores written before
+   * checksums existed pass unchecked.
+   * @throws FileFormatError naming the file and the dataset whose rows changed
+   */
+  verifyChecksums(): void {
+    for (const key of CHECKSUM_KEYS) {
+      this.#hashers.set(key, checkedHasher(this.#f(), this.path, key));
+    }
   }
 
   /** Committed rows of `/active_learning/<name>` (n = 0 before the first append). */
@@ -767,6 +844,102 @@ export class CampaignStore {
       this.#file.close();
       this.#file = null;
     }
+  }
+}
+
+/** The keys of the store's checksums: the row groups and the `/active_learning` matrices. */
+const CHECKSUM_KEYS = [
+  ...STORE_GROUPS,
+  ...Object.keys(ACTIVE_MATRICES).map((m) => `active_learning/${m}`),
+];
+const MATRIX_STREAMS = ["rows"] as const;
+
+function writeChecksums(
+  obj: H5Group | H5Dataset,
+  hasher: StreamHasher,
+  names: readonly string[],
+  where: string,
+): void {
+  const last = parseChecksumRecord(obj.attrs[CHECKSUM_ATTRIBUTE]?.value, where);
+  if (obj.attrs[CHECKSUM_ATTRIBUTE] !== undefined) obj.delete_attribute(CHECKSUM_ATTRIBUTE);
+  obj.create_attribute(CHECKSUM_ATTRIBUTE, checksumRecordText(hasher, names, last));
+}
+
+/** The committed rows of a row group exactly as stored (raw 64-bit ints, the metadata heap). */
+function readRowBlock(g: H5Group, n: number): RowBlock {
+  const slice = <T>(name: string, width = 0, end = n): T =>
+    dataset(g, name).slice(width ? [[0, end], []] : [[0, end]]) as T;
+  const offsets = n === 0 ? new BigInt64Array(0) : slice<BigInt64Array>("metadata_offsets");
+  const heapLen = n === 0 ? 0 : Number(offsets[n - 1]);
+  if (n === 0) {
+    return {
+      sample_id: new BigInt64Array(0),
+      inputs: new Float64Array(0),
+      outputs: new Float64Array(0),
+      outcomes: [],
+      outcome_code: new Uint8Array(0),
+      iteration: new Int32Array(0),
+      seed: new BigUint64Array(0),
+      num_pairs: new BigInt64Array(0),
+      key_margin: new Float64Array(0),
+      diagnostics: new Float64Array(0),
+      metadata_offsets: offsets,
+      metadata_bytes: new Uint8Array(0),
+    };
+  }
+  return {
+    sample_id: slice("sample_id"),
+    inputs: slice("inputs", 9),
+    outputs: slice("outputs", OUTPUT_COLUMNS.length),
+    outcomes: slice("outcomes"),
+    outcome_code: slice("outcome_code"),
+    iteration: slice("iteration"),
+    seed: slice("seed"),
+    num_pairs: slice("num_pairs"),
+    key_margin: slice("key_margin"),
+    diagnostics: slice("diagnostics", 1),
+    metadata_offsets: offsets,
+    metadata_bytes: heapLen === 0
+      ? new Uint8Array(0)
+      : dataset(g, "metadata_bytes").slice([[0, heapLen]]) as Uint8Array,
+  };
+}
+
+/**
+ * The checksums of `key`'s committed rows, recomputed from the file and checked against its
+ * record. A read that fails (a damaged compressed chunk) is reported the same way.
+ * @throws FileFormatError naming `path:/key[/dataset]`
+ */
+function checkedHasher(f: H5File, path: string, key: string): StreamHasher {
+  const where = `${path}:/${key}`;
+  try {
+    if (key.startsWith("active_learning/")) {
+      const name = key.slice("active_learning/".length) as ActiveMatrix;
+      const al = group(f, "active_learning");
+      const d = al.get(name);
+      if (d === null || !(d instanceof h5wasm.Dataset)) return StreamHasher.empty();
+      const m = readMatrix(al, name);
+      const h = StreamHasher.empty().extendMatrix(m.n, m.rows);
+      verifyChecksums(where, parseChecksumRecord(d.attrs[CHECKSUM_ATTRIBUTE]?.value, where), h, [
+        ...MATRIX_STREAMS,
+      ]);
+      return h;
+    }
+    const g = group(f, key);
+    const n = readNumberAttr(g, "n_committed");
+    const h = StreamHasher.empty().extendRows(n, readRowBlock(g, n));
+    verifyChecksums(
+      where,
+      parseChecksumRecord(g.attrs[CHECKSUM_ATTRIBUTE]?.value, where),
+      h,
+      ROW_STREAMS,
+    );
+    return h;
+  } catch (e) {
+    if (e instanceof CaligoError) throw e;
+    throw new FileFormatError(where, `committed rows cannot be read (${(e as Error).message})`, {
+      cause: e,
+    });
   }
 }
 
@@ -841,14 +1014,49 @@ export function diagnosticColumn(
 }
 
 /**
+ * The root attributes of a store, read-only (int64 attributes as numbers), or null when the file
+ * cannot be read: a resume checks the run identity with them before it opens the file for
+ * writing, so a refused store is left byte for byte as it was.
+ */
+export async function readRootAttributes(
+  path: string,
+): Promise<Record<string, string | number> | null> {
+  await h5Ready();
+  let f: H5File;
+  try {
+    f = openH5(path, "r");
+  } catch {
+    return null;
+  }
+  try {
+    const out: Record<string, string | number> = {};
+    for (const [k, a] of Object.entries(f.attrs)) {
+      const v = a.value;
+      out[k] = typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : String(v);
+    }
+    return out;
+  } catch {
+    return null;
+  } finally {
+    f.close();
+  }
+}
+
+/**
  * Read the committed rows of a campaign store (rows past a group's `n_committed` are ignored),
  * for analysis scripts and later phases. Opens read-only and closes before returning.
- * @throws FileFormatError if the file is missing, not HDF5, or not a campaign store
+ * With `verify`, the checksums of every group and matrix are checked first (a merge does this).
+ * @throws FileFormatError if the file is missing, not HDF5, or not a campaign store, or (with
+ * `verify`) its committed rows do not match their checksums
  */
-export async function openCampaignStore(path: string): Promise<CampaignData> {
+export async function openCampaignStore(
+  path: string,
+  options: { verify?: boolean } = {},
+): Promise<CampaignData> {
   await h5Ready();
   const f = openH5(path, "r");
   try {
+    if (options.verify) { for (const key of CHECKSUM_KEYS) checkedHasher(f, path, key); }
     const attributes: Record<string, string | number> = {};
     for (const [k, a] of Object.entries(f.attrs)) {
       const v = a.value;

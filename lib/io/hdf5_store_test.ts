@@ -262,3 +262,76 @@ Deno.test("CampaignStore.openForAppend() reports whether the last writer closed 
   assertEquals(reopened.cleanlyClosed, true);
   reopened.store.close();
 });
+
+async function storeWithRows(): Promise<string> {
+  const path = `${await Deno.makeTempDir({ prefix: "caligo_sum_" })}/exploration_data.h5`;
+  const store = await CampaignStore.create(path, ATTRS);
+  store.append("lhs_warmup", [0, 1, 2].map((i) => testRow(i)));
+  store.append("lhs_warmup", [3, 4].map((i) => testRow(i)));
+  store.appendActiveMatrix("plan", Float64Array.of(1, 2, 3, 4), ["a", "b"]);
+  store.close();
+  return path;
+}
+
+/** Offset of the little-endian bytes of `value` in `bytes` (the only occurrence). */
+function offsetOf(bytes: Uint8Array, value: bigint): number {
+  const needle = new Uint8Array(BigUint64Array.of(value).buffer);
+  let found = -1;
+  for (let i = 0; i + 8 <= bytes.length; i++) {
+    let j = 0;
+    while (j < 8 && bytes[i + j] === needle[j]) j++;
+    if (j === 8) {
+      assertEquals(found, -1, "the value occurs once");
+      found = i;
+    }
+  }
+  assert(found >= 0, "value not found");
+  return found;
+}
+
+Deno.test("CampaignStore.verifyChecksums() passes an intact store and resumes the running hash", async () => {
+  const path = await storeWithRows();
+  const { store } = await CampaignStore.openForAppend(path);
+  store.verifyChecksums();
+  store.append("lhs_warmup", [testRow(5)]);
+  store.close();
+  const again = (await CampaignStore.openForAppend(path)).store;
+  again.verifyChecksums();
+  again.close();
+  assertEquals((await openCampaignStore(path, { verify: true })).groups.lhs_warmup.n, 6);
+});
+
+Deno.test("CampaignStore.verifyChecksums() names the file and dataset of a flipped bit in a committed row", async () => {
+  const path = await storeWithRows();
+  const bytes = await Deno.readFile(path);
+  const at = offsetOf(bytes, 0xfedcba9876543210n + 3n); // row 3's seed (uncompressed dataset)
+  bytes[at] ^= 0x04;
+  await Deno.writeFile(path, bytes);
+  const { store } = await CampaignStore.openForAppend(path);
+  const e = assertThrows(() => store.verifyChecksums(), FileFormatError);
+  assert(e.message.startsWith(`${path}:/lhs_warmup/seed: committed rows do not match`), e.message);
+  assertEquals(e.message.split("\n").length, 1);
+  // a commit never extends the checksum of damaged rows
+  assertThrows(() => store.append("lhs_warmup", [testRow(9)]), FileFormatError);
+  store.close();
+  await assertRejects(() => openCampaignStore(path, { verify: true }), FileFormatError, "seed");
+});
+
+Deno.test("CampaignStore: a crash between the checksum attribute and the commit marker still verifies", async () => {
+  const path = await storeWithRows();
+  // the marker of the last commit never reached the file: n_committed is the previous commit's
+  const { store } = await CampaignStore.openForAppend(path);
+  store.close();
+  const py = new Deno.Command("/usr/bin/python3", {
+    args: [
+      "-c",
+      "import h5py,sys,numpy as np; g=h5py.File(sys.argv[1],'r+')['lhs_warmup']; g.attrs.modify('n_committed', np.int64(3))",
+      path,
+    ],
+  }).outputSync();
+  if (!py.success) return; // no h5py here: covered by the e2e kill tests
+  const reopened = await CampaignStore.openForAppend(path);
+  assertEquals(reopened.store.committedRows("lhs_warmup"), 3);
+  reopened.store.verifyChecksums();
+  reopened.store.close();
+});

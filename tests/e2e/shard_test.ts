@@ -4,8 +4,9 @@
  * a single-process run with the same config and seed (same ids, same values), for paired and
  * alternate designs; a shard interrupted by SIGKILL resumes on its own ids only; a missing or
  * too-short shard makes the merge fail (exit 1) naming the shard; the merged campaign runs
- * Phases 2–3 with `--continue-from DIR --skip-phase1`. Fake simulator, outputs under
- * ./out/e2e_shard/.
+ * Phases 2–3 with `--continue-from DIR --skip-phase1`; a shard running on "scratch" with
+ * `--copy-back` and killed (node death) resumes from its copied-back directory alone. Fake
+ * simulator, outputs under ./out/e2e_shard/.
  */
 import { assert, assertEquals } from "../assert.ts";
 import { openCampaignStore } from "../../lib/io/hdf5_store.ts";
@@ -226,4 +227,54 @@ Deno.test("merge: a missing shard or one stopped before the cutoff fails naming 
   assertEquals(m.code, 0, m.stderr);
   assertEquals(await rows(`${dir}/exploration_data.h5`), ref.rows);
   await Deno.remove(`${ROOT}${BASE}`, { recursive: true });
+});
+
+Deno.test("explore --shard --copy-back: a shard killed on scratch (node death) resumes from the copy; merge equals the single-process run", async () => {
+  const config = await paired();
+  const ref = await reference(config);
+  const dir = fresh("copyback");
+  await runShard(config, dir, 0, 2);
+  const scratch = `${dir}/scratch1`, copy = `${dir}/shards/shard1`;
+  const child = command("tasks/explore.ts", [
+    "--config",
+    config,
+    "--output-dir",
+    scratch,
+    "--shard",
+    "1/2",
+    "--copy-back",
+    copy,
+    "--fake-draws-per-pair",
+    "200",
+  ]).spawn();
+  await waitFor(`${copy}/phase1_checkpoint.json`);
+  try {
+    child.kill("SIGKILL");
+  } catch { /* already finished */ }
+  await child.status;
+  await child.stdout.cancel();
+  await child.stderr.cancel();
+  // The copy holds a whole, closed store with at least the rows of the copied checkpoint (a
+  // later copy may have replaced the store and not yet the checkpoint), never a lock.
+  const ckpt = JSON.parse(await Deno.readTextFile(`${ROOT}${copy}/phase1_checkpoint.json`));
+  if (ckpt.complete) console.warn("the shard finished before the kill; node death not exercised");
+  const copied = await openCampaignStore(`${ROOT}${copy}/exploration_data.h5`);
+  assert(copied.groups.lhs_warmup.n >= ckpt.committed_rows, JSON.stringify(ckpt));
+  assertEquals(copied.attributes.writer_open, 0);
+  assert(!(await Deno.stat(`${ROOT}${copy}/campaign.lock`).then(() => true, () => false)));
+  const onScratch = await openCampaignStore(`${ROOT}${scratch}/exploration_data.h5`);
+  const scratchIds = new Set(onScratch.groups.lhs_warmup.sampleId);
+  assert(copied.groups.lhs_warmup.sampleId.every((id) => scratchIds.has(id)));
+  // the node is gone with its scratch: resume from the copy alone
+  await Deno.remove(`${ROOT}${scratch}`, { recursive: true });
+  const resumed = await explore(["--continue-from", copy]);
+  assertEquals(resumed.code, 0, resumed.stderr);
+  const m = await merge([dir]);
+  assertEquals(m.code, 0, m.stderr);
+  assertEquals(await rows(`${dir}/exploration_data.h5`), ref.rows);
+  const same = await explore(["--continue-from", copy, "--copy-back", copy]);
+  assertEquals(same.code, 2, same.stderr);
+  assert(same.stderr.includes("--copy-back: must differ"), same.stderr);
+  await Deno.remove(`${ROOT}${dir}`, { recursive: true });
+  await Deno.remove(`${ROOT}${ref.dir}`, { recursive: true });
 });
