@@ -29,7 +29,7 @@ export {
   parseConfig,
 } from "./lib/io/config.ts";
 
-// Science (science.md §3–§8)
+// Science (docs/science.md §3–§8)
 export { binaryEntropy, gammaFn } from "./lib/science/entropy.ts";
 export {
   dupuisKonig,
@@ -84,7 +84,7 @@ export {
   type SampleRecord,
 } from "./lib/protocol/record.ts";
 
-// Reconciliation (science.md §9)
+// Reconciliation (docs/science.md §9)
 export { plannedLeakage, reconcileOtStrings } from "./lib/reconciliation/ot_reconcile.ts";
 export { reconcileBaseline, reconcileBlind } from "./lib/reconciliation/reconcile.ts";
 export { buildCodeFamily, type CodeFamily } from "./lib/reconciliation/code_family.ts";
@@ -93,7 +93,7 @@ export { readCsrTextFile } from "./lib/io/csr_text.ts";
 export { createLayeredDecoder } from "./lib/kernels/ldpc/layered_decoder.ts";
 export { createFloodingDecoder } from "./lib/kernels/ldpc/flooding_decoder.ts";
 
-// Campaign store (campaign.md §7)
+// Campaign store (docs/campaign.md §7)
 export {
   type CampaignData,
   CampaignStore,
@@ -109,7 +109,7 @@ export {
 export { createPhase1Design } from "./lib/campaign/design.ts";
 export { storedBounds, trainingSet } from "./lib/campaign/surrogate_data.ts";
 
-// GP surrogate (campaign.md §9)
+// GP surrogate (docs/campaign.md §9)
 export {
   fitGpSync,
   type GpFitOptions,
@@ -132,7 +132,7 @@ export { type BlasLoadOptions, loadBlas, selectLinalg } from "./lib/io/blas_load
 export { chooseDefaultLinalg, type LinalgChoice } from "./lib/io/default_linalg.ts";
 export { tsLinalg } from "./lib/kernels/linalg/ts_linalg.ts";
 
-// Active learning (campaign.md §10)
+// Active learning (docs/campaign.md §10)
 export {
   expectedImprovement,
   lowerConfidenceBound,
@@ -145,7 +145,7 @@ export { f1Score, isBoundaryStable } from "./lib/active/level_set_metrics.ts";
 export { runLevelSetSearch } from "./lib/active/level_set_search.ts";
 export { branin, negHartmann6 } from "./lib/active/test_functions.ts";
 
-// Reports (campaign.md §12)
+// Reports (docs/campaign.md §12)
 export { runPostprocess } from "./lib/report/postprocess.ts";
 export { loadCampaignData } from "./lib/report/load_campaign_data.ts";
 export type { SurrogatePredictor } from "./lib/report/surrogate_predictor.ts";

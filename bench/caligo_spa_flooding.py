@@ -1,5 +1,5 @@
 """Baseline for the decoder-speed target of the LDPC issue: a numba flooding sum-product kernel
-with Caligo's message rules (science.md §9.9 `spa-flooding`: tot_v = L_v + Σ c2v, v2c = clip(tot_v −
+with Caligo's message rules (docs/science.md §9.9 `spa-flooding`: tot_v = L_v + Σ c2v, v2c = clip(tot_v −
 c2v, ±30), c2v = (−1)^s·2·atanh(clip(Π_other tanh(v2c/2), ±(1 − 1e-12))), |tanh| < 1e-12 as exact
 zeros), written for this project from that description, on Caligo's matrix, 50 iterations without
 early stop. Prints one JSON line: {"ms_per_frame": best, "frames": K, ...}.

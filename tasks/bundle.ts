@@ -1,5 +1,5 @@
 /**
- * Second step of `deno task bundle` (platform.md §7): `deno bundle --platform deno` has written
+ * Second step of `deno task bundle` (docs/platform.md §7): `deno bundle --platform deno` has written
  * `dist/.build/tasks/explore.js` and the worker modules under `dist/.build/lib/campaign/`; this
  * moves them into one flat folder — `dist/explore.js`, `dist/sim_worker.js`,
  * `dist/gp_restart_worker.js`, `dist/gp_predict_worker.js`, `dist/code_build_worker.js`, `dist/calibration_worker.js` — because the bundled code resolves each worker as

@@ -1,5 +1,5 @@
 /**
- * `deno task calibrate` (science.md §9.10; definition in lib/reconciliation/calibration.ts): per
+ * `deno task calibrate` (docs/science.md §9.10; definition in lib/reconciliation/calibration.ts): per
  * QBER grid point, the smallest f_sel (baseline) and ladder start factor f_blind (blind) on an f
  * grid whose frames reach FER ≤ target; cached beside the codes as `<id>.calibration.json`, the
  * id derived from the codes, decoder and settings. `explore`, `codes` and `simulate` make the same

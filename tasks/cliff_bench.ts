@@ -1,5 +1,5 @@
 /**
- * `deno task cliff-bench` (campaign.md §10.8): the campaign's own Phase 1 → 2 → 3 against the
+ * `deno task cliff-bench` (docs/campaign.md §10.8): the campaign's own Phase 1 → 2 → 3 against the
  * `expected` simulator, scored on test points against the exact boundary. Flags: see
  * `TASKS["cliff-bench"]` (tasks/_tasks.ts); the runs' campaign directories stay in --work-dir.
  * @module

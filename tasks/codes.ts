@@ -2,7 +2,7 @@
  * `deno task codes`: build (or verify from cache) the mother-code family and report the time per
  * code. Flags: --length 16384 (comma list, e.g. 4096,16384,65536), --rates 0.50,…,0.90, --seed 1,
  * --codes-dir codes, --jobs J (missing codes built by J workers at once; default: the number of
- * cores). Each family is then calibrated (science.md §9.10, lib/reconciliation/calibration.ts) for
+ * cores). Each family is then calibrated (docs/science.md §9.10, lib/reconciliation/calibration.ts) for
  * the decoder settings of a campaign and cached beside the codes, as `explore` would do:
  * --decoder spa-simd, --alpha 0.8, --iterations 50, --modulation 0.1, --blind-rounds 3 (the
  * config defaults; pass a campaign's values when they differ), --no-calibrate to skip.

@@ -1,5 +1,5 @@
 /**
- * Failure report of `deno task compile` (campaign.md §11.1, platform.md §7). The task runs
+ * Failure report of `deno task compile` (docs/campaign.md §11.1, docs/platform.md §7). The task runs
  * `deno compile` with its stderr in `dist/compile.log`; only when that fails does it run this
  * file, which prints ONE line — the cause (the Deno runtime `denort` could not be downloaded, or
  * the compiler's first error line) and the fallback, `deno task bundle` — and exits 1.

@@ -1,12 +1,12 @@
 /**
- * `deno task explore`: start or resume a campaign (campaign.md §11.1).
+ * `deno task explore`: start or resume a campaign (docs/campaign.md §11.1).
  *
  * Human output (log, progress) goes to stderr, a JSON summary to stdout. Exit codes: 0 done;
  * 1 fatal runtime error (including an unreadable store without a usable backup, or
  * `--skip-phase1` without a store); 2 usage or configuration error (one line naming the flag or
  * key); 75 checkpointed and a restart is needed (SIGUSR1, or more stuck workers than the pool
  * tolerates); 130 SIGINT; 143 SIGTERM. Always ends with `Deno.exit` so a worker stuck in
- * synchronous code cannot keep the process alive (platform.md §3).
+ * synchronous code cannot keep the process alive (docs/platform.md §3).
  * @module
  */
 import { UsageError } from "../lib/errors.ts";

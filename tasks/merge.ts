@@ -1,7 +1,7 @@
 /**
  * `deno task merge [--config PATH] DIR`: merge the Phase 1 shard stores
  * `DIR/shards/shardI/exploration_data.h5` (I = 0 … K−1) of a job array into `DIR/exploration_data.h5`
- * (campaign.md §7.5; lib/campaign/merge.ts), so that
+ * (docs/campaign.md §7.5; lib/campaign/merge.ts), so that
  * `deno task explore --continue-from DIR --skip-phase1` runs Phases 2–3 on it.
  *
  * With `--config`, the shards must have been run with that config (output paths and worker count

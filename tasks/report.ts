@@ -1,5 +1,5 @@
 /**
- * `deno task report --campaign DIR` (campaign.md §11.1 `report DIR`): post-processing only —
+ * `deno task report --campaign DIR` (docs/campaign.md §11.1 `report DIR`): post-processing only —
  * tables, figures and report.html for an existing campaign directory, from whatever it holds
  * (a campaign that stopped half-way included).
  * Exit codes: 0 done; 1 runtime error; 2 usage/config error or no store in DIR.

@@ -2,7 +2,7 @@
 # Build native/libla_blis_flame.so: a ~9 KB link shim so that Deno.dlopen() of ONE file gets
 # libflame's LAPACK (dpotrf_, dpotrs_, dpotri_, ...) with its BLAS calls resolved into BLIS.
 # Why: Debian's libflame.so.1 does not link its BLAS (NEEDED = libgomp, libc only), so dlopen of
-# libflame alone fails with "undefined symbol: cgemv_" (platform.md §4).
+# libflame alone fails with "undefined symbol: cgemv_" (docs/platform.md §4).
 # Needs binutils (ld), libblis4-pthread, libflame1:
 #   apt-get install -y libblis4-pthread libflame1 binutils
 # WARNING: libflame 5.2 crashes when two threads (Web Workers) call LAPACK concurrently. The

@@ -1,5 +1,5 @@
 /**
- * Acquisition functions for level-set estimation of the security cliff (campaign.md §10.1).
+ * Acquisition functions for level-set estimation of the security cliff (docs/campaign.md §10.1).
  * Each scores candidates from the posterior mean μ and latent standard deviation σ of the
  * candidate's own strategy GP, in target units, and writes into the caller's buffer.
  * @module
@@ -17,7 +17,7 @@ export interface AcquisitionParams {
   threshold: number;
   /** ξ of expected improvement (0.01). */
   xi: number;
-  /** EI's incumbent: the observed target closest to t (campaign.md §10.1). */
+  /** EI's incumbent: the observed target closest to t (docs/campaign.md §10.1). */
   incumbent?: number;
 }
 
@@ -115,7 +115,7 @@ export function scoreAcquisition(
   }
 }
 
-/** The observed target closest to `threshold` (EI's incumbent, campaign.md §10.1). */
+/** The observed target closest to `threshold` (EI's incumbent, docs/campaign.md §10.1). */
 export function closestToThreshold(y: ArrayLike<number>, threshold: number): number {
   let best = NaN, bestDistance = Infinity;
   for (let i = 0; i < y.length; i++) {

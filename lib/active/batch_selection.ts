@@ -1,5 +1,5 @@
 /**
- * Batch selection of q points from scored candidate pools (campaign.md §10.3). The pools may
+ * Batch selection of q points from scored candidate pools (docs/campaign.md §10.3). The pools may
  * belong to different GPs (the baseline and blind strategies are a true categorical: each
  * candidate is scored by its own strategy's GP and a pick conditions only that GP).
  *
@@ -13,7 +13,7 @@
  */
 import { InvalidArgumentError } from "../errors.ts";
 
-/** Batch methods (campaign.md §10.3). */
+/** Batch methods (docs/campaign.md §10.3). */
 export type BatchMethod = "kriging_believer" | "local_penalization" | "caligo_diverse";
 
 /** One pool of candidates scored by one GP. */
@@ -134,7 +134,7 @@ export function selectBatch(
 
 /**
  * Take the pick and every candidate of its pool within {@link DUPLICATE_TOLERANCE} of it
- * (campaign.md §10.2): a repeated candidate keeps a finite straddle score after the fantasy
+ * (docs/campaign.md §10.2): a repeated candidate keeps a finite straddle score after the fantasy
  * update (σ → 0, |μ − t| small) and could otherwise be picked twice.
  */
 function markNear(pool: CandidatePool, pick: number, taken: Uint8Array): void {

@@ -1,5 +1,5 @@
 /**
- * Boundary quality of a level-set estimate (campaign.md §10.4): F1 of the predicted super-level
+ * Boundary quality of a level-set estimate (docs/campaign.md §10.4): F1 of the predicted super-level
  * set {μ > t} against labels, and the stability stopping rule.
  * @module
  */
@@ -90,7 +90,7 @@ export function aboveThreshold(
   return out;
 }
 
-/** Options of the boundary-stability stopping rule (campaign.md §10.4). */
+/** Options of the boundary-stability stopping rule (docs/campaign.md §10.4). */
 export interface StabilityRule {
   /** Largest allowed change of F1 over the window (0.005). */
   f1Delta: number;

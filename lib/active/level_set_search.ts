@@ -7,7 +7,7 @@
  * - `straddle` — the plain baseline: straddle (κ = 1.96) on a fresh scrambled-Sobol pool, batches
  *   by Kriging believer;
  * - `straddle-refine` — straddle + Kriging believer on a pool enriched by local refinement
- *   around the best candidates (campaign.md §10.2) and a κ that shrinks with the budget;
+ *   around the best candidates (docs/campaign.md §10.2) and a κ that shrinks with the budget;
  * - `ambiguity` — the probability of misclassification min(Φ(z), 1 − Φ(z)), z = (μ − h)/σ,
  *   weighted by σ, with refinement and Kriging believer (Bryan et al. 2005; Gotovos et al. 2013
  *   use the related ambiguity a = min(u − h, h − l)).
@@ -296,7 +296,7 @@ function scorer(method: LevelSetMethod, kappa: number, h: number) {
     straddle(mean, std, kappa, h, out);
 }
 
-/** A scrambled-Sobol pool, optionally refined around its best candidates (campaign.md §10.2). */
+/** A scrambled-Sobol pool, optionally refined around its best candidates (docs/campaign.md §10.2). */
 function buildPool(
   gp: GpModel,
   problem: LevelSetProblem,
@@ -346,7 +346,7 @@ function buildPool(
     for (let i = 0; i < std.length; i++) std[i] = Math.sqrt(kb.latentVariance[i] * s2);
   };
   refresh();
-  // Exclude candidates within 1e-6 of a training point (campaign.md §10.2).
+  // Exclude candidates within 1e-6 of a training point (docs/campaign.md §10.2).
   const excluded = new Uint8Array(std.length);
   for (let i = 0; i < std.length; i++) if (std[i] < 1e-9) excluded[i] = 1;
   return {

@@ -52,7 +52,7 @@ Deno.test("selectBatchTimse() batches contain no near-duplicates and respect exc
   assertEquals(picks.length, 6);
   const at = picks.map((p) => grid[p.index]);
   for (const p of picks) assert(!excluded[p.index], `excluded ${grid[p.index]} picked`);
-  // Near-duplicate = within 1e-6 in the unit box (campaign.md §10.2).
+  // Near-duplicate = within 1e-6 in the unit box (docs/campaign.md §10.2).
   for (let i = 0; i < at.length; i++) {
     for (let j = 0; j < i; j++) assert(Math.abs(at[i] - at[j]) > 1e-6, `${at[i]} ≈ ${at[j]}`);
   }

@@ -1,5 +1,5 @@
 /**
- * Synthetic level-set benchmark problems on the unit box (issue 7, campaign.md §14): Branin
+ * Synthetic level-set benchmark problems on the unit box (issue 7, docs/campaign.md §14): Branin
  * (threshold 50) and −Hartmann-6 (threshold 1.0, a 5.8 % super-level set "like a cliff").
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Calibration of a code family for a campaign (science.md §9.10; definition in
+ * Calibration of a code family for a campaign (docs/science.md §9.10; definition in
  * lib/reconciliation/calibration.ts), made together with the codes: load the calibration keyed by
  * the family, decoder and settings from the code cache, or compute it on up to `jobs` workers
  * (lib/campaign/calibration_worker.ts, one (QBER, strategy) row per task) and cache it. The rows

@@ -1,5 +1,5 @@
 /**
- * A campaign run as `deno task explore` starts it (campaign.md §1, §11): choose or check the
+ * A campaign run as `deno task explore` starts it (docs/campaign.md §1, §11): choose or check the
  * campaign directory, resolve and store the configuration, create or reopen the HDF5 store
  * (falling back to the backup when the main file is unreadable, §7.3), run the phases that exist
  * and return a summary. Phases 2, 3 and post-processing are reported as not available until they
@@ -78,10 +78,10 @@ const SIMULATOR_VERSIONS = {
   fake: FAKE_SIMULATOR_VERSION,
   expected: "caligo-ts/expected-1",
 } as const;
-/** Commit at least every 30 s when rows are waiting (campaign.md §5.3). */
+/** Commit at least every 30 s when rows are waiting (docs/campaign.md §5.3). */
 export const COMMIT_INTERVAL_MS = 30_000;
 
-/** Options of {@link runCampaign} (the flags of campaign.md §11.1). */
+/** Options of {@link runCampaign} (the flags of docs/campaign.md §11.1). */
 export interface CampaignRunOptions {
   configPath: string;
   /** Whether `--config` was given explicitly. */
@@ -107,7 +107,7 @@ export interface CampaignRunOptions {
   /** Synthetic work of the fake simulator (benchmarks), draws per pair. */
   fakeDrawsPerPair?: number;
   /**
-   * `--shard I/K` (campaign.md §7.5): Phase 1 only, for the shard's ids. On a resume it must match
+   * `--shard I/K` (docs/campaign.md §7.5): Phase 1 only, for the shard's ids. On a resume it must match
    * the store's `shard` attribute, which is used when the flag is left out.
    */
   shard?: { index: number; count: number };
@@ -450,7 +450,7 @@ async function runLocked(
     fileLog.close();
     throw e;
   }
-  if (shard) log.info(`shard ${shardText(shard)}: Phase 1 only (campaign.md §7.5)`);
+  if (shard) log.info(`shard ${shardText(shard)}: Phase 1 only (docs/campaign.md §7.5)`);
   const session = new StoreSession(paths.store, store);
   const result: CampaignRunResult = {
     status: "complete",
@@ -689,7 +689,7 @@ class PoolHolder {
   }
 
   /**
-   * The family's calibration (science.md §9.10), loaded from the code cache or made now on the
+   * The family's calibration (docs/science.md §9.10), loaded from the code cache or made now on the
    * worker cores; logged and recorded in the store's root attributes `calibration_id` and
    * `calibration_sha256`. A resumed store made with another calibration is refused.
    */
@@ -788,7 +788,7 @@ async function runPhase1Stage(
   const ex = config.execution;
   const p1 = config.phase1;
   // A shard walks the whole campaign's id range (the same design-point limit) but stops at its
-  // own target of executed rows (campaign.md §7.5).
+  // own target of executed rows (docs/campaign.md §7.5).
   const numSamples = shard
     ? o.shardTarget ?? shardTargetSamples(p1.num_samples, shard.count)
     : p1.num_samples;

@@ -1,5 +1,5 @@
 /**
- * The ground-truth cliff benchmark (campaign.md §10.8): the campaign's own Phase 1 → 2 → 3 code
+ * The ground-truth cliff benchmark (docs/campaign.md §10.8): the campaign's own Phase 1 → 2 → 3 code
  * run against the `expected` simulator, whose answer is the exact expected margin of the full
  * model (lib/science/expected_margin.ts), then scored on scrambled-Sobol test points that never
  * enter training. The score is taken on what the report's maps show: the pre-filter's verdict

@@ -1,7 +1,7 @@
 /**
- * The Phase 1 design stream (campaign.md §3): unit-cube points from a scrambled Sobol' sequence
+ * The Phase 1 design stream (docs/campaign.md §3): unit-cube points from a scrambled Sobol' sequence
  * (or batched scrambled LHS), mapped through the marginals of the campaign bounds to the 9 stored
- * columns of science.md §1.1, and assigned sample ids and strategies (paired or alternate).
+ * columns of docs/science.md §1.1, and assigned sample ids and strategies (paired or alternate).
  * Design point j and sample id i are pure functions of (campaign seed, j / i): resume and
  * sharding never store the design.
  * @module
@@ -10,7 +10,7 @@ import { campaignRng, type Rng } from "../kernels/rng.ts";
 import { InvalidArgumentError } from "../errors.ts";
 import { createSobolSequence, type SobolSequence } from "../kernels/sobol.ts";
 
-/** Campaign bounds as in the YAML (campaign.md §2.1); log bounds are log10 of the quantity. */
+/** Campaign bounds as in the YAML (docs/campaign.md §2.1); log bounds are log10 of the quantity. */
 export interface DesignBounds {
   storage_noise_r: { min: number; max: number };
   /** Linear bounds on ν; the stored column is log10 ν. */
@@ -46,7 +46,7 @@ export interface DesignOptions {
 export interface DesignSample {
   sampleId: number;
   designIndex: number;
-  /** Stored columns of science.md §1.1; column 8 is 0 (baseline) or 1 (blind). */
+  /** Stored columns of docs/science.md §1.1; column 8 is 0 (baseline) or 1 (blind). */
   row: Float64Array;
   numPairs: number;
 }
@@ -55,7 +55,7 @@ export interface DesignSample {
 export const GOLDEN_RATIO_CONJUGATE = (Math.sqrt(5) - 1) / 2;
 
 /**
- * Map a unit point u ∈ [0,1)^8 to the 8 continuous stored columns (campaign.md §3 "Marginals").
+ * Map a unit point u ∈ [0,1)^8 to the 8 continuous stored columns (docs/campaign.md §3 "Marginals").
  * Linear columns lo + u(hi − lo); log columns lo_log + u(hi_log − lo_log) (ν from log10 of its
  * linear bounds); F by `beta21` (lo + √u (hi − lo), inverse CDF of Beta(2,1)) or `uniform`;
  * N = round(10^(lo + u(hi − lo))), column 7 = log10 N.
@@ -123,7 +123,7 @@ export interface Phase1Design {
 }
 
 /**
- * Create the design of campaign.md §3. Scrambling comes from `campaignRng(seed, "design")`;
+ * Create the design of docs/campaign.md §3. Scrambling comes from `campaignRng(seed, "design")`;
  * LHS batch b from `campaignRng(seed, "design/lhs/<b>")`.
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 /**
- * Parallel GP restarts (campaign.md §9.4, §6): the starts (start 0 plus `restarts` seeded random
+ * Parallel GP restarts (docs/campaign.md §9.4, §6): the starts (start 0 plus `restarts` seeded random
  * ones) are optimised in Web Workers (`./gp_restart_worker.ts`) that share X and y through
  * SharedArrayBuffers; the best MLL wins (ties → lowest restart index, so the result equals the
  * sequential `fitGp` for the same seed), and the main thread conditions the final model with its

@@ -1,5 +1,5 @@
 /**
- * Parallel GP prediction (campaign.md §9.5: "prediction in chunks … distributed over workers";
+ * Parallel GP prediction (docs/campaign.md §9.5: "prediction in chunks … distributed over workers";
  * §6 task `gp_score_chunk`; §6 SharedArrayBuffer: "candidate scoring copies nothing"): a pool of
  * Web Workers (`./gp_predict_worker.ts`) over one fitted model whose large arrays (inputs, α, the
  * Cholesky factor or the LOVE cache, and the float factor of "exact-single") sit once in

@@ -1,6 +1,6 @@
 /// <reference lib="deno.worker" />
 /**
- * Web Worker of the parallel GP prediction (campaign.md §6 task `gp_score_chunk`, §9.5). It
+ * Web Worker of the parallel GP prediction (docs/campaign.md §6 task `gp_score_chunk`, §9.5). It
  * receives a fitted model's state once — its large arrays (inputs, α, the Cholesky factor or the
  * LOVE cache) live in SharedArrayBuffers that every worker reads in place (FFI BLAS reads them
  * too) — loads its own BLAS (OpenBLAS, 1 thread; never the libflame shim, which crashes under

@@ -1,6 +1,6 @@
 /// <reference lib="deno.worker" />
 /**
- * Web Worker of the parallel GP restarts (campaign.md §6 task `gp_restart`, §9.4). It receives X
+ * Web Worker of the parallel GP restarts (docs/campaign.md §6 task `gp_restart`, §9.4). It receives X
  * and the standardised y as SharedArrayBuffers (read only, copied by nobody), loads its own BLAS
  * (OpenBLAS, 1 thread; never the libflame shim, which crashes under concurrent calls; TS kernels
  * when none loads), then takes restart indices from an `Atomics.add` counter until they run out.

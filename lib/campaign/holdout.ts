@@ -1,5 +1,5 @@
 /**
- * The Phase 3 holdout set (campaign.md §10.4): `phase3.holdout.size` simulated samples from a
+ * The Phase 3 holdout set (docs/campaign.md §10.4): `phase3.holdout.size` simulated samples from a
  * separate scrambled-Sobol stream with the Phase 1 marginals, paired strategies, ids 2^41 + j.
  * Points the pre-filter rules out are skipped (not stored): they are insecure by the pre-filter's
  * verdict, which the maps show as such, and only the feasible region has both classes, so the

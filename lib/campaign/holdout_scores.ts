@@ -1,5 +1,5 @@
 /**
- * The boundary check on the holdout (campaign.md §10.4): per strategy, F1 of the secure class of
+ * The boundary check on the holdout (docs/campaign.md §10.4): per strategy, F1 of the secure class of
  * the surrogate's verdict (sign of the posterior mean on simulated rows) against the simulated
  * sign, with the class counts. F1 is n/a (NaN) when the holdout lacks a class.
  * @module

@@ -1,5 +1,5 @@
 /**
- * Merge of the Phase 1 shard stores of a job array (campaign.md §7.5) into one campaign:
+ * Merge of the Phase 1 shard stores of a job array (docs/campaign.md §7.5) into one campaign:
  * `DIR/shards/shardI/exploration_data.h5` (I = 0 … K−1, each written by `explore --shard I/K`)
  * become `DIR/exploration_data.h5`, sorted by sample id, plus `DIR/config.resolved.yaml` and a
  * complete `DIR/phase1_checkpoint.json`, so that `explore --continue-from DIR --skip-phase1` runs

@@ -1,5 +1,5 @@
 /**
- * The Phase 1 driver (campaign.md §5.3): walks the design stream in id order, pre-filters each
+ * The Phase 1 driver (docs/campaign.md §5.3): walks the design stream in id order, pre-filters each
  * point in the main thread (skipped rows are committed, not simulated), keeps up to
  * `maxInFlight` tasks in the worker pool (no chunk barrier) and commits rows as they complete:
  * every `commitBatchSize` simulation results or `commitIntervalMs`, whichever first, together
@@ -76,7 +76,7 @@ export interface Phase1Options {
   memoryBudgetBytes: number;
   /**
    * Memory guard on the rounds simulated (`simulation.max_pairs`): more are recorded the same
-   * way. The rounds are N, or `simulatedRounds` of the row when given (science.md §8.6).
+   * way. The rounds are N, or `simulatedRounds` of the row when given (docs/science.md §8.6).
    */
   maxPairs: number;
   /** Rounds a row simulates (erven2014: the expected detected rounds); default N. */
@@ -92,7 +92,7 @@ export interface Phase1Options {
   progress?: Progress;
   now?: () => number;
   /**
-   * Run only this shard's ids (campaign.md §7.5); `numSamples` is then the shard's target and
+   * Run only this shard's ids (docs/campaign.md §7.5); `numSamples` is then the shard's target and
    * `maxDesignPoints` must be the whole campaign's. Recorded in the checkpoint as `shard`.
    */
   shard?: ShardSpec;
@@ -107,7 +107,7 @@ export interface Phase1Options {
 /** How Phase 1 ended. */
 export type Phase1Status = "complete" | "design_exhausted" | "stopped" | "pool_exhausted";
 
-/** Phase 1 run record (campaign.md issue 5 item 6), also stored in `/run_record`. */
+/** Phase 1 run record (docs/campaign.md issue 5 item 6), also stored in `/run_record`. */
 export interface Phase1Summary {
   status: Phase1Status;
   stopReason: string | null;

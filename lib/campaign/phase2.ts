@@ -1,10 +1,10 @@
 /**
- * Phase 2 (campaign.md §9): twin GP surrogates (baseline, blind) on the committed rows of
+ * Phase 2 (docs/campaign.md §9): twin GP surrogates (baseline, blind) on the committed rows of
  * `/lhs_warmup` and `/active_learning`. Per strategy: a seeded train/validation split, a fit on
  * the training part scored on the validation part with that strategy's own GP (R², RMSE, mean
  * negative log predictive density, boundary F1 of sign(μ − t) vs sign(y − t)), then the final fit
  * on all rows; divergence diagnostics between the two GPs on a fixed reference set (reported,
- * never a failure); the model is saved as `surrogate/` (campaign.md §9.8).
+ * never a failure); the model is saved as `surrogate/` (docs/campaign.md §9.8).
  * @module
  */
 import type { Linalg } from "../kernels/linalg/linalg.ts";
@@ -50,7 +50,7 @@ export interface StrategyMetrics {
   crossValidation?: { folds: number; r2: number; rmse: number; nlpd: number; boundaryF1: number };
 }
 
-/** Divergence diagnostics of the two GPs on the reference set (campaign.md §9.1). */
+/** Divergence diagnostics of the two GPs on the reference set (docs/campaign.md §9.1). */
 export interface DivergenceDiagnostics {
   referenceSize: number;
   meanRange: Partial<Record<Strategy, [number, number]>>;
@@ -391,7 +391,7 @@ export function divergenceDiagnostics(twin: TwinLandscape, seed: number): Diverg
   return out;
 }
 
-/** Save a twin model with its campaign metadata (campaign.md §9.8). */
+/** Save a twin model with its campaign metadata (docs/campaign.md §9.8). */
 export async function saveTwinSurrogate(
   dir: string,
   fit: TwinFit,

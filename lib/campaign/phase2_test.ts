@@ -56,7 +56,7 @@ Deno.test("fitTwinSurrogate() validates and cross-validates each strategy with i
     "phase2:\n  cross_validation: { enabled: true, n_folds: 4 }\n  gp: { n_restarts_optimizer: 0 }\n",
     {},
   );
-  // Timeouts and errors never train the model (campaign.md §9.1).
+  // Timeouts and errors never train the model (docs/campaign.md §9.1).
   const data = rows(30, ["failure_timeout", "failure_error"]);
   const fit = await fitTwinSurrogate({
     config,

@@ -1,5 +1,5 @@
 /**
- * Phase 3 (campaign.md §10): batch active learning of the security cliff key_margin = t.
+ * Phase 3 (docs/campaign.md §10): batch active learning of the security cliff key_margin = t.
  * Iteration k: candidate pool (scrambled Sobol, pre-filtered, refined) → each candidate scored
  * by its own strategy's GP (a true categorical) → batch of q by Kriging believer (or local
  * penalisation / Caligo's diversity rule) → plan committed to `/active_learning/plan` → samples
@@ -126,7 +126,7 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
   );
   const cols = ITERATION_COLUMNS.length;
 
-  // Resume position (campaign.md §10.6).
+  // Resume position (docs/campaign.md §10.6).
   const lastRecorded = o.iterations.n > 0 ? o.iterations.rows[(o.iterations.n - 1) * cols] : -1;
   let lastPlanned = -1;
   for (let i = 0; i < o.plan.n; i++) {
@@ -298,7 +298,7 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
 }
 
 /**
- * The F1 the stopping rule reads (campaign.md §10.4): the holdout F1 where it exists, else the
+ * The F1 the stopping rule reads (docs/campaign.md §10.4): the holdout F1 where it exists, else the
  * stability F1; NaN (never stable) when the model predicts nothing secure on the reference set.
  */
 function stoppingF1(holdout: number, stability: number, secureFraction: number): number {

@@ -1,5 +1,5 @@
 /**
- * The Phase 3 candidate pool (campaign.md §10.2): `n_candidates` scrambled-Sobol points of the
+ * The Phase 3 candidate pool (docs/campaign.md §10.2): `n_candidates` scrambled-Sobol points of the
  * 8-D unit box (a new scramble per iteration, stream `phase3/<k>/pool`), each paired with both
  * strategies and scored by that strategy's GP; candidates failing the pre-filter are dropped;
  * candidates within 1e-6 of a training point of their strategy are excluded; the best
@@ -52,7 +52,7 @@ export interface PoolStats {
 
 /**
  * Draw the pool of iteration `k` and drop infeasible points. The pre-filter is
- * strategy-independent (campaign.md §4), so both strategies share the surviving points.
+ * strategy-independent (docs/campaign.md §4), so both strategies share the surviving points.
  */
 export function drawCandidatePool(
   campaignSeed: number,
@@ -134,7 +134,7 @@ export const SCORING_CHUNK_ROWS = 256;
 /**
  * Latent μ and σ of a GP at unit-box rows ({@link scoringVariance}), in chunks of
  * {@link SCORING_CHUNK_ROWS} rows: on `scorer` (a prediction pool holding the same model,
- * campaign.md §6 `gp_score_chunk`) or on this thread, with the same bits either way.
+ * docs/campaign.md §6 `gp_score_chunk`) or on this thread, with the same bits either way.
  */
 export async function predictMeanStd(
   gp: GpModel,

@@ -1,11 +1,11 @@
 /**
- * Column layouts of Phase 3's two float64 matrices in `/active_learning` (campaign.md §10.5,
+ * Column layouts of Phase 3's two float64 matrices in `/active_learning` (docs/campaign.md §10.5,
  * §10.6): `plan` (one row per selected point) and `iterations` (one row per iteration).
  * @module
  */
 import { INPUT_COLUMNS } from "../io/hdf5_store.ts";
 
-/** Ids of Phase 3 samples: 2^40 + iteration·2^20 + position in the batch (campaign.md §7.2). */
+/** Ids of Phase 3 samples: 2^40 + iteration·2^20 + position in the batch (docs/campaign.md §7.2). */
 export function phase3SampleId(iteration: number, position: number): number {
   return 2 ** 40 + iteration * 2 ** 20 + position;
 }
@@ -28,7 +28,7 @@ export const PLAN_COLUMNS = [
 
 const THETA = (s: string) => Array.from({ length: 10 }, (_, i) => `theta_${s}_${i}`);
 
-/** `iterations` columns (campaign.md §10.5). θ = (log ℓ_1..8, log σ_f², log σ_n²) per GP. */
+/** `iterations` columns (docs/campaign.md §10.5). θ = (log ℓ_1..8, log σ_f², log σ_n²) per GP. */
 export const ITERATION_COLUMNS = [
   "iteration",
   "n_train_baseline",

@@ -1,5 +1,5 @@
 /**
- * Adapter between the design rows and the science pre-filter (campaign.md §4,
+ * Adapter between the design rows and the science pre-filter (docs/campaign.md §4,
  * lib/science/prefilter.ts), decoding rows with `decodeRow` of lib/protocol/parameter_point.ts.
  * @module
  */
@@ -14,7 +14,7 @@ import { decodeRow } from "../protocol/parameter_point.ts";
 import type { PrefilterVerdict } from "./sample_rows.ts";
 
 /**
- * Decode stored columns (science.md §1.1) with the protocol's `decodeRow`; the memory guard on N
+ * Decode stored columns (docs/science.md §1.1) with the protocol's `decodeRow`; the memory guard on N
  * is the simulator's business (failure_error), so the pre-filter decodes without it.
  */
 export function decodeStoredRow(row: ArrayLike<number>, numPairs: number): PrefilterPoint {
@@ -80,7 +80,7 @@ export function createRowPrefilter(
 
 /**
  * The rounds a stored row simulates, the quantity `simulation.max_pairs` and the memory budget
- * guard (science.md §8.6): N, or the expected detected rounds when the key model's N counts
+ * guard (docs/science.md §8.6): N, or the expected detected rounds when the key model's N counts
  * pairs sent (erven2014).
  */
 export function createRowRounds(

@@ -1,5 +1,5 @@
 /**
- * Phase 1 resume state derived from the store, not from the checkpoint (campaign.md §7.4): ids are
+ * Phase 1 resume state derived from the store, not from the checkpoint (docs/campaign.md §7.4): ids are
  * dispatched in increasing order, so every id below the largest committed id that is missing was
  * in flight at the crash and is rescheduled; dispatch then continues from the largest committed
  * id + 1. The checkpoint is advisory and only compared (§8).

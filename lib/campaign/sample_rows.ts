@@ -1,5 +1,5 @@
 /**
- * The simulation task of campaign.md §5.1 and the store rows made from its fate: a simulated
+ * The simulation task of docs/campaign.md §5.1 and the store rows made from its fate: a simulated
  * record, a timeout or crash after all retries (§5.2), or a pre-filtered skip (§4).
  * @module
  */
@@ -19,28 +19,28 @@ import type { Logger } from "../io/log.ts";
 import type { SimWorkerResult } from "./sim_worker.ts";
 import type { PoolOutcome } from "./worker_pool.ts";
 
-/** One simulation task (campaign.md §5.1); structured-cloneable. */
+/** One simulation task (docs/campaign.md §5.1); structured-cloneable. */
 export interface SimulateTask {
   sampleId: number;
   phase: SamplePhase;
   /** −1 for Phase 1 and holdout. */
   iteration: number;
-  /** The 9 stored columns (science.md §1.1). */
+  /** The 9 stored columns (docs/science.md §1.1). */
   row: Float64Array;
   /** Exact N. */
   numPairs: number;
-  /** Per-sample seed (science.md §2). */
+  /** Per-sample seed (docs/science.md §2). */
   seed: bigint;
 }
 
-/** Pre-filter verdict of a design point (campaign.md §4). */
+/** Pre-filter verdict of a design point (docs/campaign.md §4). */
 export interface PrefilterVerdict {
   isFeasible: boolean;
   margin: number;
   qExpected: number;
-  /** Analytic key margin l_raw/N (science.md §8.1, kind `analytic`). */
+  /** Analytic key margin l_raw/N (docs/science.md §8.1, kind `analytic`). */
   analyticKeyMargin: number;
-  /** Analytic cliff_margin (science.md §8.5). */
+  /** Analytic cliff_margin (docs/science.md §8.5). */
   analyticCliffMargin: number;
 }
 
@@ -82,7 +82,7 @@ export function rowFromRecord(
 }
 
 /**
- * The row of a task that timed out or crashed on every attempt (campaign.md §5.2):
+ * The row of a task that timed out or crashed on every attempt (docs/campaign.md §5.2):
  * `failure_timeout` (stage `timeout`) or `failure_error` (stage `worker_crash`), or that was not
  * run because 64 B × N exceeds the memory budget (§6: `failure_error`, stage `sampling`);
  * y = 0, key_margin NaN.
@@ -124,7 +124,7 @@ export function failureRow(
 }
 
 /**
- * The row of a pre-filtered point (campaign.md §4): `skipped_infeasible`, stage `prefilter`,
+ * The row of a pre-filtered point (docs/campaign.md §4): `skipped_infeasible`, stage `prefilter`,
  * y = 0, qber NaN, `q_expected`, `prefilter_margin`, analytic key margin, time 0.
  */
 export function skippedRow(task: SimulateTask, verdict: PrefilterVerdict): StoreRow {

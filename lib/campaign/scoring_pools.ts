@@ -1,5 +1,5 @@
 /**
- * Phase 3 candidate scoring on workers (campaign.md §6 task `gp_score_chunk`): one
+ * Phase 3 candidate scoring on workers (docs/campaign.md §6 task `gp_score_chunk`): one
  * {@link GpPredictPool} per strategy, made for the first model and handed every later one
  * (arrays shared, workers kept). The pools compute fixed chunks with one BLAS thread each, so the
  * scores equal those of this thread with the same library and do not depend on the number of

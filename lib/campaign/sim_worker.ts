@@ -1,6 +1,6 @@
 /// <reference lib="deno.worker" />
 /**
- * The simulation worker of the campaign pool (campaign.md §5.1, §6): runs the whole per-sample
+ * The simulation worker of the campaign pool (docs/campaign.md §5.1, §6): runs the whole per-sample
  * pipeline for one {@link SimulateTask} and returns the S§12 record. Init payload:
  * {@link SimWorkerInit}. The real simulator and the LDPC code family are loaded once per worker;
  * the fake simulator needs nothing.

@@ -1,5 +1,5 @@
 /**
- * Adapter from the YAML `simulation` section (snake_case, campaign.md §11.3) to the simulator's
+ * Adapter from the YAML `simulation` section (snake_case, docs/campaign.md §11.3) to the simulator's
  * {@link SimulationOptions}. Stands in for `toSimulationOptions` of lib/io/config.ts until that
  * exists; swap the call in sim_worker.ts then.
  * @module

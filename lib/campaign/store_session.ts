@@ -1,5 +1,5 @@
 /**
- * The open campaign store of a running campaign plus its checkpoint step (campaign.md §7.3): at
+ * The open campaign store of a running campaign plus its checkpoint step (docs/campaign.md §7.3): at
  * every checkpoint the file is closed, copied to `exploration_data.h5.bak` (tmp + rename) and
  * reopened. All synchronous, so no commit can interleave.
  *

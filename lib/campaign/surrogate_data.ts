@@ -1,5 +1,5 @@
 /**
- * From store rows to GP training data (campaign.md §9.1): per strategy, the rows of
+ * From store rows to GP training data (docs/campaign.md §9.1): per strategy, the rows of
  * `/lhs_warmup` and `/active_learning` (never `/holdout`) whose outcome is not a timeout or an
  * error and whose target is finite; pre-filtered rows, with their analytic target, only with
  * `train_on_skipped` and up to `skipped_ratio` times the simulated rows. Inputs are the 8
@@ -65,7 +65,7 @@ export interface TrainingSelection {
   /**
    * Budget of pre-filtered rows per strategy as a multiple of the simulated rows (default 1):
    * the skipped rows with the smallest sample ids are taken, a prefix of the scrambled-Sobol
-   * design and therefore spread over the infeasible region (science.md §8.5, campaign.md §9.1).
+   * design and therefore spread over the infeasible region (docs/science.md §8.5, docs/campaign.md §9.1).
    */
   skippedRatio?: number;
 }

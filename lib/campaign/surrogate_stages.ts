@@ -1,7 +1,7 @@
 /**
  * Phases 2 and 3 inside a campaign run: load the linear-algebra backend, fit and save the twin
  * surrogate (or load it with --skip-phase2), run the holdout and the active-learning loop with
- * checkpoints, and save the final model (campaign.md §1, §9, §10).
+ * checkpoints, and save the final model (docs/campaign.md §1, §9, §10).
  * @module
  */
 import { type CampaignPaths } from "../io/campaign_dir.ts";

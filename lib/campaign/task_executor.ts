@@ -1,7 +1,7 @@
 /**
  * Run a known set of simulation tasks on the pool and turn every outcome into a store row
  * (Phase 3 batches and the holdout set). Tasks over the memory guard are recorded as failures
- * without running (campaign.md §6); cancelled tasks produce no row (they are re-run on resume).
+ * without running (docs/campaign.md §6); cancelled tasks produce no row (they are re-run on resume).
  * @module
  */
 import type { StoreRow } from "../io/hdf5_store.ts";

@@ -1,10 +1,10 @@
 /**
- * A pool of module Web Workers (campaign.md §6), generic over task and result types. Each worker
+ * A pool of module Web Workers (docs/campaign.md §6), generic over task and result types. Each worker
  * runs a module that calls {@link serveWorker}; a free worker takes the next queued task at once
  * (no chunk barrier).
  *
  * Per task: a hard wall-clock timeout. Because `worker.terminate()` does not stop a worker busy in
- * synchronous code (platform.md §3), expiry first sets the worker's SharedArrayBuffer cancel flag
+ * synchronous code (docs/platform.md §3), expiry first sets the worker's SharedArrayBuffer cancel flag
  * (cooperative cancel); a worker that has not answered after `cancelGraceMs` is abandoned
  * (`terminate()`d, its messages ignored) and replaced. Abandoned workers may keep spinning and
  * keep the process alive, so entry points end with `Deno.exit()`; past `maxAbandonedWorkers` the

@@ -6,7 +6,7 @@
  * worker → main: `ready` | `init_error`; per task `result` | `task_error` | `cancelled`, each with
  * the worker's memory usage after the task.
  *
- * Cancellation is cooperative (platform.md §3: `terminate()` cannot stop a worker busy in
+ * Cancellation is cooperative (docs/platform.md §3: `terminate()` cannot stop a worker busy in
  * synchronous code): the main thread stores 1 in `cancel[0]`, long loops poll it with
  * `Atomics.load(cancel, 0) === 1` about every 65 536 iterations and return early.
  * @module

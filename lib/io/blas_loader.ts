@@ -1,5 +1,5 @@
 /**
- * BLAS/LAPACK through Deno FFI (platform.md §4): binds dgemm_, dsyrk_, dtrsm_, dgemv_, ddot_,
+ * BLAS/LAPACK through Deno FFI (docs/platform.md §4): binds dgemm_, dsyrk_, dtrsm_, dgemv_, ddot_,
  * dpotrf_, dpotrs_, dpotri_ (and, where exported, spotri_, ssymv_ and strsm_: the mixed-precision
  * MLL gradient and single-precision exact variances) (Fortran ABI, LP64 int32, column-major) of OpenBLAS or of BLIS +
  * libflame (through the link shim built by `tools/build_la_shim.sh`) into the {@link Linalg}
@@ -54,7 +54,7 @@ const LAPACK_SYMBOLS = {
   spotri_: { parameters: [B, B, B, B, B, Z], result: "void", optional: true },
 } as const;
 
-/** Debian paths (platform.md §4). */
+/** Debian paths (docs/platform.md §4). */
 export const OPENBLAS_PATH = "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0";
 /** The BLIS + libflame link shim built by `tools/build_la_shim.sh` (repository-relative). */
 export const BLIS_FLAME_SHIM_PATH = "./native/libla_blis_flame.so";

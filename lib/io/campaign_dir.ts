@@ -1,11 +1,11 @@
 /**
- * The campaign directory (campaign.md §1): its file names, how the output directory is chosen,
+ * The campaign directory (docs/campaign.md §1): its file names, how the output directory is chosen,
  * and the checks before a fresh run (never reuse a directory) or a resume (must hold a campaign).
  * @module
  */
 import { CaligoError } from "../errors.ts";
 
-/** File names inside a campaign directory (campaign.md §1). */
+/** File names inside a campaign directory (docs/campaign.md §1). */
 export const CAMPAIGN_FILES = {
   store: "exploration_data.h5",
   storeBackup: "exploration_data.h5.bak",
@@ -53,7 +53,7 @@ export function campaignPaths(dir: string): CampaignPaths {
 
 /**
  * The output directory of a fresh run: `<base_dir>/<campaign_name>_<YYYYmmdd_HHMMSS>` (local
- * time) if `timestamped`, else `<base_dir>/<campaign_name>` (campaign.md §1).
+ * time) if `timestamped`, else `<base_dir>/<campaign_name>` (docs/campaign.md §1).
  * @example
  * ```ts
  * import { defaultOutputDir } from "./campaign_dir.ts";

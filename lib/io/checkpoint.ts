@@ -1,5 +1,5 @@
 /**
- * Checkpoint files (campaign.md §8) and the store backup (§7.3): JSON written atomically
+ * Checkpoint files (docs/campaign.md §8) and the store backup (§7.3): JSON written atomically
  * (`<name>.tmp`, fsync, rename) and a byte copy of the store under `<name>.bak` (tmp + fsync +
  * rename). Synchronous on purpose: a checkpoint runs between commits on the main thread and
  * nothing else may touch the files meanwhile. Checkpoints are advisory: the store wins.
@@ -7,7 +7,7 @@
  */
 import { FileFormatError } from "../errors.ts";
 
-/** Phase 1 checkpoint (campaign.md §8). */
+/** Phase 1 checkpoint (docs/campaign.md §8). */
 export interface Phase1Checkpoint {
   schema: "caligo-ts/phase1-checkpoint/1";
   config_sha256: string;

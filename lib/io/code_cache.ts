@@ -1,5 +1,5 @@
 /**
- * On-disk cache of mother codes (science.md §9.1): `codes/<id>.json` (format, n, m_c, E, R0,
+ * On-disk cache of mother codes (docs/science.md §9.1): `codes/<id>.json` (format, n, m_c, E, R0,
  * distribution, seed, algorithm version, girth, SHA-256 of each array) plus little-endian Int32
  * arrays `<id>.row_ptr.i32` (m_c+1), `<id>.col_idx.i32` (E) and `<id>.puncture.i32` (n). The id
  * encodes (n, R0, seed, algorithm version), so a changed construction never reads a stale file;

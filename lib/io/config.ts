@@ -1,7 +1,7 @@
 /**
- * Loading a campaign configuration (campaign.md §11.2): YAML → `${VAR}` / `${VAR:-default}`
+ * Loading a campaign configuration (docs/campaign.md §11.2): YAML → `${VAR}` / `${VAR:-default}`
  * expansion in every string → strict zod schema with defaults → cross-field checks (bounds inside
- * the ranges of science.md §1.1, min < max) → Caligo aliases and ignored keys (with warnings).
+ * the ranges of docs/science.md §1.1, min < max) → Caligo aliases and ignored keys (with warnings).
  * Every problem is a {@link ConfigError} naming the key path (and YAML line), the value and
  * what is allowed.
  * @module
@@ -48,7 +48,7 @@ const OPTIONAL_KEYS: Record<string, readonly string[]> = {
   "visualization": ["style"],
 };
 
-/** Caligo's figure and table names → the project's (campaign.md §11.2). */
+/** Caligo's figure and table names → the project's (docs/campaign.md §11.2). */
 const CALIGO_NAME_MAP: Record<string, string> = {
   campaign_summary: "summary_table",
   efficiency_landscape: "death_valley",
@@ -58,7 +58,7 @@ const CALIGO_NAME_MAP: Record<string, string> = {
 };
 
 /**
- * Validation ranges of the bounds in stored units (science.md §1.1). `open` marks a strict
+ * Validation ranges of the bounds in stored units (docs/science.md §1.1). `open` marks a strict
  * inequality at that end.
  */
 const BOUND_RANGES: Record<
@@ -336,7 +336,7 @@ function checkBounds(
 }
 
 /**
- * The largest share of N that the simulator runs as rounds over the box (science.md §8.6): 1
+ * The largest share of N that the simulator runs as rounds over the box (docs/science.md §8.6): 1
  * when N counts detected pairs; under erven2014 Bob's click probability at the box's largest η
  * and p_d (it rises with both).
  */
@@ -385,7 +385,7 @@ function checkCrossFields(
   }
 }
 
-/** Caligo aliases, ignored keys and name maps (campaign.md §11.2), in place. */
+/** Caligo aliases, ignored keys and name maps (docs/campaign.md §11.2), in place. */
 function resolveAliases(
   config: CampaignConfig,
   raw: Record<string, unknown>,

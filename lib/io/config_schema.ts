@@ -1,5 +1,5 @@
 /**
- * The campaign configuration schema (campaign.md §11.3): every key Caligo shipped, with its name
+ * The campaign configuration schema (docs/campaign.md §11.3): every key Caligo shipped, with its name
  * and default, plus the project's keys. Objects are strict (unknown keys are errors); numbers and
  * booleans also accept fully parsable strings so `${VAR}` expansions such as
  * `num_workers: ${SLURM_CPUS_ON_NODE:-16}` work.
@@ -42,7 +42,7 @@ const linearBound = (min: number, max: number) =>
 const logBound = (minLog: number, maxLog: number) =>
   section({ min_log: num().default(minLog), max_log: num().default(maxLog) });
 
-/** The eight continuous parameter ranges of the design and the candidate box (campaign.md §2.1). */
+/** The eight continuous parameter ranges of the design and the candidate box (docs/campaign.md §2.1). */
 export const boundsSchema = section({
   storage_noise_r: linearBound(0, 1),
   /** ν: stored fraction of the N pairs of `num_pairs` (detected, or sent under erven2014). */
@@ -54,7 +54,7 @@ export const boundsSchema = section({
   dark_count_prob: logBound(-8, -3),
   /**
    * log₁₀ N: N counts pairs detected (key_model project, caligo) or pairs sent (erven2014,
-   * science.md §8.6); key_margin is l/N in the same convention.
+   * docs/science.md §8.6); key_margin is l/N in the same convention.
    */
   num_pairs: logBound(4, 6),
 });
@@ -126,7 +126,7 @@ const simulationSchema = section({
     .default("heralded-double-click"),
   bell_correction_failure: num((s) => s.min(0).max(1)).default(0),
   detector_error: z.enum(["physical", "caligo"]).default("physical"),
-  /** Key model (science.md §8); `erven2014` makes `num_pairs` count pairs sent (§8.6). */
+  /** Key model (docs/science.md §8); `erven2014` makes `num_pairs` count pairs sent (§8.6). */
   key_model: z.enum(["project", "caligo", "erven2014"]).default("project"),
   /** μ of the PDC source, pairs per time slot (Erven et al. 2014 Table I); erven2014 only. */
   source_mean_pairs: num((s) => s.gt(0).max(1)).default(3.145e-5),
@@ -244,7 +244,7 @@ const phase3Schema = section({
   }),
 });
 
-/** Figure names of the project (campaign.md §12.3). */
+/** Figure names of the project (docs/campaign.md §12.3). */
 export const FIGURE_NAMES = [
   "death_valley",
   "strategy_duel",
@@ -257,7 +257,7 @@ export const FIGURE_NAMES = [
   "hyperparameters",
 ] as const;
 
-/** Table names of the project (campaign.md §12.2). */
+/** Table names of the project (docs/campaign.md §12.2). */
 export const TABLE_NAMES = [
   "summary_table",
   "death_valley_table",

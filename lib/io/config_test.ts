@@ -4,7 +4,7 @@ import { loadConfig, parseConfig } from "./config.ts";
 
 const configsDir = new URL("../../configs/", import.meta.url);
 
-Deno.test("parseConfig() fills every default of campaign.md §11.3 from an empty file", () => {
+Deno.test("parseConfig() fills every default of docs/campaign.md §11.3 from an empty file", () => {
   const { config, warnings } = parseConfig("", {});
   assertEquals(config.execution.num_workers, 16);
   assertEquals(config.execution.timeout_seconds, 300);
@@ -91,7 +91,7 @@ Deno.test("parseConfig() rejects out-of-range values (q < 1, κ < 0, unknown acq
   );
 });
 
-Deno.test("parseConfig() rejects inverted bounds and bounds outside science.md §1.1", () => {
+Deno.test("parseConfig() rejects inverted bounds and bounds outside docs/science.md §1.1", () => {
   const inverted = assertThrows(
     () => parseConfig("bounds:\n  storage_noise_r: { min: 0.9, max: 0.2 }\n", {}),
     ConfigError,

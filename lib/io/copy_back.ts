@@ -1,5 +1,5 @@
 /**
- * Copy-back of a campaign that runs on node-local scratch (campaign.md §7.5, docs/faults.md):
+ * Copy-back of a campaign that runs on node-local scratch (docs/campaign.md §7.5, docs/faults.md):
  * at every checkpoint the run copies its closed store and its checkpoint to a second directory
  * (the shard's directory on the shared file system), so a node that dies loses at most one
  * checkpoint interval instead of everything since the task started.

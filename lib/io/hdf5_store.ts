@@ -1,8 +1,8 @@
 /**
- * The campaign HDF5 store `exploration_data.h5` (campaign.md §7), written with h5wasm's Node build
+ * The campaign HDF5 store `exploration_data.h5` (docs/campaign.md §7), written with h5wasm's Node build
  * on the real filesystem and readable by h5py and `h5dump`.
  *
- * Layout (campaign.md §7.1, fallback "caligo-ts/1-fixedstr"): root attributes, groups
+ * Layout (docs/campaign.md §7.1, fallback "caligo-ts/1-fixedstr"): root attributes, groups
  * `/lhs_warmup`, `/active_learning`, `/holdout`, each with the commit marker `n_committed`
  * (int64 attribute) and the row datasets `sample_id` (int64), `inputs` (n×9 float64), `outputs`
  * (n×6 float64), `outcomes` (32-byte NUL-padded ASCII, because h5wasm cannot append
@@ -13,7 +13,7 @@
  * A `/run_record` group holds per-commit timings (`batches`, float64 with `columns`) and phase
  * summaries (`phases_json`).
  *
- * Append protocol (campaign.md §7.3): resize and write every dataset, `flush()`, then rewrite the
+ * Append protocol (docs/campaign.md §7.3): resize and write every dataset, `flush()`, then rewrite the
  * group's `checksums_json` (SHA-256 of each dataset's committed bytes, lib/io/store_checksums.ts)
  * and `n_committed` and `flush()` again. On open for append, rows beyond `n_committed` are truncated.
  * Only the main thread touches the file.
@@ -32,12 +32,12 @@ import {
   verifyChecksums,
 } from "./store_checksums.ts";
 
-/** Schema tag: the fixed-length-string fallback of campaign.md §7.1, with native 64-bit ints. */
+/** Schema tag: the fixed-length-string fallback of docs/campaign.md §7.1, with native 64-bit ints. */
 export const SCHEMA_VERSION = "caligo-ts/1-fixedstr";
 /** Row groups of the store. */
 export const STORE_GROUPS = ["lhs_warmup", "active_learning", "holdout"] as const;
 export type StoreGroup = typeof STORE_GROUPS[number];
-/** Stored input columns (science.md §1.1), in order. */
+/** Stored input columns (docs/science.md §1.1), in order. */
 export const INPUT_COLUMNS = [
   "storage_noise_r",
   "log10_storage_rate_nu",
@@ -73,7 +73,7 @@ export const RUN_RECORD_COLUMNS = [
   "elapsed_s",
 ] as const;
 
-/** Root attributes (campaign.md §7.1). */
+/** Root attributes (docs/campaign.md §7.1). */
 export interface RootAttributes {
   schema_version: string;
   software_version: string;
@@ -87,7 +87,7 @@ export interface RootAttributes {
   key_model: string;
   leakage: string;
   /**
-   * What `num_pairs` counts under `key_model` (science.md §0, §8.6): "pairs detected" (project,
+   * What `num_pairs` counts under `key_model` (docs/science.md §0, §8.6): "pairs detected" (project,
    * caligo) or "pairs sent" (erven2014); absent in stores written before it was recorded.
    */
   num_pairs_convention?: string;
@@ -100,23 +100,23 @@ export interface RootAttributes {
   calibration_sha256?: string;
   blas_backend: string;
   compat_flags_json: string;
-  /** `I/K` in a Phase 1 shard store (campaign.md §7.5); absent otherwise. */
+  /** `I/K` in a Phase 1 shard store (docs/campaign.md §7.5); absent otherwise. */
   shard?: string;
-  /** In a merged store: how many shard stores it was merged from (campaign.md §7.5). */
+  /** In a merged store: how many shard stores it was merged from (docs/campaign.md §7.5). */
   merged_from_shards?: number;
 }
 
-/** One row of a group, as written. Ids must be unique over the file (campaign.md §7.2). */
+/** One row of a group, as written. Ids must be unique over the file (docs/campaign.md §7.2). */
 export interface StoreRow {
   sampleId: number;
-  /** The 9 stored columns of science.md §1.1. */
+  /** The 9 stored columns of docs/science.md §1.1. */
   inputs: ArrayLike<number>;
   /** The 6 outputs in {@link OUTPUT_COLUMNS} order. */
   outputs: ArrayLike<number>;
   outcome: Outcome;
   /** −1 for Phase 1 and holdout, else the Phase 3 iteration. */
   iteration: number;
-  /** Per-sample seed (science.md §2), uint64. */
+  /** Per-sample seed (docs/science.md §2), uint64. */
   seed: bigint;
   /** Exact N. */
   numPairs: number;
@@ -167,7 +167,7 @@ export interface GroupData {
   seed: BigUint64Array;
   numPairs: Float64Array;
   keyMargin: Float64Array;
-  /** The surrogate target (science.md §8.5), from the diagnostics (NaN in older stores). */
+  /** The surrogate target (docs/science.md §8.5), from the diagnostics (NaN in older stores). */
   cliffMargin: Float64Array;
   /** n×D row-major, D = `diagnosticColumns.length`. */
   diagnostics: Float64Array;
@@ -175,7 +175,7 @@ export interface GroupData {
   metadata: string[];
 }
 
-/** Float64 matrices of `/active_learning` with their own commit markers (campaign.md §7.1). */
+/** Float64 matrices of `/active_learning` with their own commit markers (docs/campaign.md §7.1). */
 export const ACTIVE_MATRICES = {
   plan: "n_plan_committed",
   iterations: "n_iterations_committed",
@@ -389,7 +389,7 @@ export class CampaignStore {
    * Mark the file as open for writing (root attribute `writer_open` = 1) or cleanly closed (0).
    * A file found with 1 was not closed by its writer (kill -9, out of memory, power loss): HDF5
    * gives no crash consistency, so even rows committed before the crash may be damaged, and a
-   * resume prefers the last checkpoint copy (campaign.md §7.3).
+   * resume prefers the last checkpoint copy (docs/campaign.md §7.3).
    */
   #markWriterOpen(open: boolean): void {
     const f = this.#f();
@@ -604,7 +604,7 @@ export class CampaignStore {
   }
 
   /**
-   * Commit `rows` to `group` with the protocol of campaign.md §7.3. An empty list is a no-op.
+   * Commit `rows` to `group` with the protocol of docs/campaign.md §7.3. An empty list is a no-op.
    * @throws DuplicateSampleIdError if an id is already in the file or repeated in `rows`
    */
   append(groupName: StoreGroup, rows: readonly StoreRow[]): void {

@@ -1,6 +1,6 @@
 /**
  * The campaign logger: human-readable lines on stderr and, optionally, in a log file, as
- * "HH:MM:SS | logger | LEVEL | message" (campaign.md §1). Machine output (JSON) goes to stdout
+ * "HH:MM:SS | logger | LEVEL | message" (docs/campaign.md §1). Machine output (JSON) goes to stdout
  * and never through the logger.
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * Progress reporting on stderr: a line redrawn in place on a terminal, and a plain line every
- * `intervalMs` otherwise (SLURM logs are files, campaign.md §5.3).
+ * `intervalMs` otherwise (SLURM logs are files, docs/campaign.md §5.3).
  * @module
  */
 

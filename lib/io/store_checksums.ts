@@ -1,5 +1,5 @@
 /**
- * Per-commit checksums of the campaign store (campaign.md §7.3, docs/faults.md): at every commit
+ * Per-commit checksums of the campaign store (docs/campaign.md §7.3, docs/faults.md): at every commit
  * the writer records, per row group and per `/active_learning` matrix, the SHA-256 of each
  * dataset's committed bytes (row 0 to `n_committed`), as the JSON attribute `checksums_json`.
  * A resume, a merge and `verify` recompute them and refuse a store whose committed rows changed

@@ -1,5 +1,5 @@
 /**
- * Save and load the twin-landscape surrogate (campaign.md §9.8). A model directory holds
+ * Save and load the twin-landscape surrogate (docs/campaign.md §9.8). A model directory holds
  * `model.json` plus little-endian binary arrays, each with its SHA-256 in model.json:
  * `<s>.X.f64` (n×d, unit box), `<s>.y.f64` (standardised targets), `<s>.alpha.f64`, optional
  * `<s>.L.f64` (Cholesky factor, n×n column-major; recomputed on load if absent),

@@ -1,6 +1,6 @@
 /**
  * Exact binomial draws whose cost scales with the smaller of the two counts, so that sampling
- * the detected rounds of N = 10⁸ pairs sent costs what its ~10⁶ detections cost (science.md
+ * the detected rounds of N = 10⁸ pairs sent costs what its ~10⁶ detections cost (docs/science.md
  * §8.6).
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Seeded random streams (science.md §2). One documented generator, xoshiro128** (Blackman & Vigna
+ * Seeded random streams (docs/science.md §2). One documented generator, xoshiro128** (Blackman & Vigna
  * 2018, 32-bit variant, period 2^128 − 1), and the derivation of every stream from
  * (campaign seed, phase, sample id, stage) through SHA-256, so any sample can be reproduced on its
  * own, in any worker, in any order.
@@ -11,16 +11,16 @@ import { sha256 } from "./sha256.ts";
 export interface Rng {
   /** Uniform integer in [0, 2^32). */
   nextUint32(): number;
-  /** Uniform double in [0, 1) with 53 random bits (science.md §2). */
+  /** Uniform double in [0, 1) with 53 random bits (docs/science.md §2). */
   nextDouble(): number;
   /** Uniform integer in [0, n), unbiased (rejection sampling), 1 ≤ n ≤ 2^32. */
   nextBelow(n: number): number;
 }
 
-/** The phases whose samples get their own seeds (science.md §2). */
+/** The phases whose samples get their own seeds (docs/science.md §2). */
 export type SamplePhase = "phase1" | "phase3" | "holdout";
 
-/** The per-sample stages, each with an independent stream (science.md §2). */
+/** The per-sample stages, each with an independent stream (docs/science.md §2). */
 export type SampleStage =
   | "quantum"
   | "detector"
@@ -51,7 +51,7 @@ export class Xoshiro128StarStar implements Rng {
   #s2: number;
   #s3: number;
 
-  /** @param state four uint32 words; all-zero state is replaced by word 0 = 1 (science.md §2). */
+  /** @param state four uint32 words; all-zero state is replaced by word 0 = 1 (docs/science.md §2). */
   constructor(state: Uint32Array) {
     this.#s0 = state[0] | 0;
     this.#s1 = state[1] | 0;
@@ -106,7 +106,7 @@ function rngFromDigest(digest: Uint8Array): Xoshiro128StarStar {
 
 /**
  * The per-sample seed: first 8 bytes (big-endian uint64) of
- * SHA-256(`caligo-ts/v1|<campaignSeed>|<phase>|<sampleId>`) (science.md §2). It is stored with
+ * SHA-256(`caligo-ts/v1|<campaignSeed>|<phase>|<sampleId>`) (docs/science.md §2). It is stored with
  * the sample's row so the sample can be re-run on its own.
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 /**
- * Sobol' low-discrepancy sequence in up to 9 dimensions (campaign.md §3): Joe–Kuo direction
+ * Sobol' low-discrepancy sequence in up to 9 dimensions (docs/campaign.md §3): Joe–Kuo direction
  * numbers, Gray-code order (equal to SciPy's `qmc.Sobol(scramble=False, bits=32)`), with an
  * optional linear matrix scramble plus digital shift (Matoušek 1998; Owen 2003 §3).
  * Point i is computed directly from the Gray code g = i XOR (i >> 1):
@@ -9,7 +9,7 @@
 import type { Rng } from "./rng.ts";
 import { InvalidArgumentError } from "../errors.ts";
 
-/** Joe–Kuo (s, a, m_1..m_s) of dimensions 2–9 (campaign.md §3). Dimension 1 has m_i = 1. */
+/** Joe–Kuo (s, a, m_1..m_s) of dimensions 2–9 (docs/campaign.md §3). Dimension 1 has m_i = 1. */
 const JOE_KUO: readonly [number, number, readonly number[]][] = [
   [1, 0, [1]],
   [2, 1, [1, 3]],

@@ -1,5 +1,5 @@
 /**
- * Toeplitz hashing for privacy amplification (science.md §10), bit-sliced reference
+ * Toeplitz hashing for privacy amplification (docs/science.md §10), bit-sliced reference
  * implementation. T(s) is l × m with T[i][j] = s[i − j + m − 1] for a seed s of m + l − 1 bits;
  * S = T(s)·X over GF(2), i.e. S[i] is bit (i + m − 1) of the linear convolution s * X mod 2.
  * Bits are one per byte (0/1). O(l·m/32) word operations: for tests and small inputs; the FFT
@@ -36,7 +36,7 @@ function parity32(v: number): number {
 }
 
 /**
- * S = T(s)·X over GF(2), bit-sliced (science.md §10).
+ * S = T(s)·X over GF(2), bit-sliced (docs/science.md §10).
  * @param seed s, length m + l − 1 (bits)
  * @param x X, length m (bits)
  * @param out S, length l (bits), written

@@ -1,5 +1,5 @@
 /**
- * Toeplitz hashing by FFT convolution (science.md §10): S[i] = bit (i + m − 1) of s * X mod 2,
+ * Toeplitz hashing by FFT convolution (docs/science.md §10): S[i] = bit (i + m − 1) of s * X mod 2,
  * computed with float64 cyclic convolutions of power-of-two length ≤ 2^maxLog2 (exact for
  * lengths ≤ 2^22), rounded and reduced mod 2. Two hashes are computed per pass: each forward
  * FFT transforms two real sequences (seed segment + i·X chunk) and one inverse FFT returns two
@@ -19,7 +19,7 @@ export interface ToeplitzJob {
 
 /** Options of {@link toeplitzHashFft}. */
 export interface ToeplitzFftOptions {
-  /** Largest FFT length as a power of two (22: the exactness limit of science.md §10). */
+  /** Largest FFT length as a power of two (22: the exactness limit of docs/science.md §10). */
   maxLog2?: number;
 }
 

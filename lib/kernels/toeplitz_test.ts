@@ -11,7 +11,7 @@ function randomBits(n: number, seed: number): Uint8Array {
   return out;
 }
 
-/** Definition of science.md §10: S[i] = XOR_j s[i − j + m − 1]·X[j]. */
+/** Definition of docs/science.md §10: S[i] = XOR_j s[i − j + m − 1]·X[j]. */
 function naive(seed: Uint8Array, x: Uint8Array, l: number): Uint8Array {
   const m = x.length;
   const out = new Uint8Array(l);

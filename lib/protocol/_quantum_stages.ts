@@ -1,5 +1,5 @@
 /**
- * Stages 1–9 of the OT protocol (science.md §5): sampling, commitment, test set and opening,
+ * Stages 1–9 of the OT protocol (docs/science.md §5): sampling, commitment, test set and opening,
  * choice bit and index sets, parameter estimation, and the strings X_0, X_1, Y.
  * Internal to ot_protocol.ts.
  * @module
@@ -33,7 +33,7 @@ export interface Rounds {
   bob: BobRecord;
 }
 
-/** The strings entering reconciliation (science.md §5 step 9). */
+/** The strings entering reconciliation (docs/science.md §5 step 9). */
 export interface OtStrings {
   x0: Uint8Array;
   x1: Uint8Array;
@@ -149,7 +149,7 @@ function countDifferences(x: Uint8Array, y: Uint8Array): number {
 }
 
 /**
- * Abort at parameter estimation (science.md §8.1): projected key margin with m_v = m and the
+ * Abort at parameter estimation (docs/science.md §8.1): projected key margin with m_v = m and the
  * leakage of the baseline rate selected from Q̂; NaN if t = 0.
  */
 function abortAtEstimation(

@@ -1,5 +1,5 @@
 /**
- * Stages 10–13 of the OT protocol (science.md §5, §11): early key-length exit, reconciliation of
+ * Stages 10–13 of the OT protocol (docs/science.md §5, §11): early key-length exit, reconciliation of
  * both strings, key length, privacy amplification and the correctness check. Internal to
  * ot_protocol.ts.
  * @module
@@ -25,7 +25,7 @@ import {
 } from "./_sample_state.ts";
 
 /**
- * Decoder prior / rate QBER (science.md §9.6, §9.7): baseline with an estimate → `qberForRate`;
+ * Decoder prior / rate QBER (docs/science.md §9.6, §9.7): baseline with an estimate → `qberForRate`;
  * otherwise `blindPrior` (model Q_exp, fixed value, or Caligo's E2), clamped to [1e-4, ½ − 1e-6].
  */
 export function reconciliationPrior(state: SampleState, strings: OtStrings): number {
@@ -116,7 +116,7 @@ function recordReconciliation(
   d.leak_hash = result.leakHash;
   record.leakage_bits = result.leak;
   record.reconciliation_efficiency = result.efficiency;
-  // Blind (or no test set): Q_true,C observed by Bob after decoding (science.md §12).
+  // Blind (or no test set): Q_true,C observed by Bob after decoding (docs/science.md §12).
   if (point.strategy === "blind" || !s.estimate) record.qber_measured = result.qberTrue;
 }
 

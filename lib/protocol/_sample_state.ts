@@ -18,7 +18,7 @@ import type { SimulationOptions } from "./simulation_options.ts";
 
 /** Inputs of `runOtProtocol` besides the point. */
 export interface ProtocolContext {
-  /** Per-sample seed (science.md §2). */
+  /** Per-sample seed (docs/science.md §2). */
   seed: bigint;
   simulation: SimulationOptions;
   reconciler: OtReconciler;
@@ -37,9 +37,9 @@ export interface SampleState {
   /** Clock reading at the start, ms. */
   start: number;
   link: LinkModel;
-  /** r_eff (science.md §4). */
+  /** r_eff (docs/science.md §4). */
   rEff: number;
-  /** The configured key model (science.md §8). */
+  /** The configured key model (docs/science.md §8). */
   keyModel: KeyModel;
   /**
    * Secure bits per verified round under the key model (h_bs(r_eff, ν) for `project`); for a
@@ -48,7 +48,7 @@ export interface SampleState {
   entropyRate: number;
   /**
    * Rounds the protocol runs on: N when N counts detected pairs, else the detected rounds drawn
-   * from Binomial(N, 1 − P^h_{B,no click}) (stream `detection`, science.md §8.6).
+   * from Binomial(N, 1 − P^h_{B,no click}) (stream `detection`, docs/science.md §8.6).
    */
   rounds: number;
   /** τ of the point's strategy. */
@@ -57,7 +57,7 @@ export interface SampleState {
 
 const noClock = () => NaN;
 
-/** Evaluate the link model and the per-point diagnostics (science.md §3, §4, §12). */
+/** Evaluate the link model and the per-point diagnostics (docs/science.md §3, §4, §12). */
 export function initialState(point: ParameterPoint, ctx: ProtocolContext): SampleState {
   const now = ctx.now ?? noClock;
   const record = startRecord(ctx.seed);
@@ -107,7 +107,7 @@ export function initialState(point: ParameterPoint, ctx: ProtocolContext): Sampl
 
 /**
  * Once the test set and the strings are drawn: the entropy rate of a model whose N counts pairs
- * sent (science.md §8.6), from the test share t/rounds and the string length m. No-op otherwise.
+ * sent (docs/science.md §8.6), from the test share t/rounds and the string length m. No-op otherwise.
  */
 export function setStringEntropy(state: SampleState, testRounds: number, stringBits: number): void {
   if (state.keyModel.numPairsConvention !== "pairs sent") return;
@@ -135,7 +135,7 @@ export function finalize(state: SampleState, record: SampleRecord): SampleRecord
 
 /**
  * End the run at `stage` with the unclamped margin l_raw/N (NaN, kind `none` unless given): the
- * stored key_margin is min(margin, 0) and cliff_margin follows science.md §8.5.
+ * stored key_margin is min(margin, 0) and cliff_margin follows docs/science.md §8.5.
  */
 export function stop(
   state: SampleState,
@@ -149,7 +149,7 @@ export function stop(
   return finalize(state, finishRecord(state.record, stage, message));
 }
 
-/** Record cliff_margin (science.md §8.5) from the unclamped margin and the measured Q_adj. */
+/** Record cliff_margin (docs/science.md §8.5) from the unclamped margin and the measured Q_adj. */
 export function setCliffMargin(state: SampleState, margin: number, success: boolean): void {
   const d = state.record.diagnostics;
   const distance = qberWallDistance(d.q_adj, state.ctx.simulation.qberHardLimit);
@@ -168,7 +168,7 @@ export function timeout(state: SampleState): SampleRecord {
 }
 
 /**
- * Signed per-string key length l_raw under the configured key model (science.md §8.1; §8.2
+ * Signed per-string key length l_raw under the configured key model (docs/science.md §8.1; §8.2
  * K1 with n_rec = 2·m_v, leak = 2·leak_b, h = h_min(r_eff), |I0_v| = |I1_v| = m_v; §8.6 Erven
  * Eq. 8 with the measured leakage).
  */

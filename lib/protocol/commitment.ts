@@ -1,5 +1,5 @@
 /**
- * Bob's commitment to his record (science.md §5 step 2, note 1): c = SHA-256(nonce ‖ θB ‖ b)
+ * Bob's commitment to his record (docs/science.md §5 step 2, note 1): c = SHA-256(nonce ‖ θB ‖ b)
  * with a 32-byte nonce from stream `commit`. Computed with the synchronous SHA-256 kernel so
  * the simulator stays synchronous (the digest equals Web Crypto's, see sha256_test.ts). Bob's
  * record lives in one buffer laid out as nonce ‖ θB ‖ b, so hashing needs no copy.
@@ -71,7 +71,7 @@ export function commitBobRecord(record: BobRecord, rng: Rng): Uint8Array {
 }
 
 /**
- * Alice's check of Bob's opening on T (science.md §5 step 6, note 1): his revealed (θB_i, b_i)
+ * Alice's check of Bob's opening on T (docs/science.md §5 step 6, note 1): his revealed (θB_i, b_i)
  * must equal his committed record on every test round.
  * @returns true iff consistent
  */

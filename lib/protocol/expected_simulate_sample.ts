@@ -1,5 +1,5 @@
 /**
- * The `expected` simulator (science.md §8.7): a sample whose margin is the exact expected margin
+ * The `expected` simulator (docs/science.md §8.7): a sample whose margin is the exact expected margin
  * of the full model at the point, plus optional Gaussian noise of standard deviation σ drawn from
  * the sample's `quantum` stream. `cliff-bench` runs the campaign against it, so the boundary the
  * campaign finds can be scored against the exact one. Its record has the real record's shape:
@@ -26,7 +26,7 @@ import type { ReconciliationCalibration } from "../reconciliation/calibration.ts
 export type EfficiencyCurve = (q: number, strategy: "baseline" | "blind") => number;
 
 /**
- * The efficiency curve of a calibration (science.md §9.10): per strategy, the achieved f of the
+ * The efficiency curve of a calibration (docs/science.md §9.10): per strategy, the achieved f of the
  * rows interpolated linearly in QBER and held at the end values; f_select where a row has none.
  */
 export function calibratedEfficiency(
@@ -81,7 +81,7 @@ export function expectedPhysicsOf(point: ParameterPoint, sim: SimulationOptions)
   };
 }
 
-/** The exact expected margins of a point (science.md §8.7). */
+/** The exact expected margins of a point (docs/science.md §8.7). */
 export function exactMargin(
   point: ParameterPoint,
   sim: SimulationOptions,

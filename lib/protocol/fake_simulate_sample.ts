@@ -1,5 +1,5 @@
 /**
- * The project's fake simulator for pipeline tests (campaign.md §14 "Pipeline"): a cheap,
+ * The project's fake simulator for pipeline tests (docs/campaign.md §14 "Pipeline"): a cheap,
  * deterministic function of F and the sample seed with the real record's shape.
  * @module
  */
@@ -9,10 +9,10 @@ import type { SampleRecord } from "./record.ts";
 import { finishRecord, setKeyMargin, startRecord } from "./sample_record_builder.ts";
 
 /**
- * Fake sample (campaign.md §14): U ~ U(−0.1, 0.1) from the sample seed (first double of stream
+ * Fake sample (docs/campaign.md §14): U ~ U(−0.1, 0.1) from the sample seed (first double of stream
  * `quantum`), margin = 2(F − 0.5) − 0.2 + U; F < 0.6 → failure_qber (kind projected);
  * else success iff margin > 0, otherwise failure_security (kind actual); key_margin is the
- * margin on success and min(margin, 0) otherwise (science.md §8.5), cliff_margin equals
+ * margin on success and min(margin, 0) otherwise (docs/science.md §8.5), cliff_margin equals
  * key_margin; net_efficiency = key_margin on success, else 0.
  * @example
  * ```ts

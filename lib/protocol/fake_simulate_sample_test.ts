@@ -16,7 +16,7 @@ const point = (f: number) =>
     strategy: "baseline",
   });
 
-Deno.test("fakeSimulateSample() follows campaign.md §14: key_margin = 2(F − 0.5) − 0.2 + U", () => {
+Deno.test("fakeSimulateSample() follows docs/campaign.md §14: key_margin = 2(F − 0.5) − 0.2 + U", () => {
   for (let s = 0n; s < 50n; s++) {
     const u = -0.1 + 0.2 * stageRng(s, "quantum").nextDouble();
     for (const f of [0.55, 0.62, 0.9]) {

@@ -1,6 +1,6 @@
 /**
  * One sample of the 1-out-of-2 randomized OT protocol in the noisy-storage model
- * (science.md §5), simulated by direct Monte-Carlo sampling, with a complete per-sample record
+ * (docs/science.md §5), simulated by direct Monte-Carlo sampling, with a complete per-sample record
  * (§12). Pure: randomness from the sample's seeded stage streams, clock injected, no I/O.
  * Stages live in `_quantum_stages.ts` (§5 steps 1–9) and `_reconcile_stages.ts` (steps 10–13).
  * @module
@@ -15,7 +15,7 @@ import { initialState, type ProtocolContext, stop } from "./_sample_state.ts";
 export type { ProtocolContext };
 
 /**
- * Simulate one OT sample (science.md §5) and return its record (§12). Expected scientific
+ * Simulate one OT sample (docs/science.md §5) and return its record (§12). Expected scientific
  * outcomes (aborts) are values; an exception inside a stage becomes stage `internal_error`
  * (`sampling` for the link) with error_message "<stage>: <message>".
  * @param point validated parameter point

@@ -1,5 +1,5 @@
 /**
- * Parameter estimation on the test set (science.md §5 step 8, §7): matched test rounds T_m,
+ * Parameter estimation on the test set (docs/science.md §5 step 8, §7): matched test rounds T_m,
  * Q̂, μ(t, m, ε), Q_adj = Q̂ + μ and the abort rule.
  * @module
  */
@@ -24,7 +24,7 @@ export interface ParameterEstimate {
 }
 
 /**
- * Estimate the QBER on the matched test rounds and apply the abort rule (science.md §5 step 8).
+ * Estimate the QBER on the matched test rounds and apply the abort rule (docs/science.md §5 step 8).
  * @param testRounds T (any order)
  * @param m string length entering reconciliation
  * @example
@@ -63,7 +63,7 @@ export function estimateParameters(
 }
 
 /**
- * QBER that selects the baseline rate (science.md §9.6), clamped to [1e-4, 0.5 − 1e-6]:
+ * QBER that selects the baseline rate (docs/science.md §9.6), clamped to [1e-4, 0.5 − 1e-6]:
  * `qhat_plus_sigma` Q̂ + sqrt(Q̂(1−Q̂)/t), `qhat` Q̂, `qadj` Q̂ + μ.
  * @example
  * ```ts

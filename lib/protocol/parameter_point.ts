@@ -1,5 +1,5 @@
 /**
- * One point of the 9-D parameter space (science.md §1.1): validated, immutable, and encoded to
+ * One point of the 9-D parameter space (docs/science.md §1.1): validated, immutable, and encoded to
  * or decoded from the 9-column stored row (r, log10 ν, log10 Δt, F, log10 η, e_det, log10 p_d,
  * log10 N, strategy) with the exact integer N kept beside it.
  * @module
@@ -7,7 +7,7 @@
 import { InvalidArgumentError } from "../errors.ts";
 import type { Strategy } from "../reconciliation/types.ts";
 
-/** Stored column names, in the fixed order of science.md §1.1. */
+/** Stored column names, in the fixed order of docs/science.md §1.1. */
 export const PARAMETER_COLUMNS = [
   "storage_noise_r",
   "storage_rate_nu",
@@ -44,15 +44,15 @@ export interface ParameterPoint {
 
 /** Validation options. */
 export interface ParameterPointOptions {
-  /** Memory guard N ≤ max_pairs (default 1e7, science.md §1.1). */
+  /** Memory guard N ≤ max_pairs (default 1e7, docs/science.md §1.1). */
   maxPairs?: number;
 }
 
-/** Default memory guard on N (science.md §1.1). */
+/** Default memory guard on N (docs/science.md §1.1). */
 export const DEFAULT_MAX_PAIRS = 1e7;
 
 /**
- * Validate and freeze a parameter point (science.md §1.1 ranges).
+ * Validate and freeze a parameter point (docs/science.md §1.1 ranges).
  * @throws InvalidArgumentError whose `argument` is the snake_case parameter name
  * @example
  * ```ts
@@ -138,7 +138,7 @@ function check(
 }
 
 /**
- * Encode a point to its 9-column stored row (science.md §1.1 transforms).
+ * Encode a point to its 9-column stored row (docs/science.md §1.1 transforms).
  * @returns Float64Array(9): r, log10 ν, log10 Δt, F, log10 η, e_det, log10 p_d, log10 N, 0|1
  * @example
  * ```ts
@@ -166,7 +166,7 @@ export function encodePoint(point: ParameterPoint): Float64Array {
 }
 
 /**
- * Decode a stored row (science.md §1.1): ν, Δt, η, p_d = 10^x; N = the exact integer column
+ * Decode a stored row (docs/science.md §1.1): ν, Δt, η, p_d = 10^x; N = the exact integer column
  * `numPairs` when given, else round(10^x₇); strategy = blind iff x₈ ≥ 0.5. The result is
  * validated like {@link createParameterPoint}.
  * @param row 9 stored values

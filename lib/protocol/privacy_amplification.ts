@@ -1,5 +1,5 @@
 /**
- * Privacy amplification of both OT strings (science.md §5 steps 12–13, §10): two Toeplitz seeds
+ * Privacy amplification of both OT strings (docs/science.md §5 steps 12–13, §10): two Toeplitz seeds
  * s0, s1 of m_v + l − 1 bits from stream `toeplitz` (s0 first, 32 bits per draw), Alice's
  * S_b = T(s_b)·X_b and Bob's S_C = T(s_C)·X̂_C, then the correctness check.
  * @module
@@ -40,7 +40,7 @@ export interface OtKeys {
 
 /**
  * Hash both verified strings to l bits and Bob's corrected string with the seed of his choice
- * (science.md §5 steps 12–13). When Bob's X̂_C equals X_C bit for bit, his hash is the same
+ * (docs/science.md §5 steps 12–13). When Bob's X̂_C equals X_C bit for bit, his hash is the same
  * function of the same input, so it is taken from Alice's instead of being recomputed; otherwise
  * it is computed and compared.
  * @param x0 verified X_0 (m_v bits)

@@ -1,5 +1,5 @@
 /**
- * The protocol's view of information reconciliation (science.md §9): reconcile both OT strings
+ * The protocol's view of information reconciliation (docs/science.md §9): reconcile both OT strings
  * and report the leakage fixed before decoding. `simulateSample` binds it to the LDPC library
  * (`reconcileOtStrings` / `plannedLeakage` of lib/reconciliation/ot_reconcile.ts); tests may
  * substitute a stub.
@@ -14,7 +14,7 @@ import type {
 
 /** Reconciliation bound to one code family and one set of options. */
 export interface OtReconciler {
-  /** Reconcile X_0 and X_1 against Bob's Y (science.md §5 step 10). */
+  /** Reconcile X_0 and X_1 against Bob's Y (docs/science.md §5 step 10). */
   reconcile(input: OtReconciliationInput): OtReconciliationResult;
   /**
    * Per-string leakage fixed before decoding (baseline rate / blind round 1), bits, for the

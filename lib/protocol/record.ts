@@ -1,5 +1,5 @@
 /**
- * The per-sample record (science.md §11–§12): outcome vocabulary, typed abort stages with their
+ * The per-sample record (docs/science.md §11–§12): outcome vocabulary, typed abort stages with their
  * codes, Caligo's six outputs and the diagnostic columns, in the order the HDF5 store keeps them.
  * Shared by the simulator (producer), the worker pool and the store (consumers).
  * @module
@@ -18,7 +18,7 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = typeof OUTCOMES[number];
 
-/** Abort stages; the index is the stage code of science.md §11. */
+/** Abort stages; the index is the stage code of docs/science.md §11. */
 export const ABORT_STAGES = [
   "none",
   "prefilter",
@@ -36,7 +36,7 @@ export const ABORT_STAGES = [
 ] as const;
 export type AbortStage = typeof ABORT_STAGES[number];
 
-/** The outcome each stage produces (science.md §11): total over {@link ABORT_STAGES}. */
+/** The outcome each stage produces (docs/science.md §11): total over {@link ABORT_STAGES}. */
 export const STAGE_OUTCOME: Readonly<Record<AbortStage, Outcome>> = {
   none: "success",
   prefilter: "skipped_infeasible",
@@ -53,11 +53,11 @@ export const STAGE_OUTCOME: Readonly<Record<AbortStage, Outcome>> = {
   nsm_condition: "failure_security",
 };
 
-/** How `key_margin` was obtained (science.md §8.1); the index is `key_margin_kind`. */
+/** How `key_margin` was obtained (docs/science.md §8.1); the index is `key_margin_kind`. */
 export const KEY_MARGIN_KINDS = ["actual", "projected", "analytic", "none"] as const;
 export type KeyMarginKind = typeof KEY_MARGIN_KINDS[number];
 
-/** Caligo's six outputs in Caligo's column order (science.md §12). */
+/** Caligo's six outputs in Caligo's column order (docs/science.md §12). */
 export const OUTPUT_COLUMNS = [
   "net_efficiency",
   "raw_key_length",
@@ -68,7 +68,7 @@ export const OUTPUT_COLUMNS = [
 ] as const;
 export type OutputColumn = typeof OUTPUT_COLUMNS[number];
 
-/** Diagnostic columns (science.md §12), one float64 each, NaN where not applicable. */
+/** Diagnostic columns (docs/science.md §12), one float64 each, NaN where not applicable. */
 export const DIAGNOSTIC_COLUMNS = [
   "key_margin",
   "key_margin_kind",
@@ -128,7 +128,7 @@ export interface SampleRecord {
   leakage_bits: number;
   /** Wall time of the whole sample, seconds. */
   execution_time_seconds: number;
-  /** Per-sample seed (science.md §2) as 16 lower-case hex digits. */
+  /** Per-sample seed (docs/science.md §2) as 16 lower-case hex digits. */
   seed: string;
   /** "<stage>: <message>" for errors and aborts worth explaining; "" otherwise. */
   error_message: string;
@@ -163,7 +163,7 @@ export function outcomeCode(outcome: Outcome): number {
   return OUTCOMES.indexOf(outcome);
 }
 
-/** Stage code (science.md §11) of a stage. */
+/** Stage code (docs/science.md §11) of a stage. */
 export function stageCode(stage: AbortStage): number {
   return ABORT_STAGES.indexOf(stage);
 }

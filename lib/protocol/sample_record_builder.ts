@@ -1,5 +1,5 @@
 /**
- * Assembly of the per-sample record (science.md §11–§12): starts with every diagnostic NaN,
+ * Assembly of the per-sample record (docs/science.md §11–§12): starts with every diagnostic NaN,
  * and finishes with the outcome derived from the typed abort stage (never from message text).
  * @module
  */
@@ -46,7 +46,7 @@ export function startRecord(seed: bigint): SampleRecord {
 }
 
 /**
- * Set key_margin (= l_raw/N) and its kind (science.md §8.1).
+ * Set key_margin (= l_raw/N) and its kind (docs/science.md §8.1).
  * @example
  * ```ts
  * import { setKeyMargin, startRecord } from "./sample_record_builder.ts";

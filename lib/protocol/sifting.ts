@@ -1,5 +1,5 @@
 /**
- * Test selection and sifting of the OT protocol (science.md §5 steps 5–9): the test set over all
+ * Test selection and sifting of the OT protocol (docs/science.md §5 steps 5–9): the test set over all
  * rounds, the index sets I0/I1 from Bob's choice bit, and the strings X0, X1, Y. Also Caligo's
  * basis-split sifter for comparison [C].
  * @module
@@ -8,7 +8,7 @@ import { InvalidArgumentError } from "../errors.ts";
 import type { Rng } from "../kernels/rng.ts";
 
 /**
- * Size of the test set |T| = max(minimum, ⌊τ·N⌋) for τ > 0, else 0 (science.md §5 step 5),
+ * Size of the test set |T| = max(minimum, ⌊τ·N⌋) for τ > 0, else 0 (docs/science.md §5 step 5),
  * capped at N.
  * @example
  * ```ts
@@ -57,7 +57,7 @@ export function selectTestRounds(n: number, k: number, rng: Rng, isTest: Uint8Ar
 }
 
 /**
- * Rounds where both parties used the same basis, in increasing order (science.md §14.6 helper).
+ * Rounds where both parties used the same basis, in increasing order (docs/science.md §14.6 helper).
  * @example
  * ```ts
  * import { matchedRounds } from "./sifting.ts";
@@ -75,7 +75,7 @@ export function matchedRounds(thetaA: Uint8Array, thetaB: Uint8Array): Int32Arra
   return out;
 }
 
-/** Bob's index sets (science.md §5 step 7). */
+/** Bob's index sets (docs/science.md §5 step 7). */
 export interface IndexSets {
   /** I0 truncated to its m smallest indices, increasing. */
   i0: Int32Array;
@@ -91,7 +91,7 @@ export interface IndexSets {
 
 /**
  * I_C := M (matched non-test rounds), I_{1−C} := M̄ (mismatched non-test rounds), each truncated
- * to its m = min(|M|, |M̄|) smallest indices (science.md §5 step 7).
+ * to its m = min(|M|, |M̄|) smallest indices (docs/science.md §5 step 7).
  * @param isTest test mask from {@link selectTestRounds} (length n)
  * @param choice Bob's choice bit C
  * @example
@@ -140,7 +140,7 @@ export function buildIndexSets(
 }
 
 /**
- * Gather bits at the given indices: out[k] = bits[indices[k]] (science.md §5 step 9).
+ * Gather bits at the given indices: out[k] = bits[indices[k]] (docs/science.md §5 step 9).
  * @example
  * ```ts
  * import { gatherBits } from "./sifting.ts";

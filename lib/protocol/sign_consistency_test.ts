@@ -1,5 +1,5 @@
 /**
- * The sign invariant of science.md §8.5 over seeded random points of every outcome: for every row
+ * The sign invariant of docs/science.md §8.5 over seeded random points of every outcome: for every row
  * with a finite key_margin, key_margin > 0 ⇔ success, and cliff_margin has the same sign with
  * cliff_margin ≤ key_margin. Rows from the protocol (oracle reconciler, with failing and
  * corrupting knobs), from the pre-filter and from the `expected` simulator.

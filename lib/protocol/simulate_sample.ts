@@ -1,6 +1,6 @@
 /**
  * Front door of the protocol simulator: one parameter point + one per-sample seed → one
- * complete, honest per-sample record (science.md §5, §12), with reconciliation by the LDPC
+ * complete, honest per-sample record (docs/science.md §5, §12), with reconciliation by the LDPC
  * library (lib/reconciliation/ot_reconcile.ts). Pure and synchronous (the commitment uses the
  * synchronous SHA-256 kernel); the clock is injected.
  * @module
@@ -16,7 +16,7 @@ import type { SimulationOptions } from "./simulation_options.ts";
 
 /** Options of {@link simulateSample}. */
 export interface SimulateSampleOptions {
-  /** Per-sample seed from `sampleSeed()` (science.md §2). */
+  /** Per-sample seed from `sampleSeed()` (docs/science.md §2). */
   seed: bigint;
   /** Mother codes matching `simulation.reconciliation` (built or loaded once per worker). */
   family: CodeFamily;
@@ -54,7 +54,7 @@ export function familyReconciler(family: CodeFamily, simulation: SimulationOptio
 }
 
 /**
- * Simulate the whole 1-out-of-2 randomized OT protocol at one point (science.md §5) and return
+ * Simulate the whole 1-out-of-2 randomized OT protocol at one point (docs/science.md §5) and return
  * its record (§12): outcome by typed abort stage, the six outputs, key_margin and every
  * diagnostic (NaN where not reached). Same point + seed + options → identical record (timings
  * aside).

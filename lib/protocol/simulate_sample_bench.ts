@@ -1,5 +1,5 @@
 /**
- * Throughput of one OT sample (science.md §13 targets: N = 1e6 heralded baseline at QBER ≈ 3 %
+ * Throughput of one OT sample (docs/science.md §13 targets: N = 1e6 heralded baseline at QBER ≈ 3 %
  * in ≤ 0.5 s on one core; EPR sampling ≥ 2×10⁷ rounds/s, see epr_sampler_bench.ts).
  * Two groups: the protocol with a perfect-decoding stand-in (`_oracle_reconciler.ts`: isolates
  * sampling, commitment, test selection, sifting, estimation and Toeplitz PA), and the full

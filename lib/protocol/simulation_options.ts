@@ -1,5 +1,5 @@
 /**
- * Options of the protocol simulator (`simulation` group of the config, campaign.md §11.3), in
+ * Options of the protocol simulator (`simulation` group of the config, docs/campaign.md §11.3), in
  * camelCase, with the documented defaults.
  * @module
  */
@@ -8,16 +8,16 @@ import { ERVEN2014_SOURCE_MEAN_PAIRS } from "../science/erven2014_key_model.ts";
 import type { LeakageAccounting, ReconciliationOptions } from "../reconciliation/types.ts";
 
 /**
- * Key-length rule (science.md §8): the project's, Caligo's K1, or the loss-aware bound of
+ * Key-length rule (docs/science.md §8): the project's, Caligo's K1, or the loss-aware bound of
  * Erven et al. 2014 (§8.6, where `num_pairs` counts pairs sent).
  */
 export type KeyModel = "project" | "caligo" | "erven2014";
-/** QBER used to choose the baseline rate (science.md §9.6). */
+/** QBER used to choose the baseline rate (docs/science.md §9.6). */
 export type QberForRate = "qhat_plus_sigma" | "qhat" | "qadj";
-/** Blind decoder prior (science.md §9.7). */
+/** Blind decoder prior (docs/science.md §9.7). */
 export type BlindPrior = "model" | "fixed" | "caligo";
 
-/** Optional storage-decoherence model (science.md §4); T1, T2 in ns. */
+/** Optional storage-decoherence model (docs/science.md §4); T1, T2 in ns. */
 export interface StorageDecoherenceOptions {
   enabled: boolean;
   t1Ns: number;
@@ -27,16 +27,16 @@ export interface StorageDecoherenceOptions {
 /** Everything the simulator needs besides the parameter point and the seed. */
 export interface SimulationOptions {
   linkModel: LinkModelName;
-  /** β of the heralded link (science.md §3.3). */
+  /** β of the heralded link (docs/science.md §3.3). */
   bellCorrectionFailure: number;
   detectorError: DetectorErrorMode;
   keyModel: KeyModel;
   /**
-   * μ, mean photon-pair number per time slot of the PDC source (science.md §8.6); read only by
+   * μ, mean photon-pair number per time slot of the PDC source (docs/science.md §8.6); read only by
    * `keyModel: erven2014`. Default Erven et al. 2014 Table I, 3.145·10⁻⁵.
    */
   sourceMeanPairs: number;
-  /** Leakage accounting (science.md §9.5); overrides `reconciliation.leakage`. */
+  /** Leakage accounting (docs/science.md §9.5); overrides `reconciliation.leakage`. */
   leakage: LeakageAccounting;
   epsilonSec: number;
   /** q_hard: abort at parameter estimation when Q_adj exceeds it. */
@@ -62,7 +62,7 @@ export interface SimulationOptions {
 }
 
 /**
- * Default reconciliation options (campaign.md §11.3 `simulation.reconciliation`).
+ * Default reconciliation options (docs/campaign.md §11.3 `simulation.reconciliation`).
  * @example
  * ```ts
  * import { defaultReconciliationOptions } from "./simulation_options.ts";
@@ -87,7 +87,7 @@ export function defaultReconciliationOptions(): ReconciliationOptions {
 }
 
 /**
- * Default simulation options (campaign.md §11.3). Decoherence times default to +∞ (no decay).
+ * Default simulation options (docs/campaign.md §11.3). Decoherence times default to +∞ (no decay).
  * @example
  * ```ts
  * import { defaultSimulationOptions } from "./simulation_options.ts";
@@ -122,7 +122,7 @@ export function defaultSimulationOptions(): SimulationOptions {
 /**
  * The memory guard to apply to N when a point is built (`createParameterPoint`, `decodeRow`):
  * `maxPairs` when N counts detected pairs; none (Infinity) for `erven2014`, whose N counts pairs
- * sent, since the simulator guards the detected rounds it draws instead (science.md §8.6).
+ * sent, since the simulator guards the detected rounds it draws instead (docs/science.md §8.6).
  * @example
  * ```ts
  * import { defaultSimulationOptions, pointMaxPairs } from "./simulation_options.ts";

@@ -1,6 +1,6 @@
 /**
  * Internal block engine shared by the OT entry point and the generic one-string protocols:
- * framing (science.md §9.4), Alice's messages (syndrome, tag, disclosed padding) for every string,
+ * framing (docs/science.md §9.4), Alice's messages (syndrome, tag, disclosed padding) for every string,
  * Bob's decoding of one target string with blind reveals (§9.7) and verification (§9.8).
  *
  * Blocks are processed in groups of the decoder's `lanes` (1 for the scalar decoders, 8 for
@@ -129,7 +129,7 @@ export function validateQber(qber: number, path = "qberPrior"): void {
 
 /**
  * The rate plan for a strategy (round 1 for blind): with a calibration attached to the family
- * (science.md §9.10, lib/reconciliation/calibration.ts) the calibrated f_sel(q) / f_blind(q),
+ * (docs/science.md §9.10, lib/reconciliation/calibration.ts) the calibrated f_sel(q) / f_blind(q),
  * else `options.fSelect` / §9.7's 1.1.
  * @throws InvalidArgumentError if the attached calibration was made for other options
  */

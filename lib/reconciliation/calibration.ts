@@ -1,5 +1,5 @@
 /**
- * Calibration of the rate choice of both strategies (science.md §9.6, §9.7, §9.10): per QBER grid
+ * Calibration of the rate choice of both strategies (docs/science.md §9.6, §9.7, §9.10): per QBER grid
  * point and strategy, the smallest factor f on a grid (step ≤ 0.02) whose frames reach
  * FER ≤ target with stated confidence.
  *

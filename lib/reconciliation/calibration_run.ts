@@ -1,5 +1,5 @@
 /**
- * Running a calibration (science.md §9.10; definition in calibration.ts): per (QBER, strategy),
+ * Running a calibration (docs/science.md §9.10; definition in calibration.ts): per (QBER, strategy),
  * bisection over the f grid for the smallest value whose frames pass. Frames go through the same
  * block engine as a sample (_block_engine.ts: framing, syndromes, tags, the blind ladder with hot
  * start), one string, random key bits and BSC(q) noise.

@@ -1,8 +1,8 @@
 /**
- * A family of mother codes of one length (science.md §9.1): ACE-PEG parity-check matrices at the
+ * A family of mother codes of one length (docs/science.md §9.1): ACE-PEG parity-check matrices at the
  * configured rates, each with its nested puncturing order (§9.2), plus the decoders and frame
  * layouts built on demand and kept with the family (a worker builds or loads the family once and
- * reuses it for many samples). Degree distributions: Caligo's shipped table (science.md §9.1);
+ * reuses it for many samples). Degree distributions: Caligo's shipped table (docs/science.md §9.1);
  * PEG: Hu, Eleftheriou & Arnold 2005; ACE: Tian et al. 2004; puncturing: Elkouss et al. 2012.
  * @module
  */
@@ -192,7 +192,7 @@ export function familyDecoder(
   return decoder;
 }
 
-/** Create a decoder by name (science.md §9.9). */
+/** Create a decoder by name (docs/science.md §9.9). */
 export function createDecoder(matrix: ParityCheckMatrix, settings: DecoderSettings): Decoder {
   switch (settings.decoder) {
     case "nms-layered":

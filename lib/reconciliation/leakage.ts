@@ -1,5 +1,5 @@
 /**
- * Leakage accounting per block and string (science.md §9.5).
+ * Leakage accounting per block and string (docs/science.md §9.5).
  *  - `elkouss` (default): EC = m_c − p_end (syndrome − still-punctured; revealed bits count because
  *    they leave the punctured set), tail block EC = min(m_c − p_end, L); plus h_bits.
  *  - `conservative`: EC = m_c + revealed (full syndrome charged); plus h_bits.

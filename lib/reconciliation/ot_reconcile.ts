@@ -1,5 +1,5 @@
 /**
- * Reconciliation of one OT sample (science.md §5 step 10, §9.4–9.8): Alice sends syndromes and
+ * Reconciliation of one OT sample (docs/science.md §5 step 10, §9.4–9.8): Alice sends syndromes and
  * verification tags for every block of BOTH strings X_0, X_1 with the same code and (p, s) per
  * block index (she does not know C); Bob decodes only the blocks of X_C; blind reveals are made
  * per block index on both strings (Martinez-Mateo, Elkouss & Martin 2012); failed blocks are

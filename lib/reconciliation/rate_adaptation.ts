@@ -1,6 +1,6 @@
 /**
  * Rate adaptation by puncturing and shortening (Elkouss, Martinez-Mateo & Martin 2012),
- * science.md §9.3, §9.6, §9.7. A frame of mother rate R0 with p punctured and s shortened of the
+ * docs/science.md §9.3, §9.6, §9.7. A frame of mother rate R0 with p punctured and s shortened of the
  * d = round(δ·n) modulation positions has rate R = (R0 − s/n)/(1 − d/n).
  * @module
  */

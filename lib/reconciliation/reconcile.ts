@@ -1,6 +1,6 @@
 /**
  * Generic one-string reconciliation over a key split into frames: `reconcileBaseline` (one-way,
- * rate from the QBER, science.md §9.6) and `reconcileBlind` (rate ladder with reveals,
+ * rate from the QBER, docs/science.md §9.6) and `reconcileBlind` (rate ladder with reveals,
  * Martinez-Mateo, Elkouss & Martin 2012; §9.7). Same block engine as the OT entry point, with one
  * string (id byte 0).
  * @module
@@ -125,7 +125,7 @@ function run(
   };
 }
 
-/** One-way baseline reconciliation of one string (science.md §9.6). */
+/** One-way baseline reconciliation of one string (docs/science.md §9.6). */
 export function reconcileBaseline(
   family: CodeFamily,
   input: ReconciliationInput,
@@ -134,7 +134,7 @@ export function reconcileBaseline(
   return run(family, input, options, "baseline");
 }
 
-/** Blind reconciliation of one string with up to `blindMaxRounds` rounds (science.md §9.7). */
+/** Blind reconciliation of one string with up to `blindMaxRounds` rounds (docs/science.md §9.7). */
 export function reconcileBlind(
   family: CodeFamily,
   input: ReconciliationInput,

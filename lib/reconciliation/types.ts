@@ -1,6 +1,6 @@
 /**
  * Contract between the OT protocol (lib/protocol) and information reconciliation
- * (science.md §9): the options, the input (both of Alice's strings and Bob's string) and the
+ * (docs/science.md §9): the options, the input (both of Alice's strings and Bob's string) and the
  * result of reconciling one OT sample. Implemented by `ot_reconcile.ts`.
  * @module
  */
@@ -9,13 +9,13 @@ import type { DecoderName } from "../kernels/ldpc/decoder.ts";
 
 export type { DecoderName };
 
-/** Leakage accounting rules (science.md §9.5). */
+/** Leakage accounting rules (docs/science.md §9.5). */
 export type LeakageAccounting = "elkouss" | "conservative" | "caligo";
 
 /** Reconciliation strategy of a sample (parameter column 8). */
 export type Strategy = "baseline" | "blind";
 
-/** Options of `simulation.reconciliation` (campaign.md §11.3), in camelCase. */
+/** Options of `simulation.reconciliation` (docs/campaign.md §11.3), in camelCase. */
 export interface ReconciliationOptions {
   /** Frame length n of every mother code, bits (4096, 16384, 65536, 131072 or 262144). */
   codeLength: number;
@@ -46,7 +46,7 @@ export interface ReconciliationOptions {
   leakage: LeakageAccounting;
 }
 
-/** One OT sample's reconciliation input (science.md §5 step 10). Bits are one per byte (0/1). */
+/** One OT sample's reconciliation input (docs/science.md §5 step 10). Bits are one per byte (0/1). */
 export interface OtReconciliationInput {
   /** Alice's string X_0, length m. */
   x0: Uint8Array;

@@ -1,5 +1,5 @@
 /**
- * Verification tags (science.md §9.8): the first hashBits/8 bytes (64 bits → 8 bytes) of
+ * Verification tags (docs/science.md §9.8): the first hashBits/8 bytes (64 bits → 8 bytes) of
  * SHA-256(hashKey ‖ string id byte ‖ uint32 big-endian block index ‖ payload bits packed MSB
  * first, last byte zero-padded).
  * @module

@@ -7,7 +7,7 @@
 import { CONTINUOUS_WIDTH } from "./campaign_data.ts";
 import type { StrategyName, SurrogatePredictor } from "./surrogate_predictor.ts";
 
-/** Default campaign box of campaign.md §2.1 in stored units. */
+/** Default campaign box of docs/campaign.md §2.1 in stored units. */
 export const DEFAULT_BOX = {
   lo: new Float64Array([0, -3, 5, 0.501, -3, 0, -8, 4]),
   hi: new Float64Array([1, 0, 9, 1, 0, 0.1, -3, 6]),

@@ -75,7 +75,7 @@ export async function writeFixtureStore(dir: string, data: CampaignData): Promis
 
 /**
  * Save a small twin GP (20 lattice points in the default box, fixed initial hyper-parameters,
- * y = u_F − u_r − 0.3, same GP for both strategies) as a model directory (campaign.md §9.8).
+ * y = u_F − u_r − 0.3, same GP for both strategies) as a model directory (docs/campaign.md §9.8).
  */
 export async function writeFixtureSurrogate(modelDir: string): Promise<void> {
   const n = 20;

@@ -1,5 +1,5 @@
 /**
- * The in-memory view of a campaign that post-processing consumes (campaign.md §7.1, §12): the
+ * The in-memory view of a campaign that post-processing consumes (docs/campaign.md §7.1, §12): the
  * committed rows of each group, root attributes, optional Phase 3 iteration records and
  * run-performance records. Report code reads only this type, never the HDF5 file, so tests can
  * build it synthetically and other stores can be adapted to it.
@@ -12,11 +12,11 @@ import { INPUT_COLUMNS } from "../io/hdf5_store.ts";
 export const REPORT_GROUPS = ["lhs_warmup", "active_learning", "holdout"] as const;
 export type ReportGroup = typeof REPORT_GROUPS[number];
 
-/** Number of stored input columns (science.md §1.1). */
+/** Number of stored input columns (docs/science.md §1.1). */
 export const INPUT_WIDTH = 9;
 /** Number of continuous input columns (strategy dropped), the surrogate's inputs. */
 export const CONTINUOUS_WIDTH = 8;
-/** Stored input column names (science.md §1.1), in order: the store's own list. */
+/** Stored input column names (docs/science.md §1.1), in order: the store's own list. */
 export const STORED_COLUMNS = INPUT_COLUMNS;
 /** Short axis labels of the stored columns, for figures. */
 export const STORED_LABELS = [
@@ -38,7 +38,7 @@ export interface GroupRows {
   sampleId: Float64Array;
   /** −1 for Phase 1 and holdout, else the Phase 3 iteration. */
   iteration: Int32Array;
-  /** n×9 row-major, stored units (science.md §1.1). */
+  /** n×9 row-major, stored units (docs/science.md §1.1). */
   inputs: Float64Array;
   /** Exact N per row. */
   numPairs: Float64Array;
@@ -61,9 +61,9 @@ export interface RecordMatrix {
 /** Everything post-processing reads from a campaign. */
 export interface CampaignData {
   groups: Record<ReportGroup, GroupRows>;
-  /** Root attributes of the store (campaign.md §7.1). */
+  /** Root attributes of the store (docs/campaign.md §7.1). */
   attributes: Record<string, string | number>;
-  /** `/active_learning/iterations` (campaign.md §10.5), if any. */
+  /** `/active_learning/iterations` (docs/campaign.md §10.5), if any. */
   iterations?: RecordMatrix;
   /** Per-commit timings (`/run_record/batches`), if any. */
   runPerformance?: RecordMatrix;

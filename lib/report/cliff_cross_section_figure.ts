@@ -1,5 +1,5 @@
 /**
- * `cliff_cross_section` figure (campaign.md §12.3 item 7): from the success with the largest
+ * `cliff_cross_section` figure (docs/campaign.md §12.3 item 7): from the success with the largest
  * key_margin, sweep one column (default r) over its bounds in stored units; both GPs' μ ± 1.96σ
  * and the threshold.
  * @module

@@ -12,7 +12,7 @@ import { campaignRng } from "../kernels/rng.ts";
 import {
   axisTitle,
   CONTINUOUS_PARAMETERS,
-  NUM_PAIRS_CONVENTION_TEXT,
+  numPairsConventionText,
 } from "../science/parameter_space.ts";
 import type { GpModel } from "../surrogate/gp_model.ts";
 import {
@@ -308,7 +308,7 @@ conditioned on the ${payload.neighbours} training points nearest in the ARD metr
 bound of the exact posterior σ (conservative: the uncertain band is never narrower than the exact
 one); P(secure) = Φ((μ − ${payload.threshold})/σ) uses it. ${sdText} For the exact σ use
 <code>openCliffMap</code>. Key model ${escapeHtml(payload.keyModel)}; ${
-    escapeHtml(NUM_PAIRS_CONVENTION_TEXT)
+    escapeHtml(numPairsConventionText(payload.keyModel))
   }.</p>
 <script type="application/json" id="cliff-explorer-data">${scriptJson(payload)}</script>
 <script>${EXPLORER_MATH_JS}</script>

@@ -4,7 +4,8 @@
  * field names of `simulate --point`, returning per point the posterior mean, the exact latent σ
  * and P(secure) = Φ((μ − t)/σ) of the key margin. The explorer of report.html computes the same
  * mean from the same model (agreement to 1e-9 relative is tested). The result names the key
- * model (the store's root attribute `key_model`) and the num_pairs convention (detected pairs).
+ * model (the store's root attribute `key_model`) and what num_pairs counts under it (detected
+ * pairs for project and caligo, pairs sent for erven2014).
  * @module
  */
 import h5wasm from "h5wasm/node";
@@ -14,8 +15,8 @@ import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
 import { loadSurrogate } from "../io/surrogate_store.ts";
 import {
   CONTINUOUS_PARAMETERS,
-  NUM_PAIRS_CONVENTION,
-  NUM_PAIRS_CONVENTION_TEXT,
+  numPairsConvention,
+  numPairsConventionText,
   toPhysical,
   toStored,
 } from "../science/parameter_space.ts";
@@ -54,8 +55,8 @@ export interface CliffMapResult {
   values: CliffMapValue[];
   /** Key model of the campaign (store attribute `key_model`). */
   keyModel: string;
-  /** What num_pairs counts: "detected pairs". */
-  numPairs: typeof NUM_PAIRS_CONVENTION;
+  /** What num_pairs counts under the campaign's key model. */
+  numPairs: "detected pairs" | "pairs sent";
   /** The surrogate's target (e.g. "cliff_margin"), in bits per pair. */
   target: string;
   /** Decision threshold t (secure: μ > t). */
@@ -71,7 +72,7 @@ export interface CliffMap {
   target: string;
   threshold: number;
   keyModel: string;
-  numPairs: typeof NUM_PAIRS_CONVENTION;
+  numPairs: "detected pairs" | "pairs sent";
   /** One sentence on the num_pairs convention. */
   numPairsText: string;
   /** The campaign box per field, physical units. */
@@ -154,8 +155,8 @@ export async function openCliffMap(
     target,
     threshold,
     keyModel,
-    numPairs: NUM_PAIRS_CONVENTION,
-    numPairsText: NUM_PAIRS_CONVENTION_TEXT,
+    numPairs: numPairsConvention(keyModel),
+    numPairsText: numPairsConventionText(keyModel),
     bounds,
     predict(points) {
       const values: CliffMapValue[] = new Array(points.length);
@@ -216,7 +217,14 @@ export async function openCliffMap(
           };
         });
       }
-      return { values, keyModel, numPairs: NUM_PAIRS_CONVENTION, target, threshold, source };
+      return {
+        values,
+        keyModel,
+        numPairs: numPairsConvention(keyModel),
+        target,
+        threshold,
+        source,
+      };
     },
   };
 }

@@ -2,7 +2,7 @@
  * Cliff maps: 2-D slices of each strategy GP's mean over a pair of columns (others at the
  * reference point), with the target = t contour and the sampled points of that strategy
  * projected onto the slice (successes filled, failures as crosses). Each cell shows where the map
- * comes from (science.md §8.5): the surrogate where it is sure of the sign (|μ − t| > σ), faded
+ * comes from (docs/science.md §8.5): the surrogate where it is sure of the sign (|μ − t| > σ), faded
  * where it extrapolates (σ ≥ |μ − t|), and grey where the analytic pre-filter rules the point out.
  * @module
  */

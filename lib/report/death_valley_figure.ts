@@ -1,5 +1,5 @@
 /**
- * `death_valley` figure (campaign.md §12.3 item 1): key_margin interpolated on a 50 × 50 grid of
+ * `death_valley` figure (docs/campaign.md §12.3 item 1): key_margin interpolated on a 50 × 50 grid of
  * model QBER × log10 N (inverse-distance weighting of the 8 nearest rows in normalised
  * coordinates), 20 colour levels (viridis), the theoretical minimum-N curve (dashed red) and
  * rules at 11 % and 22 %.
@@ -152,6 +152,6 @@ export function deathValleyFigure(ctx: FigureContext, gridSize = 50): FigureSpec
     title,
     { width: 1.5 * PANEL.width, height: 1.3 * PANEL.height, layer: layers },
     false,
-    `${km.length} rows; dashed red: theoretical minimum N (campaign.md §12.2); rules at 11 % and 22 %`,
+    `${km.length} rows; dashed red: theoretical minimum N (docs/campaign.md §12.2); rules at 11 % and 22 %`,
   );
 }

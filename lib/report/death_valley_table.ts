@@ -1,5 +1,5 @@
 /**
- * `death_valley_table` "Death Valley Lookup Table (Minimum Viable Block Size)" (campaign.md
+ * `death_valley_table` "Death Valley Lookup Table (Minimum Viable Block Size)" (docs/campaign.md
  * §12.2 item 2): per QBER level, the theoretical minimum N and the smallest N that succeeded.
  * @module
  */

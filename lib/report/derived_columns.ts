@@ -1,6 +1,6 @@
 /**
- * Derived per-row columns of post-processing (campaign.md §12.1): decoded parameters, strategy
- * name, success flag, model QBER (Q_exp of science.md §3.6, or Caligo's E1 with
+ * Derived per-row columns of post-processing (docs/campaign.md §12.1): decoded parameters, strategy
+ * name, success flag, model QBER (Q_exp of docs/science.md §3.6, or Caligo's E1 with
  * `tables.qber_source: erven`), measured QBER, fibre distance, Caligo's theoretical efficiency and
  * the efficiency gap.
  * @module
@@ -28,7 +28,7 @@ export interface QberModelOptions {
   detectorErrorMode?: "physical" | "caligo";
 }
 
-/** Rows of one or more groups with the derived columns of campaign.md §12.1. */
+/** Rows of one or more groups with the derived columns of docs/campaign.md §12.1. */
 export interface DerivedRows {
   n: number;
   group: ReportGroup[];
@@ -63,7 +63,7 @@ export interface DerivedRows {
 }
 
 /**
- * Model QBER at a physical point: Q_exp of the configured link (science.md §3.6), or Caligo's E1
+ * Model QBER at a physical point: Q_exp of the configured link (docs/science.md §3.6), or Caligo's E1
  * when `qberSource` is "erven".
  * @example
  * ```ts
@@ -94,7 +94,7 @@ export function modelQber(
 
 /**
  * Fibre distance in km equivalent to η at 0.2 dB/km with η0 = 0.8: −10·log10(η/0.8)/0.2; 0 if
- * η > 0.8 or η ≤ 0 (campaign.md §12.1).
+ * η > 0.8 or η ≤ 0 (docs/campaign.md §12.1).
  * @example
  * ```ts
  * import { distanceKm } from "./derived_columns.ts";
@@ -107,7 +107,7 @@ export function distanceKm(detectionEfficiency: number): number {
 }
 
 /**
- * Caligo's theoretical efficiency (campaign.md §12.1): 0 if q ≥ 0.22; else k = max(1, ⌊0.1·N⌋),
+ * Caligo's theoretical efficiency (docs/campaign.md §12.1): 0 if q ≥ 0.22; else k = max(1, ⌊0.1·N⌋),
  * n = N − k, μ = sqrt(((n+k)/(n·k))·((k+1)/k)·ln(4/1e-10)), 1 − 2·h(q + μ) clipped to [0, 1]
  * (0 if q + μ ≥ 0.5).
  * @param qber model QBER

@@ -1,5 +1,5 @@
 /**
- * `feasibility_table` "Zone of Feasibility Matrix" (campaign.md §12.2 item 3): per storage-noise
+ * `feasibility_table` "Zone of Feasibility Matrix" (docs/campaign.md §12.2 item 3): per storage-noise
  * level r and dark-count level p_d, the largest distance that produced a key and what limits it.
  * @module
  */
@@ -15,7 +15,7 @@ export function pyExp0(x: number): string {
 }
 
 /**
- * Adversary strength of a storage-noise level (project labels, science.md §1.2: high r = strong).
+ * Adversary strength of a storage-noise level (project labels, docs/science.md §1.2: high r = strong).
  * @example
  * ```ts
  * import { adversaryStrength } from "./feasibility_table.ts";
@@ -27,7 +27,7 @@ export function adversaryStrength(r: number): "Strong" | "Moderate" | "Weak" {
 }
 
 /**
- * Theoretical reach with no data (campaign.md §12.2): bisection on [0, 500] km while
+ * Theoretical reach with no data (docs/campaign.md §12.2): bisection on [0, 500] km while
  * high − low > 1 km; mid is feasible iff the model QBER at F = 0.99, e_det = 0.01,
  * η = 0.8·10^(−0.02·mid) and p_d is below 0.11. Returns low (km).
  */

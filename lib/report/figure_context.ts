@@ -23,7 +23,7 @@ export interface FigureContext {
   threshold: number;
   /** Campaign seed (for the Sobol-index sample stream). */
   campaignSeed: number;
-  /** Base points of the Jansen estimator (campaign.md §12.3: 2^13). */
+  /** Base points of the Jansen estimator (docs/campaign.md §12.3: 2^13). */
   sobolBasePoints: number;
   /** Column pairs (stored-column indices) of the cliff maps; default {@link CLIFF_MAP_PAIRS}. */
   cliffMapPairs?: readonly [number, number][];
@@ -111,7 +111,7 @@ export function bestSuccess(rows: DerivedRows): number {
 
 /**
  * The campaign box in stored units from the store attribute `bounds_json` (the YAML `bounds`
- * section, campaign.md §2.1: linear min/max, ν linear → log10, min_log/max_log for the log
+ * section, docs/campaign.md §2.1: linear min/max, ν linear → log10, min_log/max_log for the log
  * columns), or undefined if absent or malformed.
  * @example
  * ```ts
@@ -153,7 +153,7 @@ export function boundsFromJson(
 /**
  * The box of the 8 continuous columns (stored units): the surrogate's bounds, else the store's
  * `bounds_json`, else the range of the rows (widened by ±0.5 where degenerate), else the default
- * box of campaign.md §2.1.
+ * box of docs/campaign.md §2.1.
  */
 export function boxBounds(ctx: FigureContext): { lo: Float64Array; hi: Float64Array } {
   if (ctx.predictor) return ctx.predictor.bounds;

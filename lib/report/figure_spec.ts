@@ -1,5 +1,5 @@
 /**
- * Shared building blocks of the report figures (campaign.md §12.3): the figure record, the common
+ * Shared building blocks of the report figures (docs/campaign.md §12.3): the figure record, the common
  * Vega-Lite config, placeholder panels (a figure always renders, with a clear message, when its
  * data are missing) and number rounding to keep inline data small.
  * @module

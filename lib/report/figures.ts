@@ -1,5 +1,5 @@
 /**
- * The figure list of the report (campaign.md §12.3) and its selection by the config key
+ * The figure list of the report (docs/campaign.md §12.3) and its selection by the config key
  * `visualization.figures` (empty = all). Cliff maps come with `cliff_cross_section`, run
  * performance with `exploration_progress`.
  * @module

@@ -1,5 +1,5 @@
 /**
- * The self-contained `report.html` of a campaign (campaign.md §12.4), answer first: `#summary`
+ * The self-contained `report.html` of a campaign (docs/campaign.md §12.4), answer first: `#summary`
  * (what a reader quotes), `#cliff-explorer` (the interactive slice through the surrogates),
  * `#figures` (inline SVG: no scripts or network needed to see them), `#tables`, then
  * `#diagnostics` (records, timings, worker statistics, GP hyper-parameters as tables with units,
@@ -107,7 +107,9 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <style>${STYLE}${input.extraStyle ?? ""}</style></head>
 <body data-figures-expected="${input.figures.length}">
 <h1>Campaign report: ${escapeHtml(input.campaignName)}</h1>
-<p>Generated ${escapeHtml(input.generatedUtc)} by caligo-ts post-processing (campaign.md §12).</p>
+<p>Generated ${
+    escapeHtml(input.generatedUtc)
+  } by caligo-ts post-processing (docs/campaign.md §12).</p>
 <nav><a href="#summary">Summary</a><a href="#cliff-explorer">Cliff explorer</a><a href="#figures">Figures</a><a href="#tables">Tables</a><a href="#diagnostics">Diagnostics</a></nav>
 ${input.summaryHtml ?? ""}
 ${input.explorerHtml ?? ""}

@@ -1,5 +1,5 @@
 /**
- * Column lookup in the Phase 3 iteration records (campaign.md §10.5) by name pattern, so the
+ * Column lookup in the Phase 3 iteration records (docs/campaign.md §10.5) by name pattern, so the
  * report tolerates the exact names chosen by the writer: F1 columns contain "f1", acquisition
  * statistics contain "acq", θ columns are "theta_<strategy>_<k>" (k = 0..9, θ = (log ℓ_1..8,
  * log σ_f², log σ_n²)) or "<strategy>_theta_<k>" / "log_ls_<strategy>_<k>".

@@ -1,7 +1,7 @@
 /**
  * Read a campaign directory into {@link CampaignData}: the HDF5 store through the campaign
  * engineer's reader (`openCampaignStore`, lib/io/hdf5_store.ts), plus the Phase 3 iteration
- * records (`/active_learning/iterations`, campaign.md §10.5) read directly with h5wasm when
+ * records (`/active_learning/iterations`, docs/campaign.md §10.5) read directly with h5wasm when
  * present. Works on a campaign that stopped half-way (only committed rows are read).
  * @module
  */
@@ -11,7 +11,7 @@ import { openCampaignStore, RUN_RECORD_COLUMNS } from "../io/hdf5_store.ts";
 import type { Logger } from "../io/log.ts";
 import type { CampaignData, GroupRows, RecordMatrix } from "./campaign_data.ts";
 
-/** File name of the store inside a campaign directory (campaign.md §1). */
+/** File name of the store inside a campaign directory (docs/campaign.md §1). */
 export const STORE_FILE = "exploration_data.h5";
 
 /** The campaign directory has no store: nothing to report (tasks exit with code 2). */

@@ -1,5 +1,5 @@
 /**
- * Adapter from the GP model directory (campaign.md §9.8, lib/io/surrogate_store.ts) to the
+ * Adapter from the GP model directory (docs/campaign.md §9.8, lib/io/surrogate_store.ts) to the
  * report's {@link SurrogatePredictor}: the latest model of the campaign (`surrogate_final/`, else
  * `surrogate/`), inputs mapped from stored units to the unit box, σ = sqrt(variance).
  * Large exact models saved without their Cholesky factor would need an O(n³) refactorisation in

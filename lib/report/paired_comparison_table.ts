@@ -1,5 +1,5 @@
 /**
- * `paired_comparison_table` (campaign.md §12.2, project addition): for every physical point
+ * `paired_comparison_table` (docs/campaign.md §12.2, project addition): for every physical point
  * evaluated with both strategies, Δkey_margin = blind − baseline, summarised by region (success
  * in both, baseline only, blind only, neither).
  * @module
@@ -16,7 +16,7 @@ export interface StrategyPair {
 
 /**
  * Pairs of rows with identical 8 continuous stored inputs and different strategies (the paired
- * design of campaign.md §3 gives ids 2j, 2j+1). The first row of each strategy per point is used.
+ * design of docs/campaign.md §3 gives ids 2j, 2j+1). The first row of each strategy per point is used.
  */
 export function strategyPairs(rows: DerivedRows): StrategyPair[] {
   const seen = new Map<string, [number, number]>();

@@ -1,5 +1,5 @@
 /**
- * Post-processing of a campaign (campaign.md §12): tables (CSV, Markdown, LaTeX on request),
+ * Post-processing of a campaign (docs/campaign.md §12): tables (CSV, Markdown, LaTeX on request),
  * figures (Vega-Lite spec `.vl.json` + SVG + PNG) and the self-contained `report.html`, from what
  * exists in the campaign directory (a campaign that stopped half-way included). Called by
  * `tasks/explore.ts` after the phases and by `tasks/report.ts`.
@@ -56,7 +56,7 @@ export interface PostprocessResult {
 }
 
 /**
- * Base points of the Jansen estimator: 2^13 (campaign.md §12.3), reduced by powers of two so that
+ * Base points of the Jansen estimator: 2^13 (docs/campaign.md §12.3), reduced by powers of two so that
  * N·(d + 2)·n_train ≤ 2.5·10^7 kernel evaluations per strategy (≥ 2^8), which keeps the report of
  * a 10 000-row campaign within its time budget (≈ 1 s per 2·10^7 Matérn evaluations in TS).
  * @example

@@ -1,5 +1,5 @@
 /**
- * Campaign progress figures (campaign.md §12.3 items 5, 8, 9 and run performance):
+ * Campaign progress figures (docs/campaign.md §12.3 items 5, 8, 9 and run performance):
  * `exploration_progress` (executed vs successful per phase, F1 per iteration, validation metrics),
  * `acquisition_dynamics` (Phase 3 rows only), `hyperparameters` (log ℓ per column per refit) and
  * `run_performance` (per-commit throughput). Each shows a placeholder where its data are missing.

@@ -10,7 +10,7 @@
 import { campaignRng } from "../kernels/rng.ts";
 import {
   CONTINUOUS_PARAMETERS,
-  NUM_PAIRS_CONVENTION_TEXT,
+  numPairsConventionText,
   toPhysical,
 } from "../science/parameter_space.ts";
 import {
@@ -385,8 +385,8 @@ over the box below (log-uniform for log-scaled parameters), with the ${
     summary.sigma === "exact" ? "exact posterior σ" : `local σ of the explorer (an upper bound)`
   }. The key margin is ${escapeHtml(summary.target)} in bits per pair: the secure key length per
 detected pair, made continuous across the parameter-estimation abort so that its sign says whether a
-key exists (science.md §8.5). Key model <b>${escapeHtml(summary.keyModel)}</b>; ${
-    escapeHtml(NUM_PAIRS_CONVENTION_TEXT)
+key exists (docs/science.md §8.5). Key model <b>${escapeHtml(summary.keyModel)}</b>; ${
+    escapeHtml(numPairsConventionText(summary.keyModel))
   }. Holdout rows were never used for training.</p>
 <table id="parameter-table"><thead><tr><th>parameter</th><th>field</th><th>unit</th><th>scale</th><th>explored range</th><th>config key</th></tr></thead>
 <tbody>${boxRows(predictor)}</tbody></table>

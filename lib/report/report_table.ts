@@ -1,5 +1,5 @@
 /**
- * A report table (campaign.md §12.2) and its three text formats: CSV without index, Markdown
+ * A report table (docs/campaign.md §12.2) and its three text formats: CSV without index, Markdown
  * ("# <title>" line, blank line, pipe table) and LaTeX (tabular).
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * `security_volume` figure (campaign.md §12.3 item 3): three 2-D projections (r × F, r × log N,
+ * `security_volume` figure (docs/campaign.md §12.3 item 3): three 2-D projections (r × F, r × log N,
  * F × log η) of the sampled points; successes coloured by key_margin, failures as grey crosses.
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * `sensitivity` figure (campaign.md §12.3 item 4): first-order Sobol indices of each GP mean
+ * `sensitivity` figure (docs/campaign.md §12.3 item 4): first-order Sobol indices of each GP mean
  * (Jansen estimator on the surrogate box, stream `report/sobol/<strategy>`) and, where the model
  * has them, the ARD relevances 1/ℓ. Everything is computed; nothing is hard-coded.
  * @module

@@ -1,5 +1,5 @@
 /**
- * `strategy_duel` figure (campaign.md §12.3 item 2): blind − baseline key_margin over
+ * `strategy_duel` figure (docs/campaign.md §12.3 item 2): blind − baseline key_margin over
  * (log η, log p_d). Left: the difference of the two GP means on a 2-D slice (others at the
  * reference point) with its zero contour. Right: observed paired Δkey_margin of the paired design,
  * averaged in 8 × 8 bins. Symmetric diverging scale; the labels state, from the data, where each

@@ -1,5 +1,5 @@
 /**
- * `strategy_table` "Strategy Selection Guidelines" (campaign.md §12.2 item 4): four scenarios,
+ * `strategy_table` "Strategy Selection Guidelines" (docs/campaign.md §12.2 item 4): four scenarios,
  * each listed only when its mask selects rows.
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * `summary_table` "Exploration Summary Statistics" (campaign.md §12.2 item 1), computed from the
+ * `summary_table` "Exploration Summary Statistics" (docs/campaign.md §12.2 item 1), computed from the
  * rows (all groups except holdout): measured QBER, real key lengths, outcome counts.
  * @module
  */

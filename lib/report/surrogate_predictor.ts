@@ -1,5 +1,5 @@
 /**
- * What the figures need from a surrogate (campaign.md §9): per-strategy predictive mean and
+ * What the figures need from a surrogate (docs/campaign.md §9): per-strategy predictive mean and
  * latent standard deviation in target units at points given in stored units, and optionally the
  * ARD length scales. Adapters wrap the GP model of lib/surrogate; tests use analytic predictors.
  * @module

@@ -1,5 +1,5 @@
 /**
- * `surrogate_trustworthiness` figure (campaign.md §12.3 item 6): predicted vs observed key_margin
+ * `surrogate_trustworthiness` figure (docs/campaign.md §12.3 item 6): predicted vs observed key_margin
  * with μ ± 1.96σ bars, coloured by σ, on the holdout (never trained on) or, without a holdout, on
  * the training rows (in-sample, stated in the subtitle); and the histogram of z = (y − μ)/σ.
  * @module

@@ -1,5 +1,5 @@
 // Table values on the 8-row synthetic campaign of _synthetic_campaign.ts, computed by hand
-// (campaign.md §12.1–12.2). Rows (index: strategy, outcome, y, key_margin, measured Q, Q_exp):
+// (docs/campaign.md §12.1–12.2). Rows (index: strategy, outcome, y, key_margin, measured Q, Q_exp):
 // 0 base success .10 .05 .012 .01 | 1 blind success .12 .07 .011 .01 | 2 base failure_qber 0 −.1 .2 .03
 // 3 blind success .02 .01 .031 .03 | 4 base skipped 0 −.5 NaN .21 | 5 blind success .04 .03 .05 .05
 // 6 base failure_security 0 −.02 .06 .07 | 7 blind success .02 .005 .055 .07; holdout row ignored.
@@ -29,7 +29,7 @@ Deno.test("deriveRows() keeps Phase 1 and Phase 3 rows, drops holdout, uses stor
   assertEquals(Array.from(rows.isBlind), [0, 1, 0, 1, 0, 1, 0, 1]);
 });
 
-Deno.test("theoreticalEfficiency() matches the hand computation of campaign.md §12.1", () => {
+Deno.test("theoreticalEfficiency() matches the hand computation of docs/campaign.md §12.1", () => {
   // N = 1e6: k = 1e5, μ = 0.0164696, 1 − 2h(0.0264696) = 0.647268 (Python, math module)
   assertClose(theoreticalEfficiency(0.01, 1e6), 0.6472684096, 1e-9);
   // N = 1e4: μ = 0.16478, 1 − 2h(0.17478) < 0 → clipped to 0
@@ -40,7 +40,7 @@ Deno.test("theoreticalEfficiency() matches the hand computation of campaign.md �
 });
 
 Deno.test("modelQber() is Q_exp of the link, or Caligo's E1 with qber_source erven", () => {
-  // science.md §14.3: heralded (0.99, 0.1, 1e-4, e 0.005) → 0.021703; E1 (0.95, .01, .9, 1e-5) → 0.0350005
+  // docs/science.md §14.3: heralded (0.99, 0.1, 1e-4, e 0.005) → 0.021703; E1 (0.95, .01, .9, 1e-5) → 0.0350005
   assertClose(modelQber(0.99, 0.1, 0.005, 1e-4, {}), 0.021703, 5e-7);
   assertClose(modelQber(0.95, 0.9, 0.01, 1e-5, { qberSource: "erven" }), 0.0350005, 1e-10);
   assertClose(modelQber(0.95, 1, 0.01, 0, { linkModel: "depolarising" }), 0.042667, 5e-7);

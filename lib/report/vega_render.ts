@@ -1,5 +1,5 @@
 /**
- * Headless figure rendering (platform.md §6): Vega-Lite spec → Vega View with renderer "none" →
+ * Headless figure rendering (docs/platform.md §6): Vega-Lite spec → Vega View with renderer "none" →
  * SVG string; SVG → PNG with @resvg/resvg-wasm and the DejaVu fonts. No browser, no DOM.
  * @module
  */

@@ -1,13 +1,13 @@
 /**
  * Min-entropy bounds of the noisy-storage model, storage capacity and decoherence
- * (science.md §4, §6.1–§6.3). r is the probability that the adversary's stored qubit survives
+ * (docs/science.md §4, §6.1–§6.3). r is the probability that the adversary's stored qubit survives
  * (depolarising storage N_r(ρ) = r·ρ + (1 − r)·I/2), ν the fraction of qubits she can store.
  * @module
  */
 import { binaryEntropy, gammaFn } from "./entropy.ts";
 
 /**
- * Collision-entropy rate of the storage h₂(r) = 1 − log₂(1 + 3r²) (science.md §6.1).
+ * Collision-entropy rate of the storage h₂(r) = 1 − log₂(1 + 3r²) (docs/science.md §6.1).
  * @example
  * ```ts
  * import { h2 } from "./bounds.ts";
@@ -19,7 +19,7 @@ export function h2(r: number): number {
 }
 
 /**
- * Dupuis–König bound DK(r) = Γ(h₂(r)) (science.md §6.1), bits per round.
+ * Dupuis–König bound DK(r) = Γ(h₂(r)) (docs/science.md §6.1), bits per round.
  * @example
  * ```ts
  * import { dupuisKonig } from "./bounds.ts";
@@ -31,7 +31,7 @@ export function dupuisKonig(r: number): number {
 }
 
 /**
- * Lupo's bound 1 − r (science.md §6.1), bits per round.
+ * Lupo's bound 1 − r (docs/science.md §6.1), bits per round.
  * @example
  * ```ts
  * import { lupo } from "./bounds.ts";
@@ -43,7 +43,7 @@ export function lupo(r: number): number {
 }
 
 /**
- * Min-entropy rate h_min(r) = max{Γ[1 − log₂(1 + 3r²)], 1 − r} (science.md §6.1), bits per
+ * Min-entropy rate h_min(r) = max{Γ[1 − log₂(1 + 3r²)], 1 − r} (docs/science.md §6.1), bits per
  * round; DK wins for r ≲ 0.2502, Lupo above.
  * @example
  * ```ts
@@ -59,7 +59,7 @@ export function hMin(r: number): number {
 export type DominantBound = "dupuis_konig" | "lupo";
 
 /**
- * The bound that attains h_min(r) (science.md §14.1 `NSMEntropyCalculator`); ties go to
+ * The bound that attains h_min(r) (docs/science.md §14.1 `NSMEntropyCalculator`); ties go to
  * Dupuis–König.
  * @example
  * ```ts
@@ -72,7 +72,7 @@ export function dominantBound(r: number): DominantBound {
 }
 
 /**
- * Rational-adversary rate min{½, h_min(r)} (science.md §6.1, helper [H]).
+ * Rational-adversary rate min{½, h_min(r)} (docs/science.md §6.1, helper [H]).
  * @example
  * ```ts
  * import { rationalAdversaryRate } from "./bounds.ts";
@@ -84,7 +84,7 @@ export function rationalAdversaryRate(r: number): number {
 }
 
 /**
- * Bounded-storage entropy rate h_bs(r, ν) = (1 − ν)/2 + ν·h_min(r) (science.md §6.2), bits per
+ * Bounded-storage entropy rate h_bs(r, ν) = (1 − ν)/2 + ν·h_min(r) (docs/science.md §6.2), bits per
  * round. ν = 1 gives h_min(r); ν → 0 gives ½.
  * @param r storage noise (use r_eff when decoherence is on)
  * @param nu storage rate ν ∈ [0, 1]
@@ -100,7 +100,7 @@ export function hBoundedStorage(r: number, nu: number): number {
 
 /**
  * Classical capacity of the depolarising storage channel, C_N(r) = 1 − h((1 + r)/2)
- * (science.md §6.3), bits per channel use.
+ * (docs/science.md §6.3), bits per channel use.
  * @example
  * ```ts
  * import { storageCapacity } from "./bounds.ts";
@@ -113,7 +113,7 @@ export function storageCapacity(r: number): number {
 
 /**
  * Capacity margin ½ − ν·C_N(r) of the König–Wehner–Wullschleger storage condition
- * (science.md §4, §6.3); the condition holds iff the margin is > 0.
+ * (docs/science.md §4, §6.3); the condition holds iff the margin is > 0.
  * @example
  * ```ts
  * import { capacityMargin } from "./bounds.ts";
@@ -125,7 +125,7 @@ export function capacityMargin(r: number, nu: number): number {
 }
 
 /**
- * Effective storage noise under the optional decoherence model (science.md §4):
+ * Effective storage noise under the optional decoherence model (docs/science.md §4):
  * r_eff = r·exp(−Γ·Δt) with Γ = (1/T1 + 1/T2)/2; T1, T2 and Δt in ns. Infinite T1 and T2 give r.
  * @example
  * ```ts
@@ -144,7 +144,7 @@ export function effectiveStorageNoise(
 }
 
 /**
- * "Strictly less" margin h_min(r) − h(Q) (science.md §6.3, helper [H]); FAILED iff ≤ 0.
+ * "Strictly less" margin h_min(r) − h(Q) (docs/science.md §6.3, helper [H]); FAILED iff ≤ 0.
  * @example
  * ```ts
  * import { strictlyLessMargin } from "./bounds.ts";
@@ -156,7 +156,7 @@ export function strictlyLessMargin(r: number, qber: number): number {
 }
 
 /**
- * Strong-converse exponent of the depolarising storage channel (science.md §6.4, helper [H]):
+ * Strong-converse exponent of the depolarising storage channel (docs/science.md §6.4, helper [H]):
  * γ_r(R) = 1 + max over α ∈ [1.0001, 100] of [(α−1)(R−1) − log₂((1+r)^α + (1−r)^α)]/α, and 0 when
  * R ≤ C_N(r). The maximisation scans a log grid, then refines by golden section.
  * @param r storage noise
@@ -205,7 +205,7 @@ export interface NsmEntropy {
 }
 
 /**
- * Caligo's `NSMEntropyCalculator(r)` applied to n bits (science.md §14.1 [H]).
+ * Caligo's `NSMEntropyCalculator(r)` applied to n bits (docs/science.md §14.1 [H]).
  * @example
  * ```ts
  * import { nsmEntropy } from "./bounds.ts";

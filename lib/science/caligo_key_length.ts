@@ -1,5 +1,5 @@
 /**
- * Caligo's key-length formulas (science.md §8.2–§8.3): K1 (the `caligo` key model), its
+ * Caligo's key-length formulas (docs/science.md §8.2–§8.3): K1 (the `caligo` key model), its
  * "Death Valley" check and safety caps [C], K2–K4 and the secure-length calculator [H], plus
  * Caligo's baseline rate choice and blind initial shortening (§9.11) [C].
  * @module
@@ -25,7 +25,7 @@ export interface CaligoKeyLength {
 }
 
 /**
- * Caligo's K1 (science.md §8.2): ℓ_total = floor(n_rec·h_min(r) − leak − 64.438562), per-string
+ * Caligo's K1 (docs/science.md §8.2): ℓ_total = floor(n_rec·h_min(r) − leak − 64.438562), per-string
  * ℓ = min(floor(ℓ_total/2), |I0_v|, |I1_v|); abort if either is ≤ 0.
  * @param reconciledBits n_rec (verified bits over both strings)
  * @param leakBits Σ over verified blocks of (2048 + 64 + revealed)
@@ -87,7 +87,7 @@ export interface DeathValley {
 }
 
 /**
- * Caligo's "Death Valley" check (science.md §8.2 [C]).
+ * Caligo's "Death Valley" check (docs/science.md §8.2 [C]).
  * @param keyBits n (key bits per Caligo)
  * @param minEntropyRate h_min(r)
  * @example
@@ -112,7 +112,7 @@ export function deathValley(
 }
 
 /**
- * Caligo's simple safety cap max(0, int(n·(1 − h(Q) − margin))) (science.md §8.2 [C]).
+ * Caligo's simple safety cap max(0, int(n·(1 − h(Q) − margin))) (docs/science.md §8.2 [C]).
  * @example
  * ```ts
  * import { safetyCapSimple } from "./caligo_key_length.ts";
@@ -124,7 +124,7 @@ export function safetyCapSimple(keyBits: number, qber: number, margin = 0): numb
 }
 
 /**
- * Caligo's detailed safety cap max(0, int(n·h − target − 2·log₂(1/ε))) (science.md §8.2 [C]).
+ * Caligo's detailed safety cap max(0, int(n·h − target − 2·log₂(1/ε))) (docs/science.md §8.2 [C]).
  * @example
  * ```ts
  * import { safetyCapDetailed } from "./caligo_key_length.ts";
@@ -144,7 +144,7 @@ export function safetyCapDetailed(
 }
 
 /**
- * K2 `compute_finite_key_length(n, Q, r, ν)` (science.md §8.3 [H]): k = ⌈0.05·n⌉ test bits,
+ * K2 `compute_finite_key_length(n, Q, r, ν)` (docs/science.md §8.3 [H]): k = ⌈0.05·n⌉ test bits,
  * n_key = n − k, μ = fluct(n_key, k, ε/4), Q' = min(0.5, Q + μ),
  * ℓ = max(0, floor(n_key·[h_bs(r, ν) − f·h(Q')] − log₂(1/ε_sec) − log₂(1/ε_cor))).
  * @example
@@ -173,7 +173,7 @@ export function caligoFiniteKeyLength(
 }
 
 /**
- * K3 `key_length_bound` (science.md §8.3 [H]): floor(n·(γ − h(Q)) − leak − 2·log₂(1/ε)) with
+ * K3 `key_length_bound` (docs/science.md §8.3 [H]): floor(n·(γ − h(Q)) − leak − 2·log₂(1/ε)) with
  * γ = 1 − log₂(1 + 3r²), replaced by 1 − h(Q) when γ ≤ 0.
  * @example
  * ```ts
@@ -194,7 +194,7 @@ export function caligoKeyLengthBound(
 }
 
 /**
- * K4 asymptotic rate λ = h_bs(r, ν) − f·h(Q) (science.md §8.3 [H]), bits per round.
+ * K4 asymptotic rate λ = h_bs(r, ν) − f·h(Q) (docs/science.md §8.3 [H]), bits per round.
  * @example
  * ```ts
  * import { caligoAsymptoticRate } from "./caligo_key_length.ts";
@@ -211,7 +211,7 @@ export function caligoAsymptoticRate(
 }
 
 /**
- * Caligo's baseline code-rate choice (science.md §9.11 [C]): clamp(1 − f·h(Q_adj), 0.51, 0.60),
+ * Caligo's baseline code-rate choice (docs/science.md §9.11 [C]): clamp(1 − f·h(Q_adj), 0.51, 0.60),
  * 0.5 if Q_adj ∉ (0, 0.5).
  * @example
  * ```ts
@@ -228,7 +228,7 @@ export function caligoBaselineRate(
 }
 
 /**
- * Caligo's blind initial shortening (science.md §14.4 [C]): 20 revealed bits when the prior
+ * Caligo's blind initial shortening (docs/science.md §14.4 [C]): 20 revealed bits when the prior
  * exceeds 0.05, else 0.
  * @example
  * ```ts

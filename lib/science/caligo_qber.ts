@@ -1,5 +1,5 @@
 /**
- * Caligo's analytic QBER formulas E1–E5 and related helpers (science.md §3.7, helpers [H]),
+ * Caligo's analytic QBER formulas E1–E5 and related helpers (docs/science.md §3.7, helpers [H]),
  * kept for comparison only. The project's one QBER model is Q_exp (§3.6, `expectedQber`).
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The sign-consistent key margin and the surrogate's target `cliff_margin` (science.md §8.5).
+ * The sign-consistent key margin and the surrogate's target `cliff_margin` (docs/science.md §8.5).
  *
  * `key_margin` = l_raw/N is positive exactly on successful rows: an abort keeps the key length it
  * would have had only where that is ≤ 0 (`abortKeyMargin`). The abort rules make the key length
@@ -38,7 +38,7 @@ export function qberWallDistance(qAdj: number, qHard: number): number {
 }
 
 /**
- * `cliff_margin` of a row (science.md §8.5): min(margin, s_Q·d_Q), and ≤ 0 unless the row is a
+ * `cliff_margin` of a row (docs/science.md §8.5): min(margin, s_Q·d_Q), and ≤ 0 unless the row is a
  * success. `margin` is the unclamped l_raw/N (actual, projected or analytic); NaN stays NaN.
  * @param wallDistance d_Q = q_hard − Q_adj ({@link qberWallDistance})
  * @example

@@ -1,5 +1,5 @@
 /**
- * Binary entropy and the functions built on it (science.md §0, §6.1): h, g, Γ and the inverses
+ * Binary entropy and the functions built on it (docs/science.md §0, §6.1): h, g, Γ and the inverses
  * used by the entropy bounds of the noisy-storage model.
  * @module
  */
@@ -60,13 +60,13 @@ export function gFunction(y: number): number {
   return binaryEntropy(y) + y - 1;
 }
 
-/** Lower end of the bracket of g⁻¹ (science.md §6.1). */
+/** Lower end of the bracket of g⁻¹ (docs/science.md §6.1). */
 const G_INVERSE_LO = 1e-10;
-/** Upper end of the bracket of g⁻¹ (science.md §6.1). */
+/** Upper end of the bracket of g⁻¹ (docs/science.md §6.1). */
 const G_INVERSE_HI = 0.5 - 1e-10;
 
 /**
- * g⁻¹(x): the root y ∈ [1e-10, ½ − 1e-10] of g(y) = x, by Brent's method (science.md §6.1).
+ * g⁻¹(x): the root y ∈ [1e-10, ½ − 1e-10] of g(y) = x, by Brent's method (docs/science.md §6.1).
  * Values of x outside g's range on the bracket return the nearer bracket end.
  * @param x in (g(1e-10), ½)
  * @returns y with g(y) = x, to ~1e-15
@@ -81,7 +81,7 @@ export function gInverse(x: number): number {
 }
 
 /**
- * Γ(x) of Dupuis–König (science.md §6.1): x for x ≥ ½, g⁻¹(x) on (0, ½), 0 for x ≤ 0.
+ * Γ(x) of Dupuis–König (docs/science.md §6.1): x for x ≥ ½, g⁻¹(x) on (0, ½), 0 for x ≤ 0.
  * @example
  * ```ts
  * import { gammaFn } from "./entropy.ts";

@@ -8,7 +8,7 @@ import {
   gInverse,
 } from "./entropy.ts";
 
-Deno.test("binaryEntropy() matches science.md §14.1 and is symmetric", () => {
+Deno.test("binaryEntropy() matches docs/science.md §14.1 and is symmetric", () => {
   assertEquals(binaryEntropy(0.5), 1);
   assertEquals(binaryEntropy(0), 0);
   assertEquals(binaryEntropy(1), 0);
@@ -29,7 +29,7 @@ Deno.test("gFunction() is 0.5 at 1/2 (§14.1)", () => {
   assertEquals(gFunction(0.5), 0.5);
 });
 
-Deno.test("gammaFn() matches science.md §14.1", () => {
+Deno.test("gammaFn() matches docs/science.md §14.1", () => {
   assertEquals(gammaFn(0.5), 0.5);
   assertEquals(gammaFn(0.8), 0.8);
   assertEquals(gammaFn(0), 0);

@@ -38,7 +38,7 @@ export interface Erven2014Options {
    * Upper end of α in the strong-converse exponent (Wehner Eq. 15). Default `Infinity`: the
    * supremum over all α ≥ 1, as Eq. 15 is written; it reproduces every zero of ℓ the paper
    * states for Fig. 2 to within 7·10⁻⁵ in e_det (2.38 % at η = 0.25 exactly), at the price of
-   * ℓ = 1,712 at Table I (paper 1,366). 100 (science.md §6.4) gives ℓ = 1,207 but moves the
+   * ℓ = 1,712 at Table I (paper 1,366). 100 (docs/science.md §6.4) gives ℓ = 1,207 but moves the
    * η = 0.25 zero to 2.35 % (docs/erven2014.md §4).
    */
   alphaMax?: number;
@@ -96,13 +96,13 @@ export function finiteSizeBb84Constant(m1: number, epsilon: number): number {
 
 /**
  * Strong-converse exponent of the qubit depolarising channel N_r (Wehner Eq. 15 at d = 2;
- * science.md §6.4): γ(R) = 1 + sup over α ∈ (1, α_max] of
+ * docs/science.md §6.4): γ(R) = 1 + sup over α ∈ (1, α_max] of
  * [(α − 1)(R − 1) − log₂((1 + r)^α + (1 − r)^α)]/α, and 0 when R ≤ C_N(r). With t = 1/α the
  * bracket is concave in t (log of an ℓ_{1/t} norm is convex in t), so golden section on
  * t ∈ [1/α_max, 1) finds the maximum; α_max = ∞ includes the limit R − log₂(1 + r).
  * @param r storage noise r ∈ [0, 1]
  * @param rate R, bits per channel use
- * @param alphaMax α_max > 1, or Infinity (default: Eq. 15's sup over all α ≥ 1); science.md §6.4
+ * @param alphaMax α_max > 1, or Infinity (default: Eq. 15's sup over all α ≥ 1); docs/science.md §6.4
  *   and `strongConverseExponent` in bounds.ts use 100
  * @example
  * ```ts

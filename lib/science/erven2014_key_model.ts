@@ -1,5 +1,5 @@
 /**
- * The loss-aware key model `erven2014` (science.md §8.6): Erven et al. (2014) Eq. 8 with the
+ * The loss-aware key model `erven2014` (docs/science.md §8.6): Erven et al. (2014) Eq. 8 with the
  * syndrome term replaced by the leakage the simulated reconciliation actually disclosed. Here
  * `num_pairs` N counts the pairs sent (rounds in which Alice registered one click, as n in
  * docs/erven2014.md §3); the detected rounds are Binomial(N, 1 − P^h_{B,no click}).
@@ -12,7 +12,7 @@ import { pdcClickProbabilities, type PdcSourceParams } from "./pdc_source.ts";
 /** μ of Erven et al. (2014) Table I, the default `simulation.source_mean_pairs`. */
 export const ERVEN2014_SOURCE_MEAN_PAIRS = 3.145e-5;
 
-/** The per-point quantities a loss-aware key model needs (science.md §8.6). */
+/** The per-point quantities a loss-aware key model needs (docs/science.md §8.6). */
 export interface KeyModelPoint {
   /** N, `num_pairs` in the key model's convention (pairs sent for erven2014). */
   numPairs: number;

@@ -1,5 +1,5 @@
 /**
- * The expected key margin of a point under the full model (science.md §8.7): the ground truth of
+ * The expected key margin of a point under the full model (docs/science.md §8.7): the ground truth of
  * `cliff-bench`. It replaces every random quantity of a protocol sample by its expectation
  * (Q̂ → Q_exp, |M| → its binomial mean less the expected imbalance) and keeps every rule the
  * simulator applies: the strategy's test fraction, the finite-size abort Q_adj = Q_exp + μ(t, m)
@@ -25,7 +25,7 @@ export interface ExpectedMarginModel {
   qberHardLimit: number;
   /** Reconciliation efficiency f reached at QBER q by a strategy (calibrated, ≥ 1). */
   efficiency(q: number, strategy: "baseline" | "blind"): number;
-  /** LDPC frame length n and verification-hash bits per frame (science.md §9.5). */
+  /** LDPC frame length n and verification-hash bits per frame (docs/science.md §9.5). */
   codeLength: number;
   hashBits: number;
 }
@@ -40,7 +40,7 @@ export interface ExpectedMarginPoint {
   /** N in the key model's convention (pairs detected, or pairs sent for erven2014). */
   numPairs: number;
   strategy: "baseline" | "blind";
-  /** μ, η, e_det, p_d: needed by a loss-aware key model (erven2014, science.md §8.6). */
+  /** μ, η, e_det, p_d: needed by a loss-aware key model (erven2014, docs/science.md §8.6). */
   source?: PdcSourceParams;
 }
 
@@ -48,7 +48,7 @@ export interface ExpectedMarginPoint {
 export interface ExpectedMargin {
   /** Sign-consistent key margin: l/N on success, min(l/N, 0) otherwise. */
   keyMargin: number;
-  /** The surrogate target (science.md §8.5). */
+  /** The surrogate target (docs/science.md §8.5). */
   cliffMargin: number;
   success: boolean;
   /** Expected m (bits per string) and Q_adj (NaN without a test set). */
@@ -66,7 +66,7 @@ export function expectedStringLength(rounds: number): number {
 }
 
 /**
- * Expected margins of a point (science.md §8.7).
+ * Expected margins of a point (docs/science.md §8.7).
  * @example
  * ```ts
  * import { expectedMargin } from "./expected_margin.ts";

@@ -1,5 +1,5 @@
 /**
- * Caligo's `FeasibilityChecker` (science.md §6.5, helper [H]): QBER, capacity, strictly-less
+ * Caligo's `FeasibilityChecker` (docs/science.md §6.5, helper [H]): QBER, capacity, strictly-less
  * and batch checks, in that order.
  * @module
  */
@@ -53,7 +53,7 @@ export interface FeasibilityResult {
 }
 
 /**
- * Run Caligo's feasibility checks (science.md §6.5): QBER FAILED if Q > 0.22, WARNING if > 0.11;
+ * Run Caligo's feasibility checks (docs/science.md §6.5): QBER FAILED if Q > 0.22, WARNING if > 0.11;
  * capacity FAILED iff C_N·ν ≥ ½, WARNING iff ½ − C_N·ν < 0.1; strictly-less FAILED iff
  * h_min − h(Q) ≤ 0, WARNING iff < 0.05; batch FAILED iff ℓ_exp ≤ 0, WARNING iff λ < 0.01.
  * @example

@@ -1,12 +1,12 @@
 /**
- * Finite-size statistics of parameter estimation (science.md §7): the sampling term μ and
+ * Finite-size statistics of parameter estimation (docs/science.md §7): the sampling term μ and
  * Hoeffding intervals.
  * @module
  */
 import { EPSILON_SEC, QBER_HARD_LIMIT } from "./constants.ts";
 
 /**
- * Finite-size term μ(t, k, ε) = sqrt( (t + k)/(t·k) · (k + 1)/k · ln(4/ε) ) (science.md §7).
+ * Finite-size term μ(t, k, ε) = sqrt( (t + k)/(t·k) · (k + 1)/k · ln(4/ε) ) (docs/science.md §7).
  * Project: t = matched test rounds |T_m|, k = m. Q_adj = Q̂ + μ. Returns +∞ when t or k is 0.
  * @param t test sample size
  * @param k key (string) size
@@ -23,7 +23,7 @@ export function finiteSizeMu(t: number, k: number, epsilon: number = EPSILON_SEC
 }
 
 /**
- * Caligo's `compute_statistical_fluctuation(n, k, ε)` (science.md §7, helper [H]): the same
+ * Caligo's `compute_statistical_fluctuation(n, k, ε)` (docs/science.md §7, helper [H]): the same
  * expression as μ with n = key size and k = test size, i.e. sqrt((n+k)/(n·k)·(k+1)/k·ln(4/ε)).
  * @example
  * ```ts
@@ -41,7 +41,7 @@ export function statisticalFluctuation(
 }
 
 /**
- * Hoeffding half-width ζ = sqrt(ln(2/ε)/(2n)) (science.md §7, helper [H]).
+ * Hoeffding half-width ζ = sqrt(ln(2/ε)/(2n)) (docs/science.md §7, helper [H]).
  * @example
  * ```ts
  * import { hoeffdingHalfWidth } from "./finite_size.ts";
@@ -53,7 +53,7 @@ export function hoeffdingHalfWidth(n: number, epsilon: number = EPSILON_SEC): nu
 }
 
 /**
- * Hoeffding interval [p − ζ, p + ζ] clipped to [0, 1] (science.md §7, helper [H]).
+ * Hoeffding interval [p − ζ, p + ζ] clipped to [0, 1] (docs/science.md §7, helper [H]).
  * @returns [lower, upper]
  * @example
  * ```ts
@@ -90,7 +90,7 @@ export function hoeffdingCountInterval(
 }
 
 /**
- * Expected matched-test and key sizes of a baseline sample of N rounds (science.md §5 note 2):
+ * Expected matched-test and key sizes of a baseline sample of N rounds (docs/science.md §5 note 2):
  * |T| = max(1, ⌊τN⌋), t ≈ |T|/2, k ≈ (N − |T|)/2.
  */
 export function expectedSizes(numPairs: number, testFraction: number): { t: number; k: number } {
@@ -100,7 +100,7 @@ export function expectedSizes(numPairs: number, testFraction: number): { t: numb
 
 /**
  * Smallest N for which a baseline sample with expected sizes (t ≈ τN/2, k ≈ (1 − τ)N/2) and
- * estimated QBER q̂ passes parameter estimation, q̂ + μ(t, k) ≤ q_hard (science.md §7, §14.2).
+ * estimated QBER q̂ passes parameter estimation, q̂ + μ(t, k) ≤ q_hard (docs/science.md §7, §14.2).
  * Integer bisection over N ∈ [2, 1e12]; +∞ if q̂ ≥ q_hard.
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 /**
- * The project's key-length rule (science.md §8.1) and the analytic key margin of pre-filtered
+ * The project's key-length rule (docs/science.md §8.1) and the analytic key margin of pre-filtered
  * samples.
  * @module
  */
@@ -7,7 +7,7 @@ import { EPSILON_SEC, keyPenaltyBits } from "./constants.ts";
 import { binaryEntropy } from "./entropy.ts";
 
 /**
- * Signed key length of one OT string (science.md §8.1):
+ * Signed key length of one OT string (docs/science.md §8.1):
  * l_b = floor(m_v·h_bs(r_eff, ν) − leak_b − 2·log₂(1/ε_sec) − 1), in bits (may be ≤ 0).
  * @param verifiedBits m_v, payload bits per string that survived verification
  * @param entropyRate h_bs(r_eff, ν), bits per round
@@ -29,7 +29,7 @@ export function projectKeyLength(
 }
 
 /**
- * Analytic key margin of a pre-filtered sample (science.md §8.1, kind `analytic`):
+ * Analytic key margin of a pre-filtered sample (docs/science.md §8.1, kind `analytic`):
  * l_raw/N = min(0, (1 − τ_S)/2·(h_bs − h(Q_exp)) − P/N), P = 2·log₂(1/ε) + 1.
  * @param entropyRate h_bs(r_eff, ν)
  * @param qExpected Q_exp of the configured link model

@@ -1,5 +1,5 @@
 /**
- * Key models (science.md §8): the one place that says how many secure bits a verified round
+ * Key models (docs/science.md §8): the one place that says how many secure bits a verified round
  * carries and what the per-string key length is. The simulator's key length, the campaign's
  * pre-filter and analytic margin, and the exact margin of `cliff-bench` all read the configured
  * model from here, so a new model plugs in by adding one entry to {@link KEY_MODELS}.
@@ -28,7 +28,7 @@ export type KeyModelName = "project" | "caligo" | "erven2014";
 export const KEY_MODEL_NAMES = ["project", "caligo", "erven2014"] as const;
 
 /**
- * What `num_pairs` N counts (science.md §0, §8.6): the detected (heralded) pairs that enter the
+ * What `num_pairs` N counts (docs/science.md §0, §8.6): the detected (heralded) pairs that enter the
  * protocol (`project`, `caligo`), or the pairs sent, of which a binomial share is detected
  * (`erven2014`). The key margin l/N and ν are per N in the model's convention.
  */
@@ -41,7 +41,7 @@ export interface KeyModel {
   readonly numPairsConvention: NumPairsConvention;
   /**
    * Probability that one of the N pairs gives a detected round: 1 for `pairs detected`; for
-   * erven2014 Bob's click probability 1 − P^h_{B,no click} of the PDC source (science.md §8.6).
+   * erven2014 Bob's click probability 1 − P^h_{B,no click} of the PDC source (docs/science.md §8.6).
    */
   detectionProb(source: PdcSourceParams): number;
   /**
@@ -88,7 +88,7 @@ const caligo: KeyModel = {
 };
 
 /**
- * Erven et al. (2014) Eq. 8 with the measured leakage (science.md §8.6): N counts pairs sent,
+ * Erven et al. (2014) Eq. 8 with the measured leakage (docs/science.md §8.6): N counts pairs sent,
  * l_b = floor(m_v·(½·ν·N·γ(R/ν))/m − leak_b − log₂(1/(2ε))).
  */
 const erven2014: KeyModel = {

@@ -1,10 +1,12 @@
 /**
- * The 9-D parameter space as data (science.md §1.1): per parameter its `simulate --point` field
+ * The 9-D parameter space as data (docs/science.md §1.1): per parameter its `simulate --point` field
  * name, stored column, symbol, label, unit, whether it is drawn on a linear or a log scale, and
  * the config `bounds` keys of its range. Pure data and unit conversions, no I/O: the report, the
  * cliff explorer, the cliff-map API (and later the store and the design) read the space here.
  * @module
  */
+
+import { KEY_MODELS } from "./key_model.ts";
 
 /** How a parameter is distributed over the campaign box and stored. */
 export type ParameterScale = "linear" | "log";
@@ -115,10 +117,23 @@ export const STRATEGY_FIELD = "strategy";
  */
 export const NUM_PAIRS_CONVENTION = "detected pairs";
 
-/** One sentence on {@link NUM_PAIRS_CONVENTION}. */
-export const NUM_PAIRS_CONVENTION_TEXT =
-  "N (num_pairs) counts detected pairs: pairs with a detection event in both arms, " +
-  "the convention of the project and caligo key models";
+/** What N counts under a key model (`key_model` of the store): detected pairs or pairs sent. */
+export function numPairsConvention(keyModel: string): "detected pairs" | "pairs sent" {
+  const model = (KEY_MODELS as Record<string, { numPairsConvention: string }>)[keyModel];
+  return model?.numPairsConvention === "pairs sent" ? "pairs sent" : NUM_PAIRS_CONVENTION;
+}
+
+/** One sentence on what N counts under a key model. */
+export function numPairsConventionText(keyModel: string): string {
+  return numPairsConvention(keyModel) === "pairs sent"
+    ? `N (num_pairs) counts pairs sent by the source, detected or not, the convention of the ` +
+      `${keyModel} key model`
+    : "N (num_pairs) counts detected pairs: pairs with a detection event in both arms, " +
+      "the convention of the project and caligo key models";
+}
+
+/** {@link numPairsConventionText} of the project and caligo key models. */
+export const NUM_PAIRS_CONVENTION_TEXT = numPairsConventionText("project");
 
 /**
  * Stored value of a physical value: log10 for log parameters, unchanged otherwise.

@@ -1,6 +1,6 @@
 /**
- * Campaign pre-filter (campaign.md §4) and the analytic key margin of skipped rows
- * (science.md §8.1): decides from the physics alone whether a point can yield a key.
+ * Campaign pre-filter (docs/campaign.md §4) and the analytic key margin of skipped rows
+ * (docs/science.md §8.1): decides from the physics alone whether a point can yield a key.
  * @module
  */
 import type { DetectorErrorMode, LinkModelName } from "../kernels/link/link_model.ts";
@@ -44,13 +44,13 @@ export interface PrefilterOptions {
   detectorError?: DetectorErrorMode;
   /** Hard QBER limit q_hard (0.22). */
   qberHardLimit?: number;
-  /** Decoherence model of science.md §4; r_eff = r when absent or disabled. */
+  /** Decoherence model of docs/science.md §4; r_eff = r when absent or disabled. */
   storageDecoherence?: { enabled: boolean; t1Ns: number; t2Ns: number };
 }
 
 /** Result of {@link prefilter}. */
 export interface PrefilterResult {
-  /** The point passes the rule (campaign.md §4). */
+  /** The point passes the rule (docs/campaign.md §4). */
   feasible: boolean;
   /** Project: rate(r_eff, ν) − h(Q_exp) with the key model's rate; Caligo: (1 − r)/2 − Q_E5. */
   margin: number;
@@ -59,7 +59,7 @@ export interface PrefilterResult {
 }
 
 /**
- * Pre-filter margin of the project rule, h_bs(r, ν) − h(Q) (campaign.md §4).
+ * Pre-filter margin of the project rule, h_bs(r, ν) − h(Q) (docs/campaign.md §4).
  * @example
  * ```ts
  * import { prefilterMargin } from "./prefilter.ts";
@@ -70,7 +70,7 @@ export function prefilterMargin(r: number, nu: number, qber: number): number {
   return hBoundedStorage(r, nu) - binaryEntropy(qber);
 }
 
-/** r_eff of a point under the optional decoherence model (science.md §4). */
+/** r_eff of a point under the optional decoherence model (docs/science.md §4). */
 export function pointEffectiveR(
   point: PrefilterPoint,
   decoherence?: { enabled: boolean; t1Ns: number; t2Ns: number },
@@ -86,7 +86,7 @@ export function pointEffectiveR(
 }
 
 /**
- * Campaign pre-filter (campaign.md §4). Project rule: margin = rate(r_eff, ν) − h(Q_exp) with the
+ * Campaign pre-filter (docs/campaign.md §4). Project rule: margin = rate(r_eff, ν) − h(Q_exp) with the
  * key model's entropy rate (h_bs for `project`, h_min for `caligo`), feasible iff margin > 0 and
  * Q_exp ≤ q_hard (strategy-independent). Caligo rule: Q from E5 in float32,
  * margin = (1 − r)/2 − Q, feasible iff margin > 1e-6 and Q ≤ 0.22.
@@ -122,7 +122,7 @@ export function prefilter(point: PrefilterPoint, options: PrefilterOptions): Pre
 
 /**
  * The key model's entropy rate at a point and the expected bits per string per pair N,
- * (1 − τ)/2 times the detection probability (1 unless N counts pairs sent, science.md §8.6).
+ * (1 − τ)/2 times the detection probability (1 unless N counts pairs sent, docs/science.md §8.6).
  * @param tau test fraction of the detected rounds
  */
 export function pointEntropyRate(
@@ -147,7 +147,7 @@ export function pointEntropyRate(
   return { rate, stringBitsPerPair };
 }
 
-/** μ, η, e_det, p_d of a point: the PDC source of science.md §8.6. */
+/** μ, η, e_det, p_d of a point: the PDC source of docs/science.md §8.6. */
 export function pointSource(point: PrefilterPoint, sourceMeanPairs?: number): PdcSourceParams {
   return {
     mu: sourceMeanPairs ?? ERVEN2014_SOURCE_MEAN_PAIRS,
@@ -158,7 +158,7 @@ export function pointSource(point: PrefilterPoint, sourceMeanPairs?: number): Pd
 }
 
 /**
- * The rounds a point simulates (science.md §8.6), the quantity `simulation.max_pairs` guards:
+ * The rounds a point simulates (docs/science.md §8.6), the quantity `simulation.max_pairs` guards:
  * N when N counts detected pairs, its expected detected share N·(1 − P^h_{B,no click}) when N
  * counts pairs sent (erven2014).
  * @example
@@ -184,7 +184,7 @@ export function pointSimulatedRounds(
     : point.numPairs * model.detectionProb(pointSource(point, sourceMeanPairs));
 }
 
-/** Q_exp (science.md §3.6) of a point under the configured link model. */
+/** Q_exp (docs/science.md §3.6) of a point under the configured link model. */
 export function pointExpectedQber(
   point: PrefilterPoint,
   options: Pick<PrefilterOptions, "linkModel" | "bellCorrectionFailure" | "detectorError">,
@@ -199,7 +199,7 @@ export function pointExpectedQber(
   }).expectedQber;
 }
 
-/** Analytic margins of a pre-filtered point (science.md §8.1, §8.5). */
+/** Analytic margins of a pre-filtered point (docs/science.md §8.1, §8.5). */
 export interface AnalyticMargins {
   /**
    * key_margin, kind `analytic`: min(0, (1 − τ_S)/2·p_det·(rate − h(Q_exp)) − P/N), p_det = 1
@@ -211,7 +211,7 @@ export interface AnalyticMargins {
 }
 
 /**
- * Analytic margins of a pre-filtered point (science.md §8.1 kind `analytic`, §8.5) under the
+ * Analytic margins of a pre-filtered point (docs/science.md §8.1 kind `analytic`, §8.5) under the
  * options' key model (rate and penalty P), with τ_S the test fraction of the point's strategy.
  */
 export function pointAnalyticMargins(
@@ -236,7 +236,7 @@ export function pointAnalyticMargins(
 }
 
 /**
- * Analytic key margin l_raw/N of a pre-filtered point (science.md §8.1, kind `analytic`): the
+ * Analytic key margin l_raw/N of a pre-filtered point (docs/science.md §8.1, kind `analytic`): the
  * `keyMargin` of {@link pointAnalyticMargins}.
  */
 export function pointAnalyticKeyMargin(

@@ -1,5 +1,5 @@
 /**
- * Cholesky of K̂ with the jitter escalation of campaign.md §9.2: if potrf fails, add
+ * Cholesky of K̂ with the jitter escalation of docs/campaign.md §9.2: if potrf fails, add
  * 1e-8·mean(diag K̂) to the diagonal, ×10 per retry up to 1e-4·mean(diag K̂), rebuilding K̂ each
  * time (potrf has overwritten it).
  * @module
@@ -10,7 +10,7 @@ import { NotPositiveDefiniteError } from "./surrogate_errors.ts";
 
 /** First relative jitter and the largest one tried (× mean(diag K̂)). */
 export const JITTER_START = 1e-8;
-/** Largest relative jitter (campaign.md §9.2). */
+/** Largest relative jitter (docs/campaign.md §9.2). */
 export const JITTER_MAX = 1e-4;
 
 /** Outcome of {@link factorCovariance}: `jitter` is the absolute value added to the diagonal. */

@@ -1,5 +1,5 @@
 /**
- * Conditioning a GP on all training rows with fixed θ (campaign.md §9.5): exact (dense
+ * Conditioning a GP on all training rows with fixed θ (docs/campaign.md §9.5): exact (dense
  * Cholesky of K̂, optional LOVE cache from the full K̂ kept in the upper triangle) or iterative
  * (PCG for α + LOVE, `./iterative_conditioning.ts`).
  * @module

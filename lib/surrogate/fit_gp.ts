@@ -1,5 +1,5 @@
 /**
- * Fitting the GP (campaign.md §9.2–9.5): exact-MLL L-BFGS on the sigmoid-reparametrised
+ * Fitting the GP (docs/campaign.md §9.2–9.5): exact-MLL L-BFGS on the sigmoid-reparametrised
  * log-hyper-parameters with seeded restarts, then conditioning on the data: exact (dense
  * Cholesky) for n ≤ `exactMaxN`, otherwise hyper-parameters on a seeded subset of `sodSize`
  * rows and α by preconditioned CG on all rows (`./condition_gp.ts`).
@@ -194,7 +194,7 @@ export function restartStarts(
 }
 
 /**
- * Maximise the exact MLL from one start by L-BFGS on φ (campaign.md §9.4). Needs n ≥ 2;
+ * Maximise the exact MLL from one start by L-BFGS on φ (docs/campaign.md §9.4). Needs n ≥ 2;
  * memory 8n² bytes.
  */
 export function optimizeFromStart(

@@ -1,5 +1,5 @@
 /**
- * Validation and standardisation of GP training data (campaign.md §9.1): inputs n×d row-major in
+ * Validation and standardisation of GP training data (docs/campaign.md §9.1): inputs n×d row-major in
  * the unit box, finite targets, y standardised with std := 1 when the targets are constant.
  * @module
  */
@@ -31,7 +31,7 @@ export interface StandardisedData {
 /**
  * Check shapes and finiteness, then standardise y. Throws {@link DimensionMismatchError},
  * {@link NonFiniteDataError} (NaN/±Inf in x or y), {@link InsufficientDataError} (n = 0).
- * n = 1 is allowed (campaign.md §14: "n = 1 fits"): the GP then keeps its initial θ.
+ * n = 1 is allowed (docs/campaign.md §14: "n = 1 fits"): the GP then keeps its initial θ.
  */
 export function standardiseData(data: GpData): StandardisedData {
   const { x, y, d } = data;

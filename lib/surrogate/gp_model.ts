@@ -1,5 +1,5 @@
 /**
- * A fitted GP (campaign.md §9.2–9.5): prediction of mean and variance in chunks, exact variances
+ * A fitted GP (docs/campaign.md §9.2–9.5): prediction of mean and variance in chunks, exact variances
  * σ² = σ_f² − ‖L⁻¹k*‖² or LOVE variances σ² ≈ σ_f² − ‖Rᵀk*‖², and posterior sampling. The
  * model is pure data ({@link GpState}) plus a linear-algebra backend; `lib/io/surrogate_store.ts`
  * saves and loads the state.

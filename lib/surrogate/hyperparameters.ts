@@ -1,5 +1,5 @@
 /**
- * Hyper-parameters of the Matérn-5/2 ARD GP (campaign.md §9.2) and their unconstrained
+ * Hyper-parameters of the Matérn-5/2 ARD GP (docs/campaign.md §9.2) and their unconstrained
  * reparametrisation (§9.4). Layout of θ (natural-log values), length d + 2:
  * θ = (log ℓ_1 … log ℓ_d, log σ_f², log σ_n²). Optimisation runs on φ ∈ ℝ^(d+2) with
  * log θ_j = lo_j + (hi_j − lo_j)·sigmoid(φ_j).
@@ -16,14 +16,14 @@ export interface GpHyperparameters {
   noiseVariance: number;
 }
 
-/** Bounds of campaign.md §9.2 (natural units). */
+/** Bounds of docs/campaign.md §9.2 (natural units). */
 export const HYPERPARAMETER_BOUNDS = Object.freeze({
   lengthScale: [1e-2, 1e2] as const,
   signalVariance: [1e-2, 1e2] as const,
   noiseVariance: [1e-8, 1] as const,
 });
 
-/** Initial values of campaign.md §9.2: ℓ = 0.5, σ_f² = 1, σ_n² = 1e-2. */
+/** Initial values of docs/campaign.md §9.2: ℓ = 0.5, σ_f² = 1, σ_n² = 1e-2. */
 export const INITIAL_HYPERPARAMETERS = Object.freeze({
   lengthScale: 0.5,
   signalVariance: 1,

@@ -1,5 +1,5 @@
 /**
- * Iterative conditioning for large n (campaign.md §9.5): α = K̂⁻¹y by preconditioned conjugate
+ * Iterative conditioning for large n (docs/campaign.md §9.5): α = K̂⁻¹y by preconditioned conjugate
  * gradients with a rank-k pivoted-Cholesky preconditioner P = L_k·L_kᵀ + σ_n²·I (Harbrecht,
  * Peters & Schneider 2012; Gardner et al. 2018, "GPyTorch", §4), applied by the Woodbury
  * identity; K̂·v from a stored K̂ when 8n² bytes fit the memory budget, else from 1024×1024 kernel

@@ -52,7 +52,7 @@ Deno.test("conditionIterative() PCG solves K̂α = y to the requested residual",
 });
 
 // The one larger test (a few seconds with the TS backend): exact and iterative conditioning of
-// the same θ at n = 1500. Tolerances: mean 1e-4 relative to max |μ| (campaign.md §14; PCG
+// the same θ at n = 1500. Tolerances: mean 1e-4 relative to max |μ| (docs/campaign.md §14; PCG
 // residual 1e-8 amplified by cond(K̂) ≈ 1e3); LOVE σ² median relative 1e-2 — LOVE's Krylov
 // projection converges with the number of eigenvalues of K above σ_n², so this holds for
 // σ_n² = 0.1 with 100 Lanczos steps (measured 6.5e-3) but not for σ_n² = 1e-3 (measured 1.5:

@@ -1,5 +1,5 @@
 /**
- * Kriging-believer batch conditioning (campaign.md §10.3): adding a fantasy observation at a
+ * Kriging-believer batch conditioning (docs/campaign.md §10.3): adding a fantasy observation at a
  * pick x_s with value μ(x_s) leaves μ unchanged and shrinks the posterior covariance, so a batch
  * is built by sequential rank-one updates of the pool's latent variances:
  *   c(x, x_s) = k(x, x_s) − k_xᵀ·K̂⁻¹·k_s − Σ_{j < s} c̃_j(x)·c̃_j(x_s),

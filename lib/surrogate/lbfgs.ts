@@ -1,7 +1,7 @@
 /**
  * L-BFGS minimiser with a strong-Wolfe line search (Nocedal & Wright 2006, Alg. 7.4 two-loop
  * recursion; Alg. 3.5 + 3.6 line search with cubic interpolation in `zoom`). Used on the
- * sigmoid-reparametrised GP hyper-parameters (campaign.md §9.4): history 10, ≤ 200 iterations,
+ * sigmoid-reparametrised GP hyper-parameters (docs/campaign.md §9.4): history 10, ≤ 200 iterations,
  * gradient tolerance 1e-5 (∞-norm), plus scipy's relative-decrease test (ftol 2.2e-9) so flat
  * optima do not run to the iteration limit, and an optional stall test (f decreased by less than
  * an absolute amount over the last few iterations). Non-finite function values are treated as

@@ -1,6 +1,6 @@
 /**
  * LOVE predictive-variance cache (Pleiss et al. 2018, "Constant-time predictive distributions
- * for Gaussian processes"; campaign.md §9.5): k Lanczos steps on K̂ with full
+ * for Gaussian processes"; docs/campaign.md §9.5): k Lanczos steps on K̂ with full
  * reorthogonalisation give Q (n×k) and the tridiagonal T = Qᵀ·K̂·Q; with T = L_T·L_Tᵀ,
  * R = Q·L_T⁻ᵀ (n×k) so that k*ᵀ·K̂⁻¹·k* ≈ ‖Rᵀ·k*‖² and σ²(u*) ≈ σ_f² − ‖Rᵀ·k*‖² (clamped ≥ 0):
  * O(n·k) per candidate instead of O(n²).

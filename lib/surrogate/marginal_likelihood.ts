@@ -1,6 +1,6 @@
 /**
  * Exact log marginal likelihood of the zero-mean Matérn-5/2 ARD GP and its analytic gradient
- * with respect to log θ (campaign.md §9.3; Rasmussen & Williams 2006, eqs. 2.30 and 5.9):
+ * with respect to log θ (docs/campaign.md §9.3; Rasmussen & Williams 2006, eqs. 2.30 and 5.9):
  *   log p(y|θ) = −½·yᵀα − Σ log L_ii − (n/2)·ln 2π,  K̂ = L·Lᵀ, α = K̂⁻¹y,
  *   ∂/∂θ_j = ½·Σ_ik (α_iα_k − (K̂⁻¹)_ik)·(∂K̂/∂θ_j)_ik.
  * One factorisation per evaluation: potrf, potrs for α, potri for K̂⁻¹ in place (or spotri on a

@@ -1,5 +1,5 @@
 /**
- * Matérn-5/2 ARD covariance (campaign.md §9.2; Rasmussen & Williams 2006, eq. 4.17):
+ * Matérn-5/2 ARD covariance (docs/campaign.md §9.2; Rasmussen & Williams 2006, eq. 4.17):
  * k(u, u') = σ_f²·(1 + √5·r + 5r²/3)·exp(−√5·r), r² = Σ_i ((u_i − u'_i)/ℓ_i)².
  * Inputs are row-major n×d Float64Arrays in the unit box; the routines take rows already divided
  * by ℓ ({@link scaleRows}) so r² is a plain squared distance. Matrices are written column-major.

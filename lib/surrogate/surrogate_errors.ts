@@ -4,7 +4,7 @@
  */
 import { CaligoError, InvalidArgumentError } from "../errors.ts";
 
-/** K̂ stayed not positive definite after the jitter escalation of campaign.md §9.2. */
+/** K̂ stayed not positive definite after the jitter escalation of docs/campaign.md §9.2. */
 export class NotPositiveDefiniteError extends CaligoError {
   constructor(
     readonly n: number,

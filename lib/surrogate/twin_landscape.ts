@@ -1,5 +1,5 @@
 /**
- * The twin landscape (campaign.md §9.1): one GP per strategy, baseline and blind, trained on the
+ * The twin landscape (docs/campaign.md §9.1): one GP per strategy, baseline and blind, trained on the
  * rows of that strategy, and their divergence (reported as diagnostics, never a failure).
  * @module
  */

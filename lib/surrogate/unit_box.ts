@@ -1,5 +1,5 @@
 /**
- * Scaling of raw inputs to the unit box with the campaign bounds (campaign.md §9.1):
+ * Scaling of raw inputs to the unit box with the campaign bounds (docs/campaign.md §9.1):
  * u = (x − lo)/(hi − lo), per column.
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * `deno task cliff-bench` on a tiny budget (campaign.md §10.8): the JSON shape, test points that
+ * `deno task cliff-bench` on a tiny budget (docs/campaign.md §10.8): the JSON shape, test points that
  * never enter training, and the exact labels coming from the science functions alone.
  */
 import { assert, assertEquals } from "../assert.ts";

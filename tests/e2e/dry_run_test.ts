@@ -1,5 +1,5 @@
 /**
- * The real pipeline end to end (campaign.md §14 "Pipeline"): `explore` on configs/dry_run_test.yaml
+ * The real pipeline end to end (docs/campaign.md §14 "Pipeline"): `explore` on configs/dry_run_test.yaml
  * with the real simulator (LDPC codes built on first use) runs Phases 1–3 and leaves a valid
  * store: the configured numbers of executed Phase-1 samples and Phase-3 rows, real outputs, a
  * plan and an iteration record per iteration, and both models.

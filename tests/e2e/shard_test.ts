@@ -1,5 +1,5 @@
 /**
- * End-to-end tests of Phase 1 sharding (campaign.md §7.5): `explore --shard I/K` into
+ * End-to-end tests of Phase 1 sharding (docs/campaign.md §7.5): `explore --shard I/K` into
  * `<dir>/shards/shardI/`, then `deno task merge <dir>`, must give exactly the `/lhs_warmup` rows of
  * a single-process run with the same config and seed (same ids, same values), for paired and
  * alternate designs; a shard interrupted by SIGKILL resumes on its own ids only; a missing or

@@ -1,5 +1,5 @@
 /**
- * The SLURM job templates (slurm/*.sbatch, campaign.md §13) on a real single-node SLURM cluster
+ * The SLURM job templates (slurm/*.sbatch, docs/campaign.md §13) on a real single-node SLURM cluster
  * started on loopback by tools/slurm_local.sh (needs root and the Debian packages slurmctld,
  * slurmd, slurm-client and munge). Covers: (a) explore.sbatch runs a tiny fake campaign to completion;
  * (b) a 3-task phase1-array.sbatch plus a dependent merge.sbatch gives exactly the rows of the

@@ -1,6 +1,6 @@
 /**
  * The decoder contract shared by every schedule (layered, flooding) and check rule, plus the
- * binary-symmetric-channel LLR helper of science.md §9.9.
+ * binary-symmetric-channel LLR helper of docs/science.md §9.9.
  *
  * Every decoder solves H·x = s: check-to-variable messages of check c are multiplied by
  * (−1)^(s_c), so a frame is decoded against the syndrome Alice sent (no coset shift needed).
@@ -12,7 +12,7 @@ import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
 import { InvalidArgumentError } from "../../errors.ts";
 
 /**
- * Decoder algorithms (science.md §9.9). The `-simd` decoders decode 8 frames at once in
+ * Decoder algorithms (docs/science.md §9.9). The `-simd` decoders decode 8 frames at once in
  * WebAssembly SIMD: `nms-simd` is layered normalized min-sum in int16 lanes and decodes exactly
  * like `nms-layered`'s fixed-point kernel, frame by frame; `spa-simd` is layered sum-product in
  * float32 lanes (same φ table as `spa-layered`; FER equal within statistical error).
@@ -39,7 +39,7 @@ export function decoderFamily(name: DecoderName): DecoderName {
 /** Message precision of a decoder's workspace. */
 export type MessagePrecision = "float32" | "float64";
 
-/** LLR magnitude of a bit whose value Bob knows (shortened or revealed), science.md §9.9. */
+/** LLR magnitude of a bit whose value Bob knows (shortened or revealed), docs/science.md §9.9. */
 export const KNOWN_BIT_LLR = 100;
 
 /** Per-call options of {@link Decoder.decode}. */
@@ -140,7 +140,7 @@ export function asBatchDecoder(decoder: Decoder): BatchDecoder {
 }
 
 /**
- * BSC channel LLR magnitude ln((1 − q)/q) with q clamped to [1e-6, 0.5 − 1e-6] (science.md §9.9).
+ * BSC channel LLR magnitude ln((1 − q)/q) with q clamped to [1e-6, 0.5 − 1e-6] (docs/science.md §9.9).
  * @param qber crossover probability prior
  * @example
  * ```ts

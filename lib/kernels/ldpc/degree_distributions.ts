@@ -1,8 +1,8 @@
 /**
  * Edge-perspective degree distributions of the mother codes and their conversion to integer node
- * counts (science.md §9.1). Source: Caligo's shipped table
+ * counts (docs/science.md §9.1). Source: Caligo's shipped table
  * (`configs/ldpc_degree_distributions.yaml`, github.com/A-DaRo/qia-challenge-2025 @ e46c21c),
- * reproduced in science.md §9.1; every row is normalised to sum 1 (the 0.85 λ row sums to 1.0515).
+ * reproduced in docs/science.md §9.1; every row is normalised to sum 1 (the 0.85 λ row sums to 1.0515).
  * @module
  */
 import { InvalidArgumentError } from "../../errors.ts";
@@ -17,7 +17,7 @@ export interface DegreeDistribution {
   readonly rho: EdgeDistribution;
 }
 
-/** Caligo's table, keyed by rate ×100 (science.md §9.1). */
+/** Caligo's table, keyed by rate ×100 (docs/science.md §9.1). */
 export const CALIGO_DEGREE_DISTRIBUTIONS: Readonly<Record<number, DegreeDistribution>> = {
   50: {
     rate: 0.5,
@@ -196,7 +196,7 @@ function edgeCount(c: NodeDegreeCounts): number {
 
 /**
  * Integer variable and check degree counts for a code of length n and m_c checks
- * (science.md §9.1): largest-remainder rounding of the node fractions, then the check side is
+ * (docs/science.md §9.1): largest-remainder rounding of the node fractions, then the check side is
  * adjusted on its top two degrees (moving checks between them, then single edges onto the top
  * degree) so both sides have the same edge count E.
  * @example

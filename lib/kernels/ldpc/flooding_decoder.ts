@@ -1,5 +1,5 @@
 /**
- * Flooding sum-product decoder, Caligo-equivalent (science.md §9.9, `spa-flooding`), used for FER
+ * Flooding sum-product decoder, Caligo-equivalent (docs/science.md §9.9, `spa-flooding`), used for FER
  * comparisons with Caligo's numba kernel. Per iteration:
  *  1. variable update: tot_v = L_v + Σ c2v, hard_v = [tot_v < 0], v2c = clip(tot_v − c2v, ±30);
  *     stop if H·hard = s;

@@ -10,7 +10,7 @@ const CALIGO_MATRIX = new URL(
   import.meta.url,
 );
 
-// science.md §14.7: Caligo's kernel on its matrix at Q = 0.02 has FER ≈ 0.005–0.010. With 25
+// docs/science.md §14.7: Caligo's kernel on its matrix at Q = 0.02 has FER ≈ 0.005–0.010. With 25
 // frames, P(≥ 4 failures | FER = 0.01) ≈ 2e-4, so ≤ 3 failures is a tight but safe bound; a wrong
 // check rule or sign convention fails nearly every frame.
 Deno.test("floodingDecoder() reaches Caligo's FER on Caligo's matrix at QBER 0.02 (25 frames, seed 2024)", async () => {

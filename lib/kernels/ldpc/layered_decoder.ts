@@ -1,6 +1,6 @@
 /**
  * Layered (row-serial, "turbo-decoding message passing") belief propagation with two check
- * rules (science.md §9.9):
+ * rules (docs/science.md §9.9):
  *  - `normalized-min-sum` (`nms-layered`): |r| = α·min over the other edges (Chen & Fossorier
  *    2002), α = 0.8 by default;
  *  - `sum-product` (`spa-layered`): r = 2 atanh(Π tanh(q/2)) evaluated in the φ domain,

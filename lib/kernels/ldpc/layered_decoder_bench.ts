@@ -1,6 +1,6 @@
 /**
  * Decoder throughput at a fixed 50 iterations (no early stop) on Caligo's n = 4096 rate-1/2 matrix
- * (science.md §13 targets: spa ≥ 10× Caligo's 57 ms/frame; layered min-sum ≥ 3 Mb/s).
+ * (docs/science.md §13 targets: spa ≥ 10× Caligo's 57 ms/frame; layered min-sum ≥ 3 Mb/s).
  * Mb/s = 4096 / (time per frame). Run: `./deno bench -P lib/kernels/ldpc/layered_decoder_bench.ts`.
  */
 import { readCsrForTest } from "./_test_codes.ts";

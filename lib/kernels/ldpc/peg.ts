@@ -1,6 +1,6 @@
 /**
  * Progressive edge growth (PEG; Hu, Eleftheriou & Arnold 2005) with ACE conditioning (Tian et
- * al. 2004, in the candidate-selection form of Xiao & Banihashemi 2004), science.md §9.1.
+ * al. 2004, in the candidate-selection form of Xiao & Banihashemi 2004), docs/science.md §9.1.
  *
  * Variables are numbered and processed in ascending degree; each of a variable's edges goes to a
  * check found by BFS from the variable in the current graph: the BFS grows layer by layer (depth ≤

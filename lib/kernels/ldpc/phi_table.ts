@@ -1,5 +1,5 @@
 /**
- * The φ function of sum-product decoding in the log-domain check update (science.md §9.9),
+ * The φ function of sum-product decoding in the log-domain check update (docs/science.md §9.9),
  * φ(x) = −ln tanh(x/2) = ln((1 + e^−x)/(1 − e^−x)) (self-inverse on x > 0), and its branch-free
  * lookup table shared by the TypeScript and WebAssembly layered decoders.
  *

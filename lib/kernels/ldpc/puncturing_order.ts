@@ -1,5 +1,5 @@
 /**
- * Nested puncturing order of a mother code (science.md §9.2), after Elkouss, Martinez-Mateo &
+ * Nested puncturing order of a mother code (docs/science.md §9.2), after Elkouss, Martinez-Mateo &
  * Martin 2012 ("Untainted puncturing for irregular LDPC codes").
  *
  * Regime A (untainted): repeatedly take the untainted variable with the smallest two-hop

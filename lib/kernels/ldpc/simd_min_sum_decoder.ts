@@ -7,7 +7,7 @@
  * Algorithm: the layered schedule of Hocevar (2004), as in `layered_decoder.ts` (check by check,
  * q_e = L_v − r_e, r_e from the other q's of the check, L_v = q_e + r_e), with the check rule
  * normalized min-sum |r| = ⌊α·min⌋ or offset min-sum |r| = max(min − β, 0) (Chen & Fossorier
- * 2002); every check-to-variable message is multiplied by (−1)^(s_c) (science.md §9.9). LLR > 0
+ * 2002); every check-to-variable message is multiplied by (−1)^(s_c) (docs/science.md §9.9). LLR > 0
  * favours bit 0, punctured positions carry 0, known bits ±{@link KNOWN_BIT_LLR}.
  *
  * Fixed point: messages and posteriors are integers in units of 1/`llrScale` LLR, saturating at

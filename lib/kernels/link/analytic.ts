@@ -1,12 +1,12 @@
 /**
- * Analytic link (science.md §3.4): a binary symmetric channel at Caligo's additive "Erven"
+ * Analytic link (docs/science.md §3.4): a binary symmetric channel at Caligo's additive "Erven"
  * formula E1, for comparison with Caligo's formulas. E1 already contains e_det, so the
  * detector-error stage is not applied on top.
  * @module
  */
 
 /**
- * Caligo's E1 `compute_qber_erven` (science.md §3.7): (1−F)/2 + e_det + (1−η)·p_d/2, no cap.
+ * Caligo's E1 `compute_qber_erven` (docs/science.md §3.7): (1−F)/2 + e_det + (1−η)·p_d/2, no cap.
  * @example
  * ```ts
  * import { qberErven } from "./analytic.ts";
@@ -24,7 +24,7 @@ export function qberErven(
 }
 
 /**
- * Matched error probability of the `analytic` link: Q_E1 = min(0.5, E1) (science.md §3.4).
+ * Matched error probability of the `analytic` link: Q_E1 = min(0.5, E1) (docs/science.md §3.4).
  * @example
  * ```ts
  * import { qberAnalyticLink } from "./analytic.ts";

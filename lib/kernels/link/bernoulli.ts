@@ -1,5 +1,5 @@
 /**
- * Exact Bernoulli draws from 32-bit words (science.md §2): p is split into an integer threshold
+ * Exact Bernoulli draws from 32-bit words (docs/science.md §2): p is split into an integer threshold
  * k = ⌊p·2³²⌋ and a remainder; a draw u < k succeeds, u = k falls back on one uniform double.
  * One nextUint32 per draw except with probability 2⁻³².
  * @module

@@ -1,5 +1,5 @@
 /**
- * Depolarising link, NetSquid convention (science.md §3.2): state (1 − p)·|Φ+⟩⟨Φ+| + p·I/4 with
+ * Depolarising link, NetSquid convention (docs/science.md §3.2): state (1 − p)·|Φ+⟩⟨Φ+| + p·I/4 with
  * p = 4(1−F)/3, whose fidelity is exactly F.
  * @module
  */

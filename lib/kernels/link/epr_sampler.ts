@@ -1,5 +1,5 @@
 /**
- * Direct Monte-Carlo sampling of the N EPR rounds (science.md §3.1, §3.5) into caller buffers:
+ * Direct Monte-Carlo sampling of the N EPR rounds (docs/science.md §3.1, §3.5) into caller buffers:
  * bases θA, θB and outcomes a, b, one Uint8Array(N) each (values 0/1; basis 0 = Z, 1 = X).
  * @module
  */
@@ -7,7 +7,7 @@ import type { Rng } from "../rng.ts";
 import { bernoulliThreshold } from "./bernoulli.ts";
 
 /**
- * Sample N rounds from stream `quantum` (science.md §3.1). Consumption order, per block of 32
+ * Sample N rounds from stream `quantum` (docs/science.md §3.1). Consumption order, per block of 32
  * rounds: one word each for θA, θB, a and the uniform b of mismatched rounds (bit j = round
  * base + j); then, in round order, one error draw per matched round (a Bernoulli of the
  * basis's matched error probability, via an integer threshold; a double only on a tie).
@@ -80,7 +80,7 @@ export function sampleEprRounds(
 }
 
 /**
- * Detector-error stage (science.md §3.5): every one of Bob's n outcomes flips independently
+ * Detector-error stage (docs/science.md §3.5): every one of Bob's n outcomes flips independently
  * with probability e, drawn from stream `detector` by geometric skipping (one uniform double
  * per flip, plus one that ends the pass): gap = ⌊ln(1 − U)/ln(1 − e)⌋.
  * @param b Bob's outcomes, flipped in place

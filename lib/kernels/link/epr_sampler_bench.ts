@@ -1,5 +1,5 @@
 /**
- * Throughput of EPR sampling (science.md §3.1; target ≥ 2×10⁷ rounds/s on one core).
+ * Throughput of EPR sampling (docs/science.md §3.1; target ≥ 2×10⁷ rounds/s on one core).
  * Run: ./deno bench -P lib/kernels/link/epr_sampler_bench.ts
  */
 import { stageRng } from "../rng.ts";

@@ -1,11 +1,11 @@
 /**
- * Heralded double-click link (science.md §3.3): a first-principles time-bin Barrett–Kok model
+ * Heralded double-click link (docs/science.md §3.3): a first-principles time-bin Barrett–Kok model
  * with Caligo's settings (length 0, no initial loss, visibility 1, one mode, threshold
  * detectors). Four herald branches, each with its matched-basis error probability.
  * @module
  */
 
-/** Unnormalised branch probabilities and their sum (science.md §3.3 table). */
+/** Unnormalised branch probabilities and their sum (docs/science.md §3.3 table). */
 export interface HeraldBranches {
   /** True herald P_T = ½·η²·(1−p)². */
   pTrue: number;
@@ -20,7 +20,7 @@ export interface HeraldBranches {
 }
 
 /**
- * Branch probabilities of the heralded double-click link (science.md §3.3).
+ * Branch probabilities of the heralded double-click link (docs/science.md §3.3).
  * @param detectionEfficiency η ∈ (0, 1]
  * @param darkCountProb p_d per detector per time window, in [0, 1)
  * @example
@@ -55,7 +55,7 @@ export interface MatchedErrors {
 }
 
 /**
- * Werner weight λ = 1 − 4(1−F)/3 of each side's emitted spin–photon pair (science.md §3.3).
+ * Werner weight λ = 1 − 4(1−F)/3 of each side's emitted spin–photon pair (docs/science.md §3.3).
  * @example
  * ```ts
  * import { wernerWeight } from "./heralded_double_click.ts";
@@ -68,7 +68,7 @@ export function wernerWeight(channelFidelity: number): number {
 
 /**
  * Matched-basis error of a true-herald (T-branch) pair with Bell-correction failure β
- * (science.md §3.3): (1−λ²)/2 + (2/3)·β·λ², the same in Z and X.
+ * (docs/science.md §3.3): (1−λ²)/2 + (2/3)·β·λ², the same in Z and X.
  * @example
  * ```ts
  * import { trueHeraldError } from "./heralded_double_click.ts";
@@ -82,7 +82,7 @@ export function trueHeraldError(channelFidelity: number, bellCorrectionFailure =
 }
 
 /**
- * Exact matched-basis error probabilities of the heralded link (science.md §3.3):
+ * Exact matched-basis error probabilities of the heralded link (docs/science.md §3.3):
  * QBER_Z = w_T·e_T + w_Φ·(1+λ²)/2 + w_U/2, QBER_X = w_T·e_T + w_Φ/2 + w_U/2, with e_T the
  * T-branch error (including β) and w the normalised branch weights.
  * @example
@@ -112,7 +112,7 @@ export function heraldedMatchedErrors(
 }
 
 /**
- * Q_her = (QBER_Z + QBER_X)/2 (science.md §3.3), before the detector-error stage.
+ * Q_her = (QBER_Z + QBER_X)/2 (docs/science.md §3.3), before the detector-error stage.
  * @example
  * ```ts
  * import { qberHeralded } from "./heralded_double_click.ts";

@@ -1,5 +1,5 @@
 /**
- * Pluggable link models (science.md §3): each gives the exact matched-basis error
+ * Pluggable link models (docs/science.md §3): each gives the exact matched-basis error
  * probabilities per basis, whether the detector-error stage applies on top, the herald success
  * probability, and the exact expected QBER Q_exp (§3.6) used by the campaign pre-filter.
  * Sampling is shared by all models ({@link sampleEprRounds}).
@@ -10,11 +10,11 @@ import { qberAnalyticLink } from "./analytic.ts";
 import { qberDepolarising } from "./depolarising.ts";
 import { heraldBranches, heraldedMatchedErrors } from "./heralded_double_click.ts";
 
-/** Names of the link models (science.md §3, config key `simulation.link_model`). */
+/** Names of the link models (docs/science.md §3, config key `simulation.link_model`). */
 export const LINK_MODEL_NAMES = ["heralded-double-click", "depolarising", "analytic"] as const;
 export type LinkModelName = typeof LINK_MODEL_NAMES[number];
 
-/** Detector-error handling (science.md §3.5): physical flips, or Caligo's inert e_det. */
+/** Detector-error handling (docs/science.md §3.5): physical flips, or Caligo's inert e_det. */
 export type DetectorErrorMode = "physical" | "caligo";
 
 /** Physical inputs of a link model. Probabilities are per round (p_d per detector per window). */
@@ -27,7 +27,7 @@ export interface LinkPhysics {
   detectorError: number;
   /** Dark-count probability p_d ∈ [0, 1e-3]. */
   darkCountProb: number;
-  /** Bell-correction failure β ∈ [0, 1] of the heralded link (science.md §3.3); default 0. */
+  /** Bell-correction failure β ∈ [0, 1] of the heralded link (docs/science.md §3.3); default 0. */
   bellCorrectionFailure?: number;
   /** Default "physical". */
   detectorErrorMode?: DetectorErrorMode;
@@ -44,12 +44,12 @@ export interface LinkModel {
   readonly detectorFlipProb: number;
   /** Herald success probability per attempt P_succ (1 for non-heralded models). */
   readonly heraldSuccessProb: number;
-  /** Exact expected matched-basis QBER Q_exp including the detector stage (science.md §3.6). */
+  /** Exact expected matched-basis QBER Q_exp including the detector stage (docs/science.md §3.6). */
   readonly expectedQber: number;
 }
 
 /**
- * Matched error after the detector stage: Q' = Q + e·(1 − 2Q) (science.md §3.5).
+ * Matched error after the detector stage: Q' = Q + e·(1 − 2Q) (docs/science.md §3.5).
  * @example
  * ```ts
  * import { withDetectorError } from "./link_model.ts";
@@ -61,7 +61,7 @@ export function withDetectorError(qber: number, flipProb: number): number {
 }
 
 /**
- * Evaluate a link model at one physical point (science.md §3.2–§3.6).
+ * Evaluate a link model at one physical point (docs/science.md §3.2–§3.6).
  * @throws InvalidArgumentError for an unknown model name or inputs outside the science domain
  * @example
  * ```ts
@@ -131,7 +131,7 @@ function checkRange(name: string, value: number, lo: number, hi: number): void {
 }
 
 /**
- * Q_exp(F, η, e_det, p_d; link) (science.md §3.6): the exact expected matched-basis QBER of the
+ * Q_exp(F, η, e_det, p_d; link) (docs/science.md §3.6): the exact expected matched-basis QBER of the
  * configured link model, the only analytic QBER used by the project.
  * @example
  * ```ts
