@@ -11,6 +11,7 @@
  * @module
  */
 import { UsageError } from "../lib/errors.ts";
+import { pathExistsSync } from "../lib/io/path_exists.ts";
 
 const DIST = "dist";
 const BUILD = `${DIST}/.build`;
@@ -53,22 +54,12 @@ deno run --no-prompt \\
   unreachable; this bundle is the fallback.
 `;
 
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-}
-
 function main(): number {
-  if (!exists(BUILD)) {
+  if (!pathExistsSync(BUILD)) {
     throw new UsageError(`${BUILD}: missing; run 'deno task bundle', not this file alone`);
   }
   for (const [from, to] of Object.entries(FILES)) {
-    if (!exists(`${BUILD}/${from}`)) throw new UsageError(`${BUILD}/${from}: not bundled`);
+    if (!pathExistsSync(`${BUILD}/${from}`)) throw new UsageError(`${BUILD}/${from}: not bundled`);
     Deno.renameSync(`${BUILD}/${from}`, `${DIST}/${to}`);
   }
   Deno.removeSync(BUILD, { recursive: true });
@@ -82,7 +73,7 @@ function main(): number {
         `bundle: warning: the bundle loads ./${worker}.ts (no .js switch in its module); ` +
           `copied ${worker}.js to ${stale}`,
       );
-    } else if (exists(stale)) {
+    } else if (pathExistsSync(stale)) {
       Deno.removeSync(stale);
     }
   }

@@ -66,6 +66,7 @@ import {
   runPhase3Stage,
 } from "./surrogate_stages.ts";
 import { campaignWorkerUrl } from "./worker_url.ts";
+import { pathExistsSync } from "../io/path_exists.ts";
 
 /** Software version stored in the HDF5 root attributes. */
 export const SOFTWARE_VERSION = "caligo-ts 0.1.0";
@@ -217,16 +218,6 @@ function holdoutSummary(h: HoldoutScores): CampaignRunResult["holdout"] {
   return out;
 }
 
-function existsSync(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-}
-
 /**
  * Open the store for a resume; when unreadable, move it aside and use the backup (§7.3). Every
  * committed row of every group and matrix is read and checked against the checksums of the last
@@ -243,7 +234,7 @@ async function reopenStore(paths: CampaignPaths, log: Logger): Promise<CampaignS
       paths.store,
       verify,
     );
-    if (!cleanlyClosed && existsSync(paths.storeBackup)) {
+    if (!cleanlyClosed && pathExistsSync(paths.storeBackup)) {
       // The writer died with the file open: HDF5 has no crash consistency, so even committed
       // chunks may be damaged. The checkpoint copy was made from a closed file; the rows after
       // it are recomputed deterministically.

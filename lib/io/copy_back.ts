@@ -13,6 +13,7 @@
  * @module
  */
 import { CAMPAIGN_FILES, type CampaignPaths } from "./campaign_dir.ts";
+import { pathExistsSync } from "./path_exists.ts";
 
 function syncFile(path: string): void {
   const f = Deno.openSync(path, { read: true, write: true });
@@ -28,16 +29,6 @@ function copyAtomicSync(from: string, to: string): void {
   Deno.copyFileSync(from, tmp);
   syncFile(tmp);
   Deno.renameSync(tmp, to);
-}
-
-function existsSync(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
 }
 
 /** What one copy-back moved. */
@@ -63,13 +54,13 @@ export function copyBackCampaignSync(src: CampaignPaths, destDir: string): CopyB
     copyAtomicSync(from, `${dest}/${name}`);
     bytes += Deno.statSync(from).size;
   };
-  if (!existsSync(`${dest}/${CAMPAIGN_FILES.config}`)) copy(src.config, CAMPAIGN_FILES.config);
+  if (!pathExistsSync(`${dest}/${CAMPAIGN_FILES.config}`)) copy(src.config, CAMPAIGN_FILES.config);
   // the new store, next to the destination (same file system), before anything is replaced
   const storeTmp = `${dest}/${CAMPAIGN_FILES.store}.copy-tmp`;
   Deno.copyFileSync(src.storeBackup, storeTmp);
   syncFile(storeTmp);
   bytes += Deno.statSync(storeTmp).size;
-  if (existsSync(`${dest}/${CAMPAIGN_FILES.store}`)) {
+  if (pathExistsSync(`${dest}/${CAMPAIGN_FILES.store}`)) {
     Deno.renameSync(`${dest}/${CAMPAIGN_FILES.store}`, `${dest}/${CAMPAIGN_FILES.storeBackup}`);
   }
   Deno.renameSync(storeTmp, `${dest}/${CAMPAIGN_FILES.store}`);
@@ -80,7 +71,7 @@ export function copyBackCampaignSync(src: CampaignPaths, destDir: string): CopyB
       [src.log, CAMPAIGN_FILES.log],
     ] as const
   ) {
-    if (existsSync(path)) copy(path, name);
+    if (pathExistsSync(path)) copy(path, name);
   }
   return { bytes, ms: performance.now() - t0 };
 }
