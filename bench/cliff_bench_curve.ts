@@ -12,6 +12,7 @@ interface Run {
 }
 interface BenchJson {
   budget: number;
+  config: string;
   noise: number;
   seeds: number[];
   methods: Record<string, { meanF1: number; minF1: number; seconds: number; runs: Run[] }>;
@@ -28,7 +29,9 @@ const points = results.flatMap((r) =>
 );
 const spec = {
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-  title: `cliff-bench: boundary F1 vs simulator samples (QIA box, σ = ${results[0]?.noise ?? 0})`,
+  title: `cliff-bench: boundary F1 vs simulator samples (${results[0]?.config}, σ = ${
+    results[0]?.noise ?? 0
+  })`,
   width: 420,
   height: 260,
   layer: [
