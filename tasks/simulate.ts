@@ -38,6 +38,7 @@ import {
   diagnosticsRow,
   OUTPUT_COLUMNS,
   outputsRow,
+  TIMING_COLUMNS,
 } from "../lib/protocol/record.ts";
 import { isPathError, parseDecoderFlag, unexpectedErrorLine } from "./_cli.ts";
 import {
@@ -206,15 +207,7 @@ async function configFromFlags(values: FlagValues, env: Record<string, string>) 
 /** Flags that set the point or seed: not allowed with --sample-id (the stored ones are used). */
 const POINT_FLAGS = ["point", "strategy", "seed", "sample-seed", ...Object.keys(SHORT_FLAGS)];
 /** Diagnostics that are not a function of the seed: timings and the retry count. */
-const UNREPRODUCIBLE = new Set([
-  "retries",
-  "t_sampling",
-  "t_commit",
-  "t_estimation",
-  "t_reconciliation",
-  "t_pa",
-  "t_total",
-]);
+const UNREPRODUCIBLE = new Set<string>(["retries", ...TIMING_COLUMNS]);
 
 /** The stored sample `id` of the campaign in `dir`: its group and row. */
 async function storedSample(dir: string, id: number) {

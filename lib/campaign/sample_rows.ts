@@ -13,6 +13,7 @@ import {
   outputsRow,
   type SampleRecord,
   stageCode,
+  TIMING_COLUMNS,
 } from "../protocol/record.ts";
 import type { StoreRow } from "../io/hdf5_store.ts";
 import type { Logger } from "../io/log.ts";
@@ -136,18 +137,7 @@ export function skippedRow(task: SimulateTask, verdict: PrefilterVerdict): Store
   d.key_margin_kind = KEY_MARGIN_KINDS.indexOf("analytic");
   d.q_expected = verdict.qExpected;
   d.prefilter_margin = verdict.margin;
-  for (
-    const t of [
-      "t_sampling",
-      "t_commit",
-      "t_estimation",
-      "t_reconciliation",
-      "t_pa",
-      "t_total",
-    ] as const
-  ) {
-    d[t] = 0;
-  }
+  for (const t of TIMING_COLUMNS) d[t] = 0;
   const outputs = new Float64Array(OUTPUT_COLUMNS.length).fill(NaN);
   outputs[0] = 0; // net_efficiency
   outputs[1] = 0; // raw_key_length

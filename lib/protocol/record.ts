@@ -110,6 +110,16 @@ export const DIAGNOSTIC_COLUMNS = [
   "cliff_margin",
 ] as const;
 export type DiagnosticColumn = typeof DIAGNOSTIC_COLUMNS[number];
+
+/** The per-stage wall-time diagnostics (seconds): not a function of the seed. */
+export const TIMING_COLUMNS = [
+  "t_sampling",
+  "t_commit",
+  "t_estimation",
+  "t_reconciliation",
+  "t_pa",
+  "t_total",
+] as const satisfies readonly DiagnosticColumn[];
 export type Diagnostics = Record<DiagnosticColumn, number>;
 
 /**
