@@ -301,7 +301,7 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
  * The F1 the stopping rule reads (docs/campaign.md §10.4): the holdout F1 where it exists, else the
  * stability F1; NaN (never stable) when the model predicts nothing secure on the reference set.
  */
-function stoppingF1(holdout: number, stability: number, secureFraction: number): number {
+export function stoppingF1(holdout: number, stability: number, secureFraction: number): number {
   if (!(secureFraction > 0)) return NaN;
   return Number.isFinite(holdout) ? holdout : stability;
 }
