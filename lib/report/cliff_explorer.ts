@@ -37,6 +37,12 @@ import { STRATEGIES, type StrategyName, type SurrogatePredictor } from "./surrog
  */
 export const EXPLORER_PAIR_BUDGET = 1.6e7;
 
+/**
+ * Grid nodes per axis while a slider is dragged (refined to the full grid on release): 14² of
+ * 28² nodes, a quarter of the kernel evaluations.
+ */
+export const EXPLORER_COARSE_GRID = 14;
+
 /** How the explorer's σ and mean compare with the campaign's surrogate at random box points. */
 export interface ExplorerCheck {
   points: number;
@@ -63,6 +69,8 @@ export interface ExplorerPayload {
   reference: number[];
   defaultAxes: [number, number];
   grid: number;
+  /** Grid per axis while a slider is dragged (≤ grid). */
+  coarseGrid: number;
   neighbours: number;
   colourLimit: number;
   differenceLimit: number;
@@ -230,6 +238,7 @@ export function buildExplorerPayload(input: ExplorerInput): ExplorerPayload | un
     reference: Array.from(input.reference),
     defaultAxes: input.defaultAxes,
     grid: explorerGridSize(rows),
+    coarseGrid: Math.min(EXPLORER_COARSE_GRID, explorerGridSize(rows)),
     neighbours: EXPLORER_NEIGHBOURS,
     colourLimit: input.colourLimit,
     differenceLimit: input.differenceLimit,

@@ -158,15 +158,28 @@ testNeeding(
       ]);
       const free = CONTINUOUS_PARAMETERS.findIndex((_, j) => !axes.includes(String(j)));
       const field = CONTINUOUS_PARAMETERS[free].field;
-      await page.$eval(`#cx-s-${field}`, (e) => {
+      const fullGrid = await page.$eval("#cliff-explorer", (e) => e.getAttribute("data-grid"));
+      // A drag ('input'): the redraw of the next frame is on the coarse grid (read right after it,
+      // before the idle refinement can run).
+      const dragGrid = await page.$eval(`#cx-s-${field}`, async (e) => {
         const el = e as HTMLInputElement;
         el.value = String(Number(el.min) + 0.8 * (Number(el.max) - Number(el.min)));
         el.dispatchEvent(new Event("input", { bubbles: true }));
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        return document.getElementById("cliff-explorer")!.getAttribute("data-grid");
       });
+      assertEquals(dragGrid, "14", "coarse grid while dragging");
+      assert(Number(await redraws()) > before, "redrawn while dragging");
+      await checkProbe("drag");
+      // The release ('change'): the full grid again.
+      await page.$eval(
+        `#cx-s-${field}`,
+        (e) => e.dispatchEvent(new Event("change", { bubbles: true })),
+      );
       await page.waitForFunction(
-        (b) => Number(document.getElementById("cliff-explorer")!.getAttribute("data-redraws")) > b,
+        (g) => document.getElementById("cliff-explorer")!.getAttribute("data-grid") === g,
         { timeout: 30000 },
-        before,
+        fullGrid,
       );
       const moved = await checkProbe("slider");
       assert(
