@@ -3,8 +3,10 @@
  * {@link EXPLORER_MATH_JS}): reads the embedded payload (`#cliff-explorer-data`), builds the
  * axis selectors and sliders, and on every change evaluates both strategies' GPs on the slice
  * grid and draws three canvases (baseline μ, blind μ, blind − baseline) with the boundary μ = t,
- * the uncertain band |μ − t| < 2σ (or P(secure)), the simulated samples near the slice and a
- * probe point whose values are shown in a table. Slider moves are coalesced to one redraw per
+ * the uncertain band |μ − t| < 2σ (or P(secure)), the points the campaign's pre-filter rules out
+ * in grey (when the page embeds `CaligoPrefilter`, {@link EXPLORER_PREFILTER_JS}), the simulated
+ * samples near the slice and a probe point whose values (and pre-filter verdict) are shown in a
+ * table. Slider moves are coalesced to one redraw per
  * animation frame. While a slider is dragged ('input') the maps are drawn on a coarse grid
  * (`P.coarseGrid` per axis, shown smoothed) and refined to the full grid (`P.grid`) on release
  * ('change') or after {@link EXPLORER_REFINE_IDLE_MS} without input; the probe's values are exact
@@ -41,6 +43,8 @@ export const EXPLORER_UI_JS = String.raw`(function () {
     ref: P.reference.slice(), probe: null, grid: P.grid, hover: null
   };
   var coarseGrid = Math.min(P.coarseGrid || P.grid, P.grid);
+  var PF = P.prefilter && typeof CaligoPrefilter !== "undefined" ? CaligoPrefilter : null;
+  var GREY = [1, 3, 5].map(function (k) { return parseInt((P.ruledOutColour || "#b0b0b0").substr(k, 2), 16); });
   var grids = {}, gridKey = "";
   var redraws = 0;
 
@@ -168,6 +172,19 @@ export const EXPLORER_UI_JS = String.raw`(function () {
       out.ys = ys;
       grids[s] = out;
     });
+    // the pre-filter's verdict per node (strategy-independent): 1 = ruled out
+    grids.ruled = null;
+    if (PF) {
+      var ruled = new Uint8Array(g * g), p = state.ref.slice();
+      for (var j = 0; j < g; j++) {
+        for (var i = 0; i < g; i++) {
+          p[state.ax] = xs[i];
+          p[state.ay] = ys[j];
+          ruled[j * g + i] = PF.verdict(P.prefilter, p).feasible ? 0 : 1;
+        }
+      }
+      grids.ruled = ruled;
+    }
     return true;
   }
   function probePoint() {
@@ -357,7 +374,9 @@ export const EXPLORER_UI_JS = String.raw`(function () {
     ctx.clearRect(0, 0, W, H);
     var n = g.mean.length, minus = new Float64Array(n), plus = new Float64Array(n);
     for (var i = 0; i < n; i++) { minus[i] = g.mean[i] - 2 * g.sd[i]; plus[i] = g.mean[i] + 2 * g.sd[i]; }
+    var ruled = grids.ruled;
     heat(ctx, state.grid, function (k) {
+      if (ruled && ruled[k]) return GREY;
       if (state.mode === "psecure") return ramp(RDBU, 2 * pSecure(g.mean[k], g.sd[k]) - 1);
       var rgb = ramp(RDBU, (g.mean[k] - t) / lim);
       if (Math.abs(g.mean[k] - t) < 2 * g.sd[k]) {
@@ -379,7 +398,10 @@ export const EXPLORER_UI_JS = String.raw`(function () {
     ctx.clearRect(0, 0, W, H);
     var n = a.mean.length, diff = new Float64Array(n), lim = P.differenceLimit;
     for (var i = 0; i < n; i++) diff[i] = b.mean[i] - a.mean[i];
-    heat(ctx, state.grid, function (k) { return ramp(PRGN, diff[k] / lim); });
+    var ruled = grids.ruled;
+    heat(ctx, state.grid, function (k) {
+      return ruled && ruled[k] ? GREY : ramp(PRGN, diff[k] / lim);
+    });
     contour(ctx, a.mean, a.xs, a.ys, t, "#b2182b", false);
     contour(ctx, b.mean, b.xs, b.ys, t, "#2166ac", false);
     drawProbe(ctx);
@@ -418,6 +440,14 @@ export const EXPLORER_UI_JS = String.raw`(function () {
       var dv = rows.blind.mean - rows.baseline.mean;
       cell.setAttribute("data-value", String(dv));
       cell.textContent = dv.toPrecision(4);
+    }
+    var pfCell = $("cx-probe-prefilter");
+    if (PF && pfCell) {
+      var v = PF.verdict(P.prefilter, p);
+      pfCell.setAttribute("data-value", v.feasible ? "passes" : "ruled out");
+      pfCell.setAttribute("data-margin", String(v.margin));
+      pfCell.textContent = (v.feasible ? "passes" : "rules the point out") + " (margin " +
+        fmt(v.margin) + " bits, Q_exp = " + fmt(v.qExpected) + ")";
     }
     var point = {};
     params.forEach(function (q, j) { point[q.field] = Number(physical(j, p[j]).toPrecision(6)); });
