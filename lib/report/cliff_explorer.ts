@@ -318,7 +318,8 @@ both boundaries (red baseline, blue blind). ${
       } rule, link model ${
         escapeHtml(payload.prefilter.linkModel)
       }, computed in this page by the same functions as the campaign's pre-filter): the campaign
-never simulates them, so the surrogate there is extrapolation.`
+does not simulate them, so there the map rests on the pre-filter, not on simulations; the probe
+table gives the verdict and its margin at the probe.`
       : escapeHtml(payload.prefilterNote)
   }</p>
 <div class="cx-controls">
