@@ -38,8 +38,9 @@ import { RULED_OUT_COLOUR } from "./map_provenance.ts";
 import { STRATEGIES, type StrategyName, type SurrogatePredictor } from "./surrogate_predictor.ts";
 
 /**
- * Kernel evaluations per redraw the grid is sized for: ≈ 8 ns each in Chromium on one core, so
- * ≈ 130 ms for the mean of two 10,000-row GPs on a 28 × 28 grid (bench/explorer_redraw.ts).
+ * Kernel evaluations per full-grid redraw the grid is sized for: two 10,000-row GPs on a 28 × 28
+ * grid redraw in ≈ 150–170 ms in headless Chromium on one core of a loaded 2-core AMD EPYC
+ * (bench/explorer_redraw.ts, release after a drag); while dragging, {@link EXPLORER_COARSE_GRID}.
  */
 export const EXPLORER_PAIR_BUDGET = 1.6e7;
 

@@ -44,6 +44,15 @@ export const EXPLORER_UI_JS = String.raw`(function () {
   };
   var coarseGrid = Math.min(P.coarseGrid || P.grid, P.grid);
   var PF = P.prefilter && typeof CaligoPrefilter !== "undefined" ? CaligoPrefilter : null;
+  // a pre-filter that cannot run here (e.g. a build that renamed what its text refers to) is
+  // dropped with a note rather than breaking the maps
+  if (PF) {
+    try { PF.verdict(P.prefilter, P.reference); } catch (e) {
+      PF = null;
+      var pfNote = document.getElementById("cx-legend-ruled-out");
+      if (pfNote) pfNote.textContent = "pre-filter region unavailable in this page (" + e + ")";
+    }
+  }
   var GREY = [1, 3, 5].map(function (k) { return parseInt((P.ruledOutColour || "#b0b0b0").substr(k, 2), 16); });
   var grids = {}, gridKey = "";
   var redraws = 0;
