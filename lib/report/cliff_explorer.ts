@@ -28,14 +28,27 @@ import {
   type ExplorerModelJson,
   loadExplorerMath,
 } from "./explorer_math_script.ts";
+import {
+  EXPLORER_PREFILTER_JS,
+  type ExplorerPrefilter,
+  type explorerPrefilterOf,
+} from "./explorer_prefilter_script.ts";
 import { EXPLORER_UI_JS } from "./explorer_ui_script.ts";
+import { RULED_OUT_COLOUR } from "./map_provenance.ts";
 import { STRATEGIES, type StrategyName, type SurrogatePredictor } from "./surrogate_predictor.ts";
 
 /**
- * Kernel evaluations per redraw the grid is sized for: ≈ 8 ns each in Chromium on one core, so
- * ≈ 130 ms for the mean of two 10,000-row GPs on a 28 × 28 grid (bench/explorer_redraw.ts).
+ * Kernel evaluations per full-grid redraw the grid is sized for: two 10,000-row GPs on a 28 × 28
+ * grid redraw in ≈ 150–170 ms in headless Chromium on one core of a loaded 2-core AMD EPYC
+ * (bench/explorer_redraw.ts, release after a drag); while dragging, {@link EXPLORER_COARSE_GRID}.
  */
 export const EXPLORER_PAIR_BUDGET = 1.6e7;
+
+/**
+ * Grid nodes per axis while a slider is dragged (refined to the full grid on release): 14² of
+ * 28² nodes, a quarter of the kernel evaluations.
+ */
+export const EXPLORER_COARSE_GRID = 14;
 
 /** How the explorer's σ and mean compare with the campaign's surrogate at random box points. */
 export interface ExplorerCheck {
@@ -63,11 +76,19 @@ export interface ExplorerPayload {
   reference: number[];
   defaultAxes: [number, number];
   grid: number;
+  /** Grid per axis while a slider is dragged (≤ grid). */
+  coarseGrid: number;
   neighbours: number;
   colourLimit: number;
   differenceLimit: number;
   maxSamplesShown: number;
   models: Partial<Record<StrategyName, ExplorerModelJson>>;
+  /** The campaign's pre-filter, evaluated live by {@link EXPLORER_PREFILTER_JS}; absent: none drawn. */
+  prefilter?: ExplorerPrefilter;
+  /** Why no pre-filter region is drawn (no pre-filter, or not ported), when `prefilter` is absent. */
+  prefilterNote: string;
+  /** Fill of ruled-out cells. */
+  ruledOutColour: string;
   /** n×width float32 rows: 8 stored inputs, strategy code, target. */
   samples: { n: number; width: number; values: string };
   check: ExplorerCheck;
@@ -200,6 +221,8 @@ export interface ExplorerInput {
   colourLimit: number;
   /** Difference colour scale: ± differenceLimit. */
   differenceLimit: number;
+  /** The campaign's pre-filter for the page ({@link explorerPrefilterOf}); absent: none. */
+  prefilter?: ReturnType<typeof explorerPrefilterOf>;
 }
 
 /** The payload of the page, or undefined when the predictor has no GP to embed. */
@@ -230,10 +253,19 @@ export function buildExplorerPayload(input: ExplorerInput): ExplorerPayload | un
     reference: Array.from(input.reference),
     defaultAxes: input.defaultAxes,
     grid: explorerGridSize(rows),
+    coarseGrid: Math.min(EXPLORER_COARSE_GRID, explorerGridSize(rows)),
     neighbours: EXPLORER_NEIGHBOURS,
     colourLimit: input.colourLimit,
     differenceLimit: input.differenceLimit,
     maxSamplesShown: 400,
+    ...(input.prefilter && "prefilter" in input.prefilter
+      ? { prefilter: input.prefilter.prefilter, prefilterNote: "" }
+      : {
+        prefilterNote: input.prefilter && "unsupported" in input.prefilter
+          ? `Pre-filtered points are not greyed out here: ${input.prefilter.unsupported}.`
+          : "The campaign has no pre-filter.",
+      }),
+    ruledOutColour: RULED_OUT_COLOUR,
     models,
     samples: sampleRows(input.data, p.target),
     check: checkExplorer(p, models, input.campaignSeed),
@@ -280,8 +312,17 @@ insecure, blue secure, white at the boundary; black line μ = ${payload.threshol
 μ ± 2σ = ${payload.threshold}, and the cells between them (the uncertain band |μ| &lt; 2σ) faded.
 Dots: simulated samples of that strategy near the slice (ARD distance &lt; 1 in the other six
 parameters, darker = nearer): filled secure, × not secure. The third map is blind − baseline with
-both boundaries (red baseline, blue blind). Pre-filtered regions are not marked here (see the
-static cliff maps).</p>
+both boundaries (red baseline, blue blind). ${
+    payload.prefilter
+      ? `Grey: points the campaign's analytic pre-filter rules out (${
+        escapeHtml(payload.prefilter.rule)
+      } rule, link model ${
+        escapeHtml(payload.prefilter.linkModel)
+      }, computed in this page by the same functions as the campaign's pre-filter): the campaign
+does not simulate them, so there the map rests on the pre-filter, not on simulations; the probe
+table gives the verdict and its margin at the probe.`
+      : escapeHtml(payload.prefilterNote)
+  }</p>
 <div class="cx-controls">
 <label>x axis <select id="cx-axis-x"></select></label>
 <label>y axis <select id="cx-axis-y"></select></label>
@@ -295,11 +336,19 @@ ${panel("baseline", "baseline: key margin μ")}
 ${panel("blind", "blind: key margin μ")}
 ${payload.models.baseline && payload.models.blind ? panel("difference", "blind − baseline μ") : ""}
 </div>
-<div class="cx-legends"><canvas id="cx-legend-margin" width="420" height="36"></canvas><canvas id="cx-legend-difference" width="420" height="36"></canvas></div>
+<div class="cx-legends"><canvas id="cx-legend-margin" width="420" height="36"></canvas><canvas id="cx-legend-difference" width="420" height="36"></canvas>${
+    payload.prefilter
+      ? `<span id="cx-legend-ruled-out" class="cx-legend-item"><span class="cx-swatch" style="background:${payload.ruledOutColour}"></span>ruled out by the pre-filter</span>`
+      : ""
+  }</div>
 <p id="cx-status" class="cx-status"></p>
 <table id="cx-probe"><thead><tr><th>probe</th><th>μ (bits/pair)</th><th>σ (bits/pair)</th><th>P(secure)</th></tr></thead>
 <tbody>${(Object.keys(payload.models) as StrategyName[]).map(probeRow).join("")}
-<tr><th>blind − baseline μ</th><td id="cx-probe-difference" colspan="3"></td></tr></tbody></table>
+<tr><th>blind − baseline μ</th><td id="cx-probe-difference" colspan="3"></td></tr>${
+    payload.prefilter
+      ? `<tr><th>pre-filter</th><td id="cx-probe-prefilter" colspan="3"></td></tr>`
+      : ""
+  }</tbody></table>
 <p>Probe point (<code>simulate --point</code> fields, physical units): <code id="cx-probe-point"></code></p>
 <p class="cx-note">Accuracy. The mean is the surrogate's own posterior mean: it agrees with
 <code>openCliffMap(dir).predict</code> of mod.ts to ${c.meanMaxRelative.toExponential(1)} relative
@@ -312,6 +361,7 @@ one); P(secure) = Φ((μ − ${payload.threshold})/σ) uses it. ${sdText} For th
   }.</p>
 <script type="application/json" id="cliff-explorer-data">${scriptJson(payload)}</script>
 <script>${EXPLORER_MATH_JS}</script>
+${payload.prefilter ? `<script>${EXPLORER_PREFILTER_JS}</script>` : ""}
 <script>${EXPLORER_UI_JS}</script>
 </section>`;
 }
@@ -322,4 +372,5 @@ export const EXPLORER_STYLE =
 .cx-slider{display:grid;grid-template-columns:190px 1fr 80px;align-items:center;font-size:12px}.cx-slider input{width:100%}
 .cx-on-axis{opacity:.45}.cx-panels{display:flex;flex-wrap:wrap;gap:8px}.cx-panel{margin:0}.cx-title{font-size:13px;font-weight:bold}
 .cx-panel figcaption{font-size:11px;color:#555}.cx-status{font-size:12px;color:#555}.cx-note{font-size:12px;color:#333;max-width:1100px}
-.cx-legends canvas{margin-right:24px}#cx-probe-point{word-break:break-all}`;
+.cx-legends canvas{margin-right:24px}.cx-legend-item{font-size:11px;vertical-align:top}
+.cx-swatch{display:inline-block;width:14px;height:12px;margin-right:5px;vertical-align:middle;border:1px solid #888}#cx-probe-point{word-break:break-all}`;

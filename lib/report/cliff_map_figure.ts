@@ -17,6 +17,7 @@ import {
   thinIndices,
 } from "./figure_spec.ts";
 import { contourSegments, gridCells, sliceGrid } from "./slice_grid.ts";
+import { provenance, provenanceOpacity, ruledOutCells, ruledOutLayer } from "./map_provenance.ts";
 import { parameterAxis } from "./parameter_axis.ts";
 import { CONTINUOUS_PARAMETERS, toPhysical } from "../science/parameter_space.ts";
 import { marginColourLimit } from "./figure_context.ts";
@@ -24,36 +25,6 @@ import { STRATEGIES } from "./surrogate_predictor.ts";
 import type { VegaLiteSpec } from "./vega_render.ts";
 
 const SHORT = ["r", "nu", "dt", "F", "eta", "edet", "pd", "N"];
-
-const SURE = "surrogate (σ < |μ − t|)";
-const EXTRAPOLATED = "extrapolated (σ ≥ |μ − t|)";
-
-/** Where a map cell's value comes from. */
-function provenance(mean: number, std: number, t: number): string {
-  return Number.isFinite(std) && std >= Math.abs(mean - t) ? EXTRAPOLATED : SURE;
-}
-
-/** Per grid cell (row-major, x fastest): whether the pre-filter rules the point out. */
-function ruledOutCells(
-  ctx: FigureContext,
-  xs: Float64Array,
-  ys: Float64Array,
-  cx: number,
-  cy: number,
-  ref: Float64Array,
-): boolean[] {
-  if (!ctx.ruledOut) return [];
-  const out: boolean[] = [];
-  const p = Float64Array.from(ref);
-  for (let j = 0; j < ys.length; j++) {
-    for (let i = 0; i < xs.length; i++) {
-      p[cx] = xs[i];
-      p[cy] = ys[j];
-      out.push(ctx.ruledOut(p));
-    }
-  }
-  return out;
-}
 
 /** File stem of the cliff map of a column pair. */
 export function cliffMapName(colX: number, colY: number): string {
@@ -120,28 +91,12 @@ export function cliffMapFigures(
                 clamp: true,
               },
             },
-            opacity: {
-              field: "source",
-              type: "nominal",
-              title: "map",
-              scale: { domain: [SURE, EXTRAPOLATED], range: [1, 0.3] },
-              legend: { labelLimit: 320 },
-            },
+            opacity: provenanceOpacity(),
           },
         },
       ];
-      if (ruledOut.length > 0) {
-        layers.push({
-          data: { values: cells.filter((_c, k) => ruledOut[k]) },
-          mark: { type: "rect", color: "#b0b0b0", opacity: 0.9 },
-          encoding: {
-            x: { field: "x", type: "quantitative" },
-            x2: { field: "x2" },
-            y: { field: "y", type: "quantitative" },
-            y2: { field: "y2" },
-          },
-        });
-      }
+      const grey = ruledOutLayer(cells, ruledOut);
+      if (grey) layers.push(grey);
       if (segs.length > 0) {
         layers.push({
           data: { values: segs },

@@ -32,6 +32,8 @@ export const EXPLORER_MATH_JS = String.raw`var CaligoExplorerMath = (function ()
   // (|r| ≤ ln2/128: truncation 2e-17); relative error ≤ 3e-15 against Math.exp.
   var INV_LN2_64 = 64 / Math.LN2, LN2_64_HI = Math.fround(Math.LN2 / 64);
   var LN2_64_LO = Math.LN2 / 64 - LN2_64_HI;
+  // Taylor coefficients 1/k! and 1/3 as constants: multiplications, no division in the loop
+  var C3 = 1 / 6, C4 = 1 / 24, C5 = 1 / 120, C6 = 1 / 720, THIRD = 1 / 3;
   var EXP_FRAC = new Float64Array(64), EXP_INT = new Float64Array(1100);
   for (var e0 = 0; e0 < 64; e0++) EXP_FRAC[e0] = Math.pow(2, -e0 / 64);
   for (var e1 = 0; e1 < 1100; e1++) EXP_INT[e1] = Math.pow(2, -e1);
@@ -51,15 +53,19 @@ export const EXPLORER_MATH_JS = String.raw`var CaligoExplorerMath = (function ()
   // noiseVariance, jitter, yMean, yStd}; lo, hi: the box in stored units.
   function prepareModel(json, lo, hi) {
     var n = json.n, d = json.d, x = decodeF64(json.x), ls = json.lengthScales;
-    var xs = new Float64Array(n * d);
+    var xs = new Float64Array(n * d), alpha = decodeF64(json.alpha), sfAlpha = new Float64Array(n);
     for (var i = 0; i < n; i++) for (var j = 0; j < d; j++) xs[i * d + j] = x[i * d + j] / ls[j];
+    for (var i1 = 0; i1 < n; i1++) sfAlpha[i1] = json.signalVariance * alpha[i1];
     return {
-      n: n, d: d, xs: xs, alpha: decodeF64(json.alpha), ls: ls, lo: lo, hi: hi,
+      n: n, d: d, xs: xs, alpha: alpha, sfAlpha: sfAlpha, ls: ls, lo: lo, hi: hi,
       sf2: json.signalVariance, c: json.noiseVariance + (json.jitter || 0),
       yMean: json.yMean, yStd: json.yStd,
       // workspace of the local σ
       heapV: new Float64Array(64), heapI: new Int32Array(64), kss: new Float64Array(64 * 64),
-      ks: new Float64Array(64)
+      ks: new Float64Array(64),
+      // workspace of evalSlice, grown on demand: off-slice r², per-line parts, off + B of a line
+      off: new Float64Array(n), offB: new Float64Array(n), A: new Float64Array(0),
+      B: new Float64Array(0)
     };
   }
   // stored units → unit box → divided by ℓ
@@ -136,7 +142,9 @@ export const EXPLORER_MATH_JS = String.raw`var CaligoExplorerMath = (function ()
   function evalSlice(model, ref, ax, ay, xsv, ysv, m, out) {
     var n = model.n, d = model.d, xs = model.xs, alpha = model.alpha, sf2 = model.sf2;
     var gx = xsv.length, gy = ysv.length, q = scaledPoint(model, ref, new Float64Array(d));
-    var off = new Float64Array(n), A = new Float64Array(gx * n), B = new Float64Array(gy * n);
+    if (model.A.length < gx * n) model.A = new Float64Array(gx * n);
+    if (model.B.length < gy * n) model.B = new Float64Array(gy * n);
+    var off = model.off, A = model.A, B = model.B, offB = model.offB, sfAlpha = model.sfAlpha;
     for (var i = 0; i < n; i++) {
       var s = 0;
       for (var j = 0; j < d; j++) {
@@ -162,19 +170,35 @@ export const EXPLORER_MATH_JS = String.raw`var CaligoExplorerMath = (function ()
     var sdx = strideNodes(gx), sdy = strideNodes(gy);
     for (var l2 = 0; l2 < gy; l2++) {
       var bo = l2 * n;
+      for (var i5 = 0; i5 < n; i5++) offB[i5] = off[i5] + B[bo + i5];
       for (var k2 = 0; k2 < gx; k2++) {
         var ao = k2 * n, acc = 0, want = m > 0 && sdx.on[k2] && sdy.on[l2];
-        if (want) resetNeighbours(model, m);
-        var floor = want ? -1 : Infinity, hv = model.heapV;
+        var idx = l2 * gx + k2;
+        if (!want) {
+          // mean only: Σᵢ σ_f²αᵢ·(1 + s + s²/3)·e^(−s), s = √5·r
+          for (var i6 = 0; i6 < n; i6++) {
+            var s6 = SQRT5 * Math.sqrt(offB[i6] + A[ao + i6]), e6 = 0;
+            if (s6 < 700) {
+              var k6 = (s6 * INV_LN2_64 + 0.5) | 0, r6 = (s6 - k6 * LN2_64_HI) - k6 * LN2_64_LO;
+              e6 = (1 - r6 * (1 - r6 * (0.5 - r6 * (C3 - r6 * (C4 - r6 * (C5 - r6 * C6)))))) *
+                EXP_INT[k6 >> 6] * EXP_FRAC[k6 & 63];
+            }
+            acc += (1 + s6 + s6 * s6 * THIRD) * e6 * sfAlpha[i6];
+          }
+          out.mean[idx] = acc * model.yStd + model.yMean;
+          out.sd[idx] = NaN;
+          continue;
+        }
+        resetNeighbours(model, m);
+        var floor = -1, hv = model.heapV;
         for (var i4 = 0; i4 < n; i4++) {
-          var r2 = off[i4] + A[ao + i4] + B[bo + i4];
-          var sq = r2 > 0 ? SQRT5 * Math.sqrt(r2) : 0, ex = 0;
+          var sq = SQRT5 * Math.sqrt(offB[i4] + A[ao + i4]), ex = 0;
           if (sq < 700) {
             var ke = (sq * INV_LN2_64 + 0.5) | 0, re = (sq - ke * LN2_64_HI) - ke * LN2_64_LO;
-            ex = (1 - re * (1 - re * (0.5 - re * (1 / 6 - re * (1 / 24 - re * (1 / 120 - re / 720)))))) *
+            ex = (1 - re * (1 - re * (0.5 - re * (C3 - re * (C4 - re * (C5 - re * C6)))))) *
               EXP_INT[ke >> 6] * EXP_FRAC[ke & 63];
           }
-          var kv = sf2 * (1 + sq + sq * sq / 3) * ex;
+          var kv = sf2 * (1 + sq + sq * sq * THIRD) * ex;
           acc += kv * alpha[i4];
           if (kv > floor) {
             offerNeighbour(model, m, kv, i4);
@@ -182,9 +206,8 @@ export const EXPLORER_MATH_JS = String.raw`var CaligoExplorerMath = (function ()
             for (var p = 1; p < m; p++) if (hv[p] < floor) floor = hv[p];
           }
         }
-        var idx = l2 * gx + k2;
         out.mean[idx] = acc * model.yStd + model.yMean;
-        out.sd[idx] = want ? Math.sqrt(localVariance(model, m)) * model.yStd : NaN;
+        out.sd[idx] = Math.sqrt(localVariance(model, m)) * model.yStd;
       }
     }
     if (m > 0) fillStrided(out.sd, gx, gy, sdx, sdy);

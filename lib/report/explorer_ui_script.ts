@@ -3,18 +3,28 @@
  * {@link EXPLORER_MATH_JS}): reads the embedded payload (`#cliff-explorer-data`), builds the
  * axis selectors and sliders, and on every change evaluates both strategies' GPs on the slice
  * grid and draws three canvases (baseline μ, blind μ, blind − baseline) with the boundary μ = t,
- * the uncertain band |μ − t| < 2σ (or P(secure)), the simulated samples near the slice and a
- * probe point whose values are shown in a table. Slider moves are coalesced to one redraw per
- * animation frame; each redraw's time is written to `data-redraw-ms` of `#cliff-explorer`.
+ * the uncertain band |μ − t| < 2σ (or P(secure)), the points the campaign's pre-filter rules out
+ * in grey (when the page embeds `CaligoPrefilter`, {@link EXPLORER_PREFILTER_JS}), the simulated
+ * samples near the slice and a probe point whose values (and pre-filter verdict) are shown in a
+ * table. Slider moves are coalesced to one redraw per
+ * animation frame. While a slider is dragged ('input') the maps are drawn on a coarse grid
+ * (`P.coarseGrid` per axis, shown smoothed) and refined to the full grid (`P.grid`) on release
+ * ('change') or after {@link EXPLORER_REFINE_IDLE_MS} without input; the probe's values are exact
+ * either way. A slice already evaluated (mode, samples, probe changes) is redrawn without
+ * evaluating the GPs again. Each redraw's time is written to `data-redraw-ms` of
+ * `#cliff-explorer`, its grid to `data-grid`.
  * No network, no libraries. Hooks for tests: `data-redraws`, `data-redraw-ms`, `data-grid`,
  * `data-value` on the probe cells, `window.caligoExplorer`.
  * @module
  */
 
+/** Milliseconds without slider input after which a coarse map is refined to the full grid. */
+export const EXPLORER_REFINE_IDLE_MS = 150;
+
 /** The script text (plain ES2017; uses `CaligoExplorerMath`). */
 export const EXPLORER_UI_JS = String.raw`(function () {
   "use strict";
-  var M = CaligoExplorerMath;
+  var M = CaligoExplorerMath, REFINE_IDLE_MS = ${EXPLORER_REFINE_IDLE_MS};
   var root = document.getElementById("cliff-explorer");
   var dataEl = document.getElementById("cliff-explorer-data");
   if (!root || !dataEl) return;
@@ -32,7 +42,19 @@ export const EXPLORER_UI_JS = String.raw`(function () {
     ax: P.defaultAxes[0], ay: P.defaultAxes[1], mode: "mean", showSamples: true,
     ref: P.reference.slice(), probe: null, grid: P.grid, hover: null
   };
-  var grids = {};
+  var coarseGrid = Math.min(P.coarseGrid || P.grid, P.grid);
+  var PF = P.prefilter && typeof CaligoPrefilter !== "undefined" ? CaligoPrefilter : null;
+  // a pre-filter that cannot run here (e.g. a build that renamed what its text refers to) is
+  // dropped with a note rather than breaking the maps
+  if (PF) {
+    try { PF.verdict(P.prefilter, P.reference); } catch (e) {
+      PF = null;
+      var pfNote = document.getElementById("cx-legend-ruled-out");
+      if (pfNote) pfNote.textContent = "pre-filter region unavailable in this page (" + e + ")";
+    }
+  }
+  var GREY = [1, 3, 5].map(function (k) { return parseInt((P.ruledOutColour || "#b0b0b0").substr(k, 2), 16); });
+  var grids = {}, gridKey = "";
   var redraws = 0;
 
   function $(id) { return document.getElementById(id); }
@@ -108,7 +130,12 @@ export const EXPLORER_UI_JS = String.raw`(function () {
       input.addEventListener("input", function () {
         state.ref[j] = Number(input.value);
         out.textContent = physText(j, state.ref[j]);
-        schedule();
+        schedule(true);
+      });
+      input.addEventListener("change", function () {
+        state.ref[j] = Number(input.value);
+        out.textContent = physText(j, state.ref[j]);
+        schedule(false);
       });
       div.appendChild(label);
       div.appendChild(input);
@@ -139,8 +166,12 @@ export const EXPLORER_UI_JS = String.raw`(function () {
     });
   }
   // ---- evaluation
+  // returns whether the GPs were evaluated (false: this slice and grid are already in grids)
   function evaluate() {
-    var g = state.grid, xs = linspace(lo[state.ax], hi[state.ax], g);
+    var g = state.grid, key = [g, state.ax, state.ay].concat(state.ref).join(",");
+    if (key === gridKey) return false;
+    gridKey = key;
+    var xs = linspace(lo[state.ax], hi[state.ax], g);
     var ys = linspace(lo[state.ay], hi[state.ay], g);
     strategies.forEach(function (s) {
       var out = grids[s] && grids[s].mean.length === g * g ? grids[s] :
@@ -150,6 +181,20 @@ export const EXPLORER_UI_JS = String.raw`(function () {
       out.ys = ys;
       grids[s] = out;
     });
+    // the pre-filter's verdict per node (strategy-independent): 1 = ruled out
+    grids.ruled = null;
+    if (PF) {
+      var ruled = new Uint8Array(g * g), p = state.ref.slice();
+      for (var j = 0; j < g; j++) {
+        for (var i = 0; i < g; i++) {
+          p[state.ax] = xs[i];
+          p[state.ay] = ys[j];
+          ruled[j * g + i] = PF.verdict(P.prefilter, p).feasible ? 0 : 1;
+        }
+      }
+      grids.ruled = ruled;
+    }
+    return true;
   }
   function probePoint() {
     var p = state.ref.slice();
@@ -338,7 +383,9 @@ export const EXPLORER_UI_JS = String.raw`(function () {
     ctx.clearRect(0, 0, W, H);
     var n = g.mean.length, minus = new Float64Array(n), plus = new Float64Array(n);
     for (var i = 0; i < n; i++) { minus[i] = g.mean[i] - 2 * g.sd[i]; plus[i] = g.mean[i] + 2 * g.sd[i]; }
+    var ruled = grids.ruled;
     heat(ctx, state.grid, function (k) {
+      if (ruled && ruled[k]) return GREY;
       if (state.mode === "psecure") return ramp(RDBU, 2 * pSecure(g.mean[k], g.sd[k]) - 1);
       var rgb = ramp(RDBU, (g.mean[k] - t) / lim);
       if (Math.abs(g.mean[k] - t) < 2 * g.sd[k]) {
@@ -360,7 +407,10 @@ export const EXPLORER_UI_JS = String.raw`(function () {
     ctx.clearRect(0, 0, W, H);
     var n = a.mean.length, diff = new Float64Array(n), lim = P.differenceLimit;
     for (var i = 0; i < n; i++) diff[i] = b.mean[i] - a.mean[i];
-    heat(ctx, state.grid, function (k) { return ramp(PRGN, diff[k] / lim); });
+    var ruled = grids.ruled;
+    heat(ctx, state.grid, function (k) {
+      return ruled && ruled[k] ? GREY : ramp(PRGN, diff[k] / lim);
+    });
     contour(ctx, a.mean, a.xs, a.ys, t, "#b2182b", false);
     contour(ctx, b.mean, b.xs, b.ys, t, "#2166ac", false);
     drawProbe(ctx);
@@ -400,6 +450,14 @@ export const EXPLORER_UI_JS = String.raw`(function () {
       cell.setAttribute("data-value", String(dv));
       cell.textContent = dv.toPrecision(4);
     }
+    var pfCell = $("cx-probe-prefilter");
+    if (PF && pfCell) {
+      var v = PF.verdict(P.prefilter, p);
+      pfCell.setAttribute("data-value", v.feasible ? "passes" : "ruled out");
+      pfCell.setAttribute("data-margin", String(v.margin));
+      pfCell.textContent = (v.feasible ? "passes" : "rules the point out") + " (margin " +
+        fmt(v.margin) + " bits, Q_exp = " + fmt(v.qExpected) + ")";
+    }
     var point = {};
     params.forEach(function (q, j) { point[q.field] = Number(physical(j, p[j]).toPrecision(6)); });
     if (point.num_pairs !== undefined) point.num_pairs = Math.round(point.num_pairs);
@@ -409,7 +467,7 @@ export const EXPLORER_UI_JS = String.raw`(function () {
   }
   function redraw() {
     var t0 = performance.now();
-    evaluate();
+    var evaluated = evaluate();
     var t1 = performance.now();
     strategies.forEach(drawStrategy);
     drawDifference();
@@ -420,16 +478,29 @@ export const EXPLORER_UI_JS = String.raw`(function () {
     root.setAttribute("data-redraw-ms", (t2 - t0).toFixed(1));
     root.setAttribute("data-eval-ms", (t1 - t0).toFixed(1));
     root.setAttribute("data-grid", String(state.grid));
-    $("cx-status").textContent = "redraw " + (t2 - t0).toFixed(0) + " ms (GP evaluation " +
-      (t1 - t0).toFixed(0) + " ms) on a " + state.grid + " × " + state.grid + " grid, " +
-      strategies.map(function (s) { return P.models[s].n + " " + s; }).join(" + ") +
+    $("cx-status").textContent = "redraw " + (t2 - t0).toFixed(0) + " ms (" +
+      (evaluated ? "GP evaluation " + (t1 - t0).toFixed(0) + " ms" : "no GP evaluation") +
+      ") on a " + state.grid + " × " + state.grid + " grid" +
+      (state.grid < P.grid ? " while dragging (" + P.grid + " × " + P.grid + " on release)" : "") +
+      ", " + strategies.map(function (s) { return P.models[s].n + " " + s; }).join(" + ") +
       " training rows";
   }
-  var pending = false;
-  function schedule() {
+  // One redraw per animation frame: coarse while a slider is dragged, full otherwise; a full
+  // request wins over a coarse one. A coarse redraw is refined after EXPLORER_REFINE_IDLE_MS.
+  var pending = false, pendingCoarse = false, refineTimer = 0;
+  function schedule(coarse) {
+    if (refineTimer) { clearTimeout(refineTimer); refineTimer = 0; }
+    if (coarse) {
+      refineTimer = setTimeout(function () { refineTimer = 0; schedule(false); }, REFINE_IDLE_MS);
+    }
+    pendingCoarse = pending ? pendingCoarse && !!coarse : !!coarse;
     if (pending) return;
     pending = true;
-    requestAnimationFrame(function () { pending = false; redraw(); });
+    requestAnimationFrame(function () {
+      pending = false;
+      state.grid = pendingCoarse ? coarseGrid : P.grid;
+      redraw();
+    });
   }
   function clickToProbe(ev) {
     var c = ev.currentTarget, r = c.getBoundingClientRect();
@@ -452,7 +523,7 @@ export const EXPLORER_UI_JS = String.raw`(function () {
   window.caligoExplorer = {
     state: state,
     redraw: redraw,
-    setProbe: function (x, y) { state.probe = [x, y]; redraw(); }
+    setProbe: function (x, y) { state.probe = [x, y]; state.grid = P.grid; redraw(); }
   };
   redraw();
 })();

@@ -8,6 +8,9 @@ import { deriveRows } from "./derived_columns.ts";
 import { boundsFromJson, type FigureContext } from "./figure_context.ts";
 import { buildFigures } from "./figures.ts";
 import { computeSensitivity } from "./sensitivity_figure.ts";
+import { cliffCrossSectionFigure } from "./cliff_cross_section_figure.ts";
+import { cliffMapFigures } from "./cliff_map_figure.ts";
+import { EXTRAPOLATED, RULED_OUT_COLOUR } from "./map_provenance.ts";
 import { strategyDuelFigure } from "./strategy_duel_figure.ts";
 import { surrogateTrustFigure } from "./surrogate_trust_figure.ts";
 import type { SurrogatePredictor } from "./surrogate_predictor.ts";
@@ -192,4 +195,35 @@ Deno.test("surrogateTrustFigure() renders a means-only model (σ NaN) with a sta
   assert(
     text.includes("σ unavailable (means-only model)") && text.includes("1 points, σ unavailable"),
   );
+});
+
+Deno.test("cliff map, cross-section and duel fade extrapolated values and grey out pre-filtered ones", async () => {
+  // pre-filter: r > 0.5 (column 0) or log10 η < −2 (column 4) ruled out; σ inflated 10× so that
+  // the slices hold extrapolated values near μ = t
+  const base = analyticPredictor();
+  const p = {
+    ...base,
+    predict: (s: "baseline" | "blind", x: Float64Array) => {
+      const r = base.predict(s, x);
+      return { mean: r.mean, std: r.std.map((v) => 10 * v + 0.05) };
+    },
+  };
+  const ctx: FigureContext = {
+    ...context(tableCampaign(), p),
+    ruledOut: (stored) => stored[0] > 0.5 || stored[4] < -2,
+  };
+  const figs = [
+    cliffMapFigures(ctx, [[0, 3]])[0],
+    cliffCrossSectionFigure(ctx),
+    strategyDuelFigure(ctx),
+  ];
+  for (const f of figs) {
+    const text = JSON.stringify(f.spec);
+    assert(text.includes(RULED_OUT_COLOUR), `${f.name}: no grey layer`);
+    assert(text.includes(EXTRAPOLATED), `${f.name}: nothing faded`);
+    assertSvg(await renderSvg(f.spec), f.name);
+  }
+  // no pre-filter: no grey layer
+  const plain = cliffCrossSectionFigure(context(tableCampaign(), p));
+  assert(!JSON.stringify(plain.spec).includes(RULED_OUT_COLOUR));
 });

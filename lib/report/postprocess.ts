@@ -11,6 +11,7 @@ import { createRowPrefilter } from "../campaign/prefilter_adapter.ts";
 import type { Logger } from "../io/log.ts";
 import { type CampaignData, CONTINUOUS_WIDTH, REPORT_GROUPS } from "./campaign_data.ts";
 import { buildExplorerPayload, EXPLORER_STYLE, renderExplorerSection } from "./cliff_explorer.ts";
+import { explorerPrefilterOf } from "./explorer_prefilter_script.ts";
 import { diagnosticsTables } from "./diagnostics.ts";
 import { marginColourLimit, referencePoint } from "./figure_context.ts";
 import { computeSummary, renderSummarySection } from "./report_summary.ts";
@@ -265,6 +266,9 @@ export async function runPostprocess(
         campaignSeed,
         colourLimit: ctx.marginColourLimit,
         differenceLimit: Math.max(1e-3, summary?.duel?.absP98 ?? ctx.marginColourLimit),
+        prefilter: config.phase1.prefilter.enabled
+          ? explorerPrefilterOf(config.phase1.prefilter.rule, config.simulation)
+          : undefined,
       })
       : undefined;
     timings.explorer = clock() - t0;

@@ -3,7 +3,10 @@
  * (log η, log p_d). Left: the difference of the two GP means on a 2-D slice (others at the
  * reference point) with its zero contour. Right: observed paired Δkey_margin of the paired design,
  * averaged in 8 × 8 bins. Symmetric diverging scale; the labels state, from the data, where each
- * strategy is ahead (Caligo hard-coded them).
+ * strategy is ahead (Caligo hard-coded them). The GP panel is faded where the sign of the
+ * difference is unsure, σ_Δ ≥ |Δμ| with σ_Δ² = σ_baseline² + σ_blind² (the two GPs are fitted
+ * independently), and grey where the analytic pre-filter rules the point out
+ * (lib/report/map_provenance.ts).
  * @module
  */
 import { INPUT_WIDTH } from "./campaign_data.ts";
@@ -11,6 +14,7 @@ import { boxBounds, type FigureContext, referencePoint } from "./figure_context.
 import { figure, type FigureSpec, PANEL, placeholderPanel, sig } from "./figure_spec.ts";
 import { strategyPairs } from "./paired_comparison_table.ts";
 import { contourSegments, gridCells, sliceGrid } from "./slice_grid.ts";
+import { provenance, provenanceOpacity, ruledOutCells, ruledOutLayer } from "./map_provenance.ts";
 import type { VegaLiteSpec } from "./vega_render.ts";
 
 const COL_ETA = 4;
@@ -43,7 +47,7 @@ export function strategyDuelFigure(ctx: FigureContext, gridSize = 25): FigureSpe
   const subtitles: string[] = [];
   let limit = 1e-9;
   let gpPanel: VegaLiteSpec | undefined;
-  let gp: { cells: unknown[]; segs: unknown[] } | undefined;
+  let gp: { cells: Record<string, unknown>[]; segs: unknown[]; ruledOut: boolean[] } | undefined;
   if (ctx.predictor) {
     const ref = referencePoint(ctx);
     const a = sliceGrid(ctx.predictor, "baseline", COL_ETA, COL_PD, ref, gridSize, gridSize);
@@ -57,7 +61,12 @@ export function strategyDuelFigure(ctx: FigureContext, gridSize = 25): FigureSpe
       } % of the slice`,
     );
     gp = {
-      cells: gridCells(a.xs, a.ys, d, (x) => sig(x)),
+      // Δμ = blind − baseline against 0, σ_Δ of two independent posteriors
+      cells: gridCells(a.xs, a.ys, d, (x) => sig(x)).map((c, k) => ({
+        ...c,
+        source: provenance(d[k], Math.hypot(a.std[k], b.std[k]), 0),
+      })),
+      ruledOut: ruledOutCells(ctx, a.xs, a.ys, COL_ETA, COL_PD, ref),
       segs: contourSegments(d, a.xs, a.ys, 0).map((p) => ({
         x: sig(p.x),
         y: sig(p.y),
@@ -118,8 +127,11 @@ export function strategyDuelFigure(ctx: FigureContext, gridSize = 25): FigureSpe
         y: yEnc,
         y2: { field: "y2" },
         color: colour(limit),
+        opacity: provenanceOpacity(),
       },
     }];
+    const grey = ruledOutLayer(gp.cells, gp.ruledOut);
+    if (grey) layers.push(grey);
     if (gp.segs.length) {
       layers.push({
         data: { values: gp.segs },
@@ -133,7 +145,7 @@ export function strategyDuelFigure(ctx: FigureContext, gridSize = 25): FigureSpe
       });
     }
     gpPanel = {
-      title: "GP means (slice)",
+      title: "GP means (slice); faded: σ_Δ ≥ |Δμ|; grey: pre-filtered",
       width: PANEL.width,
       height: PANEL.height,
       layer: layers,

@@ -61,9 +61,9 @@ export function gFunction(y: number): number {
 }
 
 /** Lower end of the bracket of g⁻¹ (docs/science.md §6.1). */
-const G_INVERSE_LO = 1e-10;
+export const G_INVERSE_LO = 1e-10;
 /** Upper end of the bracket of g⁻¹ (docs/science.md §6.1). */
-const G_INVERSE_HI = 0.5 - 1e-10;
+export const G_INVERSE_HI = 0.5 - 1e-10;
 
 /**
  * g⁻¹(x): the root y ∈ [1e-10, ½ − 1e-10] of g(y) = x, by Brent's method (docs/science.md §6.1).

@@ -26,6 +26,7 @@ import { TwinLandscape } from "../../lib/surrogate/twin_landscape.ts";
 import { writeFixtureStore } from "../../lib/report/_store_fixture.ts";
 import { tableCampaign } from "../../lib/report/_synthetic_campaign.ts";
 import { runPostprocess } from "../../lib/report/postprocess.ts";
+import { createRowPrefilter } from "../../lib/campaign/prefilter_adapter.ts";
 
 const LO = [0.5, Math.log10(0.2), 5, 0.94, -1, 0, -8, 4];
 const HI = [1, 0, 10, 1, 0, 0.03, -5, 6];
@@ -102,6 +103,10 @@ testNeeding(
       );
       await runPostprocess(dir, config, silentLogger, { sobolBasePoints: 256 });
       const map = await openCliffMap(dir);
+      const prefilter = createRowPrefilter(
+        config.phase1.prefilter.rule,
+        config.simulation,
+      );
       const page = await chromium.browser.newPage();
       const problems: string[] = [];
       page.on("console", (m) => {
@@ -128,6 +133,7 @@ testNeeding(
         })
       );
       assert(order[0] >= 0 && order[0] < order[1] && order[1] < order[2], `order ${order}`);
+      assert(await page.$("#cx-legend-ruled-out"), "legend entry of the pre-filtered region");
 
       const checkProbe = async (step: string) => {
         const stored = JSON.parse(
@@ -139,6 +145,15 @@ testNeeding(
           )
         );
         const expected = map.predict([pointOf(stored, "baseline"), pointOf(stored, "blind")]);
+        // the page's pre-filter verdict at the probe = the campaign's row pre-filter
+        const verdict = await page.$eval("#cx-probe-prefilter", (e) =>
+          [
+            e.getAttribute("data-value"),
+            Number(e.getAttribute("data-margin")),
+          ] as [string, number]);
+        const want = prefilter(Float64Array.from([...stored, 0]), Math.round(10 ** stored[7]));
+        assertEquals(verdict[0], want.isFeasible ? "passes" : "ruled out", `${step}: pre-filter`);
+        assert(Math.abs(verdict[1] - want.margin) <= 1e-12, `${step}: pre-filter margin`);
         shown.forEach((v, k) => {
           const e = expected.values[k].mean;
           assert(
@@ -158,15 +173,28 @@ testNeeding(
       ]);
       const free = CONTINUOUS_PARAMETERS.findIndex((_, j) => !axes.includes(String(j)));
       const field = CONTINUOUS_PARAMETERS[free].field;
-      await page.$eval(`#cx-s-${field}`, (e) => {
+      const fullGrid = await page.$eval("#cliff-explorer", (e) => e.getAttribute("data-grid"));
+      // A drag ('input'): the redraw of the next frame is on the coarse grid (read right after it,
+      // before the idle refinement can run).
+      const dragGrid = await page.$eval(`#cx-s-${field}`, async (e) => {
         const el = e as HTMLInputElement;
         el.value = String(Number(el.min) + 0.8 * (Number(el.max) - Number(el.min)));
         el.dispatchEvent(new Event("input", { bubbles: true }));
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        return document.getElementById("cliff-explorer")!.getAttribute("data-grid");
       });
+      assertEquals(dragGrid, "14", "coarse grid while dragging");
+      assert(Number(await redraws()) > before, "redrawn while dragging");
+      await checkProbe("drag");
+      // The release ('change'): the full grid again.
+      await page.$eval(
+        `#cx-s-${field}`,
+        (e) => e.dispatchEvent(new Event("change", { bubbles: true })),
+      );
       await page.waitForFunction(
-        (b) => Number(document.getElementById("cliff-explorer")!.getAttribute("data-redraws")) > b,
+        (g) => document.getElementById("cliff-explorer")!.getAttribute("data-grid") === g,
         { timeout: 30000 },
-        before,
+        fullGrid,
       );
       const moved = await checkProbe("slider");
       assert(
