@@ -573,7 +573,18 @@ async function runLocked(
       result.phasesSkipped.postprocess = "report, tables and visualization disabled in the config";
     } else if (result.status === "complete" && o.stop.reason === null) {
       const t0 = performance.now();
-      const post = await runPostprocess(paths.dir, config, log);
+      const post = await runPostprocess(paths.dir, config, log, {
+        shouldStop: () => o.stop.reason !== null,
+      });
+      if (post.stopped) {
+        // a signal during post-processing (issue #18): the report is incomplete, so the run is
+        // stopped (exit 143/75/130) and --continue-from redoes the post-processing
+        result.status = "stopped";
+        result.stopReason = o.stop.reason;
+        result.phasesSkipped.postprocess = `stopped by ${o.stop.reason}`;
+        log.warn(`post-processing stopped by ${o.stop.reason}; --continue-from redoes it`);
+        return result;
+      }
       result.phasesRun.push("postprocess");
       log.info(
         `post-processing done in ${

@@ -226,3 +226,55 @@ Deno.test("fault: a full disk during Phase 1 (a real 2 MB tmpfs) exits 1 naming 
     new Deno.Command("umount", { args: [mnt] }).outputSync();
   }
 });
+
+/** Post-processing on: svg only, four figures, tables and report.html (about 1–2 s). */
+const withReport = (t: string) =>
+  t.replace(
+    "visualization:\n  enabled: false",
+    "visualization:\n  enabled: true\n  format: svg\n  figures: [sensitivity, death_valley, " +
+      "hyperparameters, exploration_progress]",
+  ).replace("tables:\n  enabled: false", "tables:\n  enabled: true")
+    .replace("report:\n  enabled: false", "report:\n  enabled: true");
+
+Deno.test("fault: SIGTERM, SIGUSR2 or kill -9 during post-processing; --continue-from finishes the report and the store keeps its rows", async () => {
+  const config = await writeConfig("postprocess", withReport);
+  const dir = fresh("postprocess");
+  const base = await explore(["--config", config, "--output-dir", dir, "--skip-postprocess"]);
+  assertEquals(base.code, 0, base.stderr);
+  const want = await allRows(dir);
+  const log = `${ROOT}${dir}/logs/campaign.log`;
+  for (const [signal, code] of [["SIGTERM", 143], ["SIGUSR2", 75], ["SIGKILL", 137]] as const) {
+    await Deno.remove(`${ROOT}${dir}/report.html`).catch(() => {});
+    // a fresh marker per case: the log is appended to by every run
+    const runs = (await Deno.readTextFile(log)).split("post-processing /").length;
+    const child = command(["--continue-from", dir]).spawn();
+    for (const end = Date.now() + 60_000;;) {
+      const text = await Deno.readTextFile(log).catch(() => "");
+      if (text.split("post-processing /").length > runs) break;
+      if (Date.now() > end) throw new Error("post-processing never started");
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    try {
+      child.kill(signal);
+    } catch { /* already finished */ }
+    const out = await child.output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    if (out.code === 0) console.warn(`${signal}: post-processing ended before the signal`);
+    else {
+      assertEquals(out.code, code, stderr);
+      if (signal !== "SIGKILL") {
+        assert(stderr.includes("post-processing stopped by"), stderr);
+        await Deno.stat(`${ROOT}${dir}/report.html`).then(
+          () => assert(false, "a stopped post-processing wrote report.html"),
+          () => {},
+        );
+      }
+    }
+    const resumed = await explore(["--continue-from", dir]);
+    assertEquals(resumed.code, 0, resumed.stderr);
+    assert(JSON.parse(resumed.stdout).phasesRun.includes("postprocess"), resumed.stdout);
+    assert((await Deno.readTextFile(`${ROOT}${dir}/report.html`)).includes("</html>"));
+    assertEquals(await allRows(dir), want, signal);
+  }
+  await Deno.remove(`${ROOT}${dir}`, { recursive: true });
+});
