@@ -43,6 +43,7 @@ import {
 } from "./resume.ts";
 import type { SimulateTask } from "./sample_rows.ts";
 import type { SimWorkerInit, SimWorkerResult } from "./sim_worker.ts";
+import { parseFakeFaults } from "./fake_faults.ts";
 import { StoreSession } from "./store_session.ts";
 import { WorkerPool } from "./worker_pool.ts";
 import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
@@ -673,6 +674,7 @@ class PoolHolder {
       simulator: config.simulation.simulator,
       simulation: config.simulation,
       fakeDrawsPerPair: o.fakeDrawsPerPair,
+      fakeFaults: parseFakeFaults(o.env.CALIGO_TEST_FAKE_FAULTS),
       calibration,
     };
     log.info(`starting ${ex.num_workers} workers (${config.simulation.simulator} simulator)`);

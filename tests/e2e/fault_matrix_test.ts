@@ -278,3 +278,53 @@ Deno.test("fault: SIGTERM, SIGUSR2 or kill -9 during post-processing; --continue
   }
   await Deno.remove(`${ROOT}${dir}`, { recursive: true });
 });
+
+Deno.test("fault: simulation workers that throw, die or hang (CALIGO_TEST_FAKE_FAULTS) are retried; persistent faults give failure_error / failure_timeout rows, no id lost or duplicated", async () => {
+  const config = await writeConfig(
+    "worker_faults",
+    (t) => t.replace("timeout_seconds: 30", "timeout_seconds: 1"),
+  );
+  const phase1Only = ["--skip-phase2", "--skip-phase3"];
+  const ref = fresh("worker_faults_ref");
+  assertEquals((await explore(["--config", config, "--output-dir", ref, ...phase1Only])).code, 0);
+  const want = (await storeRows(`${ROOT}${ref}/exploration_data.h5`)).map((r) => JSON.parse(r));
+  const ids = want.filter((r) => r[3] === "success").map((r) => r[0] as number);
+  // max_retries 1: a fault on the first attempt only is retried to the normal row
+  const [throwOnce, dieOnce, dies, hangs, throws] = ids;
+  const faults =
+    `throw:${throwOnce}:1,exit:${dieOnce}:1,exit:${dies},hang:${hangs},throw:${throws}`;
+  const dir = fresh("worker_faults");
+  const r = await explore(
+    ["--config", config, "--output-dir", dir, ...phase1Only],
+    { CALIGO_TEST_FAKE_FAULTS: faults },
+  );
+  assertEquals(r.code, 0, r.stderr);
+  assert(r.stderr.includes(`sample ${dies}: worker crash on all 2 attempts`), r.stderr);
+  assert(r.stderr.includes(`sample ${throws}: worker crash on all 2 attempts`), r.stderr);
+  assert(r.stderr.includes(`sample ${hangs}: timed out on all 2 attempts`), r.stderr);
+  const got = (await storeRows(`${ROOT}${dir}/exploration_data.h5`)).map((r) => JSON.parse(r));
+  assertEquals(got.map((r) => r[0]), want.map((r) => r[0])); // same ids, none twice
+  const failed: Record<number, string> = {
+    [dies]: "failure_error",
+    [throws]: "failure_error",
+    [hangs]: "failure_timeout",
+  };
+  const { diagnosticColumns } = (await openCampaignStore(`${ROOT}${ref}/exploration_data.h5`))
+    .groups.lhs_warmup;
+  const retries = diagnosticColumns.indexOf("retries");
+  for (const [i, row] of got.entries()) {
+    const id = row[0] as number;
+    if (failed[id]) {
+      assertEquals(row[3], failed[id], `sample ${id}`);
+      assertEquals(row[7][retries], "1", `sample ${id}`);
+      continue;
+    }
+    // a retried sample records its retry, and is otherwise the uninterrupted run's row
+    const retried = id === throwOnce || id === dieOnce;
+    assertEquals(row[7][retries], retried ? "1" : "0", `sample ${id}`);
+    row[7][retries] = want[i][7][retries];
+    assertEquals(row, want[i], `sample ${id}`);
+  }
+  await Deno.remove(`${ROOT}${dir}`, { recursive: true });
+  await Deno.remove(`${ROOT}${ref}`, { recursive: true });
+});
