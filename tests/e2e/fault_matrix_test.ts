@@ -328,3 +328,61 @@ Deno.test("fault: simulation workers that throw, die or hang (CALIGO_TEST_FAKE_F
   await Deno.remove(`${ROOT}${dir}`, { recursive: true });
   await Deno.remove(`${ROOT}${ref}`, { recursive: true });
 });
+
+/**
+ * The saved surrogate's model.json with its times left out (created_utc, fit_seconds); it holds
+ * θ, the metrics and the SHA-256 of every array file, so equal texts mean the same model.
+ */
+async function savedModel(dir: string): Promise<string> {
+  return (await Deno.readTextFile(`${ROOT}${dir}/surrogate/model.json`))
+    .replace(/"created_utc": "[^"]*"/, "").replace(/"fit_seconds": [0-9.e+-]+/g, "");
+}
+
+Deno.test("fault: kill -9 during a parallel GP fit (Phase 2, 520 rows, restarts on workers); the resume fits the same model and rows", async () => {
+  // 520 training rows per strategy (≥ 500: restarts on workers), 2 restarts: ≈ 1 s per fit
+  const config = await writeConfig(
+    "gp_kill",
+    (t) =>
+      t.replace("num_samples: 16", "num_samples: 520").replace("batch_size: 2", "batch_size: 100") +
+      "phase2:\n  train_on_skipped: true\n  validation_split: 0\n  gp:\n    n_restarts_optimizer: 2\n",
+  );
+  const ref = fresh("gp_kill_ref");
+  const p1 = await explore([
+    "--config",
+    config,
+    "--output-dir",
+    ref,
+    "--skip-phase2",
+    "--skip-phase3",
+  ]);
+  assertEquals(p1.code, 0, p1.stderr);
+  const dir = fresh("gp_kill");
+  await Deno.mkdir(`${ROOT}${dir}`, { recursive: true });
+  for (const e of Deno.readDirSync(`${ROOT}${ref}`)) {
+    if (e.isFile) await Deno.copyFile(`${ROOT}${ref}/${e.name}`, `${ROOT}${dir}/${e.name}`);
+  }
+  const whole = await explore(["--continue-from", ref, "--skip-phase3"]);
+  assertEquals(whole.code, 0, whole.stderr);
+  assert(!whole.stderr.includes("GP restart workers failed"), whole.stderr);
+
+  const child = command(["--continue-from", dir, "--skip-phase3"]).spawn();
+  for (const end = Date.now() + 60_000;;) {
+    const text = await Deno.readTextFile(`${ROOT}${dir}/logs/campaign.log`).catch(() => "");
+    if (text.includes("linear algebra:")) break;
+    if (Date.now() > end) throw new Error("Phase 2 never started");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await new Promise((r) => setTimeout(r, 400));
+  child.kill("SIGKILL");
+  assertEquals((await child.output()).code, 137);
+  await Deno.stat(`${ROOT}${dir}/surrogate/model.json`).then(
+    () => console.warn("the fit ended before kill -9; resume path of a finished Phase 2"),
+    () => {},
+  );
+  const resumed = await explore(["--continue-from", dir, "--skip-phase3"]);
+  assertEquals(resumed.code, 0, resumed.stderr);
+  assertEquals(await savedModel(dir), await savedModel(ref));
+  assertEquals(await allRows(dir), await allRows(ref));
+  await Deno.remove(`${ROOT}${dir}`, { recursive: true });
+  await Deno.remove(`${ROOT}${ref}`, { recursive: true });
+});
