@@ -43,6 +43,7 @@ import {
 } from "./resume.ts";
 import type { SimulateTask } from "./sample_rows.ts";
 import type { SimWorkerInit, SimWorkerResult } from "./sim_worker.ts";
+import { parseFakeFaults } from "./fake_faults.ts";
 import { StoreSession } from "./store_session.ts";
 import { WorkerPool } from "./worker_pool.ts";
 import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
@@ -573,7 +574,18 @@ async function runLocked(
       result.phasesSkipped.postprocess = "report, tables and visualization disabled in the config";
     } else if (result.status === "complete" && o.stop.reason === null) {
       const t0 = performance.now();
-      const post = await runPostprocess(paths.dir, config, log);
+      const post = await runPostprocess(paths.dir, config, log, {
+        shouldStop: () => o.stop.reason !== null,
+      });
+      if (post.stopped) {
+        // a signal during post-processing (issue #18): the report is incomplete, so the run is
+        // stopped (exit 143/75/130) and --continue-from redoes the post-processing
+        result.status = "stopped";
+        result.stopReason = o.stop.reason;
+        result.phasesSkipped.postprocess = `stopped by ${o.stop.reason}`;
+        log.warn(`post-processing stopped by ${o.stop.reason}; --continue-from redoes it`);
+        return result;
+      }
       result.phasesRun.push("postprocess");
       log.info(
         `post-processing done in ${
@@ -662,6 +674,7 @@ class PoolHolder {
       simulator: config.simulation.simulator,
       simulation: config.simulation,
       fakeDrawsPerPair: o.fakeDrawsPerPair,
+      fakeFaults: parseFakeFaults(o.env.CALIGO_TEST_FAKE_FAULTS),
       calibration,
     };
     log.info(`starting ${ex.num_workers} workers (${config.simulation.simulator} simulator)`);

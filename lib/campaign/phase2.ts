@@ -105,6 +105,14 @@ export async function fitTwinSurrogate(o: TwinFitOptions): Promise<TwinFit> {
   for (const strategy of STRATEGIES) {
     const set = trainingSet(o.groups, strategy, bounds, selection);
     training[strategy] = set;
+    if (set.nonFiniteInputIds.length > 0) {
+      const ids = set.nonFiniteInputIds;
+      o.log.warn(
+        `${strategy} GP: ${ids.length} stored rows with a NaN or infinite input left out ` +
+          `(sample ids ${ids.slice(0, 10).join(", ")}${ids.length > 10 ? ", …" : ""}); ` +
+          "the store was edited or damaged after it was written",
+      );
+    }
     if (set.n === 0) {
       o.log.warn(`no training rows for the ${strategy} GP; it stays unfitted`);
       continue;

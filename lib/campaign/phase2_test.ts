@@ -76,3 +76,28 @@ Deno.test("fitTwinSurrogate() validates and cross-validates each strategy with i
   }
   assert(Number.isFinite(fit.divergence.meanAbsDifference));
 });
+
+Deno.test("fitTwinSurrogate() leaves out a hand-edited NaN input with one warning per strategy; the GP stays finite", async () => {
+  const { config } = parseConfig("phase2:\n  gp: { n_restarts_optimizer: 0 }\n", {});
+  const data = rows(20);
+  data.inputs[4 * 9 + 3] = NaN; // sample 4 (baseline): F
+  const warnings: string[] = [];
+  const log = { ...silentLogger, warn: (m: string) => warnings.push(m) };
+  const fit = await fitTwinSurrogate({
+    config,
+    groups: [data],
+    linalg: tsLinalg,
+    log,
+    fitIndex: 0,
+  });
+  assertEquals(
+    warnings.filter((w) => w.includes("NaN or infinite input")).length,
+    1,
+    warnings.join("\n"),
+  );
+  assert(
+    warnings[0].startsWith("baseline GP: 1 stored rows") && warnings[0].includes("sample ids 4"),
+  );
+  assertEquals(fit.metrics.baseline!.nRows, 19);
+  assert(Number.isFinite(fit.divergence.meanAbsDifference));
+});

@@ -23,6 +23,7 @@ import { pointMaxPairs } from "../protocol/simulation_options.ts";
 import type { SimulateTask } from "./sample_rows.ts";
 import { simulationOptionsOf } from "./simulation_options_adapter.ts";
 import { serveWorker } from "./worker_protocol.ts";
+import { type FakeFaults, injectFakeFault } from "./fake_faults.ts";
 
 /** Init payload of the simulation worker. */
 export interface SimWorkerInit {
@@ -36,6 +37,8 @@ export interface SimWorkerInit {
    * calibration_builds.ts); the rate choice of both strategies uses it.
    */
   calibration?: ReconciliationCalibration;
+  /** Test-only faults of the fake simulator (lib/campaign/fake_faults.ts). */
+  fakeFaults?: FakeFaults;
 }
 
 /** What the worker returns per task. */
@@ -105,9 +108,21 @@ async function createSimulator(init: SimWorkerInit): Promise<Simulate> {
   };
 }
 
-serveWorker<Simulate, SimulateTask, SimWorkerResult>(self, {
-  init: (payload) => createSimulator(payload as SimWorkerInit),
-  run(task, simulate, { cancel }) {
+interface WorkerState {
+  simulate: Simulate;
+  faults?: FakeFaults;
+}
+
+serveWorker<WorkerState, SimulateTask, SimWorkerResult>(self, {
+  init: async (payload) => {
+    const init = payload as SimWorkerInit;
+    const faults = init.simulator === "fake" ? init.fakeFaults : undefined;
+    return { simulate: await createSimulator(init), faults };
+  },
+  run(task, { simulate, faults }, { cancel }) {
+    const fault = injectFakeFault(faults, task.sampleId, cancel);
+    if (fault === "cancelled") return undefined;
+    if (fault === "dies") return new Promise<never>(() => {}); // the worker ends first
     const t0 = performance.now();
     const record = simulate(task, cancel);
     if (record === null) return undefined;

@@ -3,7 +3,9 @@
  * `/lhs_warmup` and `/active_learning` (never `/holdout`) whose outcome is not a timeout or an
  * error and whose target is finite; pre-filtered rows, with their analytic target, only with
  * `train_on_skipped` and up to `skipped_ratio` times the simulated rows. Inputs are the 8
- * continuous stored columns scaled to the unit box of the campaign bounds.
+ * continuous stored columns scaled to the unit box of the campaign bounds. A row with a
+ * non-finite input (a hand-edited store, issue #18) never reaches the GP: it is left out and its
+ * id reported in `nonFiniteInputIds`, which the caller logs.
  * @module
  */
 import type { CampaignConfig } from "../io/config.ts";
@@ -56,6 +58,8 @@ export interface TrainingSet {
   /** 1 where the row was simulated, 0 where it is a pre-filtered row with an analytic target. */
   simulated: Uint8Array;
   n: number;
+  /** Sample ids of this strategy's rows left out because an input is NaN or ±∞. */
+  nonFiniteInputIds: number[];
 }
 
 /** Which rows train the GP and on what target. */
@@ -97,10 +101,16 @@ export function trainingSet(
   selection: TrainingSelection,
 ): TrainingSet {
   const simulated: PickedRow[] = [], skipped: PickedRow[] = [];
+  const nonFiniteInputIds: number[] = [];
   const blind = strategy === "blind";
   for (const g of groups) {
     for (let i = 0; i < g.n; i++) {
-      if ((g.inputs[i * 9 + 8] >= 0.5) !== blind) continue;
+      const strategyColumn = g.inputs[i * 9 + 8];
+      if (Number.isFinite(strategyColumn) && (strategyColumn >= 0.5) !== blind) continue;
+      if (!g.inputs.subarray(i * 9, i * 9 + 9).every(Number.isFinite)) {
+        nonFiniteInputIds.push(g.sampleId[i]);
+        continue;
+      }
       const outcome = g.outcomes[i];
       if (EXCLUDED.has(outcome)) continue;
       const isSkipped = outcome.startsWith("skipped");
@@ -125,7 +135,7 @@ export function trainingSet(
     ids[k] = g.sampleId[i];
     isSimulated[k] = g.outcomes[i].startsWith("skipped") ? 0 : 1;
   });
-  return { strategy, x, y, ids, simulated: isSimulated, n };
+  return { strategy, x, y, ids, simulated: isSimulated, n, nonFiniteInputIds };
 }
 
 /** The training selection of a campaign config (`phase2.target`, `train_on_skipped`, …). */

@@ -46,6 +46,11 @@ export interface PostprocessOptions {
   now?: () => Date;
   /** Seconds the caller spent loading `data` (shown as load_store). */
   loadStoreSeconds?: number;
+  /**
+   * Polled before each figure and before report.html (explore's stop token): when it returns
+   * true, post-processing stops there and the result says `stopped` (a resume redoes it whole).
+   */
+  shouldStop?: () => boolean;
 }
 
 /** What was written, relative to the campaign directory, and how long each step took (s). */
@@ -54,6 +59,8 @@ export interface PostprocessResult {
   figures: string[];
   html?: string;
   timings: Record<string, number>;
+  /** Stopped by `shouldStop` before report.html was written. */
+  stopped?: boolean;
 }
 
 /**
@@ -221,6 +228,7 @@ export async function runPostprocess(
     timings.figure_specs = clock() - t0;
     t0 = clock();
     for (let fig of figures) {
+      if (options.shouldStop?.()) return { ...result, stopped: true };
       let svg: string;
       try {
         svg = await renderSvg(fig.spec);
@@ -254,6 +262,7 @@ export async function runPostprocess(
     timings.figures = clock() - t0;
   }
 
+  if (options.shouldStop?.()) return { ...result, stopped: true };
   if (config.report.enabled) {
     t0 = clock();
     const explorer = predictor
@@ -285,7 +294,9 @@ export async function runPostprocess(
       attributes: data.attributes,
       configYaml: await resolvedYaml(dir, data, config),
     });
-    await Deno.writeTextFile(`${dir}/report.html`, html);
+    // tmp + rename: a kill -9 never leaves a truncated report.html
+    await Deno.writeTextFile(`${dir}/report.html.tmp`, html);
+    await Deno.rename(`${dir}/report.html.tmp`, `${dir}/report.html`);
     result.html = "report.html";
     timings.html = clock() - t0;
   }

@@ -226,3 +226,163 @@ Deno.test("fault: a full disk during Phase 1 (a real 2 MB tmpfs) exits 1 naming 
     new Deno.Command("umount", { args: [mnt] }).outputSync();
   }
 });
+
+/** Post-processing on: svg only, four figures, tables and report.html (about 1–2 s). */
+const withReport = (t: string) =>
+  t.replace(
+    "visualization:\n  enabled: false",
+    "visualization:\n  enabled: true\n  format: svg\n  figures: [sensitivity, death_valley, " +
+      "hyperparameters, exploration_progress]",
+  ).replace("tables:\n  enabled: false", "tables:\n  enabled: true")
+    .replace("report:\n  enabled: false", "report:\n  enabled: true");
+
+Deno.test("fault: SIGTERM, SIGUSR2 or kill -9 during post-processing; --continue-from finishes the report and the store keeps its rows", async () => {
+  const config = await writeConfig("postprocess", withReport);
+  const dir = fresh("postprocess");
+  const base = await explore(["--config", config, "--output-dir", dir, "--skip-postprocess"]);
+  assertEquals(base.code, 0, base.stderr);
+  const want = await allRows(dir);
+  const log = `${ROOT}${dir}/logs/campaign.log`;
+  for (const [signal, code] of [["SIGTERM", 143], ["SIGUSR2", 75], ["SIGKILL", 137]] as const) {
+    await Deno.remove(`${ROOT}${dir}/report.html`).catch(() => {});
+    // a fresh marker per case: the log is appended to by every run
+    const runs = (await Deno.readTextFile(log)).split("post-processing /").length;
+    const child = command(["--continue-from", dir]).spawn();
+    for (const end = Date.now() + 60_000;;) {
+      const text = await Deno.readTextFile(log).catch(() => "");
+      if (text.split("post-processing /").length > runs) break;
+      if (Date.now() > end) throw new Error("post-processing never started");
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    try {
+      child.kill(signal);
+    } catch { /* already finished */ }
+    const out = await child.output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    if (out.code === 0) console.warn(`${signal}: post-processing ended before the signal`);
+    else {
+      assertEquals(out.code, code, stderr);
+      if (signal !== "SIGKILL") {
+        assert(stderr.includes("post-processing stopped by"), stderr);
+        await Deno.stat(`${ROOT}${dir}/report.html`).then(
+          () => assert(false, "a stopped post-processing wrote report.html"),
+          () => {},
+        );
+      }
+    }
+    const resumed = await explore(["--continue-from", dir]);
+    assertEquals(resumed.code, 0, resumed.stderr);
+    assert(JSON.parse(resumed.stdout).phasesRun.includes("postprocess"), resumed.stdout);
+    assert((await Deno.readTextFile(`${ROOT}${dir}/report.html`)).includes("</html>"));
+    assertEquals(await allRows(dir), want, signal);
+  }
+  await Deno.remove(`${ROOT}${dir}`, { recursive: true });
+});
+
+Deno.test("fault: simulation workers that throw, die or hang (CALIGO_TEST_FAKE_FAULTS) are retried; persistent faults give failure_error / failure_timeout rows, no id lost or duplicated", async () => {
+  const config = await writeConfig(
+    "worker_faults",
+    (t) => t.replace("timeout_seconds: 30", "timeout_seconds: 1"),
+  );
+  const phase1Only = ["--skip-phase2", "--skip-phase3"];
+  const ref = fresh("worker_faults_ref");
+  assertEquals((await explore(["--config", config, "--output-dir", ref, ...phase1Only])).code, 0);
+  const want = (await storeRows(`${ROOT}${ref}/exploration_data.h5`)).map((r) => JSON.parse(r));
+  const ids = want.filter((r) => r[3] === "success").map((r) => r[0] as number);
+  // max_retries 1: a fault on the first attempt only is retried to the normal row
+  const [throwOnce, dieOnce, dies, hangs, throws] = ids;
+  const faults =
+    `throw:${throwOnce}:1,exit:${dieOnce}:1,exit:${dies},hang:${hangs},throw:${throws}`;
+  const dir = fresh("worker_faults");
+  const r = await explore(
+    ["--config", config, "--output-dir", dir, ...phase1Only],
+    { CALIGO_TEST_FAKE_FAULTS: faults },
+  );
+  assertEquals(r.code, 0, r.stderr);
+  assert(r.stderr.includes(`sample ${dies}: worker crash on all 2 attempts`), r.stderr);
+  assert(r.stderr.includes(`sample ${throws}: worker crash on all 2 attempts`), r.stderr);
+  assert(r.stderr.includes(`sample ${hangs}: timed out on all 2 attempts`), r.stderr);
+  const got = (await storeRows(`${ROOT}${dir}/exploration_data.h5`)).map((r) => JSON.parse(r));
+  assertEquals(got.map((r) => r[0]), want.map((r) => r[0])); // same ids, none twice
+  const failed: Record<number, string> = {
+    [dies]: "failure_error",
+    [throws]: "failure_error",
+    [hangs]: "failure_timeout",
+  };
+  const { diagnosticColumns } = (await openCampaignStore(`${ROOT}${ref}/exploration_data.h5`))
+    .groups.lhs_warmup;
+  const retries = diagnosticColumns.indexOf("retries");
+  for (const [i, row] of got.entries()) {
+    const id = row[0] as number;
+    if (failed[id]) {
+      assertEquals(row[3], failed[id], `sample ${id}`);
+      assertEquals(row[7][retries], "1", `sample ${id}`);
+      continue;
+    }
+    // a retried sample records its retry, and is otherwise the uninterrupted run's row
+    const retried = id === throwOnce || id === dieOnce;
+    assertEquals(row[7][retries], retried ? "1" : "0", `sample ${id}`);
+    row[7][retries] = want[i][7][retries];
+    assertEquals(row, want[i], `sample ${id}`);
+  }
+  await Deno.remove(`${ROOT}${dir}`, { recursive: true });
+  await Deno.remove(`${ROOT}${ref}`, { recursive: true });
+});
+
+/**
+ * The saved surrogate's model.json with its times left out (created_utc, fit_seconds); it holds
+ * θ, the metrics and the SHA-256 of every array file, so equal texts mean the same model.
+ */
+async function savedModel(dir: string): Promise<string> {
+  return (await Deno.readTextFile(`${ROOT}${dir}/surrogate/model.json`))
+    .replace(/"created_utc": "[^"]*"/, "").replace(/"fit_seconds": [0-9.e+-]+/g, "");
+}
+
+Deno.test("fault: kill -9 during a parallel GP fit (Phase 2, 520 rows, restarts on workers); the resume fits the same model and rows", async () => {
+  // 520 training rows per strategy (≥ 500: restarts on workers), 2 restarts: ≈ 1 s per fit
+  const config = await writeConfig(
+    "gp_kill",
+    (t) =>
+      t.replace("num_samples: 16", "num_samples: 520").replace("batch_size: 2", "batch_size: 100") +
+      "phase2:\n  train_on_skipped: true\n  validation_split: 0\n  gp:\n    n_restarts_optimizer: 2\n",
+  );
+  const ref = fresh("gp_kill_ref");
+  const p1 = await explore([
+    "--config",
+    config,
+    "--output-dir",
+    ref,
+    "--skip-phase2",
+    "--skip-phase3",
+  ]);
+  assertEquals(p1.code, 0, p1.stderr);
+  const dir = fresh("gp_kill");
+  await Deno.mkdir(`${ROOT}${dir}`, { recursive: true });
+  for (const e of Deno.readDirSync(`${ROOT}${ref}`)) {
+    if (e.isFile) await Deno.copyFile(`${ROOT}${ref}/${e.name}`, `${ROOT}${dir}/${e.name}`);
+  }
+  const whole = await explore(["--continue-from", ref, "--skip-phase3"]);
+  assertEquals(whole.code, 0, whole.stderr);
+  assert(!whole.stderr.includes("GP restart workers failed"), whole.stderr);
+
+  const child = command(["--continue-from", dir, "--skip-phase3"]).spawn();
+  for (const end = Date.now() + 60_000;;) {
+    const text = await Deno.readTextFile(`${ROOT}${dir}/logs/campaign.log`).catch(() => "");
+    if (text.includes("linear algebra:")) break;
+    if (Date.now() > end) throw new Error("Phase 2 never started");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await new Promise((r) => setTimeout(r, 400));
+  child.kill("SIGKILL");
+  assertEquals((await child.output()).code, 137);
+  await Deno.stat(`${ROOT}${dir}/surrogate/model.json`).then(
+    () => console.warn("the fit ended before kill -9; resume path of a finished Phase 2"),
+    () => {},
+  );
+  const resumed = await explore(["--continue-from", dir, "--skip-phase3"]);
+  assertEquals(resumed.code, 0, resumed.stderr);
+  assertEquals(await savedModel(dir), await savedModel(ref));
+  assertEquals(await allRows(dir), await allRows(ref));
+  await Deno.remove(`${ROOT}${dir}`, { recursive: true });
+  await Deno.remove(`${ROOT}${ref}`, { recursive: true });
+});
