@@ -115,11 +115,13 @@ export const TASKS = {
   },
   codes: {
     file: "tasks/codes.ts",
-    usage: "[--length 16384[,65536…]] [--rates LIST] [--seed S] [--codes-dir DIR] [--jobs J]",
+    usage: "[--length 16384[,65536…]] [--family caligo|de-bsc] [--rates LIST] [--seed S] " +
+      "[--codes-dir DIR] [--jobs J]",
     summary: "Build (or verify from the cache) the LDPC mother-code family and time each code.",
     flags: {
       length: str({ default: "16384" }),
-      rates: str({ default: "0.50,0.55,0.60,0.65,0.70,0.75,0.80,0.85,0.90" }),
+      family: str({ default: "caligo" }),
+      rates: str(),
       seed: str({ default: "1" }),
       "codes-dir": str({ default: "codes", path: "write-dir" }),
       jobs: str(),
@@ -157,12 +159,15 @@ export const TASKS = {
   calibrate: {
     file: "tasks/calibrate.ts",
     usage: "[--length N] [--qber LIST] [--f-grid LIST|LO:STEP:HI] [--frames N] [--target-fer P] " +
-      "[--confidence C] [--decoder NAME] [--codes-dir DIR] [--jobs J] [--dry] [--json]",
+      "[--confidence C] [--decoder NAME] [--family caligo|de-bsc] [--rates LIST] [--codes-dir DIR] " +
+      "[--jobs J] [--dry] [--json]",
     summary: "Per QBER, the smallest f on the grid whose frames reach FER ≤ target, baseline " +
       "and blind; cached beside the codes as <id>.calibration.json (explore, codes and " +
       "simulate make it on their own when missing).",
     flags: {
       length: str({ default: "16384" }),
+      family: str({ default: "caligo" }),
+      rates: str(),
       qber: str({ default: "0.005,0.01,0.02,0.035,0.05,0.065,0.08,0.095,0.11" }),
       "f-grid": str({ default: "1:0.02:3" }),
       frames: str({ default: "1000" }),

@@ -8,6 +8,8 @@
  * Flags: --length 16384; --qber 0.005,0.01,…,0.11; --f-grid 1.00,1.02,…,3.00 (or LO:STEP:HI);
  * --frames 1000; --target-fer 0.01; --confidence 0.95; --decoder spa-simd; --alpha 0.8;
  * --iterations 50; --modulation 0.1; --blind-rounds 3; --seed 1 (frame streams);
+ * --family caligo|de-bsc (degree-distribution table, default caligo); --rates LIST (default: the
+ * family's table, 0.50…0.90 or 0.35…0.90);
  * --codes-dir codes; --jobs J (workers, default: the cores); --dry (don't write);
  * --json (print `{"codeLength", "id", "sha256", "rows": [{"qber", "strategy", "fSelect",
  * "efficiency", "fer", "frames"}]}` on stdout; progress goes to stderr).
@@ -15,6 +17,7 @@
  */
 import { UsageError } from "../lib/errors.ts";
 import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
+import { defaultMotherRates, parseCodeFamily } from "../lib/reconciliation/code_family.ts";
 import { defaultReconciliationOptions } from "../lib/protocol/simulation_options.ts";
 import { describeCalibration, ensureCalibration } from "../lib/campaign/calibration_builds.ts";
 import { parseDecoderFlag, runTask } from "./_cli.ts";
@@ -65,9 +68,13 @@ async function main(): Promise<number> {
     max: 1,
     exclusiveMin: true,
   });
+  const codeFamily = parseCodeFamily(stringFlag(values, "family")!);
   const options = {
     ...defaultReconciliationOptions(),
     codeLength: n,
+    codeFamily,
+    motherRates: numberListFlag(values, "rates", { min: 0, max: 1, exclusiveMin: true }) ??
+      defaultMotherRates(codeFamily),
     decoder: parseDecoderFlag(stringFlag(values, "decoder")!),
     nmsAlpha: requiredNumberFlag(values, "alpha", { min: 0, max: 1, exclusiveMin: true }),
     maxIterations: requiredNumberFlag(values, "iterations", { integer: true, min: 1 }),
@@ -104,6 +111,8 @@ async function main(): Promise<number> {
   if (values.json) {
     console.log(JSON.stringify({
       codeLength: n,
+      codeFamily,
+      motherRates: options.motherRates,
       id: c.id,
       sha256: c.sha256,
       rows: c.rows.map((r) => ({

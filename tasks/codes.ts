@@ -1,6 +1,7 @@
 /**
  * `deno task codes`: build (or verify from cache) the mother-code family and report the time per
- * code. Flags: --length 16384 (comma list, e.g. 4096,16384,65536), --rates 0.50,…,0.90, --seed 1,
+ * code. Flags: --length 16384 (comma list, e.g. 4096,16384,65536), --family caligo|de-bsc
+ * (degree-distribution table), --rates (default: the family's, 0.50…0.90 or 0.35…0.90), --seed 1,
  * --codes-dir codes, --jobs J (missing codes built by J workers at once; default: the number of
  * cores). Each family is then calibrated (docs/science.md §9.10, lib/reconciliation/calibration.ts) for
  * the decoder settings of a campaign and cached beside the codes, as `explore` would do:
@@ -10,6 +11,7 @@
  * @module
  */
 import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
+import { defaultMotherRates, parseCodeFamily } from "../lib/reconciliation/code_family.ts";
 import { buildCodesInParallel } from "../lib/campaign/code_builds.ts";
 import { describeCalibration, ensureCalibration } from "../lib/campaign/calibration_builds.ts";
 import { defaultReconciliationOptions } from "../lib/protocol/simulation_options.ts";
@@ -31,7 +33,9 @@ async function main(): Promise<number> {
     return 0;
   }
   const lengths = numberListFlag(values, "length", { integer: true, min: 16 })!;
-  const rates = numberListFlag(values, "rates", { min: 0, max: 1, exclusiveMin: true })!;
+  const codeFamily = parseCodeFamily(stringFlag(values, "family")!);
+  const rates = numberListFlag(values, "rates", { min: 0, max: 1, exclusiveMin: true }) ??
+    defaultMotherRates(codeFamily);
   const seed = requiredNumberFlag(values, "seed", { integer: true });
   const jobs = numberFlag(values, "jobs", { integer: true, min: 1 }) ??
     navigator.hardwareConcurrency;
@@ -48,24 +52,28 @@ async function main(): Promise<number> {
     const t0 = performance.now();
     if (jobs > 1) {
       await buildCodesInParallel(
-        { codeLength: n, motherRates: rates },
+        { codeLength: n, motherRates: rates, codeFamily },
         codesDir,
         jobs,
         seed,
         (r) => console.log(`${r.id}  built  ${(r.ms / 1000).toFixed(2)} s (worker)`),
       );
     }
-    const family = await loadOrBuildCodeFamily({ codeLength: n, motherRates: rates }, codesDir, {
-      seed,
-      onCode: (r) => console.log(`${r.id}  ${r.source.padEnd(5)}  ${(r.ms / 1000).toFixed(2)} s`),
-    });
+    const family = await loadOrBuildCodeFamily(
+      { codeLength: n, motherRates: rates, codeFamily },
+      codesDir,
+      {
+        seed,
+        onCode: (r) => console.log(`${r.id}  ${r.source.padEnd(5)}  ${(r.ms / 1000).toFixed(2)} s`),
+      },
+    );
     console.log(
       `n=${n}: ${rates.length} codes in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
     if (values["no-calibrate"]) continue;
     const made = await ensureCalibration(
       family,
-      { ...decoding, codeLength: n, motherRates: rates },
+      { ...decoding, codeLength: n, motherRates: rates, codeFamily },
       codesDir,
       { jobs, codeSeed: seed },
     );

@@ -187,7 +187,9 @@ function rootAttributes(config: CampaignConfig, yaml: string, sha: string): Root
     num_pairs_convention: keyModelOf(sim.key_model).numPairsConvention,
     codes_id: sim.simulator !== "real"
       ? "none"
-      : `n${sim.reconciliation.code_length}-${sim.reconciliation.mother_rates.join(",")}`,
+      : `n${sim.reconciliation.code_length}-${sim.reconciliation.mother_rates.join(",")}${
+        sim.reconciliation.code_family === "caligo" ? "" : `-${sim.reconciliation.code_family}`
+      }`,
     blas_backend: "none (Phase 1 uses no BLAS)",
     compat_flags_json: JSON.stringify({
       detector_error: sim.detector_error,

@@ -5,13 +5,15 @@
  * transferables. One request at a time; the main thread saves the codes.
  * @module
  */
-import { buildMotherCode } from "../reconciliation/code_family.ts";
+import { buildMotherCode, type CodeFamilyName } from "../reconciliation/code_family.ts";
 
 /** main → worker. */
 export interface CodeBuildRequest {
   n: number;
   rate: number;
   seed: number;
+  /** Degree-distribution table (`caligo` when absent). */
+  family?: CodeFamilyName;
 }
 
 /** worker → main. */
@@ -31,10 +33,10 @@ export type CodeBuildReply =
   | { type: "error"; message: string };
 
 self.onmessage = (ev: MessageEvent<CodeBuildRequest>) => {
-  const { n, rate, seed } = ev.data;
+  const { n, rate, seed, family } = ev.data;
   try {
     const t0 = performance.now();
-    const code = buildMotherCode(n, rate, seed);
+    const code = buildMotherCode(n, rate, seed, family);
     const reply: CodeBuildReply = {
       type: "built",
       id: code.id,

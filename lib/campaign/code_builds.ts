@@ -37,9 +37,10 @@ export async function buildCodesInParallel(
 ): Promise<ParallelBuildReport[]> {
   const missing: CodeBuildRequest[] = [];
   for (const rate of options.motherRates) {
-    const id = motherCodeId(options.codeLength, rate, seed);
+    const family = options.codeFamily ?? "caligo";
+    const id = motherCodeId(options.codeLength, rate, seed, family);
     if ((await loadMotherCode(codesDir, id)) === null) {
-      missing.push({ n: options.codeLength, rate, seed });
+      missing.push({ n: options.codeLength, rate, seed, family });
     }
   }
   const built: ParallelBuildReport[] = [];
@@ -68,6 +69,7 @@ export async function buildCodesInParallel(
           matrix: createParityCheckMatrix(reply.m, reply.n, reply.rowPtr, reply.colIdx),
           puncturingOrder: reply.puncturingOrder,
           girth: reply.girth,
+          family: request.family,
         }, seed);
         const report = { id: reply.id, ms: reply.ms };
         built.push(report);

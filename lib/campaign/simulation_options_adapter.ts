@@ -43,6 +43,7 @@ export function simulationOptionsOf(s: CampaignConfig["simulation"]): Simulation
       codeLength: r.code_length,
       calibrationFrames: r.calibration_frames,
       motherRates: r.mother_rates,
+      codeFamily: r.code_family,
       modulationFraction: r.modulation_fraction,
       hashBits: r.hash_bits,
       fSelect: r.f_select,

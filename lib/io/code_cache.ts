@@ -90,9 +90,11 @@ export async function saveMotherCode(dir: string, code: MotherCode, seed: number
     checks: code.matrix.m,
     edges: code.matrix.edges,
     rate: code.rate,
-    distribution: `caligo-table-r${code.rate.toFixed(2)}`,
+    distribution: `${code.family === "de-bsc" ? "de-bsc" : "caligo"}-table-r${
+      code.rate.toFixed(2)
+    }`,
     seed,
-    algorithm: codeAlgorithm(code.matrix.n),
+    algorithm: codeAlgorithm(code.matrix.n, code.family),
     girth: Number.isFinite(code.girth) ? code.girth : null,
     arrays: {} as CodeCacheHeader["arrays"],
   };
@@ -177,6 +179,7 @@ export async function loadMotherCode(dir: string, id: string): Promise<MotherCod
   }
   return {
     id,
+    family: header.distribution?.startsWith("de-bsc") ? "de-bsc" : "caligo",
     rate: header.rate,
     matrix,
     puncturingOrder: arrays.puncturingOrder,
@@ -209,7 +212,8 @@ export async function loadCachedCodeFamily(
   validateFamilyOptions(options);
   const codes: MotherCode[] = [];
   for (const rate of options.motherRates) {
-    const code = await loadMotherCode(codesDir, motherCodeId(options.codeLength, rate, seed))
+    const id = motherCodeId(options.codeLength, rate, seed, options.codeFamily);
+    const code = await loadMotherCode(codesDir, id)
       .catch(() => null);
     if (code === null) return null;
     codes.push(code);
@@ -230,12 +234,12 @@ export async function loadOrBuildCodeFamily(
   const seed = extra.seed ?? 1;
   const codes: MotherCode[] = [];
   for (const rate of options.motherRates) {
-    const id = motherCodeId(options.codeLength, rate, seed);
+    const id = motherCodeId(options.codeLength, rate, seed, options.codeFamily);
     const t0 = performance.now();
     let code = await loadMotherCode(codesDir, id);
     let source: CodeLoadReport["source"] = "cache";
     if (code === null) {
-      code = buildMotherCode(options.codeLength, rate, seed);
+      code = buildMotherCode(options.codeLength, rate, seed, options.codeFamily);
       await saveMotherCode(codesDir, code, seed);
       source = "built";
     }

@@ -99,6 +99,8 @@ const reconciliationSchema = section({
     .default(16384),
   mother_rates: z.array(num((s) => s.gt(0).lt(1))).min(1)
     .default([0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]),
+  // Degree-distribution table: caligo (rates 0.50…0.90) or de-bsc (0.35…0.90, docs/science.md §9.1).
+  code_family: z.enum(["caligo", "de-bsc"]).default("caligo"),
   modulation_fraction: num((s) => s.min(0).lt(0.5)).default(0.1),
   hash_bits: int((s) => s.min(0).max(256)).default(64),
   qber_for_rate: z.enum(["qhat_plus_sigma", "qhat", "qadj"]).default("qhat_plus_sigma"),

@@ -147,7 +147,7 @@ export function calibrationKey(
     version: CALIBRATION_VERSION,
     codeLength: family.codeLength,
     motherRates: family.codes.map((c) => c.rate),
-    codeAlgorithm: codeAlgorithm(family.codeLength),
+    codeAlgorithm: codeAlgorithm(family.codeLength, family.family),
     codesSha256: codesSha256(family),
     decoder,
     nmsAlpha: decoder === "nms-layered" ? options.nmsAlpha : null,

@@ -8,7 +8,12 @@
  */
 import { InvalidArgumentError } from "../errors.ts";
 import { campaignRng } from "../kernels/rng.ts";
-import { caligoDistribution, degreeCounts } from "../kernels/ldpc/degree_distributions.ts";
+import {
+  caligoDistribution,
+  deBscDistribution,
+  degreeCounts,
+  type DegreeDistribution,
+} from "../kernels/ldpc/degree_distributions.ts";
 import { buildPegCode } from "../kernels/ldpc/peg.ts";
 import { puncturingOrder } from "../kernels/ldpc/puncturing_order.ts";
 import type { ParityCheckMatrix } from "../kernels/ldpc/parity_check_matrix.ts";
@@ -40,9 +45,56 @@ export const LOCAL_PEG_ALGORITHM_VERSION = "local-peg-v1";
  */
 export const LOCAL_PEG_ABOVE = 16384;
 
-/** The construction algorithm (and its version) of codes of length n. */
-export function codeAlgorithm(n: number): string {
-  return n > LOCAL_PEG_ABOVE ? LOCAL_PEG_ALGORITHM_VERSION : CODE_ALGORITHM_VERSION;
+/**
+ * Which degree-distribution table a family's codes come from: `caligo` (default; Caligo's table,
+ * rates 0.50…0.90) or `de-bsc` (designed for the BSC by density evolution, rates 0.35…0.90;
+ * lib/kernels/ldpc/degree_distributions.ts). Part of the cache id (`…-de-v2`).
+ */
+export type CodeFamilyName = "caligo" | "de-bsc";
+/** All family names, default first. */
+export const CODE_FAMILY_NAMES: readonly CodeFamilyName[] = ["caligo", "de-bsc"];
+/** Version suffix of the `de-bsc` table; bump it whenever a row of that table changes. */
+export const DE_BSC_FAMILY_VERSION = "de-v2";
+
+/** The construction algorithm (and its version) of codes of length n, e.g. `ace-peg-de-v2`. */
+export function codeAlgorithm(n: number, family: CodeFamilyName = "caligo"): string {
+  const base = n > LOCAL_PEG_ABOVE ? LOCAL_PEG_ALGORITHM_VERSION : CODE_ALGORITHM_VERSION;
+  return family === "caligo" ? base : base.replace(/-v1$/, `-${DE_BSC_FAMILY_VERSION}`);
+}
+
+/** The mother rates of a family's table: 0.50…0.90 (`caligo`), 0.35…0.90 (`de-bsc`), step 0.05. */
+export function defaultMotherRates(family: CodeFamilyName = "caligo"): number[] {
+  const lowest = family === "caligo" ? 50 : 35;
+  return Array.from({ length: (90 - lowest) / 5 + 1 }, (_, i) => (lowest + 5 * i) / 100);
+}
+
+/** Parse a `--family`/`code_family` value. */
+export function parseCodeFamily(value: string): CodeFamilyName {
+  const name = CODE_FAMILY_NAMES.find((f) => f === value);
+  if (name === undefined) {
+    throw new InvalidArgumentError(
+      "codeFamily",
+      value,
+      `must be one of ${CODE_FAMILY_NAMES.join(", ")}`,
+    );
+  }
+  return name;
+}
+
+/** The degree distribution of mother rate `rate` in `family`. */
+export function familyDistribution(family: CodeFamilyName, rate: number): DegreeDistribution {
+  switch (family) {
+    case "caligo":
+      return caligoDistribution(rate);
+    case "de-bsc":
+      return deBscDistribution(rate);
+    default:
+      throw new InvalidArgumentError(
+        "codeFamily",
+        family,
+        `must be one of ${CODE_FAMILY_NAMES.join(", ")}`,
+      );
+  }
 }
 
 /** One mother code of a family. */
@@ -56,6 +108,8 @@ export interface MotherCode {
   readonly puncturingOrder: Int32Array;
   /** Girth of the Tanner graph (from construction; NaN when unknown). */
   readonly girth: number;
+  /** Degree-distribution table (absent: `caligo`). */
+  readonly family?: CodeFamilyName;
 }
 
 /** Frame layout of a code for a modulation size d (§9.3–9.4). */
@@ -69,6 +123,8 @@ export interface FrameLayout {
 /** Mother codes of one length, ascending rate, with per-family caches of decoders and layouts. */
 export interface CodeFamily {
   readonly codeLength: number;
+  /** Degree-distribution table of every code. */
+  readonly family: CodeFamilyName;
   readonly codes: readonly MotherCode[];
   /** Decoders keyed by code index and decoder settings (filled by {@link familyDecoder}). */
   readonly decoders: Map<string, BatchDecoder>;
@@ -86,22 +142,34 @@ export interface CodeFamily {
 export interface CodeFamilyOptions {
   codeLength: number;
   motherRates: readonly number[];
+  /** Degree-distribution table (`caligo` when absent). */
+  codeFamily?: CodeFamilyName;
 }
 
-/** Cache id of a mother code. */
-export function motherCodeId(n: number, rate: number, seed: number): string {
-  return `ldpc-n${n}-r${rate.toFixed(2)}-s${seed}-${codeAlgorithm(n)}`;
+/** Cache id of a mother code, e.g. `ldpc-n4096-r0.40-s1-ace-peg-de-v2`. */
+export function motherCodeId(
+  n: number,
+  rate: number,
+  seed: number,
+  family: CodeFamilyName = "caligo",
+): string {
+  return `ldpc-n${n}-r${rate.toFixed(2)}-s${seed}-${codeAlgorithm(n, family)}`;
 }
 
 /**
- * Build one mother code: degree counts from Caligo's distribution, ACE-PEG (n ≤
+ * Build one mother code: degree counts from the family's distribution, ACE-PEG (n ≤
  * {@link LOCAL_PEG_ABOVE}) or local PEG with the seeded stream `ldpc/<id>`, puncturing order of
  * length n.
  */
-export function buildMotherCode(n: number, rate: number, seed: number): MotherCode {
+export function buildMotherCode(
+  n: number,
+  rate: number,
+  seed: number,
+  family: CodeFamilyName = "caligo",
+): MotherCode {
   const checks = Math.round(n * (1 - rate));
-  const counts = degreeCounts(caligoDistribution(rate), n, checks);
-  const id = motherCodeId(n, rate, seed);
+  const counts = degreeCounts(familyDistribution(family, rate), n, checks);
+  const id = motherCodeId(n, rate, seed, family);
   const rng = campaignRng(seed, `ldpc/${id}`);
   let matrix: ParityCheckMatrix, girth: number;
   if (n > LOCAL_PEG_ABOVE) {
@@ -112,7 +180,7 @@ export function buildMotherCode(n: number, rate: number, seed: number): MotherCo
     ({ matrix, girth } = buildPegCode(counts.variables, counts.checks, rng));
   }
   const { order } = puncturingOrder(matrix, n);
-  return { id, rate, matrix, puncturingOrder: order, girth };
+  return { id, rate, matrix, puncturingOrder: order, girth, family };
 }
 
 /** Assemble a family from already built or loaded codes (sorted by rate). */
@@ -121,7 +189,11 @@ export function codeFamilyFromCodes(codes: readonly MotherCode[]): CodeFamily {
     throw new InvalidArgumentError("codes", 0, "a family needs at least one code");
   }
   const n = codes[0].matrix.n;
+  const family = codes[0].family ?? "caligo";
   for (const c of codes) {
+    if ((c.family ?? "caligo") !== family) {
+      throw new InvalidArgumentError(`codes[${c.id}].family`, c.family, `must equal ${family}`);
+    }
     if (c.matrix.n !== n) {
       throw new InvalidArgumentError(`codes[${c.id}].n`, c.matrix.n, `must equal ${n}`);
     }
@@ -135,6 +207,7 @@ export function codeFamilyFromCodes(codes: readonly MotherCode[]): CodeFamily {
   }
   return {
     codeLength: n,
+    family,
     codes: [...codes].sort((a, b) => a.rate - b.rate),
     decoders: new Map(),
     layouts: new Map(),
@@ -154,7 +227,9 @@ export function codeFamilyFromCodes(codes: readonly MotherCode[]): CodeFamily {
 export function buildCodeFamily(options: CodeFamilyOptions, seed: number): CodeFamily {
   validateFamilyOptions(options);
   return codeFamilyFromCodes(
-    options.motherRates.map((r) => buildMotherCode(options.codeLength, r, seed)),
+    options.motherRates.map((r) =>
+      buildMotherCode(options.codeLength, r, seed, options.codeFamily ?? "caligo")
+    ),
   );
 }
 
@@ -167,7 +242,7 @@ export function validateFamilyOptions(options: CodeFamilyOptions): void {
   if (options.motherRates.length === 0) {
     throw new InvalidArgumentError("motherRates", options.motherRates, "must not be empty");
   }
-  for (const r of options.motherRates) caligoDistribution(r);
+  for (const r of options.motherRates) familyDistribution(options.codeFamily ?? "caligo", r);
 }
 
 /** Settings that select a decoder. */

@@ -6,6 +6,7 @@
  */
 import type { Rng } from "../kernels/rng.ts";
 import type { DecoderName } from "../kernels/ldpc/decoder.ts";
+import type { CodeFamilyName } from "./code_family.ts";
 
 export type { DecoderName };
 
@@ -26,6 +27,8 @@ export interface ReconciliationOptions {
   calibrationFrames?: number;
   /** Mother-code rates R0 of the family, e.g. 0.50 … 0.90 step 0.05. */
   motherRates: readonly number[];
+  /** Degree-distribution table of the mother codes (`caligo` when absent; code_family.ts). */
+  codeFamily?: CodeFamilyName;
   /** Modulation fraction δ: d = round(δ·n) positions are punctured or shortened. */
   modulationFraction: number;
   /** Verification tag length per block and string, bits (64). */

@@ -162,6 +162,53 @@ export function caligoDistribution(rate: number): DegreeDistribution {
   return d;
 }
 
+/** A distribution designed by density evolution, with its computed BP threshold on the BSC. */
+export interface DesignedDistribution extends DegreeDistribution {
+  /** BP threshold p* on the BSC (lib/kernels/ldpc/density_evolution.ts defaults, bisection 1e-4). */
+  readonly threshold: number;
+}
+
+/**
+ * Distributions of the `de-bsc` family's low rates, designed for the BSC by density evolution
+ * (lib/kernels/ldpc/degree_design.ts via tools/design_degree_distributions.ts: hill climb over λ
+ * on degrees 2, 3, 6, 12, 20 from λ = (0.22, 0.22, 0.16, 0.2, 0.2), check-concentrated ρ, 120 DE
+ * runs per rate; at 0.45 no move gained 0.0005, so the row is the starting λ), keyed by rate ×100. Shannon limits p_Sh: 0.1616 (R 0.35), 0.1461 (0.40),
+ * 0.1284 (0.45). Rates 0.50…0.90 of the family use Caligo's rows ({@link deBscDistribution}).
+ * Changing a row requires a new family version (`DE_BSC_FAMILY_VERSION`, code_family.ts).
+ */
+export const DE_BSC_DEGREE_DISTRIBUTIONS: Readonly<Record<number, DesignedDistribution>> = {
+  35: {
+    rate: 0.35,
+    lambda: [[2, .26], [3, .26], [6, .14], [12, .22], [20, .12]],
+    rho: [[5, .1545], [6, .8455]],
+    threshold: 0.1596,
+  },
+  40: {
+    rate: 0.4,
+    lambda: [[2, .22], [3, .26], [6, .12], [12, .16], [20, .24]],
+    rho: [[6, .0984], [7, .9016]],
+    threshold: 0.1397,
+  },
+  45: {
+    rate: 0.45,
+    lambda: [[2, .22], [3, .22], [6, .16], [12, .2], [20, .2]],
+    rho: [[7, .28933], [8, .71067]],
+    threshold: 0.121,
+  },
+};
+
+/**
+ * The distribution of rate `rate` in the `de-bsc` family: the designed rows (0.35, 0.40, 0.45),
+ * else Caligo's (0.50 … 0.90).
+ */
+export function deBscDistribution(rate: number): DegreeDistribution {
+  const key = Math.round(rate * 100);
+  const d = DE_BSC_DEGREE_DISTRIBUTIONS[key];
+  if (d !== undefined && Math.abs(key / 100 - rate) < 1e-9) return d;
+  if (key >= 50) return caligoDistribution(rate);
+  throw new InvalidArgumentError("rate", rate, "no degree distribution; use 0.35, 0.40, …, 0.90");
+}
+
 /** Node counts per degree: parallel arrays, degrees ascending. */
 export interface NodeDegreeCounts {
   degrees: Int32Array;
