@@ -5,7 +5,9 @@
  * `MODE:SAMPLE_ID[:TIMES]`:
  * - `throw`: the task throws (a `task_error`);
  * - `exit`: an uncaught error ends the worker (a crash; the pool respawns it);
- * - `hang`: a busy loop that only the pool's cancel flag ends (`execution.timeout_seconds`).
+ * - `hang`: a busy loop that only the pool's cancel flag ends (`execution.timeout_seconds`);
+ * - `grow`: the worker keeps ≈ 64 MB of V8 heap alive after the sample (a leak): the pool must
+ *   recycle it once its heap exceeds `execution.memory_budget_mb`.
  *
  * TIMES (default every attempt) counts attempts over all workers: the payload carries a
  * SharedArrayBuffer counter per fault, which every worker of the pool shares.
@@ -13,7 +15,7 @@
  */
 import { ConfigError } from "../errors.ts";
 
-export type FakeFaultMode = "throw" | "exit" | "hang";
+export type FakeFaultMode = "throw" | "exit" | "hang" | "grow";
 
 /** The faults of a campaign, sent to every simulation worker in its init payload. */
 export interface FakeFaults {
@@ -28,13 +30,13 @@ export function parseFakeFaults(text: string | undefined): FakeFaults | undefine
   const faults = text.split(",").map((item) => {
     const [mode, id, times] = item.trim().split(":");
     if (
-      !["throw", "exit", "hang"].includes(mode) || !/^\d+$/.test(id ?? "") ||
+      !["throw", "exit", "hang", "grow"].includes(mode) || !/^\d+$/.test(id ?? "") ||
       (times !== undefined && !/^\d+$/.test(times))
     ) {
       throw new ConfigError(
         "CALIGO_TEST_FAKE_FAULTS",
         item,
-        "expected MODE:SAMPLE_ID[:TIMES] with MODE throw, exit or hang",
+        "expected MODE:SAMPLE_ID[:TIMES] with MODE throw, exit, hang or grow",
       );
     }
     return {
@@ -45,6 +47,9 @@ export function parseFakeFaults(text: string | undefined): FakeFaults | undefine
   });
   return { faults, attempts: new SharedArrayBuffer(4 * faults.length) };
 }
+
+/** Heap a `grow` fault keeps alive for the worker's lifetime. */
+const leaked: number[][] = [];
 
 /**
  * Inject the fault for `sampleId`, if any and not yet used up: throw, end the worker (an uncaught
@@ -62,6 +67,10 @@ export function injectFakeFault(
   const f = faults!.faults[i];
   if (Atomics.add(new Int32Array(faults!.attempts), i, 1) >= f.times) return "run";
   if (f.mode === "throw") throw new Error(`injected fault: sample ${sampleId} throws`);
+  if (f.mode === "grow") {
+    leaked.push(new Array(8_000_000).fill(0.5)); // ≈ 64 MB of heap kept alive by this worker
+    return "run";
+  }
   if (f.mode === "exit") {
     setTimeout(() => {
       throw new Error(`injected fault: the worker of sample ${sampleId} dies`);

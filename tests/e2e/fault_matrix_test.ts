@@ -329,6 +329,33 @@ Deno.test("fault: simulation workers that throw, die or hang (CALIGO_TEST_FAKE_F
   await Deno.remove(`${ROOT}${ref}`, { recursive: true });
 });
 
+Deno.test("fault: a worker whose heap grows past execution.memory_budget_mb is recycled after its task; the rows equal an uninterrupted run's", async () => {
+  // N ≤ 1e5 keeps every task under the 48 MiB budget's 64 B/pair guard; a fake worker's heap is
+  // a few MB, and the injected leak keeps ≈ 64 MB alive
+  const config = await writeConfig(
+    "heap_growth",
+    (t) =>
+      t.replace("  max_retries: 1", "  max_retries: 1\n  memory_budget_mb: 48")
+        .replace("phase1:", "bounds:\n  num_pairs: { min_log: 4, max_log: 5 }\nphase1:"),
+  );
+  const phase1Only = ["--skip-phase2", "--skip-phase3"];
+  const ref = fresh("heap_ref");
+  const r0 = await explore(["--config", config, "--output-dir", ref, ...phase1Only]);
+  assertEquals(r0.code, 0, r0.stderr);
+  const want = await storeRows(`${ROOT}${ref}/exploration_data.h5`);
+  const id = (JSON.parse(want.find((r) => JSON.parse(r)[3] === "success")!) as number[])[0];
+  const dir = fresh("heap");
+  const r = await explore(
+    ["--config", config, "--output-dir", dir, ...phase1Only],
+    { CALIGO_TEST_FAKE_FAULTS: `grow:${id}` },
+  );
+  assertEquals(r.code, 0, r.stderr);
+  assert(/recycling worker \d+ after \d+ tasks \(heap \d+/.test(r.stderr), r.stderr);
+  assertEquals(await storeRows(`${ROOT}${dir}/exploration_data.h5`), want);
+  await Deno.remove(`${ROOT}${dir}`, { recursive: true });
+  await Deno.remove(`${ROOT}${ref}`, { recursive: true });
+});
+
 /**
  * The saved surrogate's model.json with its times left out (created_utc, fit_seconds); it holds
  * θ, the metrics and the SHA-256 of every array file, so equal texts mean the same model.
