@@ -45,6 +45,7 @@ import type { SimulateTask } from "./sample_rows.ts";
 import type { SimWorkerInit, SimWorkerResult } from "./sim_worker.ts";
 import { parseFakeFaults } from "./fake_faults.ts";
 import { StoreSession } from "./store_session.ts";
+import { parseWriteFaults } from "./write_faults.ts";
 import { WorkerPool } from "./worker_pool.ts";
 import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
 import { copyBackCampaignSync } from "../io/copy_back.ts";
@@ -445,7 +446,11 @@ async function runLocked(
     throw e;
   }
   if (shard) log.info(`shard ${shardText(shard)}: Phase 1 only (docs/campaign.md §7.5)`);
-  const session = new StoreSession(paths.store, store);
+  const session = new StoreSession(
+    paths.store,
+    store,
+    parseWriteFaults(o.env.CALIGO_TEST_WRITE_FAULTS),
+  );
   const result: CampaignRunResult = {
     status: "complete",
     stopReason: null,

@@ -12,7 +12,8 @@
  * @module
  */
 import { backupFileSync } from "../io/checkpoint.ts";
-import { CampaignStore } from "../io/hdf5_store.ts";
+import { CampaignStore, diskFullHdf5Error, StoreWriteError } from "../io/hdf5_store.ts";
+import { diskFullCopyError, type WriteFaults } from "./write_faults.ts";
 
 /** Largest share of wall time that `budgeted` backup copies may take. */
 export const BACKUP_TIME_SHARE = 0.02;
@@ -28,8 +29,27 @@ export class StoreSession {
   #lastBackupEnd = -Infinity;
   #lastBackupMs = 0;
 
-  constructor(readonly path: string, store: CampaignStore) {
-    this.#store = store;
+  /** Row commits and store copies so far, counted for the test-only write faults. */
+  #commits = 0;
+  #copies = 0;
+
+  /**
+   * @param writeFaults test-only: the commit and checkpoint that fail as on a full disk
+   * (`CALIGO_TEST_WRITE_FAULTS`, lib/campaign/write_faults.ts)
+   */
+  constructor(readonly path: string, store: CampaignStore, readonly writeFaults?: WriteFaults) {
+    this.#store = this.#armed(store);
+  }
+
+  /** `store` with the commit fault hooked in, when one is set. */
+  #armed(store: CampaignStore): CampaignStore {
+    const k = this.writeFaults?.commit;
+    if (k !== undefined) {
+      store.beforeCommitFlush = () => {
+        if (++this.#commits === k) throw diskFullHdf5Error(this.path);
+      };
+    }
+    return store;
   }
 
   /** The open store. */
@@ -50,8 +70,23 @@ export class StoreSession {
     }
     const closed = this.#store;
     closed.close();
-    backupFileSync(this.path);
-    this.#store = CampaignStore.openForAppendSync(this.path, { checksumsFrom: closed }).store;
+    const k = this.writeFaults?.checkpoint;
+    try {
+      backupFileSync(this.path, {
+        beforeCopy: k === undefined ? undefined : (from, to) => {
+          if (++this.#copies === k) throw diskFullCopyError(from, to);
+        },
+      });
+    } catch (e) {
+      // the closed store is whole: reopen it, so the campaign's error path finds it open
+      this.#store = this.#armed(
+        CampaignStore.openForAppendSync(this.path, { checksumsFrom: closed }).store,
+      );
+      throw new StoreWriteError(`${this.path}.bak`, "checkpoint (copy of the store)", e);
+    }
+    this.#store = this.#armed(
+      CampaignStore.openForAppendSync(this.path, { checksumsFrom: closed }).store,
+    );
     const t1 = performance.now();
     this.#lastBackupEnd = t1;
     this.#lastBackupMs = t1 - t0;

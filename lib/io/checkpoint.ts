@@ -103,16 +103,30 @@ export function readCheckpointSync<T extends { schema: string }>(
 
 /**
  * Copy `path` to `<path>.bak` atomically (tmp + fsync + rename). The source must be closed or
- * flushed by its writer first.
+ * flushed by its writer first. A failed copy (a full disk) removes its partial tmp file and leaves
+ * the previous `<path>.bak` as it was.
+ * @param options.beforeCopy test-only: called just before the copy, where a full disk fails; it may
+ * throw that failure (lib/campaign/write_faults.ts)
  */
-export function backupFileSync(path: string): void {
+export function backupFileSync(
+  path: string,
+  options: { beforeCopy?: (from: string, to: string) => void } = {},
+): void {
   const tmp = `${path}.bak.tmp`;
-  Deno.copyFileSync(path, tmp);
-  const f = Deno.openSync(tmp, { read: true, write: true });
   try {
-    f.syncSync();
-  } finally {
-    f.close();
+    options.beforeCopy?.(path, tmp);
+    Deno.copyFileSync(path, tmp);
+    const f = Deno.openSync(tmp, { read: true, write: true });
+    try {
+      f.syncSync();
+    } finally {
+      f.close();
+    }
+  } catch (e) {
+    try {
+      Deno.removeSync(tmp);
+    } catch { /* not created */ }
+    throw e;
   }
   Deno.renameSync(tmp, `${path}.bak`);
   fsyncDir(dirOf(path));

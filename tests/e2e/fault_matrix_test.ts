@@ -227,6 +227,38 @@ Deno.test("fault: a full disk during Phase 1 (a real 2 MB tmpfs) exits 1 naming 
   }
 });
 
+for (
+  const [fault, operation] of [
+    ["commit:2", "rows to /lhs_warmup failed"],
+    ["checkpoint:1", "checkpoint (copy of the store) failed"],
+  ] as const
+) {
+  Deno.test(`fault: a full disk during a ${fault.split(":")[0]} (CALIGO_TEST_WRITE_FAULTS=${fault}) exits 1 with one line naming the operation and the file; the committed rows are intact and the resume gives the uninterrupted rows`, async () => {
+    const config = await writeConfig("writefault");
+    const ref = fresh("writefault_ref");
+    assertEquals((await explore(["--config", config, "--output-dir", ref])).code, 0);
+    const dir = fresh(`writefault_${fault.replace(":", "")}`);
+    const failed = await explore(["--config", config, "--output-dir", dir], {
+      CALIGO_TEST_WRITE_FAULTS: fault,
+    });
+    assertEquals(failed.code, 1, failed.stderr);
+    assert(!failed.stderr.includes("HDF5-DIAG"), failed.stderr);
+    const lines = failed.stderr.split("\n").filter((l) => l.includes("No space left on device"));
+    assertEquals(lines.length, 1, failed.stderr);
+    assert(lines[0].includes(operation) && lines[0].includes("exploration_data.h5"), lines[0]);
+    assertEquals(failed.stderr.trim().split("\n").at(-1), lines[0]);
+    const store = `${ROOT}${dir}/exploration_data.h5`;
+    const kept = await openCampaignStore(store, { verify: true });
+    assert(kept.groups.lhs_warmup.n > 0);
+    assert(!(await Deno.stat(`${store}.bak.tmp`).then(() => true, () => false)));
+    const resumed = await explore(["--continue-from", dir]);
+    assertEquals(resumed.code, 0, resumed.stderr);
+    assertEquals(await allRows(dir), await allRows(ref));
+    await Deno.remove(`${ROOT}${dir}`, { recursive: true });
+    await Deno.remove(`${ROOT}${ref}`, { recursive: true });
+  });
+}
+
 /** Post-processing on: svg only, four figures, tables and report.html (about 1–2 s). */
 const withReport = (t: string) =>
   t.replace(
