@@ -1,6 +1,6 @@
 /**
  * Matérn-5/2 kernel transforms and the MLL length-scale gradient sum in WebAssembly SIMD
- * (native/wasm/gp_matern_simd.c, f64 × 2, embedded in `./_matern_simd_wasm.ts`).
+ * (native/wasm/gp_matern_simd.c, f64 × 2, embedded in `./matern_simd_wasm.generated.ts`).
  *
  * The kernels work in place on arrays that live in the workspace's WebAssembly memory
  * ({@link MaternSimdWorkspace.alloc}); those arrays are ordinary Float64Arrays, so BLAS (FFI or
@@ -14,7 +14,7 @@
  * @module
  */
 import { compiledModule } from "../wasm_module.ts";
-import { GP_MATERN_SIMD_WASM_BASE64 } from "./_matern_simd_wasm.ts";
+import { GP_MATERN_SIMD_WASM_BASE64 } from "./matern_simd_wasm.generated.ts";
 
 /** What the symmetric fill writes besides the lower triangle (see `lib/surrogate/matern52.ts`). */
 export type SymmetricFillMode = "lower" | "full" | "gradient-cache";

@@ -1,7 +1,7 @@
 /**
  * Frame-interleaved layered min-sum decoder running in WebAssembly SIMD128: 8 frames (int16
  * lanes) or 16 frames (int8 lanes) share every pass over the Tanner graph, one frame per lane of
- * each v128 (kernel: native/wasm/ldpc_min_sum_simd.c, embedded in `_min_sum_simd_wasm.ts` by
+ * each v128 (kernel: native/wasm/ldpc_min_sum_simd.c, embedded in `min_sum_simd_wasm.generated.ts` by
  * tools/build_wasm_decoder.sh).
  *
  * Algorithm: the layered schedule of Hocevar (2004), as in `layered_decoder.ts` (check by check,
@@ -48,7 +48,7 @@ import {
   KNOWN_BIT_LLR,
 } from "./decoder.ts";
 import { type CheckRule, FIXED_POINT_SCALE } from "./layered_decoder.ts";
-import { MIN_SUM_SIMD_WASM_BASE64 } from "./_min_sum_simd_wasm.ts";
+import { MIN_SUM_SIMD_WASM_BASE64 } from "./min_sum_simd_wasm.generated.ts";
 import { compiledModule } from "../wasm_module.ts";
 import { type GraphAddresses, writeGraph } from "./_wasm_module.ts";
 
