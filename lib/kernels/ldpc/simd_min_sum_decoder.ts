@@ -49,8 +49,11 @@ import {
 } from "./decoder.ts";
 import { type CheckRule, FIXED_POINT_SCALE } from "./layered_decoder.ts";
 import { MIN_SUM_SIMD_WASM_BASE64 } from "./min_sum_simd_wasm.generated.ts";
-import { compiledModule } from "../wasm_module.ts";
+import { compileEmbeddedModule } from "../wasm_module.ts";
 import { type GraphAddresses, writeGraph } from "./_wasm_module.ts";
+
+/** The embedded kernel, compiled once at import (a `WebAssembly.Module` is immutable). */
+const MIN_SUM_SIMD_MODULE = compileEmbeddedModule(MIN_SUM_SIMD_WASM_BASE64);
 
 /**
  * Lane format of the SIMD kernel: `int16` (8 frames per pass) or `int8` (16 frames per pass,
@@ -238,7 +241,7 @@ function loadKernel(
   suffix: string,
   lanes: number,
 ): { kernel: Kernel; memory: WebAssembly.Memory; at: Layout } {
-  const module = compiledModule(MIN_SUM_SIMD_WASM_BASE64);
+  const module = MIN_SUM_SIMD_MODULE;
   const memory = new WebAssembly.Memory({ initial: 1 });
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const functions: Record<string, unknown> = {};

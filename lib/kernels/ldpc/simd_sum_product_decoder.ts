@@ -47,9 +47,12 @@ import {
   isCancelled,
 } from "./decoder.ts";
 import { SPA_SIMD_WASM_BASE64 } from "./spa_simd_wasm.generated.ts";
-import { compiledModule } from "../wasm_module.ts";
+import { compileEmbeddedModule } from "../wasm_module.ts";
 import { type GraphAddresses, writeGraph } from "./_wasm_module.ts";
 import { fillPhiTable, PHI_BIN_BASE, PHI_BINS } from "./phi_table.ts";
+
+/** The embedded kernel, compiled once at import (a `WebAssembly.Module` is immutable). */
+const SPA_SIMD_MODULE = compileEmbeddedModule(SPA_SIMD_WASM_BASE64);
 
 /** Frames per pass of the SIMD sum-product kernel: 4 (one f32x4 per edge) or 8 (two). */
 export type SimdSumProductLanes = 4 | 8;
@@ -149,7 +152,7 @@ function loadKernel(
   code: ParityCheckMatrix,
   lanes: SimdSumProductLanes,
 ): { kernel: Kernel; memory: WebAssembly.Memory; at: Layout } {
-  const module = compiledModule(SPA_SIMD_WASM_BASE64);
+  const module = SPA_SIMD_MODULE;
   const memory = new WebAssembly.Memory({ initial: 1 });
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const functions: Record<string, unknown> = {};
