@@ -13,7 +13,7 @@ import { Xoshiro128StarStar } from "../lib/kernels/rng.ts";
 import { tsLinalg } from "../lib/kernels/linalg/ts_linalg.ts";
 import { GpModel, type GpState } from "../lib/surrogate/gp_model.ts";
 import { TwinLandscape } from "../lib/surrogate/twin_landscape.ts";
-import { tableCampaign } from "../lib/report/_synthetic_campaign.ts";
+import { tableCampaign } from "../lib/report/_test_synthetic_campaign.ts";
 import {
   buildExplorerPayload,
   EXPLORER_STYLE,

@@ -9,6 +9,7 @@ import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
 import { sampleSeed } from "../lib/kernels/rng.ts";
 import { createParameterPoint } from "../lib/protocol/parameter_point.ts";
 import { simulateSample } from "../lib/protocol/simulate_sample.ts";
+import { ToeplitzFftWorkspace } from "../lib/kernels/toeplitz_fft.ts";
 import { defaultSimulationOptions } from "../lib/protocol/simulation_options.ts";
 
 const runs = Number(Deno.args[0] ?? 5);
@@ -35,6 +36,7 @@ for (const numPairs of [1e5, 1e6, 1e7]) {
   const best: Record<string, number> = { total: Infinity };
   for (const s of STAGES) best[s] = Infinity;
   let outcome = "";
+  const hashWorkspace = new ToeplitzFftWorkspace();
   const k = numPairs >= 1e7 ? Math.min(runs, 2) : runs;
   for (let r = 0; r <= k; r++) {
     const record = simulateSample(point, {
@@ -42,6 +44,7 @@ for (const numPairs of [1e5, 1e6, 1e7]) {
       family,
       simulation,
       now: () => performance.now(),
+      hashWorkspace,
     });
     outcome = record.outcome;
     if (r === 0) continue; // warm-up

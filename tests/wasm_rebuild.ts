@@ -1,5 +1,6 @@
 /**
- * Shared by the WebAssembly kernel tests (SIMD decoders, Matérn GP kernels): an embedded WebAssembly module (lib/kernels/ldpc/_*_wasm.ts)
+ * Shared by the WebAssembly kernel tests (SIMD decoders, Matérn GP kernels): an embedded
+ * WebAssembly module (a generated `*_wasm.generated.ts` under lib/kernels)
  * holds the bytes its header names, and tools/build_wasm_decoder.sh rebuilds them (and the
  * generated module text) byte for byte when the recorded clang is installed; otherwise the
  * rebuild is skipped with a warning.

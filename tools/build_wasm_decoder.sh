@@ -3,13 +3,13 @@
 # embedded TS modules:
 #   native/wasm/ldpc_min_sum_simd.c (+ its template ldpc_min_sum_simd_lanes.h)
 #     →  native/wasm/ldpc_min_sum_simd.wasm
-#     →  lib/kernels/ldpc/_min_sum_simd_wasm.ts (base64 + SHA-256)
+#     →  lib/kernels/ldpc/min_sum_simd_wasm.generated.ts (base64 + SHA-256)
 #   native/wasm/ldpc_spa_simd.c (+ its template ldpc_spa_simd_lanes.h)
 #     →  native/wasm/ldpc_spa_simd.wasm
-#     →  lib/kernels/ldpc/_spa_simd_wasm.ts (base64 + SHA-256)
+#     →  lib/kernels/ldpc/spa_simd_wasm.generated.ts (base64 + SHA-256)
 #   native/wasm/gp_matern_simd.c
 #     →  native/wasm/gp_matern_simd.wasm
-#     →  lib/kernels/gp/_matern_simd_wasm.ts (base64 + SHA-256)
+#     →  lib/kernels/gp/matern_simd_wasm.generated.ts (base64 + SHA-256)
 # Kernels may not read files, so lib/kernels/ldpc/simd_min_sum_decoder.ts and
 # simd_sum_product_decoder.ts instantiate the bytes embedded in the generated modules. Needs
 # clang 14 and lld (wasm-ld):
@@ -28,12 +28,12 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 clang="${CLANG:-clang}"
 wasm_out="${WASM_OUT:-$root/native/wasm/ldpc_min_sum_simd.wasm}"
-ts_out="${TS_OUT:-$root/lib/kernels/ldpc/_min_sum_simd_wasm.ts}"
+ts_out="${TS_OUT:-$root/lib/kernels/ldpc/min_sum_simd_wasm.generated.ts}"
 spa_wasm_out="${SPA_WASM_OUT:-$(dirname "$wasm_out")/ldpc_spa_simd.wasm}"
-spa_ts_out="${SPA_TS_OUT:-$(dirname "$ts_out")/_spa_simd_wasm.ts}"
+spa_ts_out="${SPA_TS_OUT:-$(dirname "$ts_out")/spa_simd_wasm.generated.ts}"
 gp_wasm_out="${GP_WASM_OUT:-$(dirname "$wasm_out")/gp_matern_simd.wasm}"
-if [[ -n "${WASM_OUT:-}" ]]; then gp_ts_default="$(dirname "$wasm_out")/_matern_simd_wasm.ts"
-else gp_ts_default="$root/lib/kernels/gp/_matern_simd_wasm.ts"; fi
+if [[ -n "${WASM_OUT:-}" ]]; then gp_ts_default="$(dirname "$wasm_out")/matern_simd_wasm.generated.ts"
+else gp_ts_default="$root/lib/kernels/gp/matern_simd_wasm.generated.ts"; fi
 gp_ts_out="${GP_TS_OUT:-$gp_ts_default}"
 command -v "$clang" >/dev/null || { echo "build_wasm_decoder: $clang not found (apt-get install -y clang lld)" >&2; exit 1; }
 command -v wasm-ld >/dev/null || { echo "build_wasm_decoder: wasm-ld not found (apt-get install -y lld)" >&2; exit 1; }

@@ -19,6 +19,7 @@ import { fakeSimulateSample } from "../protocol/fake_simulate_sample.ts";
 import { decodeRow } from "../protocol/parameter_point.ts";
 import type { SampleRecord } from "../protocol/record.ts";
 import { simulateSample } from "../protocol/simulate_sample.ts";
+import { ToeplitzFftWorkspace } from "../kernels/toeplitz_fft.ts";
 import { pointMaxPairs } from "../protocol/simulation_options.ts";
 import type { SimulateTask } from "./sample_rows.ts";
 import { simulationOptionsOf } from "./simulation_options_adapter.ts";
@@ -95,6 +96,7 @@ async function createSimulator(init: SimWorkerInit): Promise<Simulate> {
   );
   family.calibration = init.calibration;
   const now = () => performance.now();
+  const hashWorkspace = new ToeplitzFftWorkspace();
   return (task, cancel) => {
     const record = simulateSample(decodeRow(task.row, task.numPairs, { maxPairs }), {
       seed: task.seed,
@@ -102,6 +104,7 @@ async function createSimulator(init: SimWorkerInit): Promise<Simulate> {
       simulation,
       cancel,
       now,
+      hashWorkspace,
     });
     // the simulator reports a cancelled sample as stage `timeout`
     return record.abort_stage === "timeout" && Atomics.load(cancel, 0) === 1 ? null : record;

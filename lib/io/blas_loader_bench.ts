@@ -1,7 +1,7 @@
 // deno bench -P lib/io/blas_loader_bench.ts — FFI (OpenBLAS, 1 thread) vs TS potrf/potri at n = 600.
 import { loadBlas, OPENBLAS_PATH } from "./blas_loader.ts";
 import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
-import { randomSpd } from "../kernels/linalg/_conformance.ts";
+import { randomSpd } from "../kernels/linalg/_test_conformance.ts";
 
 const ffi = await loadBlas({ candidates: [OPENBLAS_PATH], threads: 1, useEnv: false });
 const n = 600, a0 = randomSpd(n, 1), a = new Float64Array(n * n);

@@ -8,7 +8,7 @@ import {
   OPENBLAS_PATH,
   selectLinalg,
 } from "./blas_loader.ts";
-import { checkLinalgConformance, randomSpd } from "../kernels/linalg/_conformance.ts";
+import { checkLinalgConformance, randomSpd } from "../kernels/linalg/_test_conformance.ts";
 import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
 import { createMllEvaluator } from "../surrogate/marginal_likelihood.ts";
 import { fitGpSync } from "../surrogate/fit_gp.ts";

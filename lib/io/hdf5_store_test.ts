@@ -9,7 +9,7 @@ import {
   SCHEMA_VERSION,
   type StoreRow,
 } from "./hdf5_store.ts";
-import { pythonWithH5py } from "../../tests/e2e/_h5py.ts";
+import { pythonWithH5py } from "../../tests/e2e/_test_h5py.ts";
 import { REQUIREMENTS, testNeeding } from "../../tests/requires.ts";
 
 const ATTRS: RootAttributes = {

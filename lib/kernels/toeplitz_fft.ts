@@ -21,6 +21,11 @@ export interface ToeplitzJob {
 export interface ToeplitzFftOptions {
   /** Largest FFT length as a power of two (22: the exactness limit of docs/science.md §10). */
   maxLog2?: number;
+  /**
+   * Keeps the plan and buffers between calls (one per worker, see {@link ToeplitzFftWorkspace});
+   * without it every call builds its own.
+   */
+  workspace?: ToeplitzFftWorkspace;
 }
 
 /**
@@ -61,7 +66,8 @@ export function toeplitzHashFft(
   if (l === 0 || m === 0) return;
   const maxSize = 2 ** (options.maxLog2 ?? 22);
   const { blockOut, blockIn } = chooseTiles(m, l, maxSize);
-  const work = workspace(nextPowerOfTwo(blockOut + blockIn - 1));
+  const size = nextPowerOfTwo(blockOut + blockIn - 1);
+  const work = options.workspace?.forSize(size) ?? createWorkspace(size);
   for (let p = 0; p < jobs.length; p += 2) {
     const first = jobs[p];
     const second = p + 1 < jobs.length ? jobs[p + 1] : undefined;
@@ -96,7 +102,8 @@ function chooseTiles(m: number, l: number, maxSize: number): { blockOut: number;
   return best;
 }
 
-interface Workspace {
+/** The plan and four buffers of one transform size (see {@link ToeplitzFftWorkspace}). */
+export interface Workspace {
   plan: FftPlan;
   aRe: Float64Array;
   aIm: Float64Array;
@@ -104,27 +111,40 @@ interface Workspace {
   bIm: Float64Array;
 }
 
-/**
- * Largest transform whose plan and buffers are kept between calls (2^21: ≈ 100 MB retained).
- * Building a 2^20 plan and its four buffers costs ≈ 100 ms on a loaded core (twiddles and
- * first-touch page faults), more than the three transforms themselves; a campaign worker hashes
- * at similar sizes sample after sample.
- */
-const CACHED_MAX_SIZE = 2 ** 21;
-let cachedWorkspace: Workspace | null = null;
-
-/** The plan and four buffers of one transform size, reused while the size repeats. */
-function workspace(size: number): Workspace {
-  if (cachedWorkspace !== null && cachedWorkspace.plan.size === size) return cachedWorkspace;
-  const work = {
+/** The plan and four buffers of one transform size. */
+function createWorkspace(size: number): Workspace {
+  return {
     plan: createFftPlan(size),
     aRe: new Float64Array(size),
     aIm: new Float64Array(size),
     bRe: new Float64Array(size),
     bIm: new Float64Array(size),
   };
-  cachedWorkspace = size <= CACHED_MAX_SIZE ? work : null;
-  return work;
+}
+
+/**
+ * The FFT plan and buffers of {@link toeplitzHashFft}, kept while the transform size repeats.
+ * Create one per worker (or per long-lived caller) and pass it in the options: building a 2^20
+ * plan and its four buffers costs ≈ 100 ms on a loaded core (twiddles and first-touch page
+ * faults), more than the three transforms themselves, and a campaign worker hashes at similar
+ * sizes sample after sample. Sizes above `maxCachedSize` (default 2^21, ≈ 100 MB retained) are
+ * built per call and not kept.
+ */
+export class ToeplitzFftWorkspace {
+  #cached: Workspace | null = null;
+  readonly maxCachedSize: number;
+
+  constructor(options: { maxCachedSize?: number } = {}) {
+    this.maxCachedSize = options.maxCachedSize ?? 2 ** 21;
+  }
+
+  /** The plan and buffers for transforms of `size`, reused while the size repeats. */
+  forSize(size: number): Workspace {
+    if (this.#cached !== null && this.#cached.plan.size === size) return this.#cached;
+    const work = createWorkspace(size);
+    this.#cached = size <= this.maxCachedSize ? work : null;
+    return work;
+  }
 }
 
 /**

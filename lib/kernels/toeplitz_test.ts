@@ -2,7 +2,7 @@ import { assertEquals, assertThrows } from "../../tests/assert.ts";
 import { InvalidArgumentError } from "../errors.ts";
 import { Xoshiro128StarStar } from "./rng.ts";
 import { toeplitzHashBitSliced } from "./toeplitz.ts";
-import { toeplitzHashFft } from "./toeplitz_fft.ts";
+import { ToeplitzFftWorkspace, toeplitzHashFft } from "./toeplitz_fft.ts";
 
 function randomBits(n: number, seed: number): Uint8Array {
   const rng = new Xoshiro128StarStar(new Uint32Array([seed, 17, 29, 31]));
@@ -64,6 +64,19 @@ Deno.test("toeplitzHashFft() tiled path (small maxLog2) equals the bit-sliced ha
     toeplitzHashFft([{ seed: s, x, out }], { maxLog2 });
     assertEquals(out, toeplitzHashBitSliced(s, x, new Uint8Array(l)), `maxLog2=${maxLog2}`);
   }
+});
+
+Deno.test("toeplitzHashFft() with a caller's workspace: same bits, plan kept while the size repeats", () => {
+  const workspace = new ToeplitzFftWorkspace({ maxCachedSize: 2 ** 11 });
+  for (const [m, l, seed] of [[300, 200, 1], [300, 200, 2], [900, 100, 3], [1500, 900, 4]]) {
+    const s = randomBits(m + l - 1, seed), x = randomBits(m, seed + 10);
+    const out = new Uint8Array(l);
+    toeplitzHashFft([{ seed: s, x, out }], { workspace });
+    assertEquals(out, toeplitzHashBitSliced(s, x, new Uint8Array(l)), `${m}×${l}`);
+  }
+  const a = workspace.forSize(1024);
+  assertEquals(workspace.forSize(1024) === a, true);
+  assertEquals(workspace.forSize(4096) === workspace.forSize(4096), false);
 });
 
 Deno.test("toeplitzHashBitSliced() is linear over GF(2): T(s)(x ⊕ y) = T(s)x ⊕ T(s)y", () => {

@@ -143,6 +143,7 @@ function amplify(
       choice,
       lRaw,
       stageRng(ctx.seed, "toeplitz"),
+      ctx.hashWorkspace,
     ).isCorrect;
   } else {
     isCorrect = bitsEqual(choice === 0 ? result.x0Verified : result.x1Verified, result.yCorrected);

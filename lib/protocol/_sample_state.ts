@@ -10,6 +10,7 @@ import { type KeyModel, keyModelOf } from "../science/key_model.ts";
 import { pointEffectiveR, pointSource, prefilterMargin } from "../science/prefilter.ts";
 import { sampleBinomial } from "../kernels/binomial.ts";
 import { stageRng } from "../kernels/rng.ts";
+import type { ToeplitzFftWorkspace } from "../kernels/toeplitz_fft.ts";
 import type { ParameterPoint } from "./parameter_point.ts";
 import type { OtReconciler } from "./reconciler.ts";
 import type { AbortStage, KeyMarginKind, SampleRecord } from "./record.ts";
@@ -26,6 +27,8 @@ export interface ProtocolContext {
   cancel?: Int32Array;
   /** Clock in ms (e.g. performance.now); timings are NaN without it. */
   now?: () => number;
+  /** Privacy-amplification FFT plan and buffers, kept across samples (one per worker). */
+  hashWorkspace?: ToeplitzFftWorkspace;
 }
 
 /** Per-run state shared by the stages. */

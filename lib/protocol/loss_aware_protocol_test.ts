@@ -3,7 +3,7 @@ import { InvalidArgumentError } from "../errors.ts";
 import { sampleBinomial } from "../kernels/binomial.ts";
 import { stageRng } from "../kernels/rng.ts";
 import { erven2014DetectionProb, erven2014EntropyBits } from "../science/erven2014_key_model.ts";
-import { createOracleReconciler } from "./_oracle_reconciler.ts";
+import { createOracleReconciler } from "./_test_oracle_reconciler.ts";
 import { runOtProtocol } from "./ot_protocol.ts";
 import { createParameterPoint, type ParameterPoint } from "./parameter_point.ts";
 import { defaultSimulationOptions, type SimulationOptions } from "./simulation_options.ts";

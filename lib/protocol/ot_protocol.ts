@@ -24,7 +24,7 @@ export type { ProtocolContext };
  * @example
  * ```ts
  * import { runOtProtocol } from "./ot_protocol.ts";
- * import { createOracleReconciler } from "./_oracle_reconciler.ts";
+ * import { createOracleReconciler } from "./_test_oracle_reconciler.ts";
  * import { createParameterPoint } from "./parameter_point.ts";
  * import { defaultSimulationOptions } from "./simulation_options.ts";
  * const point = createParameterPoint({

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from "../errors.ts";
 import { hBoundedStorage, hMin } from "../science/bounds.ts";
 import { caligoKeyLength } from "../science/caligo_key_length.ts";
 import { projectKeyLength } from "../science/key_length.ts";
-import { createOracleReconciler, type OracleReconcilerOptions } from "./_oracle_reconciler.ts";
+import { createOracleReconciler, type OracleReconcilerOptions } from "./_test_oracle_reconciler.ts";
 import { runOtProtocol } from "./ot_protocol.ts";
 import { createParameterPoint, type ParameterPoint } from "./parameter_point.ts";
 import { DIAGNOSTIC_COLUMNS, OUTPUT_COLUMNS } from "./record.ts";

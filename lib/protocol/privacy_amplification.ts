@@ -5,7 +5,7 @@
  * @module
  */
 import type { Rng } from "../kernels/rng.ts";
-import { toeplitzHashFft } from "../kernels/toeplitz_fft.ts";
+import { type ToeplitzFftWorkspace, toeplitzHashFft } from "../kernels/toeplitz_fft.ts";
 
 /**
  * Fill `out` with random bits (one per byte), 32 per nextUint32, least significant bit first.
@@ -49,6 +49,7 @@ export interface OtKeys {
  * @param choice C
  * @param keyBits l > 0
  * @param rng stream `toeplitz`
+ * @param workspace FFT plan and buffers kept between calls (see `ToeplitzFftWorkspace`)
  */
 export function amplifyOtStrings(
   x0: Uint8Array,
@@ -57,18 +58,21 @@ export function amplifyOtStrings(
   choice: 0 | 1,
   keyBits: number,
   rng: Rng,
+  workspace?: ToeplitzFftWorkspace,
 ): OtKeys {
   const mv = x0.length;
   const seed0 = randomBits(rng, new Uint8Array(mv + keyBits - 1));
   const seed1 = randomBits(rng, new Uint8Array(mv + keyBits - 1));
   const s0 = new Uint8Array(keyBits);
   const s1 = new Uint8Array(keyBits);
-  toeplitzHashFft([{ seed: seed0, x: x0, out: s0 }, { seed: seed1, x: x1, out: s1 }]);
+  toeplitzHashFft([{ seed: seed0, x: x0, out: s0 }, { seed: seed1, x: x1, out: s1 }], {
+    workspace,
+  });
   const xC = choice === 0 ? x0 : x1;
   const aliceC = choice === 0 ? s0 : s1;
   if (bitsEqual(xC, yCorrected)) return { s0, s1, sC: aliceC.slice(), isCorrect: true };
   const sC = new Uint8Array(keyBits);
-  toeplitzHashFft([{ seed: choice === 0 ? seed0 : seed1, x: yCorrected, out: sC }]);
+  toeplitzHashFft([{ seed: choice === 0 ? seed0 : seed1, x: yCorrected, out: sC }], { workspace });
   return { s0, s1, sC, isCorrect: bitsEqual(sC, aliceC) };
 }
 

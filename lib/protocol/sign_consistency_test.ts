@@ -7,7 +7,7 @@
 import { assert, assertEquals } from "../../tests/assert.ts";
 import { campaignRng } from "../kernels/rng.ts";
 import { pointAnalyticMargins, prefilter } from "../science/prefilter.ts";
-import { createOracleReconciler } from "./_oracle_reconciler.ts";
+import { createOracleReconciler } from "./_test_oracle_reconciler.ts";
 import { expectedModelOf, expectedSimulateSample } from "./expected_simulate_sample.ts";
 import { runOtProtocol } from "./ot_protocol.ts";
 import { createParameterPoint, type ParameterPoint } from "./parameter_point.ts";

@@ -5,6 +5,7 @@
  * synchronous SHA-256 kernel); the clock is injected.
  * @module
  */
+import type { ToeplitzFftWorkspace } from "../kernels/toeplitz_fft.ts";
 import type { CodeFamily } from "../reconciliation/code_family.ts";
 import { plannedLeakage, reconcileOtStrings } from "../reconciliation/ot_reconcile.ts";
 import type { ReconciliationOptions } from "../reconciliation/types.ts";
@@ -25,6 +26,11 @@ export interface SimulateSampleOptions {
   cancel?: Int32Array;
   /** Clock in milliseconds (e.g. `performance.now`); without it every timing is NaN. */
   now?: () => number;
+  /**
+   * Privacy-amplification FFT plan and buffers kept across samples (create one per worker);
+   * without it each sample builds its own. Records are the same either way.
+   */
+  hashWorkspace?: ToeplitzFftWorkspace;
 }
 
 /**
@@ -86,5 +92,6 @@ export function simulateSample(
     reconciler: familyReconciler(options.family, options.simulation),
     cancel: options.cancel,
     now: options.now,
+    hashWorkspace: options.hashWorkspace,
   });
 }

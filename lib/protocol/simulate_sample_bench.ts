@@ -1,14 +1,15 @@
 /**
  * Throughput of one OT sample (docs/science.md §13 targets: N = 1e6 heralded baseline at QBER ≈ 3 %
  * in ≤ 0.5 s on one core; EPR sampling ≥ 2×10⁷ rounds/s, see epr_sampler_bench.ts).
- * Two groups: the protocol with a perfect-decoding stand-in (`_oracle_reconciler.ts`: isolates
+ * Two groups: the protocol with a perfect-decoding stand-in (`_test_oracle_reconciler.ts`: isolates
  * sampling, commitment, test selection, sifting, estimation and Toeplitz PA), and the full
  * sample with LDPC reconciliation on a small in-process family (n = 4096, R0 0.7–0.8; the
  * production family is n = 16384 from the code cache).
  * Run: ./deno bench -P lib/protocol/simulate_sample_bench.ts
  */
+import { ToeplitzFftWorkspace } from "../kernels/toeplitz_fft.ts";
 import { buildCodeFamily } from "../reconciliation/code_family.ts";
-import { createOracleReconciler } from "./_oracle_reconciler.ts";
+import { createOracleReconciler } from "./_test_oracle_reconciler.ts";
 import { runOtProtocol } from "./ot_protocol.ts";
 import { createParameterPoint } from "./parameter_point.ts";
 import { simulateSample } from "./simulate_sample.ts";
@@ -28,6 +29,7 @@ const point = (numPairs: number) =>
     strategy: "baseline",
   }, { maxPairs: 1e7 });
 
+const hashWorkspace = new ToeplitzFftWorkspace();
 for (const n of [1e5, 1e6, 1e7]) {
   const p = point(n);
   const iterations = n >= 1e7 ? { n: 2, warmup: 1 } : {};
@@ -37,7 +39,12 @@ for (const n of [1e5, 1e6, 1e7]) {
       `protocol (oracle reconciliation), PA ${privacyAmplification}, N = ${n}`,
       { group: `oracle ${n}`, ...iterations },
       () => {
-        runOtProtocol(p, { seed: 1n, simulation, reconciler: createOracleReconciler() });
+        runOtProtocol(p, {
+          seed: 1n,
+          simulation,
+          reconciler: createOracleReconciler(),
+          hashWorkspace,
+        });
       },
     );
   }
@@ -54,6 +61,6 @@ ldpcSimulation.reconciliation = {
 for (const n of [1e5, 1e6]) {
   const p = point(n);
   Deno.bench(`simulateSample() with LDPC n = 4096, N = ${n}`, { group: `ldpc ${n}` }, () => {
-    simulateSample(p, { seed: 1n, family, simulation: ldpcSimulation });
+    simulateSample(p, { seed: 1n, family, simulation: ldpcSimulation, hashWorkspace });
   });
 }

@@ -1,8 +1,8 @@
 // Every figure renders to a valid SVG with marks in the degenerate cases of the issue: empty
 // Phase 3, no successes, one strategy only, no surrogate (and a normal campaign with a surrogate).
 import { assert, assertClose, assertEquals } from "../../tests/assert.ts";
-import { analyticPredictor } from "./_analytic_predictor.ts";
-import { syntheticGroup, TABLE_ROWS_PHASE1, tableCampaign } from "./_synthetic_campaign.ts";
+import { analyticPredictor } from "./_test_analytic_predictor.ts";
+import { syntheticGroup, TABLE_ROWS_PHASE1, tableCampaign } from "./_test_synthetic_campaign.ts";
 import { type CampaignData, emptyGroupRows } from "./campaign_data.ts";
 import { deriveRows } from "./derived_columns.ts";
 import { boundsFromJson, type FigureContext } from "./figure_context.ts";

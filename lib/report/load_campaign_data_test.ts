@@ -1,6 +1,6 @@
 import { assertEquals, assertRejects } from "../../tests/assert.ts";
-import { writeFixtureStore } from "./_store_fixture.ts";
-import { tableCampaign } from "./_synthetic_campaign.ts";
+import { writeFixtureStore } from "./_test_store_fixture.ts";
+import { tableCampaign } from "./_test_synthetic_campaign.ts";
 import {
   loadCampaignData,
   NoCampaignStoreError,

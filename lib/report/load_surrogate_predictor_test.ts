@@ -3,7 +3,7 @@ import { saveSurrogate } from "../io/surrogate_store.ts";
 import { silentLogger } from "../io/log.ts";
 import { fitGp } from "../surrogate/fit_gp.ts";
 import { TwinLandscape } from "../surrogate/twin_landscape.ts";
-import { DEFAULT_BOX } from "./_analytic_predictor.ts";
+import { DEFAULT_BOX } from "./_test_analytic_predictor.ts";
 import { loadSurrogatePredictor } from "./load_surrogate_predictor.ts";
 
 const COLUMNS = ["r", "nu", "dt", "F", "eta", "edet", "pd", "N"];

@@ -11,9 +11,9 @@ import { REQUIREMENTS, testNeeding } from "../../tests/requires.ts";
 import { assert, assertEquals } from "../../tests/assert.ts";
 import { parseConfig } from "../io/config.ts";
 import { silentLogger } from "../io/log.ts";
-import { analyticPredictor } from "./_analytic_predictor.ts";
-import { writeFixtureStore, writeFixtureSurrogate } from "./_store_fixture.ts";
-import { tableCampaign } from "./_synthetic_campaign.ts";
+import { analyticPredictor } from "./_test_analytic_predictor.ts";
+import { writeFixtureStore, writeFixtureSurrogate } from "./_test_store_fixture.ts";
+import { tableCampaign } from "./_test_synthetic_campaign.ts";
 import { buildTables, runPostprocess } from "./postprocess.ts";
 import { tableToCsv } from "./report_table.ts";
 

@@ -1,5 +1,5 @@
 import { assert, assertClose, assertEquals } from "../../tests/assert.ts";
-import { analyticPredictor } from "./_analytic_predictor.ts";
+import { analyticPredictor } from "./_test_analytic_predictor.ts";
 import { idwGrid } from "./death_valley_figure.ts";
 import { contourSegments, gridCells, linspace, sliceGrid } from "./slice_grid.ts";
 

@@ -1,10 +1,10 @@
-// Table values on the 8-row synthetic campaign of _synthetic_campaign.ts, computed by hand
+// Table values on the 8-row synthetic campaign of _test_synthetic_campaign.ts, computed by hand
 // (docs/campaign.md §12.1–12.2). Rows (index: strategy, outcome, y, key_margin, measured Q, Q_exp):
 // 0 base success .10 .05 .012 .01 | 1 blind success .12 .07 .011 .01 | 2 base failure_qber 0 −.1 .2 .03
 // 3 blind success .02 .01 .031 .03 | 4 base skipped 0 −.5 NaN .21 | 5 blind success .04 .03 .05 .05
 // 6 base failure_security 0 −.02 .06 .07 | 7 blind success .02 .005 .055 .07; holdout row ignored.
 import { assert, assertClose, assertEquals } from "../../tests/assert.ts";
-import { tableCampaign } from "./_synthetic_campaign.ts";
+import { tableCampaign } from "./_test_synthetic_campaign.ts";
 import { deathValleyTable } from "./death_valley_table.ts";
 import { deriveRows, distanceKm, modelQber, theoreticalEfficiency } from "./derived_columns.ts";
 import {

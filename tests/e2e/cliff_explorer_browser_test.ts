@@ -23,8 +23,8 @@ import { silentLogger } from "../../lib/io/log.ts";
 import { saveSurrogate } from "../../lib/io/surrogate_store.ts";
 import { fitGpSync } from "../../lib/surrogate/fit_gp.ts";
 import { TwinLandscape } from "../../lib/surrogate/twin_landscape.ts";
-import { writeFixtureStore } from "../../lib/report/_store_fixture.ts";
-import { tableCampaign } from "../../lib/report/_synthetic_campaign.ts";
+import { writeFixtureStore } from "../../lib/report/_test_store_fixture.ts";
+import { tableCampaign } from "../../lib/report/_test_synthetic_campaign.ts";
 import { runPostprocess } from "../../lib/report/postprocess.ts";
 import { createRowPrefilter } from "../../lib/campaign/prefilter_adapter.ts";
 

@@ -5,9 +5,9 @@
  */
 import { assert, assertEquals } from "../assert.ts";
 import { CampaignStore, openCampaignStore } from "../../lib/io/hdf5_store.ts";
-import { pythonWithH5py } from "./_h5py.ts";
+import { pythonWithH5py } from "./_test_h5py.ts";
 import { REQUIREMENTS, testNeeding } from "../requires.ts";
-import { storeRows } from "./_store_rows.ts";
+import { storeRows } from "./_test_store_rows.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const BASE = "out/e2e_explore";

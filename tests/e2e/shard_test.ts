@@ -10,7 +10,7 @@
  */
 import { assert, assertEquals } from "../assert.ts";
 import { openCampaignStore } from "../../lib/io/hdf5_store.ts";
-import { storeRows } from "./_store_rows.ts";
+import { storeRows } from "./_test_store_rows.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const BASE = "out/e2e_shard";

@@ -12,7 +12,7 @@
  */
 import { assert, assertEquals } from "../assert.ts";
 import { openCampaignStore } from "../../lib/io/hdf5_store.ts";
-import { storeRows } from "./_store_rows.ts";
+import { storeRows } from "./_test_store_rows.ts";
 import { ignoreUnless, REQUIREMENTS } from "../requires.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");

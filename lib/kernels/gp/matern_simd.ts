@@ -1,6 +1,6 @@
 /**
  * Matérn-5/2 kernel transforms and the MLL length-scale gradient sum in WebAssembly SIMD
- * (native/wasm/gp_matern_simd.c, f64 × 2, embedded in `./_matern_simd_wasm.ts`).
+ * (native/wasm/gp_matern_simd.c, f64 × 2, embedded in `./matern_simd_wasm.generated.ts`).
  *
  * The kernels work in place on arrays that live in the workspace's WebAssembly memory
  * ({@link MaternSimdWorkspace.alloc}); those arrays are ordinary Float64Arrays, so BLAS (FFI or
@@ -13,8 +13,11 @@
  * NaN/±0 fix-ups, so the kernels use pmax (`pmax` took the cross kernel from 7.6 to 5.5 ns).
  * @module
  */
-import { compiledModule } from "../wasm_module.ts";
-import { GP_MATERN_SIMD_WASM_BASE64 } from "./_matern_simd_wasm.ts";
+import { compileEmbeddedModule } from "../wasm_module.ts";
+import { GP_MATERN_SIMD_WASM_BASE64 } from "./matern_simd_wasm.generated.ts";
+
+/** The embedded kernel, compiled once at import (a `WebAssembly.Module` is immutable). */
+const MATERN_SIMD_MODULE = compileEmbeddedModule(GP_MATERN_SIMD_WASM_BASE64);
 
 /** What the symmetric fill writes besides the lower triangle (see `lib/surrogate/matern52.ts`). */
 export type SymmetricFillMode = "lower" | "full" | "gradient-cache";
@@ -97,7 +100,7 @@ export class MaternSimdWorkspace {
    * @throws RangeError when the memory would exceed {@link MATERN_SIMD_MAX_BYTES}
    */
   static create(bytes: number): MaternSimdWorkspace {
-    const module = compiledModule(GP_MATERN_SIMD_WASM_BASE64);
+    const module = MATERN_SIMD_MODULE;
     // The stack (4 KiB) and the static data end at __heap_base, well inside the first page.
     const total = PAGE + SCRATCH_BYTES + 16 + Math.max(0, bytes);
     if (total > MATERN_SIMD_MAX_BYTES) {

@@ -7,7 +7,7 @@ import {
   GP_MATERN_SIMD_WASM_BASE64,
   GP_MATERN_SIMD_WASM_COMPILER,
   GP_MATERN_SIMD_WASM_SHA256,
-} from "./_matern_simd_wasm.ts";
+} from "./matern_simd_wasm.generated.ts";
 
 /** Reference M52 (unit variance) from the definition, R&W eq. 4.17. */
 function m52(r2: number): number {
@@ -162,7 +162,7 @@ Deno.test("matern simd: arrays of another memory and overflow are RangeErrors na
 
 Deno.test("matern simd: embedded module is the one the build script makes", async () => {
   await assertEmbeddedWasm({
-    moduleUrl: new URL("./_matern_simd_wasm.ts", import.meta.url),
+    moduleUrl: new URL("./matern_simd_wasm.generated.ts", import.meta.url),
     base64: GP_MATERN_SIMD_WASM_BASE64,
     sha256: GP_MATERN_SIMD_WASM_SHA256,
     compiler: GP_MATERN_SIMD_WASM_COMPILER,

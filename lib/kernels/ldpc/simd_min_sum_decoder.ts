@@ -1,7 +1,7 @@
 /**
  * Frame-interleaved layered min-sum decoder running in WebAssembly SIMD128: 8 frames (int16
  * lanes) or 16 frames (int8 lanes) share every pass over the Tanner graph, one frame per lane of
- * each v128 (kernel: native/wasm/ldpc_min_sum_simd.c, embedded in `_min_sum_simd_wasm.ts` by
+ * each v128 (kernel: native/wasm/ldpc_min_sum_simd.c, embedded in `min_sum_simd_wasm.generated.ts` by
  * tools/build_wasm_decoder.sh).
  *
  * Algorithm: the layered schedule of Hocevar (2004), as in `layered_decoder.ts` (check by check,
@@ -48,9 +48,12 @@ import {
   KNOWN_BIT_LLR,
 } from "./decoder.ts";
 import { type CheckRule, FIXED_POINT_SCALE } from "./layered_decoder.ts";
-import { MIN_SUM_SIMD_WASM_BASE64 } from "./_min_sum_simd_wasm.ts";
-import { compiledModule } from "../wasm_module.ts";
+import { MIN_SUM_SIMD_WASM_BASE64 } from "./min_sum_simd_wasm.generated.ts";
+import { compileEmbeddedModule } from "../wasm_module.ts";
 import { type GraphAddresses, writeGraph } from "./_wasm_module.ts";
+
+/** The embedded kernel, compiled once at import (a `WebAssembly.Module` is immutable). */
+const MIN_SUM_SIMD_MODULE = compileEmbeddedModule(MIN_SUM_SIMD_WASM_BASE64);
 
 /**
  * Lane format of the SIMD kernel: `int16` (8 frames per pass) or `int8` (16 frames per pass,
@@ -238,7 +241,7 @@ function loadKernel(
   suffix: string,
   lanes: number,
 ): { kernel: Kernel; memory: WebAssembly.Memory; at: Layout } {
-  const module = compiledModule(MIN_SUM_SIMD_WASM_BASE64);
+  const module = MIN_SUM_SIMD_MODULE;
   const memory = new WebAssembly.Memory({ initial: 1 });
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const functions: Record<string, unknown> = {};

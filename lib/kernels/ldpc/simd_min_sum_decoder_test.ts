@@ -20,7 +20,7 @@ import {
   MIN_SUM_SIMD_WASM_BASE64,
   MIN_SUM_SIMD_WASM_COMPILER,
   MIN_SUM_SIMD_WASM_SHA256,
-} from "./_min_sum_simd_wasm.ts";
+} from "./min_sum_simd_wasm.generated.ts";
 
 const caligo = await readCsrForTest(
   new URL("../../../tests/fixtures/ldpc_caligo_4096_r050.csr.txt", import.meta.url),
@@ -329,9 +329,9 @@ Deno.test("createSimdMinSumDecoder() keeps one frame's state within 2 MB at n = 
   }
 });
 
-Deno.test("_min_sum_simd_wasm.ts holds the bytes its header names, and the build reproduces them", async () => {
+Deno.test("min_sum_simd_wasm.generated.ts holds the bytes its header names, and the build reproduces them", async () => {
   await assertEmbeddedWasm({
-    moduleUrl: new URL("./_min_sum_simd_wasm.ts", import.meta.url),
+    moduleUrl: new URL("./min_sum_simd_wasm.generated.ts", import.meta.url),
     base64: MIN_SUM_SIMD_WASM_BASE64,
     sha256: MIN_SUM_SIMD_WASM_SHA256,
     compiler: MIN_SUM_SIMD_WASM_COMPILER,

@@ -2,7 +2,7 @@
  * Frame-interleaved layered sum-product decoder running in WebAssembly SIMD128: 4 frames (one
  * f32x4 vector per edge) or 8 frames (two vectors per edge) share every pass over the Tanner
  * graph, one frame per float32 lane (kernel: native/wasm/ldpc_spa_simd.c, embedded in
- * `_spa_simd_wasm.ts` by tools/build_wasm_decoder.sh).
+ * `spa_simd_wasm.generated.ts` by tools/build_wasm_decoder.sh).
  *
  * Algorithm: the layered schedule of Hocevar (2004), as `spa-layered` in layered_decoder.ts
  * (check by check, q_e = L_v − r_e, r_e from the other q's of the check, L_v = q_e + r_e), with
@@ -46,10 +46,13 @@ import {
   type DecodeResult,
   isCancelled,
 } from "./decoder.ts";
-import { SPA_SIMD_WASM_BASE64 } from "./_spa_simd_wasm.ts";
-import { compiledModule } from "../wasm_module.ts";
+import { SPA_SIMD_WASM_BASE64 } from "./spa_simd_wasm.generated.ts";
+import { compileEmbeddedModule } from "../wasm_module.ts";
 import { type GraphAddresses, writeGraph } from "./_wasm_module.ts";
 import { fillPhiTable, PHI_BIN_BASE, PHI_BINS } from "./phi_table.ts";
+
+/** The embedded kernel, compiled once at import (a `WebAssembly.Module` is immutable). */
+const SPA_SIMD_MODULE = compileEmbeddedModule(SPA_SIMD_WASM_BASE64);
 
 /** Frames per pass of the SIMD sum-product kernel: 4 (one f32x4 per edge) or 8 (two). */
 export type SimdSumProductLanes = 4 | 8;
@@ -149,7 +152,7 @@ function loadKernel(
   code: ParityCheckMatrix,
   lanes: SimdSumProductLanes,
 ): { kernel: Kernel; memory: WebAssembly.Memory; at: Layout } {
-  const module = compiledModule(SPA_SIMD_WASM_BASE64);
+  const module = SPA_SIMD_MODULE;
   const memory = new WebAssembly.Memory({ initial: 1 });
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const functions: Record<string, unknown> = {};

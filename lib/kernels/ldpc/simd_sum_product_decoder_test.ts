@@ -19,7 +19,7 @@ import {
   SPA_SIMD_WASM_BASE64,
   SPA_SIMD_WASM_COMPILER,
   SPA_SIMD_WASM_SHA256,
-} from "./_spa_simd_wasm.ts";
+} from "./spa_simd_wasm.generated.ts";
 
 const caligo = await readCsrForTest(
   new URL("../../../tests/fixtures/ldpc_caligo_4096_r050.csr.txt", import.meta.url),
@@ -415,9 +415,9 @@ Deno.test("createSimdSumProductDecoder() keeps one frame's state within 2 MB at 
   }
 });
 
-Deno.test("_spa_simd_wasm.ts holds the bytes its header names, and the build reproduces them", async () => {
+Deno.test("spa_simd_wasm.generated.ts holds the bytes its header names, and the build reproduces them", async () => {
   await assertEmbeddedWasm({
-    moduleUrl: new URL("./_spa_simd_wasm.ts", import.meta.url),
+    moduleUrl: new URL("./spa_simd_wasm.generated.ts", import.meta.url),
     base64: SPA_SIMD_WASM_BASE64,
     sha256: SPA_SIMD_WASM_SHA256,
     compiler: SPA_SIMD_WASM_COMPILER,

@@ -1,6 +1,6 @@
 // deno bench -P lib/kernels/linalg/ts_linalg_bench.ts — TS kernels at n = 300 and 600.
 import { tsLinalg } from "./ts_linalg.ts";
-import { randomMatrix, randomSpd } from "./_conformance.ts";
+import { randomMatrix, randomSpd } from "./_test_conformance.ts";
 
 for (const n of [300, 600]) {
   const a0 = randomSpd(n, 1), a = new Float64Array(n * n);

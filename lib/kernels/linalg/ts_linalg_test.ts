@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "../../../tests/assert.ts";
 import { tsLinalg } from "./ts_linalg.ts";
-import { checkLinalgConformance, randomSpd } from "./_conformance.ts";
+import { checkLinalgConformance, randomSpd } from "./_test_conformance.ts";
 
 Deno.test("tsLinalg passes the BLAS/LAPACK conformance checks against naive references", () => {
   checkLinalgConformance(tsLinalg);
