@@ -13,7 +13,7 @@ import { sampleSeed } from "../kernels/rng.ts";
 import { type Outcome, OUTCOMES } from "../protocol/record.ts";
 import type { Phase1Checkpoint } from "../io/checkpoint.ts";
 import { writeCheckpointSync } from "../io/checkpoint.ts";
-import type { StoreRow } from "../io/hdf5_store.ts";
+import { type StoreRow, StoreWriteError } from "../io/hdf5_store.ts";
 import type { Logger } from "../io/log.ts";
 import type { Progress } from "../io/progress.ts";
 import type { Phase1Design } from "./design.ts";
@@ -311,8 +311,16 @@ export async function runPhase1(o: Phase1Options): Promise<Phase1Summary> {
         if (++resultsInBuffer >= o.commitBatchSize) commit();
         continue;
       }
+      // A commit or checkpoint that fails inside handleOutcome (e.g. a full disk) must stop the
+      // loop like a pool error, not become a rejection nobody awaits once `p` left `inflight`.
       const p: Promise<void> = o.pool.submit(task)
-        .then((out) => handleOutcome(task, out), (e) => {
+        .then((out) => {
+          try {
+            handleOutcome(task, out);
+          } catch (e) {
+            poolError ??= e as Error;
+          }
+        }, (e) => {
           poolError ??= e as Error;
         })
         .finally(() => inflight.delete(p));
@@ -327,8 +335,10 @@ export async function runPhase1(o: Phase1Options): Promise<Phase1Summary> {
   const err = poolError as Error | null;
   if (err !== null && !(err instanceof WorkerPoolExhaustedError)) {
     finished = true;
-    commit();
-    checkpoint(false);
+    if (!(err instanceof StoreWriteError)) {
+      commit();
+      checkpoint(false);
+    }
     throw err;
   }
   commit();
