@@ -4,8 +4,10 @@
  *
  *   ./deno run --allow-read --allow-env --allow-sys --allow-ffi \
  *     --allow-run=/usr/bin/python3,cc,/tmp/gp_potrf_c bench/gp_vs_sklearn.ts [--n=500,2000] [--sklearn]
- *     [--threads=2] [--backend=openblas|blis-flame|ts] [--potrf] [--big] [--big-n=10000] [--sod=3000] [--skip-fits] [--warm=off|auto|500,1000]
+ *     [--threads=2] [--backend=openblas|blis-flame|ts|default] [--potrf] [--big] [--big-n=10000] [--sod=3000] [--skip-fits] [--warm=off|auto|500,1000]
  *
+ * --backend=default  fit through mod.ts's `fitGp(data)` with no options, as an analysis script does
+ *            (it picks FFI BLAS when the script may load it)
  * --sklearn  fit sklearn on the same data in the same run (/usr/bin/python3 bench/gp_sklearn.py,
  *            Debian python3-sklearn)
  * --potrf    dpotrf: FFI vs the same call from C (cc) vs the TS fallback, n = 2000 and 4000
@@ -47,7 +49,7 @@ const warm = values.warm === "auto" || values.warm === "off"
 const TEST_N = 5000;
 
 async function backend(name: string): Promise<Linalg & { close?: () => void }> {
-  if (name === "ts") return tsLinalg;
+  if (name === "ts" || name === "default") return tsLinalg;
   const path = name === "blis-flame" ? BLIS_FLAME_SHIM_PATH : OPENBLAS_PATH;
   const la = await loadBlas({ candidates: [path], threads, useEnv: false });
   if (!la) throw new Error(`cannot load ${path}`);
@@ -97,9 +99,9 @@ async function sklearn(n: number, bytes: Uint8Array) {
 
 const la = await backend(values.backend!);
 console.log(
-  `backend: ${la.name}; machine: ${
-    Deno.hostname?.() ?? "?"
-  }, ${navigator.hardwareConcurrency} cores`,
+  `backend: ${
+    values.backend === "default" ? "mod.ts default (its 'linear algebra:' line on stderr)" : la.name
+  }; machine: ${Deno.hostname?.() ?? "?"}, ${navigator.hardwareConcurrency} cores`,
 );
 
 if (!values["skip-fits"]) {
@@ -110,7 +112,9 @@ if (!values["skip-fits"]) {
   for (const n of values.n!.split(",").map(Number)) {
     const { tr, te, bytes } = packData(n);
     const t0 = performance.now();
-    const gp = fitGpSync({ x: tr.x, y: tr.y, d: 9 }, { linalg: la, warmStart: warm });
+    const gp = values.backend === "default"
+      ? await (await import("../mod.ts")).fitGp({ x: tr.x, y: tr.y, d: 9 })
+      : fitGpSync({ x: tr.x, y: tr.y, d: 9 }, { linalg: la, warmStart: warm });
     const fitS = (performance.now() - t0) / 1000;
     const r = rmse(gp.predict(te.x, { variance: "none" }).mean, te.f);
     const r0 = gp.fitReport!.restarts[0];
