@@ -761,7 +761,7 @@ export class CampaignStore {
       heapPos += encoded[i].length;
       offsets[i] = BigInt(heapStart + heapPos);
     });
-    const data: Record<string, unknown> = {
+    const data: Omit<RowBlock, "metadata_bytes"> = {
       sample_id: ids,
       inputs,
       outputs,
@@ -778,7 +778,10 @@ export class CampaignStore {
     for (const spec of ROW_DATASETS) {
       const d = dataset(g, spec.name);
       d.resize(spec.width ? [n + b, spec.width] : [n + b]);
-      d.write_slice(spec.width ? [[n, n + b], []] : [[n, n + b]], data[spec.name]);
+      d.write_slice(
+        spec.width ? [[n, n + b], []] : [[n, n + b]],
+        (data as Record<string, unknown>)[spec.name],
+      );
     }
     if (heapBytes > 0) {
       const h = dataset(g, "metadata_bytes");
@@ -787,20 +790,7 @@ export class CampaignStore {
     }
     this.beforeCommitFlush?.();
     f.flush(); // step 2
-    const hasher = this.#hasher(groupName).extendRows(b, {
-      sample_id: ids,
-      inputs,
-      outputs,
-      outcomes,
-      outcome_code: codes,
-      iteration,
-      seed: seeds,
-      num_pairs: numPairs,
-      key_margin: keyMargin,
-      diagnostics,
-      metadata_offsets: offsets,
-      metadata_bytes: heap,
-    });
+    const hasher = this.#hasher(groupName).extendRows(b, { ...data, metadata_bytes: heap });
     writeChecksums(g, hasher, ROW_STREAMS, `${this.path}:/${groupName}`); // step 3
     int64Attr(g, "n_committed", n + b);
     f.flush();
