@@ -42,6 +42,7 @@ export {
 } from "./lib/science/bounds.ts";
 export { finiteSizeMu, hoeffdingInterval } from "./lib/science/finite_size.ts";
 export {
+  ERVEN2014_TABLE_I,
   type Erven2014KeyLength,
   erven2014KeyLength,
   type Erven2014Options,

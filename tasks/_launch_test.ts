@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "../tests/assert.ts";
 import { PathAccessError, planLaunch, resolvePath } from "./_launch.ts";
 import { TASKS } from "./_tasks.ts";
+import { launchTask as launch } from "../tests/_test_launch.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const ROOT_ID = { uid: 0, gid: 0 };
@@ -120,19 +121,6 @@ Deno.test("planLaunch() answers --help for every task", () => {
     assertEquals(planLaunch(ROOT, ROOT, name, ["--help"], {}, ROOT_ID), "help", name);
   }
 });
-
-/** Run a task through the launcher from `cwd` (as `deno task` would: INIT_CWD). */
-async function launch(cwd: string, ...args: string[]) {
-  const out = await new Deno.Command("bash", {
-    args: [`${ROOT}/tasks/_launch.sh`, ...args],
-    cwd,
-    env: { INIT_CWD: cwd, NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const d = new TextDecoder();
-  return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
-}
 
 Deno.test("tasks/_launch.sh: bad paths give exit 2 and one line naming the flag, no Deno message", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "launch sh " });

@@ -233,3 +233,19 @@ function goldenSectionMax(fn: (x: number) => number, lo: number, hi: number): nu
   }
   return 0.5 * (a + b);
 }
+
+/**
+ * The operating point of Erven et al., Nat. Commun. 5, 3418 (2014), Table I (n = 8.00·10⁷ pairs
+ * sent, as in Table I); the paper reports a 1,366-bit string there (docs/science.md §8.6).
+ */
+export const ERVEN2014_TABLE_I: Readonly<Erven2014Params> = {
+  mu: 3.145e-5,
+  eta: 0.015,
+  eDet: 0.0093,
+  pDark: 1.5e-8,
+  n: 8.0e7,
+  r: 0.75,
+  nu: 0.002,
+  epsilon: 2.5e-7,
+  f: 1.491,
+};

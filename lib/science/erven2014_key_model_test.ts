@@ -2,7 +2,7 @@ import { assert, assertClose, assertEquals, assertThrows } from "../../tests/ass
 import { InvalidArgumentError } from "../errors.ts";
 import { campaignRng } from "../kernels/rng.ts";
 import { binaryEntropy } from "./entropy.ts";
-import { erven2014KeyLength, type Erven2014Params } from "./erven2014.ts";
+import { ERVEN2014_TABLE_I, erven2014KeyLength } from "./erven2014.ts";
 import {
   erven2014DetectionProb,
   erven2014EntropyBits,
@@ -13,17 +13,7 @@ import { KEY_MODEL_NAMES, keyModelOf } from "./key_model.ts";
 import { pdcClickProbabilities } from "./pdc_source.ts";
 import { pointAnalyticMargins, pointExpectedQber, prefilter } from "./prefilter.ts";
 
-const TABLE_I: Erven2014Params = {
-  mu: 3.145e-5,
-  eta: 0.015,
-  eDet: 0.0093,
-  pDark: 1.5e-8,
-  n: 8.0e7,
-  r: 0.75,
-  nu: 0.002,
-  epsilon: 2.5e-7,
-  f: 1.491,
-};
+const TABLE_I = ERVEN2014_TABLE_I;
 
 function tablePoint(over: Partial<KeyModelPoint> = {}): KeyModelPoint {
   const source = { mu: TABLE_I.mu, eta: TABLE_I.eta, eDet: TABLE_I.eDet, pDark: TABLE_I.pDark };

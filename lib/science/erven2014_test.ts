@@ -3,6 +3,7 @@ import { InvalidArgumentError } from "../errors.ts";
 import { campaignRng, seedHex } from "../kernels/rng.ts";
 import { storageCapacity } from "./bounds.ts";
 import {
+  ERVEN2014_TABLE_I,
   erven2014KeyLength,
   type Erven2014Options,
   type Erven2014Params,
@@ -10,18 +11,7 @@ import {
   strongConverseExponentAlpha,
 } from "./erven2014.ts";
 
-/** Erven et al., Nat. Commun. 5, 3418 (2014), Table I; n = 8.00·10⁷ as in Table I. */
-const TABLE_I: Erven2014Params = {
-  mu: 3.145e-5,
-  eta: 0.015,
-  eDet: 0.0093,
-  pDark: 1.5e-8,
-  n: 8.0e7,
-  r: 0.75,
-  nu: 0.002,
-  epsilon: 2.5e-7,
-  f: 1.491,
-};
+const TABLE_I = ERVEN2014_TABLE_I;
 
 /** The x in [lo, hi] where `fn` changes sign (bisection; `fn(lo)` and `fn(hi)` differ in sign). */
 function signChange(fn: (x: number) => number, lo: number, hi: number): number {

@@ -6,20 +6,9 @@
  */
 import { assert, assertEquals } from "../assert.ts";
 import { openCampaignStore } from "../../lib/io/hdf5_store.ts";
+import { launchTask as launch } from "../_test_launch.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
-
-async function launch(cwd: string, ...args: string[]) {
-  const out = await new Deno.Command("bash", {
-    args: [`${ROOT}/tasks/_launch.sh`, ...args],
-    cwd,
-    env: { INIT_CWD: cwd, NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const d = new TextDecoder();
-  return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
-}
 
 Deno.test("simulate --campaign --sample-id reproduces every stored Phase 1 row bit for bit", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "simulate repro " });
