@@ -27,6 +27,7 @@ import { STRATEGIES, type Strategy, type TwinLandscape } from "../surrogate/twin
 import { createRowPrefilter } from "./prefilter_adapter.ts";
 import { simulationOptionsOf } from "./simulation_options_adapter.ts";
 import { GP_INPUT_DIMENSION, storedBounds } from "./surrogate_data.ts";
+import { PARAM_INDEX, STORED_WIDTH as W } from "../science/parameter_space.ts";
 
 /** How a method changes the benchmark's campaign config. */
 type MethodSetup = (config: CampaignConfig, phase3Budget: number) => void;
@@ -172,14 +173,14 @@ export function benchConfig(
   return c;
 }
 
-/** Test points in stored units (n×9, strategy column 0), from stream `cliff-bench/test`. */
+/** Test points in stored units (n × STORED_WIDTH, strategy column 0), from stream `cliff-bench/test`. */
 export function cliffTestPoints(config: CampaignConfig, n: number, seed: number): Float64Array {
   const d = GP_INPUT_DIMENSION;
   const u = sobolPoints(d, n, 0, campaignRng(seed, "cliff-bench/test"));
   const { lo, hi } = storedBounds(config.bounds);
-  const out = new Float64Array(n * 9);
+  const out = new Float64Array(n * W);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) out[i * 9 + j] = lo[j] + (hi[j] - lo[j]) * u[i * d + j];
+    for (let j = 0; j < d; j++) out[i * W + j] = lo[j] + (hi[j] - lo[j]) * u[i * d + j];
   }
   return out;
 }
@@ -196,11 +197,11 @@ export function exactLabels(
 ): Uint8Array {
   const sim = simulationOptionsOf(config.simulation);
   const model = expectedModelOf(sim, efficiency);
-  const n = points.length / 9, out = new Uint8Array(n);
-  const row = new Float64Array(9);
+  const n = points.length / W, out = new Uint8Array(n);
+  const row = new Float64Array(W);
   for (let i = 0; i < n; i++) {
-    row.set(points.subarray(i * 9, i * 9 + 9));
-    row[8] = strategy === "blind" ? 1 : 0;
+    row.set(points.subarray(i * W, (i + 1) * W));
+    row[PARAM_INDEX.strategy] = strategy === "blind" ? 1 : 0;
     const p = decodeRow(row, undefined, { maxPairs: Infinity });
     out[i] = exactMargin(p, sim, model).cliffMargin > 0 ? 1 : 0;
   }
@@ -217,7 +218,7 @@ export function mapLabels(
   points: Float64Array,
   strategy: Strategy,
 ): Uint8Array {
-  const n = points.length / 9, d = GP_INPUT_DIMENSION;
+  const n = points.length / W, d = GP_INPUT_DIMENSION;
   const out = new Uint8Array(n);
   if (!twin.isFitted(strategy)) return out;
   const prefilter = config.phase1.prefilter.enabled
@@ -226,11 +227,11 @@ export function mapLabels(
   const { lo, hi } = storedBounds(config.bounds);
   const x = new Float64Array(n * d);
   const feasible = new Uint8Array(n);
-  const row = new Float64Array(9);
+  const row = new Float64Array(W);
   for (let i = 0; i < n; i++) {
-    row.set(points.subarray(i * 9, i * 9 + 9));
-    row[8] = strategy === "blind" ? 1 : 0;
-    const numPairs = Math.round(10 ** row[7]);
+    row.set(points.subarray(i * W, (i + 1) * W));
+    row[PARAM_INDEX.strategy] = strategy === "blind" ? 1 : 0;
+    const numPairs = Math.round(10 ** row[PARAM_INDEX.num_pairs]);
     feasible[i] = prefilter === null || prefilter(row, numPairs).isFeasible ? 1 : 0;
     for (let j = 0; j < d; j++) x[i * d + j] = (row[j] - lo[j]) / (hi[j] - lo[j]);
   }

@@ -9,19 +9,16 @@
 import { campaignRng, type Rng } from "../kernels/rng.ts";
 import { InvalidArgumentError } from "../errors.ts";
 import { createSobolSequence, type SobolSequence } from "../kernels/sobol.ts";
+import {
+  CONTINUOUS_WIDTH,
+  PARAM_INDEX,
+  type ParameterBounds,
+  STORED_WIDTH,
+  storedBox,
+} from "../science/parameter_space.ts";
 
-/** Campaign bounds as in the YAML (docs/campaign.md §2.1); log bounds are log10 of the quantity. */
-export interface DesignBounds {
-  storage_noise_r: { min: number; max: number };
-  /** Linear bounds on ν; the stored column is log10 ν. */
-  storage_rate_nu: { min: number; max: number };
-  wait_time_ns: { min_log: number; max_log: number };
-  channel_fidelity: { min: number; max: number };
-  detection_efficiency: { min_log: number; max_log: number };
-  detector_error: { min: number; max: number };
-  dark_count_prob: { min_log: number; max_log: number };
-  num_pairs: { min_log: number; max_log: number };
-}
+/** Campaign bounds as in the YAML (docs/campaign.md §2.1): the parameter table's `bounds` keys. */
+export type DesignBounds = ParameterBounds;
 
 export type DesignMethod = "sobol" | "lhs_batch";
 export type StrategyMode = "paired" | "alternate";
@@ -55,11 +52,11 @@ export interface DesignSample {
 export const GOLDEN_RATIO_CONJUGATE = (Math.sqrt(5) - 1) / 2;
 
 /**
- * Map a unit point u ∈ [0,1)^8 to the 8 continuous stored columns (docs/campaign.md §3 "Marginals").
- * Linear columns lo + u(hi − lo); log columns lo_log + u(hi_log − lo_log) (ν from log10 of its
- * linear bounds); F by `beta21` (lo + √u (hi − lo), inverse CDF of Beta(2,1)) or `uniform`;
- * N = round(10^(lo + u(hi − lo))), column 7 = log10 N.
- * @returns exact N; columns 0–7 written into `out`
+ * Map a unit point u ∈ [0,1)^8 to the 8 continuous stored columns (docs/campaign.md §3 "Marginals"):
+ * lo + u(hi − lo) in the stored box of the bounds (lib/science/parameter_space.ts: log10 for log
+ * parameters, ν from log10 of its linear bounds); F by `beta21` (lo + √u (hi − lo), inverse CDF
+ * of Beta(2,1)) or `uniform`; N = round(10^(lo + u(hi − lo))), stored as log10 N.
+ * @returns exact N; the continuous columns written into `out`
  */
 export function applyMarginals(
   u: ArrayLike<number>,
@@ -67,18 +64,12 @@ export function applyMarginals(
   fidelityMarginal: FidelityMarginal,
   out: Float64Array,
 ): number {
-  const lin = (x: number, lo: number, hi: number) => lo + x * (hi - lo);
-  const b = bounds;
-  out[0] = lin(u[0], b.storage_noise_r.min, b.storage_noise_r.max);
-  out[1] = lin(u[1], Math.log10(b.storage_rate_nu.min), Math.log10(b.storage_rate_nu.max));
-  out[2] = lin(u[2], b.wait_time_ns.min_log, b.wait_time_ns.max_log);
-  const uf = fidelityMarginal === "beta21" ? Math.sqrt(u[3]) : u[3];
-  out[3] = lin(uf, b.channel_fidelity.min, b.channel_fidelity.max);
-  out[4] = lin(u[4], b.detection_efficiency.min_log, b.detection_efficiency.max_log);
-  out[5] = lin(u[5], b.detector_error.min, b.detector_error.max);
-  out[6] = lin(u[6], b.dark_count_prob.min_log, b.dark_count_prob.max_log);
-  const numPairs = Math.round(10 ** lin(u[7], b.num_pairs.min_log, b.num_pairs.max_log));
-  out[7] = Math.log10(numPairs);
+  const { lo, hi } = storedBox(bounds);
+  for (let j = 0; j < CONTINUOUS_WIDTH; j++) out[j] = lo[j] + u[j] * (hi[j] - lo[j]);
+  const f = PARAM_INDEX.channel_fidelity, n = PARAM_INDEX.num_pairs;
+  if (fidelityMarginal === "beta21") out[f] = lo[f] + Math.sqrt(u[f]) * (hi[f] - lo[f]);
+  const numPairs = Math.round(10 ** out[n]);
+  out[n] = Math.log10(numPairs);
   return numPairs;
 }
 
@@ -155,20 +146,20 @@ export function createPhase1Design(options: DesignOptions): Phase1Design {
   let cachedPoints: Float64Array = new Float64Array(0);
   const unitPoint = (j: number): Float64Array => {
     if (method === "sobol") {
-      sobol ??= createSobolSequence(8, campaignRng(options.campaignSeed, stream));
-      return sobol.point(j, new Float64Array(8));
+      sobol ??= createSobolSequence(CONTINUOUS_WIDTH, campaignRng(options.campaignSeed, stream));
+      return sobol.point(j, new Float64Array(CONTINUOUS_WIDTH));
     }
     const b = Math.floor(j / batchSize);
     if (b !== cachedBatch) {
       cachedPoints = lhsBatch(
         batchSize,
-        8,
+        CONTINUOUS_WIDTH,
         campaignRng(options.campaignSeed, `${stream}/lhs/${b}`),
       );
       cachedBatch = b;
     }
     const i = j - b * batchSize;
-    return cachedPoints.slice(i * 8, i * 8 + 8);
+    return cachedPoints.slice(i * CONTINUOUS_WIDTH, (i + 1) * CONTINUOUS_WIDTH);
   };
   return {
     options,
@@ -181,14 +172,14 @@ export function createPhase1Design(options: DesignOptions): Phase1Design {
       const blind = strategy === "paired"
         ? sampleId % 2 === 1
         : isBlindAlternate(sampleId, options.strategyRatio);
-      const row = new Float64Array(9);
+      const row = new Float64Array(STORED_WIDTH);
       const numPairs = applyMarginals(
         unitPoint(designIndex),
         options.bounds,
         options.fidelityMarginal,
         row,
       );
-      row[8] = blind ? 1 : 0;
+      row[PARAM_INDEX.strategy] = blind ? 1 : 0;
       return { sampleId, designIndex, row, numPairs };
     },
     describe(): string {

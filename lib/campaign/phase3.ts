@@ -41,8 +41,11 @@ import {
   iterationRow,
   phase3SampleId,
   PLAN_COLUMNS,
+  PLAN_INDEX,
+  planRowInputs,
   thetaFromRow,
 } from "./phase3_records.ts";
+import { PARAM_INDEX } from "../science/parameter_space.ts";
 import type { SimulateTask } from "./sample_rows.ts";
 import {
   filterRows,
@@ -130,7 +133,7 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
   const lastRecorded = o.iterations.n > 0 ? o.iterations.rows[(o.iterations.n - 1) * cols] : -1;
   let lastPlanned = -1;
   for (let i = 0; i < o.plan.n; i++) {
-    lastPlanned = Math.max(lastPlanned, o.plan.rows[i * PLAN_COLUMNS.length + 1]);
+    lastPlanned = Math.max(lastPlanned, o.plan.rows[i * PLAN_COLUMNS.length + PLAN_INDEX.iteration]);
   }
   const f1History: number[] = [];
   const column = (r: Float64Array, name: (typeof ITERATION_COLUMNS)[number]) =>
@@ -180,7 +183,7 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
       const rows: number[] = [];
       for (let i = 0; i < o.plan.n; i++) {
         const r = o.plan.rows.subarray(i * PLAN_COLUMNS.length, (i + 1) * PLAN_COLUMNS.length);
-        if (r[1] === k && !book.hasId(r[0])) rows.push(...r);
+        if (r[PLAN_INDEX.iteration] === k && !book.hasId(r[PLAN_INDEX.sample_id])) rows.push(...r);
       }
       pendingPlan = Float64Array.from(rows);
       log.info(
@@ -409,13 +412,13 @@ async function planIteration(
     const u = pools[pick.pool].x.subarray(pick.index * D, pick.index * D + D);
     const { row } = storedRowOf(u, strategy === "blind", bounds);
     const r = rows.subarray(j * PLAN_COLUMNS.length, (j + 1) * PLAN_COLUMNS.length);
-    r[0] = phase3SampleId(k, j);
-    r[1] = k;
-    r.set(row, 2);
-    r[11] = pick.acquisition;
-    r[12] = pick.mean;
-    r[13] = pick.std;
-    r[14] = strategy === "blind" ? 1 : 0;
+    r[PLAN_INDEX.sample_id] = phase3SampleId(k, j);
+    r[PLAN_INDEX.iteration] = k;
+    planRowInputs(r).set(row);
+    r[PLAN_INDEX.acquisition] = pick.acquisition;
+    r[PLAN_INDEX.mu] = pick.mean;
+    r[PLAN_INDEX.sigma] = pick.std;
+    r[PLAN_INDEX.strategy_gp] = strategy === "blind" ? 1 : 0;
   });
   return {
     picks,
@@ -480,19 +483,19 @@ function selectTimseAcrossStrategies(
 /** Reference points of the tIMSE criterion per iteration. */
 const TIMSE_REFERENCE_SIZE = 2048;
 
-/** Simulation tasks of plan rows (ids, stored inputs, exact N = round(10^col7)). */
+/** Simulation tasks of plan rows (ids, stored inputs, exact N = round(10^log10_num_pairs)). */
 function tasksFromPlan(plan: Float64Array, seed: number): SimulateTask[] {
   const c = PLAN_COLUMNS.length, tasks: SimulateTask[] = [];
   for (let i = 0; i < plan.length / c; i++) {
     const r = plan.subarray(i * c, (i + 1) * c);
-    const row = Float64Array.from(r.subarray(2, 11));
+    const row = Float64Array.from(planRowInputs(r));
     tasks.push({
-      sampleId: r[0],
+      sampleId: r[PLAN_INDEX.sample_id],
       phase: "phase3",
-      iteration: r[1],
+      iteration: r[PLAN_INDEX.iteration],
       row,
-      numPairs: Math.round(10 ** row[7]),
-      seed: sampleSeed(seed, "phase3", r[0]),
+      numPairs: Math.round(10 ** row[PARAM_INDEX.num_pairs]),
+      seed: sampleSeed(seed, "phase3", r[PLAN_INDEX.sample_id]),
     });
   }
   return tasks;

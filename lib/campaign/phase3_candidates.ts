@@ -13,23 +13,24 @@ import type { GpModel, VarianceMode } from "../surrogate/gp_model.ts";
 import { type ColumnBounds, fromUnitBox } from "../surrogate/unit_box.ts";
 import type { RowPrefilter } from "./prefilter_adapter.ts";
 import { GP_INPUT_DIMENSION } from "./surrogate_data.ts";
+import { PARAM_INDEX, STORED_WIDTH } from "../science/parameter_space.ts";
 import type { PooledPredictor } from "./scoring_pools.ts";
 
 const D = GP_INPUT_DIMENSION;
 
-/** The stored row (9 columns) and exact N of a unit-box point for one strategy. */
+/** The stored row (STORED_WIDTH columns) and exact N of a unit-box point for one strategy. */
 export function storedRowOf(
   u: ArrayLike<number>,
   blind: boolean,
   bounds: ColumnBounds,
 ): { row: Float64Array; numPairs: number } {
-  const row = new Float64Array(9);
+  const row = new Float64Array(STORED_WIDTH);
   for (let j = 0; j < D; j++) {
     row[j] = bounds.lo[j] + Math.min(1, Math.max(0, u[j])) * (bounds.hi[j] - bounds.lo[j]);
   }
-  const numPairs = Math.round(10 ** row[7]);
-  row[7] = Math.log10(numPairs);
-  row[8] = blind ? 1 : 0;
+  const numPairs = Math.round(10 ** row[PARAM_INDEX.num_pairs]);
+  row[PARAM_INDEX.num_pairs] = Math.log10(numPairs);
+  row[PARAM_INDEX.strategy] = blind ? 1 : 0;
   return { row, numPairs };
 }
 

@@ -26,6 +26,17 @@ export const PLAN_COLUMNS = [
   "strategy_gp",
 ] as const;
 
+/** Position of each `plan` column by name, e.g. `PLAN_INDEX.acquisition`. */
+export const PLAN_INDEX = Object.freeze(
+  Object.fromEntries(PLAN_COLUMNS.map((c, i) => [c, i])),
+) as Readonly<Record<typeof PLAN_COLUMNS[number], number>>;
+
+/** The stored inputs of a `plan` row (a view of its {@link INPUT_COLUMNS} span). */
+export function planRowInputs(planRow: Float64Array): Float64Array {
+  const start = PLAN_INDEX[INPUT_COLUMNS[0]];
+  return planRow.subarray(start, start + INPUT_COLUMNS.length);
+}
+
 const THETA = (s: string) => Array.from({ length: 10 }, (_, i) => `theta_${s}_${i}`);
 
 /** `iterations` columns (docs/campaign.md §10.5). θ = (log ℓ_1..8, log σ_f², log σ_n²) per GP. */

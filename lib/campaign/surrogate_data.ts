@@ -13,37 +13,25 @@ import { DIAGNOSTIC_COLUMNS } from "../protocol/record.ts";
 import { type GroupData, INPUT_COLUMNS, type StoreRow } from "../io/hdf5_store.ts";
 import type { ColumnBounds } from "../surrogate/unit_box.ts";
 import type { Strategy } from "../surrogate/twin_landscape.ts";
+import {
+  CONTINUOUS_WIDTH,
+  PARAM_INDEX,
+  STORED_WIDTH,
+  storedBox,
+} from "../science/parameter_space.ts";
 
 /** Number of continuous input columns of the GP (the strategy column is dropped). */
-export const GP_INPUT_DIMENSION = 8;
+export const GP_INPUT_DIMENSION = CONTINUOUS_WIDTH;
 
 /** GP input column names, in stored units: the stored inputs without `strategy`. */
 export const GP_INPUT_COLUMNS = INPUT_COLUMNS.slice(0, GP_INPUT_DIMENSION);
 
-/** The campaign box in stored units (linear or log10 per column), the GP's unit-box scaling. */
+/**
+ * The campaign box in stored units (linear or log10 per column), the GP's unit-box scaling: the
+ * parameter table's {@link storedBox}.
+ */
 export function storedBounds(bounds: CampaignConfig["bounds"]): ColumnBounds {
-  return {
-    lo: [
-      bounds.storage_noise_r.min,
-      Math.log10(bounds.storage_rate_nu.min),
-      bounds.wait_time_ns.min_log,
-      bounds.channel_fidelity.min,
-      bounds.detection_efficiency.min_log,
-      bounds.detector_error.min,
-      bounds.dark_count_prob.min_log,
-      bounds.num_pairs.min_log,
-    ],
-    hi: [
-      bounds.storage_noise_r.max,
-      Math.log10(bounds.storage_rate_nu.max),
-      bounds.wait_time_ns.max_log,
-      bounds.channel_fidelity.max,
-      bounds.detection_efficiency.max_log,
-      bounds.detector_error.max,
-      bounds.dark_count_prob.max_log,
-      bounds.num_pairs.max_log,
-    ],
-  };
+  return storedBox(bounds);
 }
 
 /** Training rows of one strategy. */
@@ -75,6 +63,8 @@ export interface TrainingSelection {
 }
 
 const CLIFF_COLUMN = DIAGNOSTIC_COLUMNS.indexOf("cliff_margin");
+/** Width of a stored input row. */
+const W = STORED_WIDTH;
 const EXCLUDED = new Set(["failure_timeout", "failure_error"]);
 
 /** The columns of committed rows that training needs (a {@link GroupData} satisfies it). */
@@ -105,9 +95,9 @@ export function trainingSet(
   const blind = strategy === "blind";
   for (const g of groups) {
     for (let i = 0; i < g.n; i++) {
-      const strategyColumn = g.inputs[i * 9 + 8];
+      const strategyColumn = g.inputs[i * W + PARAM_INDEX.strategy];
       if (Number.isFinite(strategyColumn) && (strategyColumn >= 0.5) !== blind) continue;
-      if (!g.inputs.subarray(i * 9, i * 9 + 9).every(Number.isFinite)) {
+      if (!g.inputs.subarray(i * W, (i + 1) * W).every(Number.isFinite)) {
         nonFiniteInputIds.push(g.sampleId[i]);
         continue;
       }
@@ -129,7 +119,7 @@ export function trainingSet(
   const isSimulated = new Uint8Array(n);
   picked.forEach(({ g, i, target }, k) => {
     for (let j = 0; j < d; j++) {
-      x[k * d + j] = (g.inputs[i * 9 + j] - bounds.lo[j]) / (bounds.hi[j] - bounds.lo[j]);
+      x[k * d + j] = (g.inputs[i * W + j] - bounds.lo[j]) / (bounds.hi[j] - bounds.lo[j]);
     }
     y[k] = target;
     ids[k] = g.sampleId[i];
@@ -165,7 +155,7 @@ export function filterRows(g: TrainingRows, maxIteration: number): TrainingRows 
   return {
     n: keep.length,
     sampleId: Float64Array.from(keep, (i) => g.sampleId[i]),
-    inputs: Float64Array.from(keep.flatMap((i) => Array.from(g.inputs.subarray(i * 9, i * 9 + 9)))),
+    inputs: Float64Array.from(keep.flatMap((i) => Array.from(g.inputs.subarray(i * W, (i + 1) * W)))),
     outputs: Float64Array.from(
       keep.flatMap((i) => Array.from(g.outputs.subarray(i * 6, i * 6 + 6))),
     ),

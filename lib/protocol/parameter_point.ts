@@ -6,20 +6,25 @@
  */
 import { InvalidArgumentError } from "../errors.ts";
 import type { Strategy } from "../reconciliation/types.ts";
+import {
+  CONTINUOUS_PARAMETERS,
+  PARAM_INDEX,
+  type ParameterField,
+  STORED_WIDTH,
+  STRATEGY_FIELD,
+  toPhysical,
+  toStored,
+} from "../science/parameter_space.ts";
 
-/** Stored column names, in the fixed order of docs/science.md §1.1. */
+/**
+ * Parameter names (the `simulate --point` fields), in the stored-column order of docs/science.md
+ * §1.1: the table of lib/science/parameter_space.ts, then the strategy.
+ */
 export const PARAMETER_COLUMNS = [
-  "storage_noise_r",
-  "storage_rate_nu",
-  "wait_time_ns",
-  "channel_fidelity",
-  "detection_efficiency",
-  "detector_error",
-  "dark_count_prob",
-  "num_pairs",
-  "strategy",
+  ...CONTINUOUS_PARAMETERS.map((p) => p.field),
+  STRATEGY_FIELD,
 ] as const;
-export type ParameterColumn = typeof PARAMETER_COLUMNS[number];
+export type ParameterColumn = ParameterField | typeof STRATEGY_FIELD;
 
 /** A validated, frozen parameter point. Units: Δt in ns; probabilities per round. */
 export interface ParameterPoint {
@@ -152,25 +157,29 @@ function check(
  * ```
  */
 export function encodePoint(point: ParameterPoint): Float64Array {
-  return Float64Array.of(
-    point.storageNoiseR,
-    Math.log10(point.storageRateNu),
-    Math.log10(point.waitTimeNs),
-    point.channelFidelity,
-    Math.log10(point.detectionEfficiency),
-    point.detectorError,
-    Math.log10(point.darkCountProb),
-    Math.log10(point.numPairs),
-    point.strategy === "blind" ? 1 : 0,
-  );
+  const row = new Float64Array(STORED_WIDTH);
+  CONTINUOUS_PARAMETERS.forEach((spec, j) => {
+    row[j] = toStored(spec, point[pointKey(spec.field)]);
+  });
+  row[PARAM_INDEX.strategy] = point.strategy === "blind" ? 1 : 0;
+  return row;
+}
+
+/** The {@link ParameterPoint} key of a field: "wait_time_ns" → "waitTimeNs". */
+function pointKey(field: ParameterField): Exclude<keyof ParameterPoint, "strategy"> {
+  return field.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()) as Exclude<
+    keyof ParameterPoint,
+    "strategy"
+  >;
 }
 
 /**
  * Decode a stored row (docs/science.md §1.1): ν, Δt, η, p_d = 10^x; N = the exact integer column
- * `numPairs` when given, else round(10^x₇); strategy = blind iff x₈ ≥ 0.5. The result is
+ * `numPairs` when given, else round(10^x) of the `log10_num_pairs` column; strategy = blind iff its
+ * column is ≥ 0.5. The result is
  * validated like {@link createParameterPoint}.
  * @param row 9 stored values
- * @param numPairs exact int64 column `num_pairs` (wins over column 7)
+ * @param numPairs exact int64 column `num_pairs` (wins over the `log10_num_pairs` column)
  * @example
  * ```ts
  * import { decodeRow } from "./parameter_point.ts";
@@ -183,20 +192,30 @@ export function decodeRow(
   numPairs?: number | bigint,
   options: ParameterPointOptions = {},
 ): ParameterPoint {
-  if (row?.length !== 9) throw new InvalidArgumentError("row", row.length, "must have 9 columns");
-  const n = numPairs === undefined ? Math.round(10 ** row[7]) : Number(numPairs);
+  if (row?.length !== STORED_WIDTH) {
+    throw new InvalidArgumentError("row", row.length, `must have ${STORED_WIDTH} columns`);
+  }
+  const fields: Record<string, number> = {};
+  CONTINUOUS_PARAMETERS.forEach((spec, j) => {
+    const range = SNAPPED_RANGES[spec.field];
+    const value = toPhysical(spec, row[j]);
+    fields[pointKey(spec.field)] = range ? snap(value, range[0], range[1]) : value;
+  });
+  const storedN = row[PARAM_INDEX.num_pairs];
+  fields.numPairs = numPairs === undefined ? Math.round(10 ** storedN) : Number(numPairs);
   return createParameterPoint({
-    storageNoiseR: row[0],
-    storageRateNu: snap(10 ** row[1], 0, 1),
-    waitTimeNs: snap(10 ** row[2], 1e5, 1e11),
-    channelFidelity: row[3],
-    detectionEfficiency: snap(10 ** row[4], 0, 1),
-    detectorError: row[5],
-    darkCountProb: snap(10 ** row[6], 1e-9, 1e-3),
-    numPairs: n,
-    strategy: row[8] >= 0.5 ? "blind" : "baseline",
+    ...(fields as unknown as Omit<ParameterPoint, "strategy">),
+    strategy: row[PARAM_INDEX.strategy] >= 0.5 ? "blind" : "baseline",
   }, options);
 }
+
+/** Physical ranges of the log-stored parameters that {@link snap} keeps 10^x inside (N is rounded). */
+const SNAPPED_RANGES: Partial<Record<ParameterField, readonly [number, number]>> = {
+  storage_rate_nu: [0, 1],
+  wait_time_ns: [1e5, 1e11],
+  detection_efficiency: [0, 1],
+  dark_count_prob: [1e-9, 1e-3],
+};
 
 /** 10^x round-off can step a boundary value just outside its range: snap within 1e-12 relative. */
 function snap(v: number, lo: number, hi: number): number {

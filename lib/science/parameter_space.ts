@@ -2,7 +2,8 @@
  * The 9-D parameter space as data (docs/science.md §1.1): per parameter its `simulate --point` field
  * name, stored column, symbol, label, unit, whether it is drawn on a linear or a log scale, and
  * the config `bounds` keys of its range. Pure data and unit conversions, no I/O: the report, the
- * cliff explorer, the cliff-map API (and later the store and the design) read the space here.
+ * cliff explorer, the cliff-map API, the store's `inputs` columns, the Phase 1 design marginals and
+ * the GP's unit box read the space here, and index a stored row by name ({@link PARAM_INDEX}).
  * @module
  */
 
@@ -21,6 +22,8 @@ export interface ParameterSpec {
   readonly symbol: string;
   /** Short name for labels. */
   readonly label: string;
+  /** Axis label of the stored column, e.g. "log10 Δt (ns)". */
+  readonly storedLabel: string;
   /** Physical unit, "" for dimensionless. */
   readonly unit: string;
   /** Linear or log10-distributed in the box; the stored value is log10(physical) for "log". */
@@ -33,12 +36,13 @@ export interface ParameterSpec {
  * The 8 continuous parameters in stored-column order (the GP's inputs). ν is stored as log10 but
  * configured with linear `min`/`max`.
  */
-export const CONTINUOUS_PARAMETERS: readonly ParameterSpec[] = [
+export const CONTINUOUS_PARAMETERS = [
   {
     field: "storage_noise_r",
     stored: "storage_noise_r",
     symbol: "r",
     label: "storage noise r",
+    storedLabel: "r",
     unit: "",
     scale: "linear",
     boundsKeys: ["min", "max"],
@@ -48,6 +52,7 @@ export const CONTINUOUS_PARAMETERS: readonly ParameterSpec[] = [
     stored: "log10_storage_rate_nu",
     symbol: "ν",
     label: "storage rate ν",
+    storedLabel: "log10 ν",
     unit: "",
     scale: "log",
     boundsKeys: ["min", "max"],
@@ -57,6 +62,7 @@ export const CONTINUOUS_PARAMETERS: readonly ParameterSpec[] = [
     stored: "log10_wait_time_ns",
     symbol: "Δt",
     label: "wait time Δt",
+    storedLabel: "log10 Δt (ns)",
     unit: "ns",
     scale: "log",
     boundsKeys: ["min_log", "max_log"],
@@ -66,6 +72,7 @@ export const CONTINUOUS_PARAMETERS: readonly ParameterSpec[] = [
     stored: "channel_fidelity",
     symbol: "F",
     label: "channel fidelity F",
+    storedLabel: "F",
     unit: "",
     scale: "linear",
     boundsKeys: ["min", "max"],
@@ -75,6 +82,7 @@ export const CONTINUOUS_PARAMETERS: readonly ParameterSpec[] = [
     stored: "log10_detection_efficiency",
     symbol: "η",
     label: "detection efficiency η",
+    storedLabel: "log10 η",
     unit: "",
     scale: "log",
     boundsKeys: ["min_log", "max_log"],
@@ -84,6 +92,7 @@ export const CONTINUOUS_PARAMETERS: readonly ParameterSpec[] = [
     stored: "detector_error",
     symbol: "e_det",
     label: "detector error e_det",
+    storedLabel: "e_det",
     unit: "",
     scale: "linear",
     boundsKeys: ["min", "max"],
@@ -93,6 +102,7 @@ export const CONTINUOUS_PARAMETERS: readonly ParameterSpec[] = [
     stored: "log10_dark_count_prob",
     symbol: "p_d",
     label: "dark-count probability p_d",
+    storedLabel: "log10 p_d",
     unit: "per window",
     scale: "log",
     boundsKeys: ["min_log", "max_log"],
@@ -102,14 +112,92 @@ export const CONTINUOUS_PARAMETERS: readonly ParameterSpec[] = [
     stored: "log10_num_pairs",
     symbol: "N",
     label: "pairs N",
+    storedLabel: "log10 N",
     unit: "detected pairs",
     scale: "log",
     boundsKeys: ["min_log", "max_log"],
   },
-];
+] as const satisfies readonly ParameterSpec[];
+
+/** Field name of a continuous parameter, e.g. "wait_time_ns". */
+export type ParameterField = typeof CONTINUOUS_PARAMETERS[number]["field"];
 
 /** The discrete ninth parameter: the reconciliation strategy (stored 0 baseline, 1 blind). */
-export const STRATEGY_FIELD = "strategy";
+export const STRATEGY_FIELD = "strategy" as const;
+
+/** Number of continuous parameters: the GP's input dimension. */
+export const CONTINUOUS_WIDTH = CONTINUOUS_PARAMETERS.length;
+/** Number of stored input columns: the continuous parameters, then the strategy. */
+export const STORED_WIDTH = CONTINUOUS_WIDTH + 1;
+
+/** The stored input columns (the store's `inputs` dataset), in order: docs/science.md §1.1. */
+export const STORED_COLUMNS = [
+  ...CONTINUOUS_PARAMETERS.map((p) => p.stored),
+  STRATEGY_FIELD,
+] as unknown as readonly [...StoredNames<typeof CONTINUOUS_PARAMETERS>, typeof STRATEGY_FIELD];
+
+/** The `stored` names of a tuple of specs, as a tuple of string literals. */
+type StoredNames<T extends readonly ParameterSpec[]> = {
+  -readonly [K in keyof T]: T[K] extends { stored: infer S } ? S : never;
+};
+
+/** Axis labels of the stored columns, in {@link STORED_COLUMNS} order. */
+export const STORED_LABELS: readonly string[] = [
+  ...CONTINUOUS_PARAMETERS.map((p) => p.storedLabel),
+  STRATEGY_FIELD,
+];
+
+/**
+ * Position of each parameter in a stored row, by field name (the strategy last).
+ * @example
+ * ```ts
+ * import { PARAM_INDEX } from "./parameter_space.ts";
+ * console.assert(PARAM_INDEX.num_pairs === 7 && PARAM_INDEX.strategy === 8);
+ * ```
+ */
+export const PARAM_INDEX = Object.freeze(
+  Object.fromEntries(
+    [...CONTINUOUS_PARAMETERS.map((p) => p.field), STRATEGY_FIELD].map((f, i) => [f, i]),
+  ),
+) as Readonly<Record<ParameterField | typeof STRATEGY_FIELD, number>>;
+
+/** The config `bounds` section (docs/campaign.md §2.1): linear or log10 ranges per field. */
+export type ParameterBounds = {
+  readonly [P in typeof CONTINUOUS_PARAMETERS[number] as P["field"]]: {
+    readonly [K in P["boundsKeys"][number]]: number;
+  };
+};
+
+/** The campaign box in stored units: per continuous column its lower and upper bound. */
+export interface StoredBox {
+  lo: number[];
+  hi: number[];
+}
+
+/**
+ * The campaign box in stored units (docs/campaign.md §3 "Marginals"): `min_log`/`max_log` as
+ * given, `min`/`max` of a log parameter (ν) as log10, of a linear one as given.
+ * @example
+ * ```ts
+ * import { storedBox } from "./parameter_space.ts";
+ * const b = { storage_noise_r: { min: 0, max: 1 }, storage_rate_nu: { min: 0.01, max: 1 },
+ *   wait_time_ns: { min_log: 5, max_log: 9 }, channel_fidelity: { min: 0.6, max: 1 },
+ *   detection_efficiency: { min_log: -3, max_log: 0 }, detector_error: { min: 0, max: 0.1 },
+ *   dark_count_prob: { min_log: -8, max_log: -3 }, num_pairs: { min_log: 4, max_log: 6 } };
+ * console.assert(storedBox(b).lo[1] === -2 && storedBox(b).hi[7] === 6);
+ * ```
+ */
+export function storedBox(bounds: ParameterBounds): StoredBox {
+  const end = (spec: ParameterSpec, k: 0 | 1) => {
+    const key = spec.boundsKeys[k];
+    const v = (bounds[spec.field as ParameterField] as Record<string, number>)[key];
+    return spec.scale === "log" && !key.endsWith("_log") ? Math.log10(v) : v;
+  };
+  return {
+    lo: CONTINUOUS_PARAMETERS.map((p) => end(p, 0)),
+    hi: CONTINUOUS_PARAMETERS.map((p) => end(p, 1)),
+  };
+}
 
 /**
  * What N counts under the project and caligo key models: pairs with a detection event in both
