@@ -106,7 +106,7 @@ export {
   type StoredMatrix,
   type StoreGroup,
   type StoreRow,
-} from "./lib/io/hdf5_store.ts";
+} from "./lib/io/store/writer.ts";
 export { createPhase1Design } from "./lib/campaign/design.ts";
 export { storedBounds, trainingSet } from "./lib/campaign/surrogate_data.ts";
 

@@ -27,7 +27,7 @@ import {
   readRootAttributes,
   type RootAttributes,
   SCHEMA_VERSION,
-} from "../io/hdf5_store.ts";
+} from "../io/store/writer.ts";
 import { createLogger, type Logger } from "../io/log.ts";
 import { createProgress } from "../io/progress.ts";
 import { createPhase1Design } from "./design.ts";

@@ -27,7 +27,7 @@ import {
   openCampaignStore,
   type RootAttributes,
   type StoreRow,
-} from "../io/hdf5_store.ts";
+} from "../io/store/writer.ts";
 import type { Logger } from "../io/log.ts";
 import { type Outcome, OUTCOMES } from "../protocol/record.ts";
 import { createPhase1Design } from "./design.ts";

@@ -13,7 +13,7 @@ import { sampleSeed } from "../kernels/rng.ts";
 import { type Outcome, OUTCOMES } from "../protocol/record.ts";
 import type { Phase1Checkpoint } from "../io/checkpoint.ts";
 import { writeCheckpointSync } from "../io/checkpoint.ts";
-import { type StoreRow, StoreWriteError } from "../io/hdf5_store.ts";
+import { type StoreRow, StoreWriteError } from "../io/store/writer.ts";
 import type { Logger } from "../io/log.ts";
 import type { Progress } from "../io/progress.ts";
 import type { Phase1Design } from "./design.ts";

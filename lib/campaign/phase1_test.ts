@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../../tests/assert.ts";
-import { CampaignStore, openCampaignStore, SCHEMA_VERSION } from "../io/hdf5_store.ts";
+import { CampaignStore, openCampaignStore, SCHEMA_VERSION } from "../io/store/writer.ts";
 import { readCheckpointSync } from "../io/checkpoint.ts";
 import type { Phase1Checkpoint } from "../io/checkpoint.ts";
 import { silentLogger } from "../io/log.ts";

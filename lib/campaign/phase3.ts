@@ -15,7 +15,7 @@ import type { Linalg } from "../kernels/linalg/linalg.ts";
 import { campaignRng, sampleSeed } from "../kernels/rng.ts";
 import { sobolPoints } from "../kernels/sobol.ts";
 import type { CampaignConfig } from "../io/config.ts";
-import type { GroupData, StoreRow } from "../io/hdf5_store.ts";
+import type { GroupData, StoreRow } from "../io/store/writer.ts";
 import type { Logger } from "../io/log.ts";
 import { KrigingBeliever } from "../surrogate/kriging_believer.ts";
 import { STRATEGIES, type Strategy, type TwinLandscape } from "../surrogate/twin_landscape.ts";
@@ -133,7 +133,10 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
   const lastRecorded = o.iterations.n > 0 ? o.iterations.rows[(o.iterations.n - 1) * cols] : -1;
   let lastPlanned = -1;
   for (let i = 0; i < o.plan.n; i++) {
-    lastPlanned = Math.max(lastPlanned, o.plan.rows[i * PLAN_COLUMNS.length + PLAN_INDEX.iteration]);
+    lastPlanned = Math.max(
+      lastPlanned,
+      o.plan.rows[i * PLAN_COLUMNS.length + PLAN_INDEX.iteration],
+    );
   }
   const f1History: number[] = [];
   const column = (r: Float64Array, name: (typeof ITERATION_COLUMNS)[number]) =>

@@ -12,7 +12,7 @@
  * @module
  */
 import { backupFileSync } from "../io/checkpoint.ts";
-import { CampaignStore, diskFullHdf5Error, StoreWriteError } from "../io/hdf5_store.ts";
+import { CampaignStore, diskFullHdf5Error, StoreWriteError } from "../io/store/writer.ts";
 import { diskFullCopyError, type WriteFaults } from "./write_faults.ts";
 
 /** Largest share of wall time that `budgeted` backup copies may take. */

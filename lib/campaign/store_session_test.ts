@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "../../tests/assert.ts";
-import { CampaignStore, openCampaignStore, SCHEMA_VERSION } from "../io/hdf5_store.ts";
-import { testRow } from "../io/hdf5_store_test.ts";
+import { CampaignStore, openCampaignStore, SCHEMA_VERSION } from "../io/store/writer.ts";
+import { testRow } from "../io/store/writer_test.ts";
 import { StoreSession } from "./store_session.ts";
 
 Deno.test("StoreSession.checkpoint(): budgeted copies are skipped right after a copy, always ones are not", async () => {

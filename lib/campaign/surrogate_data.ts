@@ -10,7 +10,7 @@
  */
 import type { CampaignConfig } from "../io/config.ts";
 import { DIAGNOSTIC_COLUMNS } from "../protocol/record.ts";
-import { type GroupData, INPUT_COLUMNS, type StoreRow } from "../io/hdf5_store.ts";
+import { type GroupData, INPUT_COLUMNS, type StoreRow } from "../io/store/writer.ts";
 import type { ColumnBounds } from "../surrogate/unit_box.ts";
 import type { Strategy } from "../surrogate/twin_landscape.ts";
 import {
@@ -155,7 +155,9 @@ export function filterRows(g: TrainingRows, maxIteration: number): TrainingRows 
   return {
     n: keep.length,
     sampleId: Float64Array.from(keep, (i) => g.sampleId[i]),
-    inputs: Float64Array.from(keep.flatMap((i) => Array.from(g.inputs.subarray(i * W, (i + 1) * W)))),
+    inputs: Float64Array.from(
+      keep.flatMap((i) => Array.from(g.inputs.subarray(i * W, (i + 1) * W))),
+    ),
     outputs: Float64Array.from(
       keep.flatMap((i) => Array.from(g.outputs.subarray(i * 6, i * 6 + 6))),
     ),

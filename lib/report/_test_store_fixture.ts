@@ -8,7 +8,7 @@ import {
   type RootAttributes,
   SCHEMA_VERSION,
   type StoreRow,
-} from "../io/hdf5_store.ts";
+} from "../io/store/writer.ts";
 import { saveSurrogate } from "../io/surrogate_store.ts";
 import type { Outcome } from "../protocol/record.ts";
 import { fitGp } from "../surrogate/fit_gp.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import { DIAGNOSTIC_COLUMNS, OUTPUT_COLUMNS } from "../protocol/record.ts";
-import { INPUT_COLUMNS } from "../io/hdf5_store.ts";
+import { INPUT_COLUMNS } from "../io/store/writer.ts";
 
 /** Row groups of a campaign, in store order. */
 export const REPORT_GROUPS = ["lhs_warmup", "active_learning", "holdout"] as const;

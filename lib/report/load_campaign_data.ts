@@ -7,7 +7,7 @@
  */
 import h5wasm from "h5wasm/node";
 import { CaligoError } from "../errors.ts";
-import { openCampaignStore, RUN_RECORD_COLUMNS } from "../io/hdf5_store.ts";
+import { openCampaignStore, RUN_RECORD_COLUMNS } from "../io/store/writer.ts";
 import type { Logger } from "../io/log.ts";
 import type { CampaignData, GroupRows, RecordMatrix } from "./campaign_data.ts";
 

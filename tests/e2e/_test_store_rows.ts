@@ -3,7 +3,7 @@
  * (sorted by sample id; timings, worker ids and other metadata left out), so two campaigns can
  * be compared row by row with `assertEquals`.
  */
-import { openCampaignStore, type StoreGroup } from "../../lib/io/hdf5_store.ts";
+import { openCampaignStore, type StoreGroup } from "../../lib/io/store/writer.ts";
 
 /** Rows of `group` (default /lhs_warmup) of the store at `path`, one JSON string per row. */
 export async function storeRows(path: string, group: StoreGroup = "lhs_warmup"): Promise<string[]> {

@@ -1,6 +1,6 @@
-import { assert, assertEquals, assertRejects, assertThrows } from "../../tests/assert.ts";
-import { FileFormatError, InvalidArgumentError } from "../errors.ts";
-import { DIAGNOSTIC_COLUMNS, OUTCOMES } from "../protocol/record.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../../../tests/assert.ts";
+import { FileFormatError, InvalidArgumentError } from "../../errors.ts";
+import { DIAGNOSTIC_COLUMNS, OUTCOMES } from "../../protocol/record.ts";
 import {
   CampaignStore,
   DuplicateSampleIdError,
@@ -8,9 +8,9 @@ import {
   type RootAttributes,
   SCHEMA_VERSION,
   type StoreRow,
-} from "./hdf5_store.ts";
-import { pythonWithH5py } from "../../tests/e2e/_test_h5py.ts";
-import { REQUIREMENTS, testNeeding } from "../../tests/requires.ts";
+} from "./writer.ts";
+import { pythonWithH5py } from "../../../tests/e2e/_test_h5py.ts";
+import { REQUIREMENTS, testNeeding } from "../../../tests/requires.ts";
 
 const ATTRS: RootAttributes = {
   schema_version: SCHEMA_VERSION,

@@ -20,8 +20,13 @@
  * @module
  */
 import h5wasm from "h5wasm/node";
-import { CaligoError, FileFormatError, InvalidArgumentError } from "../errors.ts";
-import { DIAGNOSTIC_COLUMNS, type Outcome, OUTCOMES, OUTPUT_COLUMNS } from "../protocol/record.ts";
+import { CaligoError, FileFormatError, InvalidArgumentError } from "../../errors.ts";
+import {
+  DIAGNOSTIC_COLUMNS,
+  type Outcome,
+  OUTCOMES,
+  OUTPUT_COLUMNS,
+} from "../../protocol/record.ts";
 import {
   CHECKSUM_ATTRIBUTE,
   checksumRecordText,
@@ -30,7 +35,7 @@ import {
   type RowBlock,
   StreamHasher,
   verifyChecksums,
-} from "./store_checksums.ts";
+} from "../store_checksums.ts";
 
 /** Schema tag: the fixed-length-string fallback of docs/campaign.md §7.1, with native 64-bit ints. */
 export const SCHEMA_VERSION = "caligo-ts/1-fixedstr";
