@@ -95,18 +95,18 @@ export { createLayeredDecoder } from "./lib/kernels/ldpc/layered_decoder.ts";
 export { createFloodingDecoder } from "./lib/kernels/ldpc/flooding_decoder.ts";
 
 // Campaign store (docs/campaign.md §7)
+export { openCampaignStore } from "./lib/io/store/reader.ts";
 export {
   type CampaignData,
-  CampaignStore,
   type GroupData,
   INPUT_COLUMNS,
-  openCampaignStore,
   SCHEMA_VERSION,
   STORE_GROUPS,
   type StoredMatrix,
   type StoreGroup,
   type StoreRow,
-} from "./lib/io/store/writer.ts";
+} from "./lib/io/store/schema.ts";
+export { CampaignStore } from "./lib/io/store/writer.ts";
 export { createPhase1Design } from "./lib/campaign/design.ts";
 export { storedBounds, trainingSet } from "./lib/campaign/surrogate_data.ts";
 

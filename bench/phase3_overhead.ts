@@ -20,7 +20,7 @@ import { storeRowsAsTrainingRows } from "../lib/campaign/surrogate_data.ts";
 import { decodeRow } from "../lib/protocol/parameter_point.ts";
 import { fakeSimulateSample } from "../lib/protocol/fake_simulate_sample.ts";
 import { sampleSeed } from "../lib/kernels/rng.ts";
-import type { GroupData, StoreRow } from "../lib/io/store/writer.ts";
+import type { GroupData, StoreRow } from "../lib/io/store/schema.ts";
 
 const rows = Number(Deno.args[0] ?? 5000), iterations = Number(Deno.args[1] ?? 3);
 const { config } = parseConfig(

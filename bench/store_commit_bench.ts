@@ -5,7 +5,8 @@
  * Run: `./deno task bench bench/store_commit_bench.ts`. The whole-phase share is measured by
  * `./deno task explore --config configs/bench_phase1.yaml …` (see that file).
  */
-import { CampaignStore, type StoreRow } from "../lib/io/store/writer.ts";
+import { type StoreRow } from "../lib/io/store/schema.ts";
+import { CampaignStore } from "../lib/io/store/writer.ts";
 import { DIAGNOSTIC_COLUMNS } from "../lib/protocol/record.ts";
 import { Xoshiro128StarStar } from "../lib/kernels/rng.ts";
 

@@ -28,7 +28,7 @@ async function main(args: string[]): Promise<number> {
   }
   const log = createLogger({ level: values.verbose ? "DEBUG" : "INFO", name: "report" });
   const t0 = performance.now();
-  const data = await loadCampaignData(dir, log);
+  const data = await loadCampaignData(dir);
   const loadStoreSeconds = (performance.now() - t0) / 1000;
   const stored = data.attributes["config_yaml"];
   const cfg = await resolveReportConfig(

@@ -29,7 +29,8 @@
 import { ConfigError, InvalidArgumentError, UsageError } from "../lib/errors.ts";
 import { type CampaignConfig, loadConfig, parseConfig } from "../lib/io/config.ts";
 import { CAMPAIGN_FILES } from "../lib/io/campaign_dir.ts";
-import { openCampaignStore, STORE_GROUPS, type StoreGroup } from "../lib/io/store/writer.ts";
+import { openCampaignStore } from "../lib/io/store/reader.ts";
+import { STORE_GROUPS, type StoreGroup } from "../lib/io/store/schema.ts";
 import { simulationOptionsOf } from "../lib/campaign/simulation_options_adapter.ts";
 import { fakeSimulateSample } from "../lib/protocol/fake_simulate_sample.ts";
 import { decodeRow } from "../lib/protocol/parameter_point.ts";

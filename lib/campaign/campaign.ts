@@ -22,12 +22,9 @@ import {
   writeFileAtomicSync,
 } from "../io/checkpoint.ts";
 import { type CampaignConfig, loadConfig, parseConfig } from "../io/config.ts";
-import {
-  CampaignStore,
-  readRootAttributes,
-  type RootAttributes,
-  SCHEMA_VERSION,
-} from "../io/store/writer.ts";
+import { readRootAttributes } from "../io/store/reader.ts";
+import { type RootAttributes, SCHEMA_VERSION } from "../io/store/schema.ts";
+import { CampaignStore } from "../io/store/writer.ts";
 import { createLogger, type Logger } from "../io/log.ts";
 import { createProgress } from "../io/progress.ts";
 import { createPhase1Design } from "./design.ts";
@@ -225,7 +222,7 @@ function holdoutSummary(h: HoldoutScores): CampaignRunResult["holdout"] {
 /**
  * Open the store for a resume; when unreadable, move it aside and use the backup (§7.3). Every
  * committed row of every group and matrix is read and checked against the checksums of the last
- * commit before the file is opened for writing (lib/io/store_checksums.ts): a crash during a
+ * commit before the file is opened for writing (lib/io/store/checksums.ts): a crash during a
  * commit can leave a chunk that the file's index points to but that was never completely
  * written, and a disk can flip a bit, so a store that opens can still hold damaged rows. Such a
  * store is treated like one that does not open (the backup is used when it passes the same

@@ -9,7 +9,7 @@
  * @module
  */
 import { sampleSeed } from "../kernels/rng.ts";
-import type { StoreRow } from "../io/store/writer.ts";
+import type { StoreRow } from "../io/store/schema.ts";
 import type { Logger } from "../io/log.ts";
 import type { Phase1Design } from "./design.ts";
 import type { SimulationRunner } from "./phase1.ts";

@@ -20,14 +20,14 @@ import { writeCheckpointSync, writeFileAtomicSync } from "../io/checkpoint.ts";
 import type { Phase1Checkpoint } from "../io/checkpoint.ts";
 import { CAMPAIGN_FILES, campaignPaths } from "../io/campaign_dir.ts";
 import { type CampaignConfig, parseConfig } from "../io/config.ts";
+import { openCampaignStore } from "../io/store/reader.ts";
 import {
   type CampaignData,
-  CampaignStore,
   type GroupData,
-  openCampaignStore,
   type RootAttributes,
   type StoreRow,
-} from "../io/store/writer.ts";
+} from "../io/store/schema.ts";
+import { CampaignStore } from "../io/store/writer.ts";
 import type { Logger } from "../io/log.ts";
 import { type Outcome, OUTCOMES } from "../protocol/record.ts";
 import { createPhase1Design } from "./design.ts";

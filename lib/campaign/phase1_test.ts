@@ -1,5 +1,7 @@
 import { assert, assertEquals } from "../../tests/assert.ts";
-import { CampaignStore, openCampaignStore, SCHEMA_VERSION } from "../io/store/writer.ts";
+import { openCampaignStore } from "../io/store/reader.ts";
+import { SCHEMA_VERSION } from "../io/store/schema.ts";
+import { CampaignStore } from "../io/store/writer.ts";
 import { readCheckpointSync } from "../io/checkpoint.ts";
 import type { Phase1Checkpoint } from "../io/checkpoint.ts";
 import { silentLogger } from "../io/log.ts";

@@ -15,7 +15,7 @@ import type { Linalg } from "../kernels/linalg/linalg.ts";
 import { campaignRng, sampleSeed } from "../kernels/rng.ts";
 import { sobolPoints } from "../kernels/sobol.ts";
 import type { CampaignConfig } from "../io/config.ts";
-import type { GroupData, StoreRow } from "../io/store/writer.ts";
+import type { GroupData, StoreRow } from "../io/store/schema.ts";
 import type { Logger } from "../io/log.ts";
 import { KrigingBeliever } from "../surrogate/kriging_believer.ts";
 import { STRATEGIES, type Strategy, type TwinLandscape } from "../surrogate/twin_landscape.ts";

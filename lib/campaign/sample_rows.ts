@@ -15,7 +15,7 @@ import {
   stageCode,
   TIMING_COLUMNS,
 } from "../protocol/record.ts";
-import type { StoreRow } from "../io/store/writer.ts";
+import type { StoreRow } from "../io/store/schema.ts";
 import type { Logger } from "../io/log.ts";
 import type { SimWorkerResult } from "./sim_worker.ts";
 import type { PoolOutcome } from "./worker_pool.ts";

@@ -1,6 +1,8 @@
 import { assert, assertEquals } from "../../tests/assert.ts";
-import { CampaignStore, openCampaignStore, SCHEMA_VERSION } from "../io/store/writer.ts";
-import { testRow } from "../io/store/writer_test.ts";
+import { openCampaignStore } from "../io/store/reader.ts";
+import { SCHEMA_VERSION } from "../io/store/schema.ts";
+import { CampaignStore } from "../io/store/writer.ts";
+import { testRow } from "../io/store/_test_rows.ts";
 import { StoreSession } from "./store_session.ts";
 
 Deno.test("StoreSession.checkpoint(): budgeted copies are skipped right after a copy, always ones are not", async () => {

@@ -10,7 +10,7 @@
  */
 import type { CampaignConfig } from "../io/config.ts";
 import { DIAGNOSTIC_COLUMNS } from "../protocol/record.ts";
-import { type GroupData, INPUT_COLUMNS, type StoreRow } from "../io/store/writer.ts";
+import { type GroupData, INPUT_COLUMNS, type StoreRow } from "../io/store/schema.ts";
 import type { ColumnBounds } from "../surrogate/unit_box.ts";
 import type { Strategy } from "../surrogate/twin_landscape.ts";
 import {

@@ -4,7 +4,7 @@
  * without running (docs/campaign.md §6); cancelled tasks produce no row (they are re-run on resume).
  * @module
  */
-import type { StoreRow } from "../io/store/writer.ts";
+import type { StoreRow } from "../io/store/schema.ts";
 import type { Logger } from "../io/log.ts";
 import type { SimulationRunner } from "./phase1.ts";
 import { failureRow, rowFromPoolOutcome, type SimulateTask } from "./sample_rows.ts";

@@ -1,19 +1,16 @@
 /**
- * Writes a synthetic {@link CampaignData} into a real HDF5 campaign store (lib/io/hdf5_store.ts)
+ * Writes a synthetic {@link CampaignData} into a real HDF5 campaign store (lib/io/store/writer.ts)
  * for the loader and end-to-end report tests. Internal: not part of the public API.
  * @module
  */
-import {
-  CampaignStore,
-  type RootAttributes,
-  SCHEMA_VERSION,
-  type StoreRow,
-} from "../io/store/writer.ts";
+import { type RootAttributes, SCHEMA_VERSION, type StoreRow } from "../io/store/schema.ts";
+import { CampaignStore } from "../io/store/writer.ts";
 import { saveSurrogate } from "../io/surrogate_store.ts";
 import type { Outcome } from "../protocol/record.ts";
 import { fitGp } from "../surrogate/fit_gp.ts";
 import { TwinLandscape } from "../surrogate/twin_landscape.ts";
-import { type CampaignData, INPUT_WIDTH, REPORT_GROUPS } from "./campaign_data.ts";
+import { type CampaignData } from "../io/store/schema.ts";
+import { INPUT_WIDTH, REPORT_GROUPS } from "./campaign_data.ts";
 
 /** Root attributes of the fixture store. */
 export const FIXTURE_ATTRIBUTES: RootAttributes = {

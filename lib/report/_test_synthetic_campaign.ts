@@ -3,8 +3,25 @@
  * Internal: not part of the public API.
  * @module
  */
-import { DIAGNOSTIC_COLUMNS } from "../protocol/record.ts";
-import { type CampaignData, emptyGroupRows, type GroupRows, INPUT_WIDTH } from "./campaign_data.ts";
+import { DIAGNOSTIC_COLUMNS, type Outcome, OUTCOMES } from "../protocol/record.ts";
+import {
+  type CampaignData,
+  diagnosticColumn,
+  emptyGroupData,
+  emptyMatrix,
+  type GroupData,
+  type StoreGroup,
+} from "../io/store/schema.ts";
+import { INPUT_WIDTH } from "./campaign_data.ts";
+
+/** A campaign of these groups and root attributes, with no Phase 3 records and no commits. */
+export function syntheticCampaign(
+  groups: Record<StoreGroup, GroupData>,
+  attributes: Record<string, string | number> = {},
+): CampaignData {
+  const matrices = { plan: emptyMatrix(), iterations: emptyMatrix() };
+  return { path: "", attributes, groups, matrices, commits: [], phases: {} };
+}
 
 /** One synthetic row: physical parameters (linear), outcome and outputs. */
 export interface SyntheticRow {
@@ -26,9 +43,9 @@ export interface SyntheticRow {
 }
 
 /** Build one group from rows; ids start at `firstId`. */
-export function syntheticGroup(rows: readonly SyntheticRow[], firstId = 0): GroupRows {
+export function syntheticGroup(rows: readonly SyntheticRow[], firstId = 0): GroupData {
   const n = rows.length;
-  const g = emptyGroupRows();
+  const g = emptyGroupData();
   const d = DIAGNOSTIC_COLUMNS.length;
   const qCol = DIAGNOSTIC_COLUMNS.indexOf("q_expected");
   g.n = n;
@@ -50,13 +67,17 @@ export function syntheticGroup(rows: readonly SyntheticRow[], firstId = 0): Grou
       Math.log10(r.pd),
       Math.log10(r.n),
       r.blind ? 1 : 0,
-    ], i * INPUT_WIDTH);
+    ], i * INPUT_WIDTH); // the order of lib/science/parameter_space.ts
     const finalKey = r.outcome === "success" ? r.y * r.n : 0;
     g.outputs.set([r.y, 0.45 * r.n, finalKey, r.qberMeasured, 1.1, 0.3 * r.n], i * 6);
     g.diagnostics[i * d] = r.keyMargin;
     g.diagnostics[i * d + qCol] = r.qExpected;
   });
-  g.outcomes = rows.map((r) => r.outcome);
+  g.outcomes = rows.map((r) => r.outcome as Outcome);
+  g.outcomeCode = Uint8Array.from(rows, (r) => OUTCOMES.indexOf(r.outcome as Outcome));
+  g.seed = new BigUint64Array(n);
+  g.cliffMargin = diagnosticColumn(g.diagnostics, g.diagnosticColumns, "cliff_margin");
+  g.metadata = rows.map(() => "{}");
   return g;
 }
 
@@ -99,17 +120,14 @@ function row(
 
 /** The table-test campaign (plus one holdout row that tables must ignore). */
 export function tableCampaign(): CampaignData {
-  return {
-    groups: {
-      lhs_warmup: syntheticGroup(TABLE_ROWS_PHASE1),
-      active_learning: syntheticGroup(TABLE_ROWS_PHASE3, 2 ** 40),
-      holdout: syntheticGroup(
-        [row(0.1, 0.99, 1, 1e-6, 1e6, false, "success", 0.5, 0.4, 0.01, 0.01)],
-        2 ** 41,
-      ),
-    },
-    attributes: { schema_version: "caligo-ts/1", link_model: "heralded-double-click" },
-  };
+  return syntheticCampaign({
+    lhs_warmup: syntheticGroup(TABLE_ROWS_PHASE1),
+    active_learning: syntheticGroup(TABLE_ROWS_PHASE3, 2 ** 40),
+    holdout: syntheticGroup(
+      [row(0.1, 0.99, 1, 1e-6, 1e6, false, "success", 0.5, 0.4, 0.01, 0.01)],
+      2 ** 41,
+    ),
+  }, { schema_version: "caligo-ts/1", link_model: "heralded-double-click" });
 }
 
 /**
@@ -161,16 +179,9 @@ export function largeCampaign(
     (_, k) => draw(k % 2 === 1, Math.floor(k * 50 / Math.max(1, phase3Rows))),
   );
   const ho = Array.from({ length: holdoutRows }, (_, k) => draw(k % 2 === 1));
-  return {
-    groups: {
-      lhs_warmup: syntheticGroup(p1),
-      active_learning: syntheticGroup(p3, 2 ** 40),
-      holdout: syntheticGroup(ho, 2 ** 41),
-    },
-    attributes: {
-      schema_version: "caligo-ts/1",
-      link_model: "heralded-double-click",
-      campaign_seed: 1,
-    },
-  };
+  return syntheticCampaign({
+    lhs_warmup: syntheticGroup(p1),
+    active_learning: syntheticGroup(p3, 2 ** 40),
+    holdout: syntheticGroup(ho, 2 ** 41),
+  }, { schema_version: "caligo-ts/1", link_model: "heralded-double-click", campaign_seed: 1 });
 }

@@ -15,12 +15,8 @@ import {
   numPairsConventionText,
 } from "../science/parameter_space.ts";
 import type { GpModel } from "../surrogate/gp_model.ts";
-import {
-  type CampaignData,
-  CONTINUOUS_WIDTH,
-  INPUT_WIDTH,
-  REPORT_GROUPS,
-} from "./campaign_data.ts";
+import { type CampaignData } from "../io/store/schema.ts";
+import { CONTINUOUS_WIDTH, INPUT_WIDTH, REPORT_GROUPS } from "./campaign_data.ts";
 import { escapeHtml } from "./html_report.ts";
 import {
   EXPLORER_MATH_JS,

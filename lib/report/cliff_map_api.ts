@@ -8,7 +8,6 @@
  * pairs for project and caligo, pairs sent for erven2014).
  * @module
  */
-import h5wasm from "h5wasm/node";
 import { InvalidArgumentError } from "../errors.ts";
 import type { Linalg } from "../kernels/linalg/linalg.ts";
 import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
@@ -22,6 +21,7 @@ import {
 } from "../science/parameter_space.ts";
 import { CONTINUOUS_WIDTH } from "./campaign_data.ts";
 import { STORE_FILE } from "./load_campaign_data.ts";
+import { readRootAttributes } from "../io/store/reader.ts";
 import { MODEL_DIRS } from "./load_surrogate_predictor.ts";
 import type { StrategyName } from "./surrogate_predictor.ts";
 import type { TwinLandscape } from "../surrogate/twin_landscape.ts";
@@ -99,14 +99,10 @@ async function readKeyModel(campaignDir: string): Promise<string> {
     if (e instanceof Deno.errors.NotFound) return "unknown (no campaign store)";
     throw e;
   }
-  await h5wasm.ready;
-  const f = new h5wasm.File(path, "r");
-  try {
-    const v = f.attrs["key_model"]?.value;
-    return typeof v === "string" && v ? v : "unknown (no key_model attribute)";
-  } finally {
-    f.close();
-  }
+  const attributes = await readRootAttributes(path);
+  if (attributes === null) return "unknown (unreadable campaign store)";
+  const v = attributes["key_model"];
+  return typeof v === "string" && v ? v : "unknown (no key_model attribute)";
 }
 
 /**

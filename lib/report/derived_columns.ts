@@ -9,12 +9,9 @@ import { qberErven } from "../kernels/link/analytic.ts";
 import { expectedQber, LINK_MODEL_NAMES, type LinkModelName } from "../kernels/link/link_model.ts";
 import { binaryEntropy } from "../science/entropy.ts";
 import { EPSILON_SEC, QBER_HARD_LIMIT } from "../science/constants.ts";
-import {
-  type CampaignData,
-  type GroupRows,
-  INPUT_WIDTH,
-  type ReportGroup,
-} from "./campaign_data.ts";
+import { PARAM_INDEX as P } from "../science/parameter_space.ts";
+import { type CampaignData, type GroupData } from "../io/store/schema.ts";
+import { INPUT_WIDTH, type ReportGroup } from "./campaign_data.ts";
 
 /** How the model-QBER column is computed. */
 export interface QberModelOptions {
@@ -151,7 +148,7 @@ export function deriveRows(
   options: QberModelOptions,
   groups: readonly ReportGroup[] = ["lhs_warmup", "active_learning"],
 ): DerivedRows {
-  const parts: [ReportGroup, GroupRows][] = groups.map((g) => [g, data.groups[g]]);
+  const parts: [ReportGroup, GroupData][] = groups.map((g) => [g, data.groups[g]]);
   const n = parts.reduce((s, [, g]) => s + g.n, 0);
   const f = () => new Float64Array(n);
   const out: DerivedRows = {
@@ -188,14 +185,16 @@ export function deriveRows(
       out.group.push(name);
       out.sampleId[i] = g.sampleId[j];
       out.iteration[i] = g.iteration[j];
-      out.isBlind[i] = x[8] >= 0.5 ? 1 : 0;
-      out.storageNoiseR[i] = x[0];
-      out.channelFidelity[i] = x[3];
-      out.detectionEfficiency[i] = 10 ** x[4];
-      out.detectorError[i] = x[5];
-      out.darkCountProb[i] = 10 ** x[6];
+      out.isBlind[i] = x[P.strategy] >= 0.5 ? 1 : 0;
+      out.storageNoiseR[i] = x[P.storage_noise_r];
+      out.channelFidelity[i] = x[P.channel_fidelity];
+      out.detectionEfficiency[i] = 10 ** x[P.detection_efficiency];
+      out.detectorError[i] = x[P.detector_error];
+      out.darkCountProb[i] = 10 ** x[P.dark_count_prob];
       const nPairs = g.numPairs[j];
-      out.numPairs[i] = Number.isFinite(nPairs) && nPairs > 0 ? nPairs : Math.round(10 ** x[7]);
+      out.numPairs[i] = Number.isFinite(nPairs) && nPairs > 0
+        ? nPairs
+        : Math.round(10 ** x[P.num_pairs]);
       const y = g.outputs[j * 6];
       out.netEfficiency[i] = y;
       out.finalKeyLength[i] = g.outputs[j * 6 + 2];

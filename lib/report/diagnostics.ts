@@ -6,7 +6,8 @@
  * @module
  */
 import { CONTINUOUS_PARAMETERS } from "../science/parameter_space.ts";
-import { type CampaignData, recordColumn, REPORT_GROUPS } from "./campaign_data.ts";
+import { type CampaignData, commitMatrix } from "../io/store/schema.ts";
+import { recordColumn, REPORT_GROUPS } from "./campaign_data.ts";
 import type { ReportTable } from "./report_table.ts";
 import { STRATEGIES, type SurrogatePredictor } from "./surrogate_predictor.ts";
 
@@ -120,7 +121,7 @@ function groupTable(data: CampaignData): ReportTable {
 }
 
 function commitTable(data: CampaignData): ReportTable | undefined {
-  const perf = data.runPerformance;
+  const perf = commitMatrix(data.commits);
   const phase = recordColumn(perf, "phase"), wall = recordColumn(perf, "wall_s");
   const n = recordColumn(perf, "rows"), write = recordColumn(perf, "write_s");
   if (!phase || !wall || !n) return undefined;
@@ -229,13 +230,14 @@ export function diagnosticsTables(
       );
     }
   }
-  if (data.iterations) {
-    const n = data.iterations.values.length / Math.max(1, data.iterations.columns.length);
+  const iterations = data.matrices.iterations;
+  if (iterations.columns.length > 0) {
+    const n = iterations.n;
     out.push({
       name: "diag-iterations",
       title: "Phase 3 iteration records",
       columns: ["quantity", "value"],
-      rows: [["iterations recorded", String(n)], ["columns", data.iterations.columns.join(", ")]],
+      rows: [["iterations recorded", String(n)], ["columns", iterations.columns.join(", ")]],
     });
   }
   if (predictor) out.push(...hyperparameterTables(predictor));

@@ -2,8 +2,13 @@
 // Phase 3, no successes, one strategy only, no surrogate (and a normal campaign with a surrogate).
 import { assert, assertClose, assertEquals } from "../../tests/assert.ts";
 import { analyticPredictor } from "./_test_analytic_predictor.ts";
-import { syntheticGroup, TABLE_ROWS_PHASE1, tableCampaign } from "./_test_synthetic_campaign.ts";
-import { type CampaignData, emptyGroupRows } from "./campaign_data.ts";
+import {
+  syntheticCampaign,
+  syntheticGroup,
+  TABLE_ROWS_PHASE1,
+  tableCampaign,
+} from "./_test_synthetic_campaign.ts";
+import { type CampaignData, emptyGroupData } from "../io/store/schema.ts";
 import { deriveRows } from "./derived_columns.ts";
 import { boundsFromJson, type FigureContext } from "./figure_context.ts";
 import { buildFigures } from "./figures.ts";
@@ -50,7 +55,7 @@ const SMALL = [
 
 Deno.test("buildFigures() renders every figure with placeholders for an empty Phase 3 and no surrogate", async () => {
   const data = tableCampaign();
-  data.groups.active_learning = emptyGroupRows();
+  data.groups.active_learning = emptyGroupData();
   const figs = await renderAll(context(data));
   const placeholders = figs.filter((f) => f.placeholder).map((f) => f.name);
   assert(placeholders.includes("acquisition_dynamics"), placeholders.join());
@@ -76,8 +81,8 @@ Deno.test("buildFigures() renders with a surrogate, including no successes and o
     ...tableCampaign(),
     groups: {
       lhs_warmup: syntheticGroup(baseline),
-      active_learning: emptyGroupRows(),
-      holdout: emptyGroupRows(),
+      active_learning: emptyGroupData(),
+      holdout: emptyGroupData(),
     },
   };
   const duel = (await renderAll(context(one, p), ["strategy_duel"]))[0];
@@ -85,14 +90,11 @@ Deno.test("buildFigures() renders with a surrogate, including no successes and o
 });
 
 Deno.test("buildFigures() renders an empty store (no rows at all) without crashing", async () => {
-  const data: CampaignData = {
-    groups: {
-      lhs_warmup: emptyGroupRows(),
-      active_learning: emptyGroupRows(),
-      holdout: emptyGroupRows(),
-    },
-    attributes: {},
-  };
+  const data = syntheticCampaign({
+    lhs_warmup: emptyGroupData(),
+    active_learning: emptyGroupData(),
+    holdout: emptyGroupData(),
+  });
   const figs = await renderAll(context(data), [
     "death_valley",
     "security_volume",
@@ -144,9 +146,10 @@ Deno.test("strategyDuelFigure() labels come from the data (GP slice share and pa
 Deno.test("buildFigures() reads F1, acquisition and θ columns of the iteration records", () => {
   const data = tableCampaign();
   // two iterations; θ columns hold ln ℓ, so log10 ℓ = ln ℓ / ln 10
-  data.iterations = {
+  data.matrices.iterations = {
+    n: 2,
     columns: ["iteration", "refit", "f1_holdout", "acq_max", "theta_baseline_0", "theta_blind_3"],
-    values: new Float64Array([0, 1, 0.5, 0.3, Math.LN10, -Math.LN10, 1, 1, 0.7, 0.2, 0, 0]),
+    rows: new Float64Array([0, 1, 0.5, 0.3, Math.LN10, -Math.LN10, 1, 1, 0.7, 0.2, 0, 0]),
   };
   const figs = buildFigures(context(data), [
     "hyperparameters",

@@ -5,11 +5,12 @@
  * log σ_f², log σ_n²)) or "<strategy>_theta_<k>" / "log_ls_<strategy>_<k>".
  * @module
  */
-import { recordColumn, type RecordMatrix } from "./campaign_data.ts";
+import type { StoredMatrix } from "../io/store/schema.ts";
+import { recordColumn } from "./campaign_data.ts";
 
 /** Columns whose lower-cased name contains `needle`, with their values. */
 export function columnsContaining(
-  m: RecordMatrix | undefined,
+  m: StoredMatrix | undefined,
   needle: string,
 ): [string, Float64Array][] {
   if (!m) return [];
@@ -23,12 +24,12 @@ export function columnsContaining(
  * @example
  * ```ts
  * import { logLengthScaleColumn } from "./iteration_columns.ts";
- * const m = { columns: ["iteration", "theta_blind_2"], values: new Float64Array([0, -1.5]) };
+ * const m = { n: 1, columns: ["iteration", "theta_blind_2"], rows: new Float64Array([0, -1.5]) };
  * console.assert(logLengthScaleColumn(m, "blind", 2)![0] === -1.5);
  * ```
  */
 export function logLengthScaleColumn(
-  m: RecordMatrix | undefined,
+  m: StoredMatrix | undefined,
   strategy: string,
   k: number,
 ): Float64Array | undefined {

@@ -1,13 +1,10 @@
 import { assertEquals, assertRejects } from "../../tests/assert.ts";
 import { writeFixtureStore } from "./_test_store_fixture.ts";
 import { tableCampaign } from "./_test_synthetic_campaign.ts";
-import {
-  loadCampaignData,
-  NoCampaignStoreError,
-  readIterationRecords,
-} from "./load_campaign_data.ts";
+import { openCampaignStore } from "../io/store/reader.ts";
+import { loadCampaignData, NoCampaignStoreError } from "./load_campaign_data.ts";
 
-Deno.test("loadCampaignData() reads back a store written by lib/io/hdf5_store.ts", async () => {
+Deno.test("loadCampaignData() reads back a store written by lib/io/store/writer.ts", async () => {
   const dir = await Deno.makeTempDir({ prefix: "report_load_" });
   try {
     const src = tableCampaign();
@@ -21,9 +18,11 @@ Deno.test("loadCampaignData() reads back a store written by lib/io/hdf5_store.ts
       assertEquals(Array.from(data.groups[g].numPairs), Array.from(src.groups[g].numPairs));
     }
     assertEquals(data.attributes["link_model"], "heralded-double-click");
-    assertEquals(data.runPerformance?.values.length, 9); // one commit record
-    assertEquals(data.iterations, undefined); // no Phase 3 records in this store
-    assertEquals(await readIterationRecords(`${dir}/exploration_data.h5`), undefined);
+    assertEquals(data.commits.length, 1); // one commit record
+    assertEquals(data.commits[0].peakRssMb, 100);
+    assertEquals(data.matrices.iterations, { n: 0, rows: new Float64Array(0), columns: [] });
+    // the report reads through the store's one reader: the same data, field for field
+    assertEquals(data, await openCampaignStore(`${dir}/exploration_data.h5`));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

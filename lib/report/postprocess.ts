@@ -9,7 +9,9 @@ import { stringify } from "yaml";
 import type { CampaignConfig } from "../io/config.ts";
 import { createRowPrefilter } from "../campaign/prefilter_adapter.ts";
 import type { Logger } from "../io/log.ts";
-import { type CampaignData, CONTINUOUS_WIDTH, REPORT_GROUPS } from "./campaign_data.ts";
+import { type CampaignData } from "../io/store/schema.ts";
+import { CONTINUOUS_WIDTH, REPORT_GROUPS } from "./campaign_data.ts";
+import { PARAM_INDEX, STORED_WIDTH } from "../science/parameter_space.ts";
 import { buildExplorerPayload, EXPLORER_STYLE, renderExplorerSection } from "./cliff_explorer.ts";
 import { explorerPrefilterOf } from "./explorer_prefilter_script.ts";
 import { diagnosticsTables } from "./diagnostics.ts";
@@ -144,10 +146,10 @@ async function resolvedYaml(
 function ruledOutOf(config: CampaignConfig): FigureContext["ruledOut"] {
   if (!config.phase1.prefilter.enabled) return undefined;
   const prefilter = createRowPrefilter(config.phase1.prefilter.rule, config.simulation);
-  const row = new Float64Array(9);
+  const row = new Float64Array(STORED_WIDTH);
   return (stored) => {
-    row.set(stored.subarray(0, 8));
-    return !prefilter(row, Math.round(10 ** row[7])).isFeasible;
+    row.set(stored.subarray(0, CONTINUOUS_WIDTH));
+    return !prefilter(row, Math.round(10 ** row[PARAM_INDEX.num_pairs])).isFeasible;
   };
 }
 
@@ -170,7 +172,7 @@ export async function runPostprocess(
   const timings: Record<string, number> = {};
   const clock = () => performance.now() / 1000;
   let t0 = clock();
-  const data = options.data ?? await loadCampaignData(dir, log);
+  const data = options.data ?? await loadCampaignData(dir);
   timings.load_store = options.loadStoreSeconds ?? clock() - t0;
   t0 = clock();
   const predictor = options.predictor === undefined

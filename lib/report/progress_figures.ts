@@ -5,7 +5,8 @@
  * `run_performance` (per-commit throughput). Each shows a placeholder where its data are missing.
  * @module
  */
-import { recordColumn, recordRows, STORED_LABELS } from "./campaign_data.ts";
+import { commitMatrix } from "../io/store/schema.ts";
+import { recordColumn, STORED_LABELS } from "./campaign_data.ts";
 import type { FigureContext } from "./figure_context.ts";
 import {
   figure,
@@ -56,8 +57,8 @@ export function explorationProgressFigure(ctx: FigureContext, maxPoints = 600): 
       },
     }
     : placeholderPanel("No samples in this campaign");
-  const it = recordColumn(ctx.data.iterations, "iteration");
-  const f1 = columnsContaining(ctx.data.iterations, "f1");
+  const it = recordColumn(ctx.data.matrices.iterations, "iteration");
+  const f1 = columnsContaining(ctx.data.matrices.iterations, "f1");
   let f1Panel: VegaLiteSpec;
   if (it && f1.length && it.length > 0) {
     const v: Record<string, unknown>[] = [];
@@ -160,8 +161,8 @@ export function acquisitionDynamicsFigure(ctx: FigureContext): FigureSpec {
       },
     ],
   };
-  const it = recordColumn(ctx.data.iterations, "iteration");
-  const acq = columnsContaining(ctx.data.iterations, "acq");
+  const it = recordColumn(ctx.data.matrices.iterations, "iteration");
+  const acq = columnsContaining(ctx.data.matrices.iterations, "acq");
   let acqPanel: VegaLiteSpec = placeholderPanel("No acquisition values recorded");
   if (it && acq.length) {
     const v: Record<string, unknown>[] = [];
@@ -194,13 +195,13 @@ export function acquisitionDynamicsFigure(ctx: FigureContext): FigureSpec {
 export function hyperparametersFigure(ctx: FigureContext): FigureSpec {
   const name = "hyperparameters";
   const title = "GP hyper-parameters: log10 length scales";
-  const it = recordColumn(ctx.data.iterations, "iteration");
-  const refit = recordColumn(ctx.data.iterations, "refit");
+  const it = recordColumn(ctx.data.matrices.iterations, "iteration");
+  const refit = recordColumn(ctx.data.matrices.iterations, "refit");
   const values: Record<string, unknown>[] = [];
   if (it) {
     for (const s of STRATEGIES) {
       for (let k = 0; k < 8; k++) {
-        const col = logLengthScaleColumn(ctx.data.iterations, s, k);
+        const col = logLengthScaleColumn(ctx.data.matrices.iterations, s, k);
         col?.forEach((x, r) => {
           if (!refit || refit[r] > 0 || r === 0) {
             values.push({
@@ -264,8 +265,8 @@ export function hyperparametersFigure(ctx: FigureContext): FigureSpec {
 export function runPerformanceFigure(ctx: FigureContext): FigureSpec {
   const name = "run_performance";
   const title = "Run performance per commit";
-  const m = ctx.data.runPerformance;
-  const n = recordRows(m);
+  const m = commitMatrix(ctx.data.commits);
+  const n = m.n;
   const rate = recordColumn(m, "samples_per_s");
   if (n === 0 || !rate) return placeholderFigure(name, title, "No run-performance records");
   const phase = recordColumn(m, "phase");

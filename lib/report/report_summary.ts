@@ -11,14 +11,11 @@ import { campaignRng } from "../kernels/rng.ts";
 import {
   CONTINUOUS_PARAMETERS,
   numPairsConventionText,
+  PARAM_INDEX,
   toPhysical,
 } from "../science/parameter_space.ts";
-import {
-  type CampaignData,
-  CONTINUOUS_WIDTH,
-  INPUT_WIDTH,
-  REPORT_GROUPS,
-} from "./campaign_data.ts";
+import { type CampaignData } from "../io/store/schema.ts";
+import { CONTINUOUS_WIDTH, INPUT_WIDTH, REPORT_GROUPS } from "./campaign_data.ts";
 import { EXPLORER_NEIGHBOURS, loadExplorerMath } from "./explorer_math_script.ts";
 import { explorerModelJson, rowTarget } from "./cliff_explorer.ts";
 import { escapeHtml } from "./html_report.ts";
@@ -236,7 +233,9 @@ function countSimulated(data: CampaignData, code: number): number {
   for (const name of REPORT_GROUPS) {
     const g = data.groups[name];
     for (let i = 0; i < g.n; i++) {
-      if (isSimulated(g.outcomes[i]) && g.inputs[i * INPUT_WIDTH + 8] === code) n++;
+      if (isSimulated(g.outcomes[i]) && g.inputs[i * INPUT_WIDTH + PARAM_INDEX.strategy] === code) {
+        n++;
+      }
     }
   }
   return n;
@@ -253,7 +252,7 @@ function sampleCounts(data: CampaignData): CampaignSummary["samples"] {
       if (g.outcomes[i].startsWith("skipped")) skipped++;
       else if (isSimulated(g.outcomes[i])) {
         simulated[name]++;
-        perStrategy[g.inputs[i * INPUT_WIDTH + 8] === 1 ? 1 : 0]++;
+        perStrategy[g.inputs[i * INPUT_WIDTH + PARAM_INDEX.strategy] === 1 ? 1 : 0]++;
       }
     }
   }
@@ -271,7 +270,7 @@ export function holdoutCheck(
   const idx: number[] = [];
   for (let i = 0; i < g.n; i++) {
     if (
-      isSimulated(g.outcomes[i]) && g.inputs[i * INPUT_WIDTH + 8] === code &&
+      isSimulated(g.outcomes[i]) && g.inputs[i * INPUT_WIDTH + PARAM_INDEX.strategy] === code &&
       Number.isFinite(target[i])
     ) idx.push(i);
   }

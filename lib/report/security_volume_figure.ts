@@ -3,11 +3,19 @@
  * F × log η) of the sampled points; successes coloured by key_margin, failures as grey crosses.
  * @module
  */
+import { PARAM_INDEX } from "../science/parameter_space.ts";
 import { INPUT_WIDTH, STORED_LABELS } from "./campaign_data.ts";
 import type { FigureContext } from "./figure_context.ts";
 import { figure, type FigureSpec, placeholderFigure, sig, thinIndices } from "./figure_spec.ts";
 
-const PROJECTIONS: [number, number][] = [[0, 3], [0, 7], [3, 4]];
+const P = PARAM_INDEX;
+const PROJECTIONS: [number, number][] = [
+  [P.storage_noise_r, P.channel_fidelity],
+  [P.storage_noise_r, P.num_pairs],
+  [P.channel_fidelity, P.detection_efficiency],
+];
+/** The stored columns the projections show, ascending: field `c<j>` of each point. */
+const SHOWN = [...new Set(PROJECTIONS.flat())].sort((a, b) => a - b);
 
 /** The security-volume figure (at most `maxPoints` rows, thinned by a fixed stride). */
 export function securityVolumeFigure(ctx: FigureContext, maxPoints = 3000): FigureSpec {
@@ -19,10 +27,7 @@ export function securityVolumeFigure(ctx: FigureContext, maxPoints = 3000): Figu
   const values = idx.map((i) => {
     const o = i * INPUT_WIDTH;
     return {
-      c0: sig(rows.inputs[o]),
-      c3: sig(rows.inputs[o + 3]),
-      c4: sig(rows.inputs[o + 4]),
-      c7: sig(rows.inputs[o + 7]),
+      ...Object.fromEntries(SHOWN.map((j) => [`c${j}`, sig(rows.inputs[o + j])])),
       km: rows.isSuccess[i] ? sig(rows.keyMargin[i]) : null,
       result: rows.isSuccess[i] ? "success" : "failure",
     };

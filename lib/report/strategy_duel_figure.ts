@@ -10,6 +10,7 @@
  * @module
  */
 import { INPUT_WIDTH } from "./campaign_data.ts";
+import { PARAM_INDEX } from "../science/parameter_space.ts";
 import { boxBounds, type FigureContext, referencePoint } from "./figure_context.ts";
 import { figure, type FigureSpec, PANEL, placeholderPanel, sig } from "./figure_spec.ts";
 import { strategyPairs } from "./paired_comparison_table.ts";
@@ -17,8 +18,8 @@ import { contourSegments, gridCells, sliceGrid } from "./slice_grid.ts";
 import { provenance, provenanceOpacity, ruledOutCells, ruledOutLayer } from "./map_provenance.ts";
 import type { VegaLiteSpec } from "./vega_render.ts";
 
-const COL_ETA = 4;
-const COL_PD = 6;
+const COL_ETA = PARAM_INDEX.detection_efficiency;
+const COL_PD = PARAM_INDEX.dark_count_prob;
 
 function colour(limit: number) {
   return {

@@ -3,7 +3,8 @@
  * (sorted by sample id; timings, worker ids and other metadata left out), so two campaigns can
  * be compared row by row with `assertEquals`.
  */
-import { openCampaignStore, type StoreGroup } from "../../lib/io/store/writer.ts";
+import { openCampaignStore } from "../../lib/io/store/reader.ts";
+import { type StoreGroup } from "../../lib/io/store/schema.ts";
 
 /** Rows of `group` (default /lhs_warmup) of the store at `path`, one JSON string per row. */
 export async function storeRows(path: string, group: StoreGroup = "lhs_warmup"): Promise<string[]> {

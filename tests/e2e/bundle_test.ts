@@ -5,7 +5,7 @@
  * one line pointing to the bundle where the Deno runtime download is unreachable.
  */
 import { assert, assertEquals } from "../assert.ts";
-import { openCampaignStore } from "../../lib/io/store/writer.ts";
+import { openCampaignStore } from "../../lib/io/store/reader.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const decoder = new TextDecoder();

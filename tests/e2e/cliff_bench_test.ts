@@ -4,7 +4,7 @@
  */
 import { assert, assertEquals } from "../assert.ts";
 import { parseConfig } from "../../lib/io/config.ts";
-import { openCampaignStore } from "../../lib/io/store/writer.ts";
+import { openCampaignStore } from "../../lib/io/store/reader.ts";
 import { benchConfig, cliffTestPoints, exactLabels } from "../../lib/campaign/cliff_bench.ts";
 import { expectedMargin } from "../../lib/science/expected_margin.ts";
 import { keyModelOf } from "../../lib/science/key_model.ts";

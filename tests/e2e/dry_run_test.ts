@@ -5,7 +5,7 @@
  * plan and an iteration record per iteration, and both models.
  */
 import { assert, assertEquals } from "../assert.ts";
-import { openCampaignStore } from "../../lib/io/store/writer.ts";
+import { openCampaignStore } from "../../lib/io/store/reader.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 

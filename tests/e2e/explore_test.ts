@@ -4,7 +4,8 @@
  * subprocess with the `explore` permission set; outputs go under ./out/e2e_explore/.
  */
 import { assert, assertEquals } from "../assert.ts";
-import { CampaignStore, openCampaignStore } from "../../lib/io/store/writer.ts";
+import { openCampaignStore } from "../../lib/io/store/reader.ts";
+import { CampaignStore } from "../../lib/io/store/writer.ts";
 import { pythonWithH5py } from "./_test_h5py.ts";
 import { REQUIREMENTS, testNeeding } from "../requires.ts";
 import { storeRows } from "./_test_store_rows.ts";

@@ -7,7 +7,7 @@
  * (a few seconds); outputs under ./out/e2e_faults/.
  */
 import { assert, assertEquals } from "../assert.ts";
-import { openCampaignStore } from "../../lib/io/store/writer.ts";
+import { openCampaignStore } from "../../lib/io/store/reader.ts";
 import { storeRows } from "./_test_store_rows.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;

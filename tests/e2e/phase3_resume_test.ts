@@ -6,7 +6,7 @@
  * a store without a model is a clear error.
  */
 import { assert, assertEquals } from "../assert.ts";
-import { openCampaignStore } from "../../lib/io/store/writer.ts";
+import { openCampaignStore } from "../../lib/io/store/reader.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const BASE = "out/e2e_phase3";

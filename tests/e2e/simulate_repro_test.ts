@@ -5,7 +5,7 @@
  * outside the project, through the same launcher as `deno task`.
  */
 import { assert, assertEquals } from "../assert.ts";
-import { openCampaignStore } from "../../lib/io/store/writer.ts";
+import { openCampaignStore } from "../../lib/io/store/reader.ts";
 import { launchTask as launch } from "../_test_launch.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");

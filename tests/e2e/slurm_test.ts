@@ -11,7 +11,7 @@
  * ignored and the reason is printed. Outputs go under ./out/e2e_slurm/.
  */
 import { assert, assertEquals } from "../assert.ts";
-import { openCampaignStore } from "../../lib/io/store/writer.ts";
+import { openCampaignStore } from "../../lib/io/store/reader.ts";
 import { storeRows } from "./_test_store_rows.ts";
 import { ignoreUnless, REQUIREMENTS } from "../requires.ts";
 

@@ -5,7 +5,7 @@
  * Phase 3 rows and plan as a run whose workers load the main thread's library.
  */
 import { assert, assertEquals } from "../assert.ts";
-import { openCampaignStore } from "../../lib/io/store/writer.ts";
+import { openCampaignStore } from "../../lib/io/store/reader.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const BASE = "out/e2e_fallback";

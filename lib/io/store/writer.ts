@@ -1,32 +1,20 @@
 /**
- * The campaign HDF5 store `exploration_data.h5` (docs/campaign.md §7), written with h5wasm's Node build
- * on the real filesystem and readable by h5py and `h5dump`.
- *
- * Layout (docs/campaign.md §7.1, fallback "caligo-ts/1-fixedstr"): root attributes, groups
- * `/lhs_warmup`, `/active_learning`, `/holdout`, each with the commit marker `n_committed`
- * (int64 attribute) and the row datasets `sample_id` (int64), `inputs` (n×9 float64), `outputs`
- * (n×6 float64), `outcomes` (32-byte NUL-padded ASCII, because h5wasm cannot append
- * variable-length strings), `outcome_code` (uint8), `iteration` (int32), `seed` (uint64),
- * `num_pairs` (int64), `key_margin` (float64), `diagnostics` (n×D float64, attribute `columns`),
- * and the metadata JSON as a uint8 heap `metadata_bytes` plus int64 `metadata_offsets` holding the
- * EXCLUSIVE END offset of each row's bytes (row i spans [offsets[i−1], offsets[i]), offsets[−1] = 0).
- * A `/run_record` group holds per-commit timings (`batches`, float64 with `columns`) and phase
- * summaries (`phases_json`).
+ * The campaign store's writer (docs/campaign.md §7): {@link CampaignStore}, the HDF5 file
+ * `exploration_data.h5` opened by the main thread to create it, append committed rows, keep
+ * per-commit checksums (./checksums.ts) and the run record, written with h5wasm's Node build on
+ * the real filesystem and readable by h5py and `h5dump`. The layout is ./schema.ts; reads go
+ * through ./reader.ts.
  *
  * Append protocol (docs/campaign.md §7.3): resize and write every dataset, `flush()`, then rewrite the
- * group's `checksums_json` (SHA-256 of each dataset's committed bytes, lib/io/store_checksums.ts)
+ * group's `checksums_json` (SHA-256 of each dataset's committed bytes, lib/io/store/checksums.ts)
  * and `n_committed` and `flush()` again. On open for append, rows beyond `n_committed` are truncated.
  * Only the main thread touches the file.
  * @module
  */
 import h5wasm from "h5wasm/node";
 import { CaligoError, FileFormatError, InvalidArgumentError } from "../../errors.ts";
-import {
-  DIAGNOSTIC_COLUMNS,
-  type Outcome,
-  OUTCOMES,
-  OUTPUT_COLUMNS,
-} from "../../protocol/record.ts";
+import { DIAGNOSTIC_COLUMNS, OUTCOMES, OUTPUT_COLUMNS } from "../../protocol/record.ts";
+import { STORED_WIDTH } from "../../science/parameter_space.ts";
 import {
   CHECKSUM_ATTRIBUTE,
   checksumRecordText,
@@ -34,175 +22,52 @@ import {
   ROW_STREAMS,
   type RowBlock,
   StreamHasher,
-  verifyChecksums,
-} from "../store_checksums.ts";
-
-/** Schema tag: the fixed-length-string fallback of docs/campaign.md §7.1, with native 64-bit ints. */
-export const SCHEMA_VERSION = "caligo-ts/1-fixedstr";
-/** Row groups of the store. */
-export const STORE_GROUPS = ["lhs_warmup", "active_learning", "holdout"] as const;
-export type StoreGroup = typeof STORE_GROUPS[number];
-/** Stored input columns (docs/science.md §1.1), in order. */
-export const INPUT_COLUMNS = [
-  "storage_noise_r",
-  "log10_storage_rate_nu",
-  "log10_wait_time_ns",
-  "channel_fidelity",
-  "log10_detection_efficiency",
-  "detector_error",
-  "log10_dark_count_prob",
-  "log10_num_pairs",
-  "strategy",
-] as const;
-/** Bytes of one stored outcome string. */
-export const OUTCOME_BYTES = 32;
-/**
- * Rows per chunk of the row datasets. A commit rewrites (and re-deflates) every partly filled chunk
- * it touches, so the cost of a commit of b rows grows with b + CHUNK_ROWS: 1024-row chunks made a
- * 50-row commit cost ≈ 14 ms, 128-row chunks ≈ 4.5 ms (bench/store_commit_bench.ts); a 128-row
- * diagnostics chunk is ≈ 38 KB, inside HDF5's recommended 10 KB–1 MB.
- */
-const CHUNK_ROWS = 128;
-const GZIP_LEVEL = 4;
-const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-/** Columns of `/run_record/batches` (one row per commit). */
-export const RUN_RECORD_COLUMNS = [
-  "commit_index",
-  "phase",
-  "rows",
-  "wall_s",
-  "write_s",
-  "samples_per_s",
-  "worker_utilisation",
-  "peak_rss_mb",
-  "elapsed_s",
-] as const;
-
-/** Root attributes (docs/campaign.md §7.1). */
-export interface RootAttributes {
-  schema_version: string;
-  software_version: string;
-  simulator_version: string;
-  created_utc: string;
-  campaign_seed: number;
-  config_yaml: string;
-  config_sha256: string;
-  bounds_json: string;
-  link_model: string;
-  key_model: string;
-  leakage: string;
-  /**
-   * What `num_pairs` counts under `key_model` (docs/science.md §0, §8.6): "pairs detected" (project,
-   * caligo) or "pairs sent" (erven2014); absent in stores written before it was recorded.
-   */
-  num_pairs_convention?: string;
-  codes_id: string;
-  /**
-   * Id and SHA-256 of the reconciliation calibration the samples used (lib/reconciliation/
-   * calibration.ts); set when the simulator first loads its codes, absent for the fake simulator.
-   */
-  calibration_id?: string;
-  calibration_sha256?: string;
-  blas_backend: string;
-  compat_flags_json: string;
-  /** `I/K` in a Phase 1 shard store (docs/campaign.md §7.5); absent otherwise. */
-  shard?: string;
-  /** In a merged store: how many shard stores it was merged from (docs/campaign.md §7.5). */
-  merged_from_shards?: number;
-}
-
-/** One row of a group, as written. Ids must be unique over the file (docs/campaign.md §7.2). */
-export interface StoreRow {
-  sampleId: number;
-  /** The 9 stored columns of docs/science.md §1.1. */
-  inputs: ArrayLike<number>;
-  /** The 6 outputs in {@link OUTPUT_COLUMNS} order. */
-  outputs: ArrayLike<number>;
-  outcome: Outcome;
-  /** −1 for Phase 1 and holdout, else the Phase 3 iteration. */
-  iteration: number;
-  /** Per-sample seed (docs/science.md §2), uint64. */
-  seed: bigint;
-  /** Exact N. */
-  numPairs: number;
-  keyMargin: number;
-  /** Diagnostics in {@link DIAGNOSTIC_COLUMNS} order. */
-  diagnostics: ArrayLike<number>;
-  /** JSON text (error_message, execution_time_seconds, worker_id, attempts, …). */
-  metadata: string;
-}
-
-/** One row of `/run_record/batches`: timing of one commit. */
-export interface CommitRecord {
-  commitIndex: number;
-  /** 1 or 3 (phase number). */
-  phase: number;
-  rows: number;
-  /** Wall time since the previous commit, seconds. */
-  wallS: number;
-  /** Time spent writing this commit, seconds. */
-  writeS: number;
-  samplesPerS: number;
-  /** Busy time / (workers × wall time) over the batch, in [0, 1]. */
-  workerUtilisation: number;
-  peakRssMb: number;
-  /** Seconds since the phase started. */
-  elapsedS: number;
-}
+} from "./checksums.ts";
+import {
+  ACTIVE_MATRICES,
+  type ActiveMatrix,
+  CHECKSUM_KEYS,
+  CHUNK_ROWS,
+  type CommitRecord,
+  commitRecordRow,
+  type GroupData,
+  HEAP_CHUNK_BYTES,
+  MATRIX_CHUNK_ROWS,
+  MATRIX_STREAMS,
+  matrixSpec,
+  METADATA_HEAP,
+  type RootAttributes,
+  ROW_DATASETS,
+  RUN_RECORD_COLUMNS,
+  SCHEMA_VERSION,
+  STORE_GROUPS,
+  type StoredMatrix,
+  type StoreGroup,
+  type StoreRow,
+} from "./schema.ts";
+import {
+  attributeValue,
+  createAppendable,
+  createH5,
+  dataset,
+  firstDim,
+  group,
+  type H5Dataset,
+  type H5File,
+  type H5Group,
+  h5Ready,
+  int64Attr,
+  openH5,
+  optionalDataset,
+  readNumberAttr,
+} from "./_hdf5.ts";
+import { checkedHasher, readGroup, readMatrix } from "./reader.ts";
 
 /** A sample id already present in the file (a programming error: the run aborts). */
 export class DuplicateSampleIdError extends CaligoError {
   constructor(readonly sampleId: number, readonly group: StoreGroup) {
     super(`sample id ${sampleId} is already in the store (appending to /${group})`);
   }
-}
-
-/** Committed rows of one group, column-wise. */
-export interface GroupData {
-  /** Number of committed rows. */
-  n: number;
-  sampleId: Float64Array;
-  /** n×9 row-major. */
-  inputs: Float64Array;
-  /** n×6 row-major. */
-  outputs: Float64Array;
-  outcomes: Outcome[];
-  outcomeCode: Uint8Array;
-  iteration: Int32Array;
-  seed: BigUint64Array;
-  numPairs: Float64Array;
-  keyMargin: Float64Array;
-  /** The surrogate target (docs/science.md §8.5), from the diagnostics (NaN in older stores). */
-  cliffMargin: Float64Array;
-  /** n×D row-major, D = `diagnosticColumns.length`. */
-  diagnostics: Float64Array;
-  diagnosticColumns: string[];
-  metadata: string[];
-}
-
-/** Float64 matrices of `/active_learning` with their own commit markers (docs/campaign.md §7.1). */
-export const ACTIVE_MATRICES = {
-  plan: "n_plan_committed",
-  iterations: "n_iterations_committed",
-} as const;
-export type ActiveMatrix = keyof typeof ACTIVE_MATRICES;
-
-/** Committed rows of a float64 matrix dataset (row-major n × columns.length). */
-export interface StoredMatrix {
-  n: number;
-  rows: Float64Array;
-  columns: string[];
-}
-
-/** Everything a reader needs: root attributes, the three groups and the run record. */
-export interface CampaignData {
-  path: string;
-  attributes: Record<string, string | number>;
-  groups: Record<StoreGroup, GroupData>;
-  /** `/active_learning/plan` and `/active_learning/iterations` (empty until Phase 3 writes). */
-  matrices: Record<ActiveMatrix, StoredMatrix>;
-  commits: CommitRecord[];
-  phases: Record<string, unknown>;
 }
 
 /**
@@ -276,171 +141,113 @@ export function diskFullHdf5Error(file: string): Error {
   );
 }
 
-type H5File = InstanceType<typeof h5wasm.File>;
-type H5Group = ReturnType<H5File["create_group"]>;
-type H5Dataset = ReturnType<H5Group["create_dataset"]>;
-
-/** Load the h5wasm module (idempotent; awaits the wasm instantiation). */
-export async function h5Ready(): Promise<void> {
-  await h5wasm.ready;
+/**
+ * @throws FileFormatError if the root attribute `schema_version` is not {@link SCHEMA_VERSION}
+ */
+function assertSchemaVersion(f: H5File, path: string): void {
+  const schema = f.attrs["schema_version"]?.value;
+  if (schema !== SCHEMA_VERSION) {
+    throw new FileFormatError(
+      path,
+      `schema_version ${JSON.stringify(schema)} is not ${SCHEMA_VERSION}`,
+    );
+  }
 }
 
 /**
- * Check the 8-byte HDF5 signature at offset 0.
- * @throws FileFormatError if missing or not HDF5
+ * The columns of `rows` as they are written (./schema.ts dtypes), the metadata JSON packed into
+ * one heap whose end offsets continue from `heapStart`.
+ * @throws InvalidArgumentError if a row has the wrong number of inputs, outputs or diagnostics, or
+ * an outcome outside the vocabulary
  */
-export function assertHdf5Signature(path: string): void {
-  let head: Uint8Array;
-  try {
-    const file = Deno.openSync(path, { read: true });
-    try {
-      head = new Uint8Array(8);
-      const n = file.readSync(head) ?? 0;
-      if (n < 8) throw new FileFormatError(path, "not an HDF5 file (shorter than 8 bytes)");
-    } finally {
-      file.close();
+function packRows(rows: readonly StoreRow[], heapStart: number): RowBlock {
+  const b = rows.length, nI = STORED_WIDTH, nO = OUTPUT_COLUMNS.length;
+  const nD = DIAGNOSTIC_COLUMNS.length;
+  const block: RowBlock = {
+    sample_id: new BigInt64Array(b),
+    inputs: new Float64Array(b * nI),
+    outputs: new Float64Array(b * nO),
+    outcomes: new Array<string>(b),
+    outcome_code: new Uint8Array(b),
+    iteration: new Int32Array(b),
+    seed: new BigUint64Array(b),
+    num_pairs: new BigInt64Array(b),
+    key_margin: new Float64Array(b),
+    diagnostics: new Float64Array(b * nD),
+    metadata_offsets: new BigInt64Array(b),
+    metadata_bytes: new Uint8Array(0),
+  };
+  const encoder = new TextEncoder();
+  const encoded = rows.map((r) => encoder.encode(r.metadata));
+  block.metadata_bytes = new Uint8Array(encoded.reduce((s, e) => s + e.length, 0));
+  let heapPos = 0;
+  rows.forEach((r, i) => {
+    if (r.inputs.length !== nI || r.outputs.length !== nO || r.diagnostics.length !== nD) {
+      throw new InvalidArgumentError(
+        `row ${r.sampleId}`,
+        [r.inputs.length, r.outputs.length, r.diagnostics.length],
+        `needs ${nI} inputs, ${nO} outputs, ${nD} diagnostics`,
+      );
     }
-  } catch (e) {
-    if (e instanceof FileFormatError || e instanceof Deno.errors.NotCapable) throw e;
-    throw new FileFormatError(path, `cannot read the file (${(e as Error).message})`, { cause: e });
-  }
-  if (!HDF5_SIGNATURE.every((b, i) => head[i] === b)) {
-    throw new FileFormatError(path, "not an HDF5 file (bad signature)");
-  }
-}
-
-function openH5(path: string, mode: "r" | "a"): H5File {
-  assertHdf5Signature(path);
-  try {
-    return new h5wasm.File(path, mode);
-  } catch (e) {
-    throw new FileFormatError(path, `h5wasm cannot open it (${(e as Error).message})`, {
-      cause: e,
-    });
-  }
-}
-
-function int64Attr(obj: H5Group, name: string, value: number): void {
-  if (obj.attrs[name] !== undefined) obj.delete_attribute(name);
-  obj.create_attribute(name, BigInt64Array.of(BigInt(value)), [], "<q");
-}
-
-function readNumberAttr(obj: H5Group, name: string): number {
-  const a = obj.attrs[name];
-  if (a === undefined) return NaN;
-  const v = a.value;
-  if (typeof v === "bigint") return Number(v);
-  if (typeof v === "number") return v;
-  if (ArrayBuffer.isView(v)) return Number((v as unknown as ArrayLike<number | bigint>)[0]);
-  return NaN;
-}
-
-interface DatasetSpec {
-  name: string;
-  dtype: string;
-  width: number; // 0 = 1-D
-  empty: () => ArrayLike<unknown> | string[];
-  gzip: boolean;
-}
-
-const ROW_DATASETS: readonly DatasetSpec[] = [
-  { name: "sample_id", dtype: "<q", width: 0, empty: () => new BigInt64Array(0), gzip: false },
-  { name: "inputs", dtype: "<d", width: 9, empty: () => new Float64Array(0), gzip: true },
-  {
-    name: "outputs",
-    dtype: "<d",
-    width: OUTPUT_COLUMNS.length,
-    empty: () => new Float64Array(0),
-    gzip: true,
-  },
-  { name: "outcomes", dtype: `S${OUTCOME_BYTES}`, width: 0, empty: () => [], gzip: false },
-  { name: "outcome_code", dtype: "<B", width: 0, empty: () => new Uint8Array(0), gzip: false },
-  { name: "iteration", dtype: "<i", width: 0, empty: () => new Int32Array(0), gzip: false },
-  { name: "seed", dtype: "<Q", width: 0, empty: () => new BigUint64Array(0), gzip: false },
-  { name: "num_pairs", dtype: "<q", width: 0, empty: () => new BigInt64Array(0), gzip: false },
-  { name: "key_margin", dtype: "<d", width: 0, empty: () => new Float64Array(0), gzip: true },
-  {
-    name: "diagnostics",
-    dtype: "<d",
-    width: DIAGNOSTIC_COLUMNS.length,
-    empty: () => new Float64Array(0),
-    gzip: true,
-  },
-  {
-    name: "metadata_offsets",
-    dtype: "<q",
-    width: 0,
-    empty: () => new BigInt64Array(0),
-    gzip: false,
-  },
-];
-
-function createAppendable(g: H5Group, spec: DatasetSpec, chunkRows = CHUNK_ROWS): H5Dataset {
-  const shape = spec.width ? [0, spec.width] : [0];
-  return g.create_dataset({
-    name: spec.name,
-    // deno-lint-ignore no-explicit-any
-    data: spec.empty() as any,
-    shape,
-    maxshape: spec.width ? [null, spec.width] : [null],
-    chunks: spec.width ? [chunkRows, spec.width] : [chunkRows],
-    dtype: spec.dtype,
-    ...(spec.gzip ? { compression: "gzip" as const, compression_opts: GZIP_LEVEL } : {}),
+    const code = OUTCOMES.indexOf(r.outcome);
+    if (code < 0) throw new InvalidArgumentError("outcome", r.outcome, "not in the vocabulary");
+    block.sample_id[i] = BigInt(r.sampleId);
+    block.inputs.set(r.inputs as ArrayLike<number>, i * nI);
+    block.outputs.set(r.outputs as ArrayLike<number>, i * nO);
+    (block.outcomes as string[])[i] = r.outcome;
+    block.outcome_code[i] = code;
+    block.iteration[i] = r.iteration;
+    block.seed[i] = BigInt.asUintN(64, r.seed);
+    block.num_pairs[i] = BigInt(Math.round(r.numPairs));
+    block.key_margin[i] = r.keyMargin;
+    block.diagnostics.set(r.diagnostics as ArrayLike<number>, i * nD);
+    block.metadata_bytes.set(encoded[i], heapPos);
+    heapPos += encoded[i].length;
+    block.metadata_offsets[i] = BigInt(heapStart + heapPos);
   });
+  return block;
 }
 
+/**
+ * `/active_learning/<name>`, created with its `columns` and a zero marker on first use.
+ * @throws InvalidArgumentError if it exists with other columns
+ */
+function activeMatrixDataset(
+  g: H5Group,
+  name: ActiveMatrix,
+  columns: readonly string[],
+): H5Dataset {
+  let ds = optionalDataset(g, name);
+  if (ds === null) {
+    ds = createAppendable(g, matrixSpec(name, columns), MATRIX_CHUNK_ROWS);
+    int64Attr(g, ACTIVE_MATRICES[name], 0);
+  }
+  const stored = ds.attrs["columns"]?.value;
+  if (!Array.isArray(stored) || stored.join() !== columns.join()) {
+    throw new InvalidArgumentError(
+      `/active_learning/${name} columns`,
+      columns,
+      `differ from ${JSON.stringify(stored)}`,
+    );
+  }
+  return ds;
+}
+
+/** Create an empty row group: its commit marker, `design_json` and the datasets of the schema. */
 function createRowGroup(f: H5File, name: StoreGroup): void {
   const g = f.create_group(name);
   int64Attr(g, "n_committed", 0);
   g.create_attribute("design_json", "{}");
-  for (const spec of ROW_DATASETS) {
-    const ds = createAppendable(g, spec);
-    if (spec.name === "diagnostics") ds.create_attribute("columns", [...DIAGNOSTIC_COLUMNS]);
-    if (spec.name === "outputs") ds.create_attribute("columns", [...OUTPUT_COLUMNS]);
-    if (spec.name === "inputs") ds.create_attribute("columns", [...INPUT_COLUMNS]);
-    if (spec.name === "outcome_code") ds.create_attribute("vocabulary", [...OUTCOMES]);
-  }
-  createAppendable(g, {
-    name: "metadata_bytes",
-    dtype: "<B",
-    width: 0,
-    empty: () => new Uint8Array(0),
-    gzip: false,
-  }, 8192);
+  for (const spec of ROW_DATASETS) createAppendable(g, spec, CHUNK_ROWS);
+  createAppendable(g, METADATA_HEAP, HEAP_CHUNK_BYTES);
 }
 
+/** Create the empty `/run_record`: its commit marker, `phases_json` and `batches`. */
 function createRunRecord(f: H5File): void {
   const g = f.create_group("run_record");
   int64Attr(g, "n_committed", 0);
   g.create_attribute("phases_json", "{}");
-  const ds = createAppendable(g, {
-    name: "batches",
-    dtype: "<d",
-    width: RUN_RECORD_COLUMNS.length,
-    empty: () => new Float64Array(0),
-    gzip: false,
-  }, 256);
-  ds.create_attribute("columns", [...RUN_RECORD_COLUMNS]);
-}
-
-function dataset(g: H5Group, name: string): H5Dataset {
-  const d = g.get(name);
-  if (d === null || !(d instanceof h5wasm.Dataset)) {
-    throw new FileFormatError(`${g.path}/${name}`, "dataset missing");
-  }
-  return d;
-}
-
-function group(f: H5File, name: string): H5Group {
-  const g = f.get(name);
-  if (g === null || !(g instanceof h5wasm.Group)) {
-    throw new FileFormatError(`/${name}`, "group missing");
-  }
-  return g;
-}
-
-function firstDim(d: H5Dataset): number {
-  return (d.shape ?? [0])[0];
+  createAppendable(g, matrixSpec("batches", RUN_RECORD_COLUMNS), MATRIX_CHUNK_ROWS);
 }
 
 /**
@@ -497,7 +304,7 @@ export class CampaignStore {
     // Build the empty store under a temporary name, then rename: a crash never leaves a
     // half-created store behind.
     const tmp = `${path}.tmp`;
-    const created = new h5wasm.File(tmp, "w");
+    const created = createH5(tmp);
     for (const [k, v] of Object.entries(attrs)) {
       if (typeof v === "number" && Number.isInteger(v)) int64Attr(created, k, v);
       else created.create_attribute(k, v as string | number);
@@ -506,7 +313,7 @@ export class CampaignStore {
     createRunRecord(created);
     created.close();
     Deno.renameSync(tmp, path);
-    const f = new h5wasm.File(path, "a");
+    const f = openH5(path, "a");
     const store = new CampaignStore(path, f);
     for (const g of STORE_GROUPS) {
       store.#committed.set(g, 0);
@@ -564,64 +371,10 @@ export class CampaignStore {
     try {
       const marker = f.attrs["writer_open"]?.value;
       cleanlyClosed = marker === undefined || Number(marker) === 0;
-      const schema = f.attrs["schema_version"]?.value;
-      if (schema !== SCHEMA_VERSION) {
-        throw new FileFormatError(
-          path,
-          `schema_version ${JSON.stringify(schema)} is not ${SCHEMA_VERSION}`,
-        );
-      }
-      for (const name of STORE_GROUPS) {
-        const g = group(f, name);
-        const n = readNumberAttr(g, "n_committed");
-        if (!Number.isInteger(n) || n < 0) {
-          throw new FileFormatError(`${path}:/${name}`, "n_committed missing or invalid");
-        }
-        const offsets = dataset(g, "metadata_offsets");
-        if (firstDim(offsets) < n) {
-          throw new FileFormatError(`${path}:/${name}`, `datasets shorter than n_committed ${n}`);
-        }
-        const heapLen = n === 0 ? 0 : Number((offsets.slice([[n - 1, n]]) as BigInt64Array)[0]);
-        let removed = 0;
-        for (const spec of ROW_DATASETS) {
-          const d = dataset(g, spec.name);
-          const len = firstDim(d);
-          if (len < n) {
-            throw new FileFormatError(
-              `${path}:/${name}/${spec.name}`,
-              `shorter than n_committed ${n}`,
-            );
-          }
-          if (len > n) {
-            removed = Math.max(removed, len - n);
-            d.resize(spec.width ? [n, spec.width] : [n]);
-          }
-        }
-        const heap = dataset(g, "metadata_bytes");
-        if (firstDim(heap) > heapLen) heap.resize([heapLen]);
-        truncated[name] = removed;
-        store.#committed.set(name, n);
-        store.#heapLength.set(name, heapLen);
-        if (n > 0) {
-          const ids = dataset(g, "sample_id").slice([[0, n]]) as BigInt64Array;
-          for (const id of ids) store.#ids.add(Number(id));
-        }
-      }
-      const al = group(f, "active_learning");
-      for (const [name, marker] of Object.entries(ACTIVE_MATRICES)) {
-        const d = al.get(name);
-        if (d === null || !(d instanceof h5wasm.Dataset)) continue;
-        const n = readNumberAttr(al, marker);
-        const committed = Number.isInteger(n) && n >= 0 ? n : 0;
-        const shape = d.shape ?? [0, 0];
-        if (shape[0] > committed) d.resize([committed, shape[1]]);
-        store.#committed.set(`active_learning/${name}`, committed);
-      }
-      const rr = group(f, "run_record");
-      const nr = readNumberAttr(rr, "n_committed");
-      const batches = dataset(rr, "batches");
-      if (firstDim(batches) > nr) batches.resize([nr, RUN_RECORD_COLUMNS.length]);
-      store.#committed.set("run_record", nr);
+      assertSchemaVersion(f, path);
+      for (const name of STORE_GROUPS) truncated[name] = store.#truncateRowGroup(f, name);
+      store.#truncateMatrices(group(f, "active_learning"));
+      store.#truncateRunRecord(group(f, "run_record"));
       store.#markWriterOpen(true);
     } catch (e) {
       f.close();
@@ -631,6 +384,69 @@ export class CampaignStore {
       });
     }
     return { store, truncated, cleanlyClosed };
+  }
+
+  /**
+   * Cut a row group's datasets back to its `n_committed` and load its committed ids.
+   * @returns the number of orphan rows removed
+   * @throws FileFormatError if the marker is invalid or a dataset is shorter than it
+   */
+  #truncateRowGroup(f: H5File, name: StoreGroup): number {
+    const g = group(f, name);
+    const n = readNumberAttr(g, "n_committed");
+    if (!Number.isInteger(n) || n < 0) {
+      throw new FileFormatError(`${this.path}:/${name}`, "n_committed missing or invalid");
+    }
+    const offsets = dataset(g, "metadata_offsets");
+    if (firstDim(offsets) < n) {
+      throw new FileFormatError(`${this.path}:/${name}`, `datasets shorter than n_committed ${n}`);
+    }
+    const heapLen = n === 0 ? 0 : Number((offsets.slice([[n - 1, n]]) as BigInt64Array)[0]);
+    let removed = 0;
+    for (const spec of ROW_DATASETS) {
+      const d = dataset(g, spec.name);
+      const len = firstDim(d);
+      if (len < n) {
+        throw new FileFormatError(
+          `${this.path}:/${name}/${spec.name}`,
+          `shorter than n_committed ${n}`,
+        );
+      }
+      if (len > n) {
+        removed = Math.max(removed, len - n);
+        d.resize(spec.width ? [n, spec.width] : [n]);
+      }
+    }
+    const heap = dataset(g, METADATA_HEAP.name);
+    if (firstDim(heap) > heapLen) heap.resize([heapLen]);
+    this.#committed.set(name, n);
+    this.#heapLength.set(name, heapLen);
+    if (n > 0) {
+      const ids = dataset(g, "sample_id").slice([[0, n]]) as BigInt64Array;
+      for (const id of ids) this.#ids.add(Number(id));
+    }
+    return removed;
+  }
+
+  /** Cut each `/active_learning` matrix back to its own commit marker. */
+  #truncateMatrices(al: H5Group): void {
+    for (const [name, marker] of Object.entries(ACTIVE_MATRICES)) {
+      const d = optionalDataset(al, name);
+      if (d === null) continue;
+      const n = readNumberAttr(al, marker);
+      const committed = Number.isInteger(n) && n >= 0 ? n : 0;
+      const shape = d.shape ?? [0, 0];
+      if (shape[0] > committed) d.resize([committed, shape[1]]);
+      this.#committed.set(`active_learning/${name}`, committed);
+    }
+  }
+
+  /** Cut `/run_record/batches` back to its commit marker. */
+  #truncateRunRecord(rr: H5Group): void {
+    const nr = readNumberAttr(rr, "n_committed");
+    const batches = dataset(rr, "batches");
+    if (firstDim(batches) > nr) batches.resize([nr, RUN_RECORD_COLUMNS.length]);
+    this.#committed.set("run_record", nr);
   }
 
   #f(): H5File {
@@ -649,9 +465,7 @@ export class CampaignStore {
   /** A root attribute (int64 attributes as numbers), or undefined if absent. */
   rootAttribute(name: string): string | number | undefined {
     const a = this.#f().attrs[name];
-    if (a === undefined) return undefined;
-    const v = a.value;
-    return typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : String(v);
+    return a === undefined ? undefined : attributeValue(a.value);
   }
 
   /** Committed rows of `group`. */
@@ -729,73 +543,26 @@ export class CampaignStore {
     const b = rows.length;
     const g = group(f, groupName);
     const n = this.committedRows(groupName);
-    const nD = DIAGNOSTIC_COLUMNS.length, nO = OUTPUT_COLUMNS.length;
-    const ids = new BigInt64Array(b), inputs = new Float64Array(b * 9);
-    const outputs = new Float64Array(b * nO), outcomes: string[] = new Array(b);
-    const codes = new Uint8Array(b), iteration = new Int32Array(b);
-    const seeds = new BigUint64Array(b), numPairs = new BigInt64Array(b);
-    const keyMargin = new Float64Array(b), diagnostics = new Float64Array(b * nD);
-    const offsets = new BigInt64Array(b);
-    const encoder = new TextEncoder();
-    const encoded = rows.map((r) => encoder.encode(r.metadata));
-    const heapBytes = encoded.reduce((s, e) => s + e.length, 0);
-    const heap = new Uint8Array(heapBytes);
-    let heapPos = 0;
     const heapStart = this.#heapLength.get(groupName) ?? 0;
-    rows.forEach((r, i) => {
-      if (r.inputs.length !== 9 || r.outputs.length !== nO || r.diagnostics.length !== nD) {
-        throw new InvalidArgumentError(
-          `row ${r.sampleId}`,
-          [r.inputs.length, r.outputs.length, r.diagnostics.length],
-          `needs 9 inputs, ${nO} outputs, ${nD} diagnostics`,
-        );
-      }
-      const code = OUTCOMES.indexOf(r.outcome);
-      if (code < 0) throw new InvalidArgumentError("outcome", r.outcome, "not in the vocabulary");
-      ids[i] = BigInt(r.sampleId);
-      inputs.set(r.inputs as ArrayLike<number>, i * 9);
-      outputs.set(r.outputs as ArrayLike<number>, i * nO);
-      outcomes[i] = r.outcome;
-      codes[i] = code;
-      iteration[i] = r.iteration;
-      seeds[i] = BigInt.asUintN(64, r.seed);
-      numPairs[i] = BigInt(Math.round(r.numPairs));
-      keyMargin[i] = r.keyMargin;
-      diagnostics.set(r.diagnostics as ArrayLike<number>, i * nD);
-      heap.set(encoded[i], heapPos);
-      heapPos += encoded[i].length;
-      offsets[i] = BigInt(heapStart + heapPos);
-    });
-    const data: Omit<RowBlock, "metadata_bytes"> = {
-      sample_id: ids,
-      inputs,
-      outputs,
-      outcomes,
-      outcome_code: codes,
-      iteration,
-      seed: seeds,
-      num_pairs: numPairs,
-      key_margin: keyMargin,
-      diagnostics,
-      metadata_offsets: offsets,
-    };
+    const block = packRows(rows, heapStart);
+    const heapBytes = block.metadata_bytes.length;
     // §7.3 step 1: every dataset resized and written.
     for (const spec of ROW_DATASETS) {
       const d = dataset(g, spec.name);
       d.resize(spec.width ? [n + b, spec.width] : [n + b]);
       d.write_slice(
         spec.width ? [[n, n + b], []] : [[n, n + b]],
-        (data as Record<string, unknown>)[spec.name],
+        (block as unknown as Record<string, unknown>)[spec.name],
       );
     }
     if (heapBytes > 0) {
-      const h = dataset(g, "metadata_bytes");
+      const h = dataset(g, METADATA_HEAP.name);
       h.resize([heapStart + heapBytes]);
-      h.write_slice([[heapStart, heapStart + heapBytes]], heap);
+      h.write_slice([[heapStart, heapStart + heapBytes]], block.metadata_bytes);
     }
     this.beforeCommitFlush?.();
     f.flush(); // step 2
-    const hasher = this.#hasher(groupName).extendRows(b, { ...data, metadata_bytes: heap });
+    const hasher = this.#hasher(groupName).extendRows(b, block);
     writeChecksums(g, hasher, ROW_STREAMS, `${this.path}:/${groupName}`); // step 3
     int64Attr(g, "n_committed", n + b);
     f.flush();
@@ -821,27 +588,7 @@ export class CampaignStore {
     if (b === 0) return;
     const f = this.#f();
     const g = group(f, "active_learning");
-    let d = g.get(name);
-    if (d === null) {
-      d = createAppendable(g, {
-        name,
-        dtype: "<d",
-        width: w,
-        empty: () => new Float64Array(0),
-        gzip: false,
-      }, 256);
-      (d as H5Dataset).create_attribute("columns", [...columns]);
-      int64Attr(g, ACTIVE_MATRICES[name], 0);
-    }
-    const ds = d as H5Dataset;
-    const stored = ds.attrs["columns"]?.value;
-    if (!Array.isArray(stored) || stored.join() !== columns.join()) {
-      throw new InvalidArgumentError(
-        `/active_learning/${name} columns`,
-        columns,
-        `differ from ${JSON.stringify(stored)}`,
-      );
-    }
+    const ds = activeMatrixDataset(g, name, columns);
     const key = `active_learning/${name}`;
     const n = this.#committed.get(key) ?? 0;
     ds.resize([n + b, w]);
@@ -903,20 +650,7 @@ export class CampaignStore {
     const d = dataset(g, "batches");
     const w = RUN_RECORD_COLUMNS.length;
     d.resize([n + 1, w]);
-    d.write_slice(
-      [[n, n + 1], []],
-      Float64Array.of(
-        rec.commitIndex,
-        rec.phase,
-        rec.rows,
-        rec.wallS,
-        rec.writeS,
-        rec.samplesPerS,
-        rec.workerUtilisation,
-        rec.peakRssMb,
-        rec.elapsedS,
-      ),
-    );
+    d.write_slice([[n, n + 1], []], commitRecordRow(rec));
     f.flush();
     int64Attr(g, "n_committed", n + 1);
     f.flush();
@@ -958,13 +692,6 @@ export class CampaignStore {
   }
 }
 
-/** The keys of the store's checksums: the row groups and the `/active_learning` matrices. */
-const CHECKSUM_KEYS = [
-  ...STORE_GROUPS,
-  ...Object.keys(ACTIVE_MATRICES).map((m) => `active_learning/${m}`),
-];
-const MATRIX_STREAMS = ["rows"] as const;
-
 function writeChecksums(
   obj: H5Group | H5Dataset,
   hasher: StreamHasher,
@@ -974,238 +701,4 @@ function writeChecksums(
   const last = parseChecksumRecord(obj.attrs[CHECKSUM_ATTRIBUTE]?.value, where);
   if (obj.attrs[CHECKSUM_ATTRIBUTE] !== undefined) obj.delete_attribute(CHECKSUM_ATTRIBUTE);
   obj.create_attribute(CHECKSUM_ATTRIBUTE, checksumRecordText(hasher, names, last));
-}
-
-/** The committed rows of a row group exactly as stored (raw 64-bit ints, the metadata heap). */
-function readRowBlock(g: H5Group, n: number): RowBlock {
-  const slice = <T>(name: string, width = 0, end = n): T =>
-    dataset(g, name).slice(width ? [[0, end], []] : [[0, end]]) as T;
-  const offsets = n === 0 ? new BigInt64Array(0) : slice<BigInt64Array>("metadata_offsets");
-  const heapLen = n === 0 ? 0 : Number(offsets[n - 1]);
-  if (n === 0) {
-    return {
-      sample_id: new BigInt64Array(0),
-      inputs: new Float64Array(0),
-      outputs: new Float64Array(0),
-      outcomes: [],
-      outcome_code: new Uint8Array(0),
-      iteration: new Int32Array(0),
-      seed: new BigUint64Array(0),
-      num_pairs: new BigInt64Array(0),
-      key_margin: new Float64Array(0),
-      diagnostics: new Float64Array(0),
-      metadata_offsets: offsets,
-      metadata_bytes: new Uint8Array(0),
-    };
-  }
-  return {
-    sample_id: slice("sample_id"),
-    inputs: slice("inputs", 9),
-    outputs: slice("outputs", OUTPUT_COLUMNS.length),
-    outcomes: slice("outcomes"),
-    outcome_code: slice("outcome_code"),
-    iteration: slice("iteration"),
-    seed: slice("seed"),
-    num_pairs: slice("num_pairs"),
-    key_margin: slice("key_margin"),
-    diagnostics: slice("diagnostics", 1),
-    metadata_offsets: offsets,
-    metadata_bytes: heapLen === 0
-      ? new Uint8Array(0)
-      : dataset(g, "metadata_bytes").slice([[0, heapLen]]) as Uint8Array,
-  };
-}
-
-/**
- * The checksums of `key`'s committed rows, recomputed from the file and checked against its
- * record. A read that fails (a damaged compressed chunk) is reported the same way.
- * @throws FileFormatError naming `path:/key[/dataset]`
- */
-function checkedHasher(f: H5File, path: string, key: string): StreamHasher {
-  const where = `${path}:/${key}`;
-  try {
-    if (key.startsWith("active_learning/")) {
-      const name = key.slice("active_learning/".length) as ActiveMatrix;
-      const al = group(f, "active_learning");
-      const d = al.get(name);
-      if (d === null || !(d instanceof h5wasm.Dataset)) return StreamHasher.empty();
-      const m = readMatrix(al, name);
-      const h = StreamHasher.empty().extendMatrix(m.n, m.rows);
-      verifyChecksums(where, parseChecksumRecord(d.attrs[CHECKSUM_ATTRIBUTE]?.value, where), h, [
-        ...MATRIX_STREAMS,
-      ]);
-      return h;
-    }
-    const g = group(f, key);
-    const n = readNumberAttr(g, "n_committed");
-    const h = StreamHasher.empty().extendRows(n, readRowBlock(g, n));
-    verifyChecksums(
-      where,
-      parseChecksumRecord(g.attrs[CHECKSUM_ATTRIBUTE]?.value, where),
-      h,
-      ROW_STREAMS,
-    );
-    return h;
-  } catch (e) {
-    if (e instanceof CaligoError) throw e;
-    throw new FileFormatError(where, `committed rows cannot be read (${(e as Error).message})`, {
-      cause: e,
-    });
-  }
-}
-
-function readMatrix(g: H5Group, name: ActiveMatrix): StoredMatrix {
-  const d = g.get(name);
-  if (d === null || !(d instanceof h5wasm.Dataset)) {
-    return { n: 0, rows: new Float64Array(0), columns: [] };
-  }
-  const n = readNumberAttr(g, ACTIVE_MATRICES[name]);
-  const cols = d.attrs["columns"]?.value;
-  const columns = Array.isArray(cols) ? cols.map(String) : [];
-  if (!(n > 0)) return { n: 0, rows: new Float64Array(0), columns };
-  return { n, rows: d.slice([[0, n], []]) as Float64Array, columns };
-}
-
-function readGroup(f: H5File, name: StoreGroup): GroupData {
-  const g = group(f, name);
-  const n = readNumberAttr(g, "n_committed");
-  const rows = <T>(ds: string): T => {
-    const d = dataset(g, ds);
-    const w = d.shape?.[1];
-    if (n === 0) return (d.dtype === "<q" ? new BigInt64Array(0) : new Float64Array(0)) as T;
-    return d.slice(w ? [[0, n], []] : [[0, n]]) as T;
-  };
-  const toF64 = (a: BigInt64Array | Float64Array) =>
-    Float64Array.from(a as ArrayLike<number>, Number);
-  const offsets = n === 0 ? new BigInt64Array(0) : rows<BigInt64Array>("metadata_offsets");
-  const heapLen = n === 0 ? 0 : Number(offsets[n - 1]);
-  const heap = heapLen === 0
-    ? new Uint8Array(0)
-    : dataset(g, "metadata_bytes").slice([[0, heapLen]]) as Uint8Array;
-  const decoder = new TextDecoder();
-  const metadata: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const a = i === 0 ? 0 : Number(offsets[i - 1]);
-    metadata.push(decoder.decode(heap.subarray(a, Number(offsets[i]))));
-  }
-  const outcomeStrings = n === 0 ? [] : rows<string[]>("outcomes");
-  const columnsAttr = dataset(g, "diagnostics").attrs["columns"]?.value;
-  const diagnosticColumns = Array.isArray(columnsAttr) ? columnsAttr.map(String) : [];
-  const diagnostics = n === 0 ? new Float64Array(0) : rows<Float64Array>("diagnostics");
-  return {
-    n,
-    sampleId: toF64(rows<BigInt64Array>("sample_id")),
-    inputs: n === 0 ? new Float64Array(0) : rows<Float64Array>("inputs"),
-    outputs: n === 0 ? new Float64Array(0) : rows<Float64Array>("outputs"),
-    outcomes: outcomeStrings.map((s) => s.replace(/\0+$/, "") as Outcome),
-    outcomeCode: n === 0 ? new Uint8Array(0) : rows<Uint8Array>("outcome_code"),
-    iteration: n === 0 ? new Int32Array(0) : rows<Int32Array>("iteration"),
-    seed: n === 0 ? new BigUint64Array(0) : rows<BigUint64Array>("seed"),
-    numPairs: toF64(rows<BigInt64Array>("num_pairs")),
-    keyMargin: n === 0 ? new Float64Array(0) : rows<Float64Array>("key_margin"),
-    cliffMargin: diagnosticColumn(diagnostics, diagnosticColumns, "cliff_margin"),
-    diagnostics,
-    diagnosticColumns,
-    metadata,
-  };
-}
-
-/** One column of a row-major diagnostics matrix by name; NaN where the store lacks it. */
-export function diagnosticColumn(
-  diagnostics: Float64Array,
-  columns: readonly string[],
-  name: string,
-): Float64Array {
-  const width = columns.length;
-  const n = width === 0 ? 0 : diagnostics.length / width;
-  const j = columns.indexOf(name);
-  const out = new Float64Array(n).fill(NaN);
-  if (j >= 0) { for (let i = 0; i < n; i++) out[i] = diagnostics[i * width + j]; }
-  return out;
-}
-
-/**
- * The root attributes of a store, read-only (int64 attributes as numbers), or null when the file
- * cannot be read: a resume checks the run identity with them before it opens the file for
- * writing, so a refused store is left byte for byte as it was.
- */
-export async function readRootAttributes(
-  path: string,
-): Promise<Record<string, string | number> | null> {
-  await h5Ready();
-  let f: H5File;
-  try {
-    f = openH5(path, "r");
-  } catch {
-    return null;
-  }
-  try {
-    const out: Record<string, string | number> = {};
-    for (const [k, a] of Object.entries(f.attrs)) {
-      const v = a.value;
-      out[k] = typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : String(v);
-    }
-    return out;
-  } catch {
-    return null;
-  } finally {
-    f.close();
-  }
-}
-
-/**
- * Read the committed rows of a campaign store (rows past a group's `n_committed` are ignored),
- * for analysis scripts and later phases. Opens read-only and closes before returning.
- * With `verify`, the checksums of every group and matrix are checked first (a merge does this).
- * @throws FileFormatError if the file is missing, not HDF5, or not a campaign store, or (with
- * `verify`) its committed rows do not match their checksums
- */
-export async function openCampaignStore(
-  path: string,
-  options: { verify?: boolean } = {},
-): Promise<CampaignData> {
-  await h5Ready();
-  const f = openH5(path, "r");
-  try {
-    if (options.verify) { for (const key of CHECKSUM_KEYS) checkedHasher(f, path, key); }
-    const attributes: Record<string, string | number> = {};
-    for (const [k, a] of Object.entries(f.attrs)) {
-      const v = a.value;
-      attributes[k] = typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : String(v);
-    }
-    const groups = {} as Record<StoreGroup, GroupData>;
-    for (const name of STORE_GROUPS) groups[name] = readGroup(f, name);
-    const rr = group(f, "run_record");
-    const nr = readNumberAttr(rr, "n_committed");
-    const commits: CommitRecord[] = [];
-    if (nr > 0) {
-      const m = dataset(rr, "batches").slice([[0, nr], []]) as Float64Array;
-      const w = RUN_RECORD_COLUMNS.length;
-      for (let i = 0; i < nr; i++) {
-        const r = m.subarray(i * w, i * w + w);
-        commits.push({
-          commitIndex: r[0],
-          phase: r[1],
-          rows: r[2],
-          wallS: r[3],
-          writeS: r[4],
-          samplesPerS: r[5],
-          workerUtilisation: r[6],
-          peakRssMb: r[7],
-          elapsedS: r[8],
-        });
-      }
-    }
-    const phases = JSON.parse(String(rr.attrs["phases_json"]?.value ?? "{}"));
-    const al = group(f, "active_learning");
-    const matrices = { plan: readMatrix(al, "plan"), iterations: readMatrix(al, "iterations") };
-    return { path, attributes, groups, matrices, commits, phases };
-  } catch (e) {
-    if (e instanceof CaligoError) throw e;
-    throw new FileFormatError(path, `not a readable campaign store (${(e as Error).message})`, {
-      cause: e,
-    });
-  } finally {
-    f.close();
-  }
 }

@@ -1,5 +1,5 @@
-import { assertEquals } from "../../tests/assert.ts";
-import { StreamHasher } from "./store_checksums.ts";
+import { assertEquals } from "../../../tests/assert.ts";
+import { StreamHasher } from "./checksums.ts";
 
 Deno.test("StreamHasher digests do not depend on where the commits fell", () => {
   const bytes = new Uint8Array(100).map((_, i) => i);

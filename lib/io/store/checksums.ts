@@ -17,7 +17,8 @@
  * @module
  */
 import { createHash, type Hash } from "node:crypto";
-import { FileFormatError } from "../errors.ts";
+import { FileFormatError } from "../../errors.ts";
+import { OUTCOME_BYTES } from "./schema.ts";
 
 /** Name of the group (or matrix dataset) attribute holding the checksums. */
 export const CHECKSUM_ATTRIBUTE = "checksums_json";
@@ -35,9 +36,6 @@ export interface ChecksumRecord extends ChecksumEntry {
   algorithm: "sha256";
   previous: ChecksumEntry | null;
 }
-
-/** Bytes of one stored outcome string. */
-const OUTCOME_BYTES = 32;
 
 /** Committed rows of one row group in the form they are written (the columns of one commit). */
 export interface RowBlock {
