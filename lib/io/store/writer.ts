@@ -618,7 +618,7 @@ export class CampaignStore {
 
   /**
    * Recompute the SHA-256 of every group's and matrix's committed rows and compare them with the
-   * checksums recorded at the last commit (lib/io/store_checksums.ts). Stores written before
+   * checksums recorded at the last commit (./checksums.ts). Stores written before
    * checksums existed pass unchecked.
    * @throws FileFormatError naming the file and the dataset whose rows changed
    */
