@@ -1,29 +1,13 @@
 import { assert, assertEquals } from "../../tests/assert.ts";
 import { openCampaignStore } from "../io/store/reader.ts";
-import { SCHEMA_VERSION } from "../io/store/schema.ts";
 import { CampaignStore } from "../io/store/writer.ts";
-import { testRow } from "../io/store/_test_rows.ts";
+import { TEST_ROOT_ATTRIBUTES, testRow } from "../io/store/_test_rows.ts";
 import { StoreSession } from "./store_session.ts";
 
 Deno.test("StoreSession.checkpoint(): budgeted copies are skipped right after a copy, always ones are not", async () => {
   const dir = await Deno.makeTempDir({ prefix: "caligo_session_" });
   const path = `${dir}/exploration_data.h5`;
-  const store = await CampaignStore.create(path, {
-    schema_version: SCHEMA_VERSION,
-    software_version: "test",
-    simulator_version: "fake/1",
-    created_utc: "2026-01-01T00:00:00Z",
-    campaign_seed: 1,
-    config_yaml: "",
-    config_sha256: "00",
-    bounds_json: "{}",
-    link_model: "heralded-double-click",
-    key_model: "project",
-    leakage: "elkouss",
-    codes_id: "none",
-    blas_backend: "none",
-    compat_flags_json: "{}",
-  });
+  const store = await CampaignStore.create(path, { ...TEST_ROOT_ATTRIBUTES, campaign_seed: 1 });
   const session = new StoreSession(path, store);
   try {
     session.store.append("lhs_warmup", [testRow(0), testRow(1)]);

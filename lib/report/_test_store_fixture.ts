@@ -3,7 +3,8 @@
  * for the loader and end-to-end report tests. Internal: not part of the public API.
  * @module
  */
-import { type RootAttributes, SCHEMA_VERSION, type StoreRow } from "../io/store/schema.ts";
+import type { RootAttributes, StoreRow } from "../io/store/schema.ts";
+import { TEST_ROOT_ATTRIBUTES } from "../io/store/_test_rows.ts";
 import { CampaignStore } from "../io/store/writer.ts";
 import { saveSurrogate } from "../io/surrogate_store.ts";
 import type { Outcome } from "../protocol/record.ts";
@@ -14,20 +15,8 @@ import { INPUT_WIDTH, REPORT_GROUPS } from "./campaign_data.ts";
 
 /** Root attributes of the fixture store. */
 export const FIXTURE_ATTRIBUTES: RootAttributes = {
-  schema_version: SCHEMA_VERSION,
-  software_version: "0.0.0-test",
-  simulator_version: "fake/1",
-  created_utc: "2026-01-01T00:00:00Z",
-  campaign_seed: 42,
+  ...TEST_ROOT_ATTRIBUTES,
   config_yaml: "tables:\n  formats: [csv, markdown, latex]\n",
-  config_sha256: "00",
-  bounds_json: "{}",
-  link_model: "heralded-double-click",
-  key_model: "project",
-  leakage: "elkouss",
-  codes_id: "none",
-  blas_backend: "none",
-  compat_flags_json: "{}",
 };
 
 /** Create `<dir>/exploration_data.h5` holding the rows of `data`. */

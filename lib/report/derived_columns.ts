@@ -138,20 +138,10 @@ export function qberOptionsFrom(
   return { qberSource, linkModel };
 }
 
-/**
- * Derived columns of the rows of `groups` (default: all groups except holdout), in group order.
- * The model QBER uses the stored diagnostic `q_expected` when finite and `qberSource` is "model",
- * else it is recomputed from the inputs.
- */
-export function deriveRows(
-  data: CampaignData,
-  options: QberModelOptions,
-  groups: readonly ReportGroup[] = ["lhs_warmup", "active_learning"],
-): DerivedRows {
-  const parts: [ReportGroup, GroupData][] = groups.map((g) => [g, data.groups[g]]);
-  const n = parts.reduce((s, [, g]) => s + g.n, 0);
+/** Zeroed derived columns for `n` rows. */
+function allocateDerivedRows(n: number): DerivedRows {
   const f = () => new Float64Array(n);
-  const out: DerivedRows = {
+  return {
     n,
     group: [],
     sampleId: f(),
@@ -175,6 +165,21 @@ export function deriveRows(
     theoreticalEff: f(),
     effGap: f(),
   };
+}
+
+/**
+ * Derived columns of the rows of `groups` (default: all groups except holdout), in group order.
+ * The model QBER uses the stored diagnostic `q_expected` when finite and `qberSource` is "model",
+ * else it is recomputed from the inputs.
+ */
+export function deriveRows(
+  data: CampaignData,
+  options: QberModelOptions,
+  groups: readonly ReportGroup[] = ["lhs_warmup", "active_learning"],
+): DerivedRows {
+  const parts: [ReportGroup, GroupData][] = groups.map((g) => [g, data.groups[g]]);
+  const n = parts.reduce((s, [, g]) => s + g.n, 0);
+  const out = allocateDerivedRows(n);
   let i = 0;
   for (const [name, g] of parts) {
     const qCol = g.diagnosticColumns.indexOf("q_expected");

@@ -154,6 +154,24 @@ function assertSchemaVersion(f: H5File, path: string): void {
   }
 }
 
+/** Zeroed columns for `b` rows (the metadata heap empty), in the dtypes of ./schema.ts. */
+function allocateRowBlock(b: number): RowBlock {
+  return {
+    sample_id: new BigInt64Array(b),
+    inputs: new Float64Array(b * STORED_WIDTH),
+    outputs: new Float64Array(b * OUTPUT_COLUMNS.length),
+    outcomes: new Array<string>(b),
+    outcome_code: new Uint8Array(b),
+    iteration: new Int32Array(b),
+    seed: new BigUint64Array(b),
+    num_pairs: new BigInt64Array(b),
+    key_margin: new Float64Array(b),
+    diagnostics: new Float64Array(b * DIAGNOSTIC_COLUMNS.length),
+    metadata_offsets: new BigInt64Array(b),
+    metadata_bytes: new Uint8Array(0),
+  };
+}
+
 /**
  * The columns of `rows` as they are written (./schema.ts dtypes), the metadata JSON packed into
  * one heap whose end offsets continue from `heapStart`.
@@ -161,22 +179,8 @@ function assertSchemaVersion(f: H5File, path: string): void {
  * an outcome outside the vocabulary
  */
 function packRows(rows: readonly StoreRow[], heapStart: number): RowBlock {
-  const b = rows.length, nI = STORED_WIDTH, nO = OUTPUT_COLUMNS.length;
-  const nD = DIAGNOSTIC_COLUMNS.length;
-  const block: RowBlock = {
-    sample_id: new BigInt64Array(b),
-    inputs: new Float64Array(b * nI),
-    outputs: new Float64Array(b * nO),
-    outcomes: new Array<string>(b),
-    outcome_code: new Uint8Array(b),
-    iteration: new Int32Array(b),
-    seed: new BigUint64Array(b),
-    num_pairs: new BigInt64Array(b),
-    key_margin: new Float64Array(b),
-    diagnostics: new Float64Array(b * nD),
-    metadata_offsets: new BigInt64Array(b),
-    metadata_bytes: new Uint8Array(0),
-  };
+  const nI = STORED_WIDTH, nO = OUTPUT_COLUMNS.length, nD = DIAGNOSTIC_COLUMNS.length;
+  const block = allocateRowBlock(rows.length);
   const encoder = new TextEncoder();
   const encoded = rows.map((r) => encoder.encode(r.metadata));
   block.metadata_bytes = new Uint8Array(encoded.reduce((s, e) => s + e.length, 0));
