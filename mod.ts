@@ -161,7 +161,10 @@ export {
   axisTitle,
   CONTINUOUS_PARAMETERS,
   NUM_PAIRS_CONVENTION,
+  PARAM_INDEX,
   type ParameterSpec,
+  STORED_COLUMNS,
+  storedBox,
   toPhysical,
   toStored,
 } from "./lib/science/parameter_space.ts";

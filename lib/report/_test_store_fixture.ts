@@ -3,15 +3,14 @@
  * for the loader and end-to-end report tests. Internal: not part of the public API.
  * @module
  */
-import type { RootAttributes, StoreRow } from "../io/store/schema.ts";
+import type { CampaignData, RootAttributes, StoreRow } from "../io/store/schema.ts";
 import { TEST_ROOT_ATTRIBUTES } from "../io/store/_test_rows.ts";
 import { CampaignStore } from "../io/store/writer.ts";
 import { saveSurrogate } from "../io/surrogate_store.ts";
 import type { Outcome } from "../protocol/record.ts";
 import { fitGp } from "../surrogate/fit_gp.ts";
 import { TwinLandscape } from "../surrogate/twin_landscape.ts";
-import { type CampaignData } from "../io/store/schema.ts";
-import { INPUT_WIDTH, REPORT_GROUPS } from "./campaign_data.ts";
+import { CONTINUOUS_WIDTH, INPUT_WIDTH, REPORT_GROUPS, STORED_COLUMNS } from "./campaign_data.ts";
 
 /** Root attributes of the fixture store. */
 export const FIXTURE_ATTRIBUTES: RootAttributes = {
@@ -75,16 +74,7 @@ export async function writeFixtureSurrogate(modelDir: string): Promise<void> {
     target: "key_margin",
     threshold: 0,
     bounds: { lo: [0, -3, 5, 0.501, -3, 0, -8, 4], hi: [1, 0, 9, 1, 0, 0.1, -3, 6] },
-    columns: [
-      "storage_noise_r",
-      "log10_storage_rate_nu",
-      "log10_wait_time_ns",
-      "channel_fidelity",
-      "log10_detection_efficiency",
-      "detector_error",
-      "log10_dark_count_prob",
-      "log10_num_pairs",
-    ],
+    columns: STORED_COLUMNS.slice(0, CONTINUOUS_WIDTH),
     metrics: { baseline: { r2: 0.9, rmse: 0.05 }, blind: { r2: 0.8, rmse: 0.07 } },
   });
 }

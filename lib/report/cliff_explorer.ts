@@ -15,7 +15,7 @@ import {
   numPairsConventionText,
 } from "../science/parameter_space.ts";
 import type { GpModel } from "../surrogate/gp_model.ts";
-import { type CampaignData } from "../io/store/schema.ts";
+import type { CampaignData } from "../io/store/schema.ts";
 import { CONTINUOUS_WIDTH, INPUT_WIDTH, REPORT_GROUPS } from "./campaign_data.ts";
 import { escapeHtml } from "./html_report.ts";
 import {

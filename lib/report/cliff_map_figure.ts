@@ -6,7 +6,7 @@
  * where it extrapolates (σ ≥ |μ − t|), and grey where the analytic pre-filter rules the point out.
  * @module
  */
-import { INPUT_WIDTH, STORED_COLUMNS, STORED_LABELS } from "./campaign_data.ts";
+import { CONTINUOUS_WIDTH, INPUT_WIDTH, STORED_COLUMNS, STORED_LABELS } from "./campaign_data.ts";
 import { CLIFF_MAP_PAIRS, type FigureContext, referencePoint } from "./figure_context.ts";
 import {
   figure,
@@ -128,7 +128,7 @@ export function cliffMapFigures(
       }
       return { title: s, width: PANEL.width, height: PANEL.height, layer: layers };
     });
-    const refText = STORED_COLUMNS.slice(0, 8)
+    const refText = STORED_COLUMNS.slice(0, CONTINUOUS_WIDTH)
       .map((_c, k) => {
         const q = CONTINUOUS_PARAMETERS[k];
         return k === cx || k === cy

@@ -3,7 +3,7 @@
  * and the reference point of slices.
  * @module
  */
-import { type CampaignData } from "../io/store/schema.ts";
+import type { CampaignData } from "../io/store/schema.ts";
 import { CONTINUOUS_WIDTH, INPUT_WIDTH } from "./campaign_data.ts";
 import type { DerivedRows } from "./derived_columns.ts";
 import type { SensitivityResult } from "./sensitivity_figure.ts";

@@ -9,7 +9,7 @@ import { stringify } from "yaml";
 import type { CampaignConfig } from "../io/config.ts";
 import { createRowPrefilter } from "../campaign/prefilter_adapter.ts";
 import type { Logger } from "../io/log.ts";
-import { type CampaignData } from "../io/store/schema.ts";
+import type { CampaignData } from "../io/store/schema.ts";
 import { CONTINUOUS_WIDTH, REPORT_GROUPS } from "./campaign_data.ts";
 import { PARAM_INDEX, STORED_WIDTH } from "../science/parameter_space.ts";
 import { buildExplorerPayload, EXPLORER_STYLE, renderExplorerSection } from "./cliff_explorer.ts";

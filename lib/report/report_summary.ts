@@ -14,7 +14,7 @@ import {
   PARAM_INDEX,
   toPhysical,
 } from "../science/parameter_space.ts";
-import { type CampaignData } from "../io/store/schema.ts";
+import type { CampaignData } from "../io/store/schema.ts";
 import { CONTINUOUS_WIDTH, INPUT_WIDTH, REPORT_GROUPS } from "./campaign_data.ts";
 import { EXPLORER_NEIGHBOURS, loadExplorerMath } from "./explorer_math_script.ts";
 import { explorerModelJson, rowTarget } from "./cliff_explorer.ts";
@@ -126,7 +126,12 @@ export function computeSummary(input: SummaryInput): CampaignSummary {
       const model = math.prepareModel(explorerModelJson(gp), lo, hi);
       sd = Float64Array.from(
         { length: m },
-        (_, i) => math.predictPoint(model, x.subarray(i * 8, i * 8 + 8), EXPLORER_NEIGHBOURS).sd,
+        (_, i) =>
+          math.predictPoint(
+            model,
+            x.subarray(i * CONTINUOUS_WIDTH, (i + 1) * CONTINUOUS_WIDTH),
+            EXPLORER_NEIGHBOURS,
+          ).sd,
       );
     }
     means[s] = pred.mean;
@@ -276,7 +281,10 @@ export function holdoutCheck(
   }
   const x = new Float64Array(idx.length * CONTINUOUS_WIDTH);
   idx.forEach((i, k) =>
-    x.set(g.inputs.subarray(i * INPUT_WIDTH, i * INPUT_WIDTH + CONTINUOUS_WIDTH), k * 8)
+    x.set(
+      g.inputs.subarray(i * INPUT_WIDTH, i * INPUT_WIDTH + CONTINUOUS_WIDTH),
+      k * CONTINUOUS_WIDTH,
+    )
   );
   const mean = idx.length ? p.predict(s, x).mean : new Float64Array(0);
   const out = { secure: { total: 0, correct: 0 }, insecure: { total: 0, correct: 0 } };
