@@ -4,7 +4,7 @@
  * Internal: not part of the public API.
  * @module
  */
-import { CONTINUOUS_WIDTH } from "./campaign_data.ts";
+import { CONTINUOUS_WIDTH, STORED_COLUMNS } from "./campaign_data.ts";
 import type { StrategyName, SurrogatePredictor } from "./surrogate_predictor.ts";
 
 /** Default campaign box of docs/campaign.md §2.1 in stored units. */
@@ -16,16 +16,7 @@ export const DEFAULT_BOX = {
 /** The analytic predictor (see the module doc). */
 export function analyticPredictor(): SurrogatePredictor {
   return {
-    columns: [
-      "storage_noise_r",
-      "log10_storage_rate_nu",
-      "log10_wait_time_ns",
-      "channel_fidelity",
-      "log10_detection_efficiency",
-      "detector_error",
-      "log10_dark_count_prob",
-      "log10_num_pairs",
-    ],
+    columns: STORED_COLUMNS.slice(0, CONTINUOUS_WIDTH),
     bounds: DEFAULT_BOX,
     target: "key_margin",
     threshold: 0,

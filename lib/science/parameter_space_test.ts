@@ -2,6 +2,7 @@ import { assert, assertEquals } from "../../tests/assert.ts";
 import {
   CONTINUOUS_PARAMETERS,
   PARAM_INDEX,
+  type ParameterBounds,
   STORED_COLUMNS,
   STORED_LABELS,
   STORED_WIDTH,
@@ -42,17 +43,16 @@ Deno.test("STORED_LABELS are log10 labels exactly for the log-stored parameters"
 });
 
 Deno.test("storedBox() takes log10 of ν's linear bounds and min_log/max_log as given", () => {
-  const box = storedBox({
-    storage_noise_r: { min: 0.1, max: 0.9 },
-    storage_rate_nu: { min: 0.001, max: 1 },
-    wait_time_ns: { min_log: 5, max_log: 9 },
-    channel_fidelity: { min: 0.501, max: 1 },
-    detection_efficiency: { min_log: -3, max_log: 0 },
-    detector_error: { min: 0, max: 0.1 },
-    dark_count_prob: { min_log: -8, max_log: -3 },
-    num_pairs: { min_log: 4, max_log: 6 },
-  });
-  assertEquals(box.lo, [0.1, Math.log10(0.001), 5, 0.501, -3, 0, -8, 4]);
+  // config bounds per field under the table's keys: linear values for r, ν, F, e_det; log10 others
+  const lo = [0.1, 0.001, 5, 0.501, -3, 0, -8, 4], hi = [0.9, 1, 9, 1, 0, 0.1, -3, 6];
+  const bounds = Object.fromEntries(
+    CONTINUOUS_PARAMETERS.map((
+      p,
+      j,
+    ) => [p.field, { [p.boundsKeys[0]]: lo[j], [p.boundsKeys[1]]: hi[j] }]),
+  ) as unknown as ParameterBounds;
+  const box = storedBox(bounds);
+  assertEquals(box.lo, [0.1, -3, 5, 0.501, -3, 0, -8, 4]);
   assertEquals(box.hi, [0.9, 0, 9, 1, 0, 0.1, -3, 6]);
 });
 
