@@ -153,6 +153,16 @@ export function bscLlrMagnitude(qber: number): number {
   return Math.log((1 - q) / q);
 }
 
+/**
+ * Check an iteration limit: an integer ≥ `least` (1 for a decoder's default, 0 for one call's).
+ * @throws InvalidArgumentError on `maxIterations`
+ */
+export function checkIterationLimit(maxIterations: number, least: 0 | 1): void {
+  if (!Number.isInteger(maxIterations) || maxIterations < least) {
+    throw new InvalidArgumentError("maxIterations", maxIterations, `must be an integer ≥ ${least}`);
+  }
+}
+
 /** Whether the cancel flag (if any) is raised. */
 export function isCancelled(cancel: Int32Array | undefined): boolean {
   return cancel !== undefined && Atomics.load(cancel, 0) !== 0;

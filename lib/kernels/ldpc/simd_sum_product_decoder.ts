@@ -24,31 +24,23 @@
  * frame in batches of 8, ≈ 1.7 ms in batches of 4 (TS spa-layered ≈ 10 ms, Caligo's numba
  * flooding kernel ≈ 60 ms). A batch of one frame costs a pass of every lane.
  *
- * Early stop is per frame: after every sweep the hard decisions (L < 0 → 1) of all frames are
- * tested against their syndromes; a frame that satisfies its syndrome is frozen (its lane is
- * left bit-exactly unchanged by later sweeps) and reported converged with its own iteration
- * count, so a frame decodes to the same bits and iteration count alone or in any batch. The
- * sweep loop runs in TypeScript (one WebAssembly call per sweep plus one per syndrome test), so
- * the cancel flag is polled between sweeps like the other decoders.
- *
- * Hot start is per lane: frame i of a batch continues from the messages of frame i of the
- * previous call (posterior = channel + Σ stored messages, summed in float32). Lanes beyond the
- * batch are idle (zero inputs and messages); they cost their share of the pass.
+ * The batch logic (per-frame early stop and freeze, hot start per lane, idle lanes, cancel) is
+ * the shared driver of simd_batch_driver.ts; this file binds the kernel and lays out its memory.
  * @module
  */
-import { InvalidArgumentError } from "../../errors.ts";
 import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
-import {
-  type BatchDecoder,
-  checkBatchBuffers,
-  checkDecodeBuffers,
-  type DecodeOptions,
-  type DecodeResult,
-  isCancelled,
-} from "./decoder.ts";
+import type { BatchDecoder } from "./decoder.ts";
 import { SPA_SIMD_WASM_BASE64 } from "./spa_simd_wasm.generated.ts";
 import { compileEmbeddedModule } from "../wasm_module.ts";
-import { type GraphAddresses, writeGraph } from "./_wasm_module.ts";
+import {
+  alignedAllocator,
+  type GraphAddresses,
+  growMemoryTo,
+  instantiateLaneKernel,
+  VECTOR_BYTES,
+  writeGraph,
+} from "./_wasm_module.ts";
+import { checkLaneChoice, createSimdBatchDecoder, type LaneKernel } from "./simd_batch_driver.ts";
 import { fillPhiTable, PHI_BIN_BASE, PHI_BINS } from "./phi_table.ts";
 
 /** The embedded kernel, compiled once at import (a `WebAssembly.Module` is immutable). */
@@ -71,29 +63,6 @@ export interface SimdSumProductDecoder extends BatchDecoder {
   readonly lanes: SimdSumProductLanes;
 }
 
-/** The exports of native/wasm/ldpc_spa_simd.c for one width (pointers are byte addresses). */
-interface Kernel {
-  stage_frame(layout: number, lane: number): void;
-  clear_lane_inputs(layout: number, lane: number): void;
-  clear_messages(layout: number, laneBits: number): void;
-  add_stored_messages(layout: number): void;
-  sweep(layout: number, frozenLaneBits: number): void;
-  satisfied_lanes(layout: number, laneBits: number): number;
-  hard_decisions(layout: number): void;
-}
-
-const KERNEL_FUNCTIONS = [
-  "stage_frame",
-  "clear_lane_inputs",
-  "clear_messages",
-  "add_stored_messages",
-  "sweep",
-  "satisfied_lanes",
-  "hard_decisions",
-] as const;
-
-const VECTOR_BYTES = 16;
-const PAGE_BYTES = 65536;
 const LAYOUT_FIELDS = 17;
 
 /** Byte offsets of the kernel's buffers, in `struct layout` order, 16-byte aligned. */
@@ -115,13 +84,7 @@ function planLayout(code: ParityCheckMatrix, heapBase: number, lanes: number): L
   const { m, n, edges } = code;
   const degree = Math.max(1, code.maxCheckDegree);
   const vector = VECTOR_BYTES * (lanes / 4); // bytes per edge, variable or check
-  let at = heapBase;
-  const take = (bytes: number): number => {
-    at = Math.ceil(at / VECTOR_BYTES) * VECTOR_BYTES;
-    const start = at;
-    at += bytes;
-    return start;
-  };
+  const take = alignedAllocator(heapBase);
   return {
     base: take(4 * LAYOUT_FIELDS),
     rowPtr: take(4 * (m + 1)),
@@ -146,23 +109,13 @@ function planLayout(code: ParityCheckMatrix, heapBase: number, lanes: number): L
 /**
  * Instantiate the embedded module on a fresh memory sized for `code` and write the graph into
  * it once: the layout struct, CSR offsets, the posterior address of every edge, CSC offsets and
- * the message address of every CSC position (hot start).
+ * the message address of every CSC position (hot start), and the φ table.
  */
-function loadKernel(
-  code: ParityCheckMatrix,
-  lanes: SimdSumProductLanes,
-): { kernel: Kernel; memory: WebAssembly.Memory; at: Layout } {
-  const module = SPA_SIMD_MODULE;
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  const functions: Record<string, unknown> = {};
-  for (const name of KERNEL_FUNCTIONS) functions[name] = exports[`${name}_x${lanes}`];
-  const at = planLayout(code, (exports.__heap_base as WebAssembly.Global).value as number, lanes);
-  const pages = Math.ceil(at.end / PAGE_BYTES);
-  if (pages > 1) memory.grow(pages - 1);
-
+function loadKernel(code: ParityCheckMatrix, lanes: SimdSumProductLanes): LaneKernel {
+  const { functions: f, memory, heapBase } = instantiateLaneKernel(SPA_SIMD_MODULE, `x${lanes}`);
+  const at = planLayout(code, heapBase, lanes);
+  growMemoryTo(memory, at.end);
   const { m, n } = code;
-  const vector = VECTOR_BYTES * (lanes / 4);
   const buffer = memory.buffer;
   const fields = [m, n, at.rowPtr, at.colAddr, at.colPtr, at.cscMsgAddr, at.post, at.msg];
   fields.push(at.synd, at.rowQ, at.rowOld, at.rowPhi, at.rowPrefix, at.stageLlr, at.stageSyn);
@@ -170,8 +123,22 @@ function loadKernel(
   fields.push(at.hard, (at.phiTable - 4 * PHI_BIN_BASE) >>> 0);
   fillPhiTable(new Float32Array(buffer, at.phiTable, PHI_BINS));
   new Uint32Array(buffer, at.base, LAYOUT_FIELDS).set(fields);
-  writeGraph(buffer, code, at, vector);
-  return { kernel: functions as unknown as Kernel, memory, at };
+  writeGraph(buffer, code, at, VECTOR_BYTES * (lanes / 4));
+  const layout = at.base;
+  return {
+    lanes,
+    stageLlr: new Float64Array(buffer, at.stageLlr, n),
+    stageSyndrome: new Uint8Array(buffer, at.stageSyn, m),
+    hard: new Uint8Array(buffer, at.hard, lanes * n),
+    memoryBytes: buffer.byteLength,
+    stageFrame: (lane) => f.stage_frame(layout, lane),
+    clearLaneInputs: (lane) => f.clear_lane_inputs(layout, lane),
+    clearMessages: (laneBits) => f.clear_messages(layout, laneBits),
+    addStoredMessages: () => f.add_stored_messages(layout),
+    sweep: (frozenLaneBits) => f.sweep(layout, frozenLaneBits),
+    satisfiedLanes: (laneBits) => f.satisfied_lanes(layout, laneBits),
+    hardDecisions: () => f.hard_decisions(layout),
+  };
 }
 
 /**
@@ -200,95 +167,8 @@ export function createSimdSumProductDecoder(
   code: ParityCheckMatrix,
   options: SimdSumProductDecoderOptions = {},
 ): SimdSumProductDecoder {
-  const defaultMaxIterations = options.maxIterations ?? 50;
-  if (!Number.isInteger(defaultMaxIterations) || defaultMaxIterations < 1) {
-    throw new InvalidArgumentError("maxIterations", defaultMaxIterations, "must be an integer ≥ 1");
-  }
-  const lanes = options.lanes ?? 8;
-  if (lanes !== 4 && lanes !== 8) {
-    throw new InvalidArgumentError("lanes", lanes, "must be 4 or 8");
-  }
-  const { n, m } = code;
-  const allLanes = 2 ** lanes - 1;
-  const { kernel, memory, at } = loadKernel(code, lanes);
-  const buffer = memory.buffer;
-  const stageLlr = new Float64Array(buffer, at.stageLlr, n);
-  const stageSyn = new Uint8Array(buffer, at.stageSyn, m);
-  const hard = new Uint8Array(buffer, at.hard, lanes * n);
-  const layout = at.base;
-
-  function run(
-    llrs: readonly (Float64Array | Float32Array)[],
-    syndromes: readonly Uint8Array[],
-    outs: readonly Uint8Array[],
-    opts: DecodeOptions,
-  ): DecodeResult[] {
-    const maxIterations = opts.maxIterations ?? defaultMaxIterations;
-    if (!Number.isInteger(maxIterations) || maxIterations < 0) {
-      throw new InvalidArgumentError("maxIterations", maxIterations, "must be an integer ≥ 0");
-    }
-    const earlyStop = opts.earlyStop ?? true;
-    const batch = llrs.length;
-    const frameLanes = 2 ** batch - 1;
-    // Cold start clears every lane; hot start keeps the messages of the batch's lanes only.
-    kernel.clear_messages(layout, opts.hotStart ? allLanes & ~frameLanes : allLanes);
-    for (let lane = 0; lane < lanes; lane++) {
-      if (lane < batch) {
-        stageLlr.set(llrs[lane]);
-        stageSyn.set(syndromes[lane]);
-        kernel.stage_frame(layout, lane);
-      } else kernel.clear_lane_inputs(layout, lane);
-    }
-    if (opts.hotStart) kernel.add_stored_messages(layout);
-
-    // Lane sets are bit masks (bit i = lane i).
-    const iterations = new Int32Array(batch);
-    let converged = earlyStop ? kernel.satisfied_lanes(layout, frameLanes) : 0;
-    let active = frameLanes & ~converged;
-    let cancelledLanes = 0;
-    let sweeps = 0;
-    while (active !== 0 && sweeps < maxIterations) {
-      if (isCancelled(opts.cancel)) {
-        cancelledLanes = active;
-        break;
-      }
-      // Converged frames are frozen; idle lanes run on zero inputs and are never read.
-      kernel.sweep(layout, converged);
-      sweeps++;
-      for (let lane = 0; lane < batch; lane++) if ((active >> lane) & 1) iterations[lane] = sweeps;
-      if (earlyStop) {
-        const satisfied = kernel.satisfied_lanes(layout, active);
-        converged |= satisfied;
-        active &= ~satisfied;
-      }
-    }
-    if (!earlyStop && cancelledLanes === 0) converged = kernel.satisfied_lanes(layout, frameLanes);
-    kernel.hard_decisions(layout);
-    const results: DecodeResult[] = [];
-    for (let lane = 0; lane < batch; lane++) {
-      outs[lane].set(hard.subarray(lane * n, (lane + 1) * n));
-      results.push({
-        converged: ((converged >> lane) & 1) === 1,
-        iterations: iterations[lane],
-        cancelled: ((cancelledLanes >> lane) & 1) === 1,
-      });
-    }
-    return results;
-  }
-
-  return {
-    // The layered sum-product of layered_decoder.ts; DecoderName has no SIMD entry for it yet.
-    name: "spa-simd",
-    code,
-    lanes,
-    workspaceBytes: buffer.byteLength,
-    decode(llr, syndrome, out, opts: DecodeOptions = {}): DecodeResult {
-      checkDecodeBuffers(n, m, llr, syndrome, out);
-      return run([llr], [syndrome], [out], opts)[0];
-    },
-    decodeBatch(llrs, syndromes, outs, opts: DecodeOptions = {}): DecodeResult[] {
-      checkBatchBuffers(n, m, lanes, llrs, syndromes, outs);
-      return run(llrs, syndromes, outs, opts);
-    },
-  };
+  const lanes = checkLaneChoice("lanes", options.lanes ?? 8, [4, 8] as const);
+  const kernel = loadKernel(code, lanes);
+  const decoder = createSimdBatchDecoder("spa-simd", code, kernel, options.maxIterations ?? 50);
+  return { ...decoder, lanes };
 }
