@@ -24,11 +24,8 @@ import {
   DECODER_NAMES,
   type DecoderName,
 } from "../kernels/ldpc/decoder.ts";
-import {
-  createLayeredDecoder,
-  normalizedMinSum,
-  sumProduct,
-} from "../kernels/ldpc/layered_decoder.ts";
+import { createLayeredDecoder } from "../kernels/ldpc/layered_decoder.ts";
+import { normalizedMinSum, sumProduct } from "../kernels/ldpc/check_rules.ts";
 import { createFloodingDecoder } from "../kernels/ldpc/flooding_decoder.ts";
 import { buildLocalPegCode } from "../kernels/ldpc/local_peg.ts";
 import { createSimdMinSumDecoder } from "../kernels/ldpc/simd_min_sum_decoder.ts";

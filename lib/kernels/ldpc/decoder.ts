@@ -116,7 +116,8 @@ export interface BatchDecoder extends Decoder {
  * ```ts
  * import { asBatchDecoder } from "./decoder.ts";
  * import { createParityCheckMatrix } from "./parity_check_matrix.ts";
- * import { createLayeredDecoder, sumProduct } from "./layered_decoder.ts";
+ * import { createLayeredDecoder } from "./layered_decoder.ts";
+ * import { sumProduct } from "./check_rules.ts";
  * const h = createParityCheckMatrix(2, 3, Int32Array.of(0, 2, 4), Int32Array.of(0, 1, 1, 2));
  * const batch = asBatchDecoder(createLayeredDecoder(h, { rule: sumProduct() }));
  * const out = new Uint8Array(3);

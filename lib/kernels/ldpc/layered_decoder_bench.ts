@@ -5,7 +5,8 @@
  */
 import { readCsrForTest } from "./_test_codes.ts";
 import { Xoshiro128StarStar } from "../rng.ts";
-import { createLayeredDecoder, normalizedMinSum, sumProduct } from "./layered_decoder.ts";
+import { createLayeredDecoder } from "./layered_decoder.ts";
+import { normalizedMinSum, sumProduct } from "./check_rules.ts";
 import { createFloodingDecoder } from "./flooding_decoder.ts";
 import { bscLlrMagnitude, type Decoder } from "./decoder.ts";
 import { computeSyndrome } from "./parity_check_matrix.ts";

@@ -1,7 +1,8 @@
 import { assert, assertEquals, assertThrows } from "../../../tests/assert.ts";
 import { InvalidArgumentError } from "../../errors.ts";
 import { Xoshiro128StarStar } from "../rng.ts";
-import { createLayeredDecoder, normalizedMinSum, sumProduct } from "./layered_decoder.ts";
+import { createLayeredDecoder } from "./layered_decoder.ts";
+import { normalizedMinSum, sumProduct } from "./check_rules.ts";
 import { createFloodingDecoder } from "./flooding_decoder.ts";
 import { bscLlrMagnitude, type Decoder } from "./decoder.ts";
 import {

@@ -30,7 +30,7 @@
 import { InvalidArgumentError } from "../../errors.ts";
 import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
 import { type BatchDecoder, KNOWN_BIT_LLR } from "./decoder.ts";
-import { type CheckRule, FIXED_POINT_SCALE, normalizedMinSum } from "./layered_decoder.ts";
+import { type CheckRule, FIXED_POINT_SCALE, normalizedMinSum } from "./check_rules.ts";
 import { MIN_SUM_SIMD_WASM_BASE64 } from "./min_sum_simd_wasm.generated.ts";
 import { compileEmbeddedModule } from "../wasm_module.ts";
 import {
@@ -61,31 +61,10 @@ export const SIMD_LANE_FORMATS = {
   { lanes: number; largest: number; defaultLlrScale: number; suffix: string }
 >;
 
-/** Offset min-sum check rule: |r| = max(min − β, 0), β in LLR units (Chen & Fossorier 2002). */
-export interface OffsetMinSumRule {
-  kind: "offset-min-sum";
-  beta: number;
-}
-
-/**
- * Offset min-sum rule with offset β ≥ 0 (LLR units).
- * @example
- * ```ts
- * import { offsetMinSum } from "./simd_min_sum_decoder.ts";
- * console.assert(offsetMinSum(0.5).beta === 0.5);
- * ```
- */
-export function offsetMinSum(beta: number): OffsetMinSumRule {
-  if (!(beta >= 0 && Number.isFinite(beta))) {
-    throw new InvalidArgumentError("beta", beta, "offset min-sum β must be finite and ≥ 0");
-  }
-  return { kind: "offset-min-sum", beta };
-}
-
 /** Options of {@link createSimdMinSumDecoder}. */
 export interface SimdMinSumDecoderOptions {
   /** `normalizedMinSum(α)` (default α = 0.8) or `offsetMinSum(β)`; sum-product is not offered. */
-  rule?: CheckRule | OffsetMinSumRule;
+  rule?: CheckRule;
   /** Iteration limit (full sweeps), default 50. */
   maxIterations?: number;
   /** Lane format, default "int16". */
@@ -149,7 +128,7 @@ function planLayout(code: ParityCheckMatrix, heapBase: number, lanes: number): L
 
 /** Kernel rule code and parameter (Q15 α, or β in fixed-point units) for a check rule. */
 function kernelRule(
-  rule: CheckRule | OffsetMinSumRule,
+  rule: CheckRule,
   llrScale: number,
   largest: number,
 ): { code: number; param: number } {
@@ -225,7 +204,7 @@ function loadKernel(
  * @example
  * ```ts
  * import { createParityCheckMatrix } from "./parity_check_matrix.ts";
- * import { normalizedMinSum } from "./layered_decoder.ts";
+ * import { normalizedMinSum } from "./check_rules.ts";
  * import { createSimdMinSumDecoder } from "./simd_min_sum_decoder.ts";
  * // Length-3 repetition code: x0 = x1 = x2.
  * const h = createParityCheckMatrix(2, 3, Int32Array.of(0, 2, 4), Int32Array.of(0, 1, 1, 2));

@@ -9,7 +9,8 @@
  */
 import { readCsrForTest, repetitionCode } from "./_test_codes.ts";
 import { Xoshiro128StarStar } from "../rng.ts";
-import { createLayeredDecoder, normalizedMinSum } from "./layered_decoder.ts";
+import { createLayeredDecoder } from "./layered_decoder.ts";
+import { normalizedMinSum } from "./check_rules.ts";
 import { createSimdMinSumDecoder, type SimdMinSumDecoder } from "./simd_min_sum_decoder.ts";
 import { bscLlrMagnitude } from "./decoder.ts";
 import { computeSyndrome } from "./parity_check_matrix.ts";

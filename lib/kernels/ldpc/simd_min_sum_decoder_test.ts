@@ -3,18 +3,15 @@ import { assert, assertEquals, assertThrows } from "../../../tests/assert.ts";
 import { InvalidArgumentError } from "../../errors.ts";
 import { Xoshiro128StarStar } from "../rng.ts";
 import { bscLlrMagnitude, KNOWN_BIT_LLR } from "./decoder.ts";
-import { createLayeredDecoder, normalizedMinSum, sumProduct } from "./layered_decoder.ts";
+import { createLayeredDecoder } from "./layered_decoder.ts";
+import { normalizedMinSum, offsetMinSum, sumProduct } from "./check_rules.ts";
 import {
   computeSyndrome,
   createParityCheckMatrix,
   type ParityCheckMatrix,
   satisfiesSyndrome,
 } from "./parity_check_matrix.ts";
-import {
-  createSimdMinSumDecoder,
-  offsetMinSum,
-  type SimdLanePrecision,
-} from "./simd_min_sum_decoder.ts";
+import { createSimdMinSumDecoder, type SimdLanePrecision } from "./simd_min_sum_decoder.ts";
 import { readCsrForTest, repetitionCode } from "./_test_codes.ts";
 import {
   MIN_SUM_SIMD_WASM_BASE64,

@@ -11,7 +11,8 @@
  */
 import { readCsrForTest } from "./_test_codes.ts";
 import { Xoshiro128StarStar } from "../rng.ts";
-import { createLayeredDecoder, sumProduct } from "./layered_decoder.ts";
+import { createLayeredDecoder } from "./layered_decoder.ts";
+import { sumProduct } from "./check_rules.ts";
 import { createSimdSumProductDecoder } from "./simd_sum_product_decoder.ts";
 import { bscLlrMagnitude } from "./decoder.ts";
 import { computeSyndrome } from "./parity_check_matrix.ts";

@@ -3,7 +3,8 @@ import { assert, assertEquals, assertThrows } from "../../../tests/assert.ts";
 import { InvalidArgumentError } from "../../errors.ts";
 import { Xoshiro128StarStar } from "../rng.ts";
 import { bscLlrMagnitude, KNOWN_BIT_LLR } from "./decoder.ts";
-import { createLayeredDecoder, sumProduct } from "./layered_decoder.ts";
+import { createLayeredDecoder } from "./layered_decoder.ts";
+import { sumProduct } from "./check_rules.ts";
 import {
   computeSyndrome,
   createParityCheckMatrix,
