@@ -10,31 +10,10 @@
  */
 import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
 import { InvalidArgumentError } from "../../errors.ts";
+import type { DecoderName } from "./decoder_registry.ts";
 
-/**
- * Decoder algorithms (docs/science.md §9.9). The `-simd` decoders decode 8 frames at once in
- * WebAssembly SIMD: `nms-simd` is layered normalized min-sum in int16 lanes and decodes exactly
- * like `nms-layered`'s fixed-point kernel, frame by frame; `spa-simd` is layered sum-product in
- * float32 lanes (same φ table as `spa-layered`; FER equal within statistical error).
- */
-export type DecoderName = "nms-layered" | "nms-simd" | "spa-layered" | "spa-simd" | "spa-flooding";
-
-/** Every decoder name. */
-export const DECODER_NAMES: readonly DecoderName[] = [
-  "nms-layered",
-  "nms-simd",
-  "spa-layered",
-  "spa-simd",
-  "spa-flooding",
-];
-
-/**
- * The scalar decoder a decoder decodes like (calibrations of f_sel are shared between them):
- * `nms-simd` → `nms-layered`, `spa-simd` → `spa-layered`, others themselves.
- */
-export function decoderFamily(name: DecoderName): DecoderName {
-  return name === "nms-simd" ? "nms-layered" : name === "spa-simd" ? "spa-layered" : name;
-}
+/** Decoder names: the keys of the registry (decoder_registry.ts). */
+export type { DecoderName };
 
 /** Message precision of a decoder's workspace. */
 export type MessagePrecision = "float32" | "float64";
