@@ -102,15 +102,17 @@ export function isMinSum(rule: CheckRule): rule is MinSumRule {
 }
 
 /**
- * One check's update: from q[e], e ∈ [start, end), write r[e] = (−1)^flip · rule(q of the other
- * edges). `q` and `r` may be a schedule's edge arrays or a row scratch starting at 0.
+ * One check's update: from its `degree` incoming messages q[qAt + k], write the outgoing
+ * r[rAt + k] = (−1)^flip · rule(q of the other edges), k < degree. `q` and `r` may be a
+ * schedule's edge arrays (at the check's first edge) or row buffers (at 0).
  */
 export type CheckRowUpdate<A extends Float64Array | Int32Array> = (
   q: A,
-  start: number,
-  end: number,
-  flip: number,
+  qAt: number,
   r: A,
+  rAt: number,
+  degree: number,
+  flip: number,
 ) => void;
 
 /** Fixed-point LLR scale of the min-sum rules: 1 LLR unit = 64 integer units. */
@@ -127,7 +129,7 @@ export const FIXED_ALPHA_SHIFT = 10;
  * import { floatRowUpdate, normalizedMinSum } from "./check_rules.ts";
  * const update = floatRowUpdate(normalizedMinSum(0.5), 3);
  * const r = new Float64Array(3);
- * update(Float64Array.of(2, -4, 6), 0, 3, 0, r);
+ * update(Float64Array.of(2, -4, 6), 0, r, 0, 3, 0);
  * console.assert(r.join() === "-2,1,-1");
  * ```
  */
@@ -154,16 +156,16 @@ export function floatRowUpdate(
 function minSumRowUpdate(
   alpha: number,
   beta: number,
-  degree: number,
+  maxDegree: number,
 ): CheckRowUpdate<Float64Array> {
-  const signs = new Float32Array(degree), signBits = new Int32Array(signs.buffer);
-  return (q, start, end, flip, r) => {
+  const signs = new Float32Array(maxDegree), signBits = new Int32Array(signs.buffer);
+  return (q, qAt, r, rAt, degree, flip) => {
     const S = signs, B = signBits;
     let min1 = Infinity, min2 = Infinity, minPos = -1, sign = flip;
-    for (let e = start, k = 0; e < end; e++, k++) {
-      S[k] = q[e];
+    for (let k = 0; k < degree; k++) {
+      S[k] = q[qAt + k];
       sign ^= B[k] >>> 31;
-      const a = Math.abs(q[e]);
+      const a = Math.abs(q[qAt + k]);
       if (a < min2) {
         if (a < min1) {
           min2 = min1;
@@ -173,34 +175,34 @@ function minSumRowUpdate(
       }
     }
     const m1 = Math.max(alpha * min1 - beta, 0), m2 = Math.max(alpha * min2 - beta, 0);
-    for (let e = start, k = 0; e < end; e++, k++) {
+    for (let k = 0; k < degree; k++) {
       const mag = k === minPos ? m2 : m1;
-      r[e] = mag * (1 - 2 * (sign ^ (B[k] >>> 31)));
+      r[rAt + k] = mag * (1 - 2 * (sign ^ (B[k] >>> 31)));
     }
   };
 }
 
-/** Sum-product from the φ table; slot `degree` of the float32 scratch converts φ arguments. */
-function phiSumProductRowUpdate(degree: number): CheckRowUpdate<Float64Array> {
+/** Sum-product from the φ table; slot `maxDegree` of the float32 scratch converts φ arguments. */
+function phiSumProductRowUpdate(maxDegree: number): CheckRowUpdate<Float64Array> {
   const table = fillPhiTable(new Float32Array(PHI_BINS));
-  const phis = new Float64Array(degree);
-  const signs = new Float32Array(degree + 1), signBits = new Int32Array(signs.buffer);
-  const slot = degree;
-  return (q, start, end, flip, r) => {
+  const phis = new Float64Array(maxDegree);
+  const signs = new Float32Array(maxDegree + 1), signBits = new Int32Array(signs.buffer);
+  const slot = maxDegree;
+  return (q, qAt, r, rAt, degree, flip) => {
     const T = table, F = phis, S = signs, B = signBits;
     let sum = 0, sign = flip;
-    for (let e = start, k = 0; e < end; e++, k++) {
-      S[k] = q[e];
+    for (let k = 0; k < degree; k++) {
+      S[k] = q[qAt + k];
       sign ^= B[k] >>> 31;
-      S[slot] = Math.min(Math.max(Math.abs(q[e]), PHI_MIN_ARG), PHI_MAX_ARG);
+      S[slot] = Math.min(Math.max(Math.abs(q[qAt + k]), PHI_MIN_ARG), PHI_MAX_ARG);
       const f = T[(B[slot] >> PHI_BIN_SHIFT) - PHI_BIN_BASE];
       F[k] = f;
       sum += f;
     }
-    for (let e = start, k = 0; e < end; e++, k++) {
+    for (let k = 0; k < degree; k++) {
       S[slot] = Math.min(Math.max(sum - F[k], PHI_MIN_ARG), PHI_MAX_ARG);
       const mag = T[(B[slot] >> PHI_BIN_SHIFT) - PHI_BIN_BASE];
-      r[e] = mag * (1 - 2 * (sign ^ (B[k] >>> 31)));
+      r[rAt + k] = mag * (1 - 2 * (sign ^ (B[k] >>> 31)));
     }
   };
 }
@@ -212,33 +214,33 @@ const PRODUCT_CLIP = 1 - 1e-12;
  * Caligo's tanh-product sum-product: ≥ 2 exact zeros → all 0; one zero → only that edge gets
  * the product of the others; otherwise product / tanh_e, clipped, then 2·atanh.
  */
-function tanhSumProductRowUpdate(degree: number): CheckRowUpdate<Float64Array> {
-  const tanhs = new Float64Array(degree);
-  return (q, start, end, flip, r) => {
+function tanhSumProductRowUpdate(maxDegree: number): CheckRowUpdate<Float64Array> {
+  const tanhs = new Float64Array(maxDegree);
+  return (q, qAt, r, rAt, degree, flip) => {
     let product = 1, zeros = 0, zeroEdge = -1;
-    for (let e = start, k = 0; e < end; e++, k++) {
-      const x = q[e];
+    for (let k = 0; k < degree; k++) {
+      const x = q[qAt + k];
       const t = Math.exp(x < 0 ? x : -x);
       const th = x < 0 ? -(1 - t) / (1 + t) : (1 - t) / (1 + t);
       if (th < ZERO_TANH && th > -ZERO_TANH) {
         zeros++;
-        zeroEdge = e;
+        zeroEdge = k;
         tanhs[k] = 0;
       } else {
         product *= th;
         tanhs[k] = th;
       }
     }
-    for (let e = start, k = 0; e < end; e++, k++) {
+    for (let k = 0; k < degree; k++) {
       if (zeros >= 2) {
-        r[e] = 0;
+        r[rAt + k] = 0;
         continue;
       }
-      let p = zeros === 1 ? (e === zeroEdge ? product : 0) : product / tanhs[k];
+      let p = zeros === 1 ? (k === zeroEdge ? product : 0) : product / tanhs[k];
       if (p > PRODUCT_CLIP) p = PRODUCT_CLIP;
       else if (p < -PRODUCT_CLIP) p = -PRODUCT_CLIP;
       const l = Math.log((1 + p) / (1 - p));
-      r[e] = flip ? -l : l;
+      r[rAt + k] = flip ? -l : l;
     }
   };
 }
@@ -257,11 +259,11 @@ export function fixedRowUpdate(rule: MinSumRule): CheckRowUpdate<Int32Array> {
     const m = ((min * alphaFixed) >> FIXED_ALPHA_SHIFT) - betaFixed;
     return m & ~(m >> 31); // max(m, 0)
   };
-  return (q, start, end, flip, r) => {
+  return (q, qAt, r, rAt, degree, flip) => {
     let min1 = FIXED_LIMIT << 1, min2 = FIXED_LIMIT << 1;
     let sign = -flip; // 0 or −1
-    for (let e = start; e < end; e++) {
-      const v = q[e], s = v >> 31;
+    for (let k = 0; k < degree; k++) {
+      const v = q[qAt + k], s = v >> 31;
       sign ^= s;
       const a = (v ^ s) - s;
       // min2 = min(min2, max(min1, a)); min1 = min(min1, a), via sign masks.
@@ -273,13 +275,13 @@ export function fixedRowUpdate(rule: MinSumRule): CheckRowUpdate<Int32Array> {
       min1 = low;
     }
     const m1 = scale(min1), m2 = scale(min2);
-    for (let e = start; e < end; e++) {
-      const v = q[e], s = v >> 31;
+    for (let k = 0; k < degree; k++) {
+      const v = q[qAt + k], s = v >> 31;
       const a = (v ^ s) - s;
       const notMin = ((a - min1) | (min1 - a)) >> 31; // 0 iff a = min1
       const mag = m2 + ((m1 - m2) & notMin);
       const negative = sign ^ s;
-      r[e] = (mag ^ negative) - negative;
+      r[rAt + k] = (mag ^ negative) - negative;
     }
   };
 }

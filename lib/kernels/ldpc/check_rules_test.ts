@@ -14,7 +14,7 @@ import {
 /** r of one check with inputs `q` and syndrome bit `flip`, through the rule's row update. */
 function row(rule: CheckRule, q: number[], flip = 0): number[] {
   const r = new Float64Array(q.length);
-  floatRowUpdate(rule, q.length)(Float64Array.from(q), 0, q.length, flip, r);
+  floatRowUpdate(rule, q.length)(Float64Array.from(q), 0, r, 0, q.length, flip);
   return Array.from(r);
 }
 
@@ -49,7 +49,7 @@ Deno.test("fixed-point min-sum rules agree with the float rules within one unit 
     for (const q of randomRows(7, 40)) {
       const units = Int32Array.from(q, (x) => Math.round(x * FIXED_POINT_SCALE));
       const r = new Int32Array(q.length);
-      fixedRowUpdate(rule)(units, 0, q.length, 1, r);
+      fixedRowUpdate(rule)(units, 0, r, 0, q.length, 1);
       const float = row(rule, Array.from(units, (u) => u / FIXED_POINT_SCALE), 1);
       r.forEach((u, e) => {
         const label = `${rule.kind} q = ${q.map((x) => x.toFixed(3))} edge ${e}`;
@@ -87,8 +87,8 @@ Deno.test("sum-product (φ table) matches 2·atanh(Π tanh(q/2)) within 0.003 + 
 
 Deno.test("a row update reads and writes only its own edges of the schedule's arrays", () => {
   const q = Float64Array.of(9, 9, 1, -2, 3, 9), r = new Float64Array(6).fill(7);
-  floatRowUpdate(normalizedMinSum(1), 3)(q, 2, 5, 0, r);
-  assertEquals(Array.from(r), [7, 7, -2, 1, -1, 7]);
+  floatRowUpdate(normalizedMinSum(1), 3)(q, 2, r, 1, 3, 0);
+  assertEquals(Array.from(r), [7, -2, 1, -1, 7, 7]);
 });
 
 Deno.test("check rule constructors reject parameters out of range", () => {

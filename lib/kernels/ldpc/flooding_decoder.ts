@@ -75,7 +75,9 @@ export function createFloodingDecoder(
           cancelled = true;
           break;
         }
-        for (let c = 0; c < m; c++) update(v2c, rowPtr[c], rowPtr[c + 1], syndrome[c], c2v);
+        for (let c = 0; c < m; c++) {
+          update(v2c, rowPtr[c], c2v, rowPtr[c], rowPtr[c + 1] - rowPtr[c], syndrome[c]);
+        }
         iterations++;
       }
       out.set(hard);

@@ -118,7 +118,11 @@ interface LayeredRows {
   hardDecisions(out: Uint8Array): void;
 }
 
-/** Float64 or float32 storage; row arithmetic in float64. */
+/**
+ * Float64 or float32 storage; row arithmetic in float64. A float64 rule writes its messages
+ * straight into the message array; a float32 one into a row buffer, so that L_v = q_e + r_e
+ * adds r_e before it is rounded to float32.
+ */
 function floatRows(
   code: ParityCheckMatrix,
   rule: CheckRule,
@@ -127,27 +131,39 @@ function floatRows(
   if (precision !== "float64" && precision !== "float32") {
     throw new InvalidArgumentError("precision", precision, "must be fixed, float32 or float64");
   }
-  const Arr = precision === "float32" ? Float32Array : Float64Array;
-  const posterior = new Arr(code.n), messages = new Arr(code.edges);
   const degree = Math.max(1, code.maxCheckDegree);
-  const q = new Float64Array(degree), r = new Float64Array(degree);
+  const posterior = precision === "float32" ? new Float32Array(code.n) : new Float64Array(code.n);
+  const messages = new Float64Array(precision === "float32" ? 0 : code.edges);
+  const messages32 = new Float32Array(precision === "float32" ? code.edges : 0);
+  const q = new Float64Array(degree), r = new Float64Array(precision === "float32" ? degree : 0);
   const update = floatRowUpdate(rule, degree);
   const { rowPtr, colIdx } = code;
-  return {
-    workspaceBytes: posterior.byteLength + messages.byteLength + q.byteLength + r.byteLength,
-    start: (llr, hotStart) => startPosterior(code, llr, hotStart, posterior, messages),
-    sweep(syndrome) {
-      const L = posterior, R = messages;
-      for (let c = 0; c < code.m; c++) {
-        const start = rowPtr[c], degree = rowPtr[c + 1] - start;
-        for (let k = 0; k < degree; k++) q[k] = L[colIdx[start + k]] - R[start + k];
-        update(q, 0, degree, syndrome[c], r);
-        for (let k = 0, e = start; k < degree; k++, e++) {
-          R[e] = r[k];
-          L[colIdx[e]] = q[k] + r[k];
-        }
+  const stored = precision === "float32" ? messages32 : messages;
+  function sweep64(syndrome: Uint8Array): void {
+    const L = posterior, R = messages, m = code.m;
+    for (let c = 0; c < m; c++) {
+      const start = rowPtr[c], degree = rowPtr[c + 1] - start;
+      for (let k = 0; k < degree; k++) q[k] = L[colIdx[start + k]] - R[start + k];
+      update(q, 0, R, start, degree, syndrome[c]);
+      for (let k = 0; k < degree; k++) L[colIdx[start + k]] = q[k] + R[start + k];
+    }
+  }
+  function sweep32(syndrome: Uint8Array): void {
+    const L = posterior, R = messages32, m = code.m;
+    for (let c = 0; c < m; c++) {
+      const start = rowPtr[c], degree = rowPtr[c + 1] - start;
+      for (let k = 0; k < degree; k++) q[k] = L[colIdx[start + k]] - R[start + k];
+      update(q, 0, r, 0, degree, syndrome[c]);
+      for (let k = 0; k < degree; k++) {
+        R[start + k] = r[k];
+        L[colIdx[start + k]] = q[k] + r[k];
       }
-    },
+    }
+  }
+  return {
+    workspaceBytes: posterior.byteLength + stored.byteLength + q.byteLength + r.byteLength,
+    start: (llr, hotStart) => startPosterior(code, llr, hotStart, posterior, stored),
+    sweep: precision === "float32" ? sweep32 : sweep64,
     syndromeHolds: (syndrome) => posteriorSatisfies(code, posterior, syndrome),
     hardDecisions: (out) => signsOf(posterior, out),
   };
@@ -160,26 +176,24 @@ function fixedRows(code: ParityCheckMatrix, rule: CheckRule): LayeredRows {
   }
   const posterior = new Int32Array(code.n), messages = new Int32Array(code.edges);
   const degree = Math.max(1, code.maxCheckDegree);
-  const q = new Int32Array(degree), r = new Int32Array(degree);
+  const q = new Int32Array(degree);
   const scaled = new Float64Array(code.n); // channel LLRs in units, before saturation
   const update: CheckRowUpdate<Int32Array> = fixedRowUpdate(rule);
   const { rowPtr, colIdx } = code;
   return {
-    workspaceBytes: posterior.byteLength + messages.byteLength + q.byteLength + r.byteLength +
-      scaled.byteLength,
+    workspaceBytes: posterior.byteLength + messages.byteLength + q.byteLength + scaled.byteLength,
     start(llr, hotStart) {
       for (let v = 0; v < code.n; v++) scaled[v] = Math.round(llr[v] * FIXED_POINT_SCALE);
       startPosterior(code, scaled, hotStart, posterior, messages);
     },
     sweep(syndrome) {
-      const L = posterior, R = messages;
-      for (let c = 0; c < code.m; c++) {
+      const L = posterior, R = messages, Q = q, m = code.m;
+      for (let c = 0; c < m; c++) {
         const start = rowPtr[c], degree = rowPtr[c + 1] - start;
-        for (let k = 0; k < degree; k++) q[k] = L[colIdx[start + k]] - R[start + k];
-        update(q, 0, degree, syndrome[c], r);
+        for (let k = 0; k < degree; k++) Q[k] = L[colIdx[start + k]] - R[start + k];
+        update(Q, 0, R, start, degree, syndrome[c]);
         for (let k = 0, e = start; k < degree; k++, e++) {
-          R[e] = r[k];
-          let l = q[k] + r[k];
+          let l = Q[k] + R[e];
           let over = l - FIXED_LIMIT;
           l -= over & ~(over >> 31);
           over = l + FIXED_LIMIT;
