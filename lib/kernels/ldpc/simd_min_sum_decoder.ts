@@ -12,8 +12,8 @@
  *
  * Fixed point: messages and posteriors are integers in units of 1/`llrScale` LLR, saturating at
  * the lane range. Channel LLRs are rounded to the nearest unit (half up) and clamped to ±largest;
- * α is quantised to 1/1024 and α·min truncated, exactly as in the `fixed` kernel of
- * layered_decoder.ts; β is round(β·llrScale) units.
+ * α is quantised to 1/1024 and α·min truncated, exactly as in the fixed-point rule of
+ * check_rules.ts; β is round(β·llrScale) units.
  *  - int16 (default): llrScale 64 (= FIXED_POINT_SCALE), range ±32767 units = ±512 LLR. The
  *    integer arithmetic is that of the TS `fixed` kernel until a value reaches ±512 LLR (the TS
  *    kernel saturates at ±8192 LLR), so the two decode the same bits in the same number of
@@ -30,7 +30,12 @@
 import { InvalidArgumentError } from "../../errors.ts";
 import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
 import { type BatchDecoder, KNOWN_BIT_LLR } from "./decoder.ts";
-import { type CheckRule, FIXED_POINT_SCALE, normalizedMinSum } from "./check_rules.ts";
+import {
+  type CheckRule,
+  FIXED_ALPHA_SHIFT,
+  FIXED_POINT_SCALE,
+  normalizedMinSum,
+} from "./check_rules.ts";
 import { MIN_SUM_SIMD_WASM_BASE64 } from "./min_sum_simd_wasm.generated.ts";
 import { compileEmbeddedModule } from "../wasm_module.ts";
 import {
@@ -86,8 +91,8 @@ export interface SimdMinSumDecoder extends BatchDecoder {
   readonly llrScale: number;
 }
 
-/** α resolution: 1/1024, as FIXED_ALPHA_SHIFT = 10 of layered_decoder.ts. */
-const ALPHA_STEPS = 1024;
+/** α resolution: 1/1024, that of the fixed-point rule (check_rules.ts). */
+const ALPHA_STEPS = 1 << FIXED_ALPHA_SHIFT;
 const RULE_NORMALIZED = 0;
 const RULE_OFFSET = 1;
 const LAYOUT_FIELDS = 14;
@@ -137,7 +142,7 @@ function kernelRule(
     if (!(alpha > 0 && alpha <= 1)) {
       throw new InvalidArgumentError("rule.alpha", alpha, "must be in (0, 1]");
     }
-    // α in 1/1024 steps as in layered_decoder.ts, passed in Q15; α = 1 is plain min-sum, i.e.
+    // α in 1/1024 steps as in check_rules.ts, passed in Q15; α = 1 is plain min-sum, i.e.
     // offset 0 (Q15 cannot hold 1.0).
     const alpha1024 = Math.round(alpha * ALPHA_STEPS);
     return alpha1024 >= ALPHA_STEPS

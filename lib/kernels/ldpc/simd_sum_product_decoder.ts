@@ -9,7 +9,7 @@
  * the sum-product check rule in the φ domain, φ(x) = −ln tanh(x/2) = ln((1 + e^−x)/(1 − e^−x)):
  * |r_e| = φ(Σ_{e'≠e} φ(|q_e'|)), sign = (−1)^(s_c)·Π_{e'≠e} sgn q_e' (Chen & Fossorier 2002,
  * eq. 3; equal to 2·atanh(Π tanh(q/2))), φ read from the same log-indexed float32 table as
- * layered_decoder.ts (argument clamped to [2^−30, 64], 256 bins per octave, |Δφ| ≤ 0.0014, so
+ * check_rules.ts (phi_table.ts; argument clamped to [2^−30, 64], 256 bins per octave, |Δφ| ≤ 0.0014, so
  * |r| ≤ φ(2^−30) ≈ 21.49). WebAssembly SIMD has no gather: each φ of a vector is four lane
  * extracts and four scalar loads into lanes, about half of the sweep time; a vectorised exp/log φ
  * (relative error 2·10⁻⁶) was 4× slower per sweep under V8. Differences from the TypeScript
