@@ -38,15 +38,8 @@ import {
 } from "./check_rules.ts";
 import { MIN_SUM_SIMD_WASM_BASE64 } from "./min_sum_simd_wasm.generated.ts";
 import { compileEmbeddedModule } from "../wasm_module.ts";
-import {
-  alignedAllocator,
-  type GraphAddresses,
-  growMemoryTo,
-  instantiateLaneKernel,
-  VECTOR_BYTES,
-  writeGraph,
-} from "./_wasm_module.ts";
-import { checkLaneChoice, createSimdBatchDecoder, type LaneKernel } from "./simd_batch_driver.ts";
+import { loadLaneKernel, VECTOR_BYTES } from "./_wasm_module.ts";
+import { checkLaneChoice, createSimdBatchDecoder } from "./simd_batch_driver.ts";
 
 /** The embedded kernel, compiled once at import (a `WebAssembly.Module` is immutable). */
 const MIN_SUM_SIMD_MODULE = compileEmbeddedModule(MIN_SUM_SIMD_WASM_BASE64);
@@ -95,42 +88,6 @@ export interface SimdMinSumDecoder extends BatchDecoder {
 const ALPHA_STEPS = 1 << FIXED_ALPHA_SHIFT;
 const RULE_NORMALIZED = 0;
 const RULE_OFFSET = 1;
-const LAYOUT_FIELDS = 14;
-
-/** Byte offsets of the kernel's buffers, in `struct layout` order, 16-byte aligned. */
-interface Layout extends GraphAddresses {
-  base: number;
-  synd: number;
-  rowQ: number;
-  rowOld: number;
-  stageLlr: number;
-  stageSyn: number;
-  hard: number;
-  end: number;
-}
-
-function planLayout(code: ParityCheckMatrix, heapBase: number, lanes: number): Layout {
-  const { m, n, edges } = code;
-  const degree = Math.max(1, code.maxCheckDegree);
-  const take = alignedAllocator(heapBase);
-  return {
-    base: take(4 * LAYOUT_FIELDS),
-    rowPtr: take(4 * (m + 1)),
-    colAddr: take(4 * edges),
-    colPtr: take(4 * (n + 1)),
-    cscMsgAddr: take(4 * edges),
-    post: take(VECTOR_BYTES * n),
-    msg: take(VECTOR_BYTES * edges),
-    synd: take(VECTOR_BYTES * m),
-    rowQ: take(VECTOR_BYTES * degree),
-    rowOld: take(VECTOR_BYTES * degree),
-    stageLlr: take(8 * n),
-    stageSyn: take(m),
-    hard: take(lanes * n),
-    end: take(0),
-  };
-}
-
 /** Kernel rule code and parameter (Q15 α, or β in fixed-point units) for a check rule. */
 function kernelRule(
   rule: CheckRule,
@@ -161,44 +118,6 @@ function kernelRule(
     rule.kind,
     "the SIMD decoder implements normalized-min-sum and offset-min-sum only",
   );
-}
-
-/**
- * Instantiate the embedded module on a fresh memory sized for `code` and write the graph into
- * it once: the layout struct, CSR offsets, the posterior address of every edge, CSC offsets and
- * the message address of every CSC position (hot start). The rule and scale are bound here.
- */
-function loadKernel(
-  code: ParityCheckMatrix,
-  precision: SimdLanePrecision,
-  llrScale: number,
-  rule: { code: number; param: number },
-): LaneKernel {
-  const { lanes, suffix } = SIMD_LANE_FORMATS[precision];
-  const { functions: f, memory, heapBase } = instantiateLaneKernel(MIN_SUM_SIMD_MODULE, suffix);
-  const at = planLayout(code, heapBase, lanes);
-  growMemoryTo(memory, at.end);
-  const { m, n } = code;
-  const buffer = memory.buffer;
-  const fields = [m, n, at.rowPtr, at.colAddr, at.colPtr, at.cscMsgAddr, at.post, at.msg];
-  fields.push(at.synd, at.rowQ, at.rowOld, at.stageLlr, at.stageSyn, at.hard);
-  new Uint32Array(buffer, at.base, LAYOUT_FIELDS).set(fields);
-  writeGraph(buffer, code, at, VECTOR_BYTES);
-  const layout = at.base;
-  return {
-    lanes,
-    stageLlr: new Float64Array(buffer, at.stageLlr, n),
-    stageSyndrome: new Uint8Array(buffer, at.stageSyn, m),
-    hard: new Uint8Array(buffer, at.hard, lanes * n),
-    memoryBytes: buffer.byteLength,
-    stageFrame: (lane) => f.stage_frame(layout, lane, llrScale),
-    clearLaneInputs: (lane) => f.clear_lane_inputs(layout, lane),
-    clearMessages: (laneBits) => f.clear_messages(layout, laneBits),
-    addStoredMessages: () => f.add_stored_messages(layout),
-    sweep: (frozenLaneBits) => f.sweep(layout, rule.code, rule.param, frozenLaneBits),
-    satisfiedLanes: (laneBits) => f.satisfied_lanes(layout, laneBits),
-    hardDecisions: () => f.hard_decisions(layout),
-  };
 }
 
 /**
@@ -236,7 +155,7 @@ export function createSimdMinSumDecoder(
       "int8",
     ] as const,
   );
-  const { largest, defaultLlrScale } = SIMD_LANE_FORMATS[precision];
+  const { lanes, largest, defaultLlrScale, suffix } = SIMD_LANE_FORMATS[precision];
   const llrScale = options.llrScale ?? defaultLlrScale;
   const maxScale = precision === "int16" ? Math.floor(largest / KNOWN_BIT_LLR) : largest;
   if (!(llrScale > 0 && llrScale <= maxScale)) {
@@ -247,7 +166,15 @@ export function createSimdMinSumDecoder(
     );
   }
   const rule = kernelRule(options.rule ?? normalizedMinSum(0.8), llrScale, largest);
-  const kernel = loadKernel(code, precision, llrScale, rule);
+  const kernel = loadLaneKernel(code, {
+    module: MIN_SUM_SIMD_MODULE,
+    suffix,
+    lanes,
+    laneBytes: VECTOR_BYTES,
+    rowBuffers: 2, // q and the old messages of the row
+    stageArgs: [llrScale],
+    sweepArgs: [rule.code, rule.param],
+  });
   const decoder = createSimdBatchDecoder("nms-simd", code, kernel, options.maxIterations ?? 50);
   return { ...decoder, precision, llrScale };
 }

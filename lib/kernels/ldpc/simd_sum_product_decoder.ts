@@ -32,15 +32,8 @@ import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
 import type { BatchDecoder } from "./decoder.ts";
 import { SPA_SIMD_WASM_BASE64 } from "./spa_simd_wasm.generated.ts";
 import { compileEmbeddedModule } from "../wasm_module.ts";
-import {
-  alignedAllocator,
-  type GraphAddresses,
-  growMemoryTo,
-  instantiateLaneKernel,
-  VECTOR_BYTES,
-  writeGraph,
-} from "./_wasm_module.ts";
-import { checkLaneChoice, createSimdBatchDecoder, type LaneKernel } from "./simd_batch_driver.ts";
+import { loadLaneKernel, VECTOR_BYTES } from "./_wasm_module.ts";
+import { checkLaneChoice, createSimdBatchDecoder } from "./simd_batch_driver.ts";
 import { fillPhiTable, PHI_BIN_BASE, PHI_BINS } from "./phi_table.ts";
 
 /** The embedded kernel, compiled once at import (a `WebAssembly.Module` is immutable). */
@@ -63,82 +56,13 @@ export interface SimdSumProductDecoder extends BatchDecoder {
   readonly lanes: SimdSumProductLanes;
 }
 
-const LAYOUT_FIELDS = 17;
-
-/** Byte offsets of the kernel's buffers, in `struct layout` order, 16-byte aligned. */
-interface Layout extends GraphAddresses {
-  base: number;
-  synd: number;
-  rowQ: number;
-  rowOld: number;
-  rowPhi: number;
-  rowPrefix: number;
-  stageLlr: number;
-  stageSyn: number;
-  hard: number;
-  phiTable: number;
-  end: number;
-}
-
-function planLayout(code: ParityCheckMatrix, heapBase: number, lanes: number): Layout {
-  const { m, n, edges } = code;
-  const degree = Math.max(1, code.maxCheckDegree);
-  const vector = VECTOR_BYTES * (lanes / 4); // bytes per edge, variable or check
-  const take = alignedAllocator(heapBase);
-  return {
-    base: take(4 * LAYOUT_FIELDS),
-    rowPtr: take(4 * (m + 1)),
-    colAddr: take(4 * edges),
-    colPtr: take(4 * (n + 1)),
-    cscMsgAddr: take(4 * edges),
-    post: take(vector * n),
-    msg: take(vector * edges),
-    synd: take(vector * m),
-    rowQ: take(vector * degree),
-    rowOld: take(vector * degree),
-    rowPhi: take(vector * degree),
-    rowPrefix: take(vector * degree),
-    stageLlr: take(8 * n),
-    stageSyn: take(m),
-    hard: take(lanes * n),
-    phiTable: take(4 * PHI_BINS),
-    end: take(0),
-  };
-}
-
 /**
- * Instantiate the embedded module on a fresh memory sized for `code` and write the graph into
- * it once: the layout struct, CSR offsets, the posterior address of every edge, CSC offsets and
- * the message address of every CSC position (hot start), and the φ table.
+ * Fill the φ table at `address`; the kernel adds 4·bin to its layout field, so the field is the
+ * table's address less 4·PHI_BIN_BASE, mod 2^32.
  */
-function loadKernel(code: ParityCheckMatrix, lanes: SimdSumProductLanes): LaneKernel {
-  const { functions: f, memory, heapBase } = instantiateLaneKernel(SPA_SIMD_MODULE, `x${lanes}`);
-  const at = planLayout(code, heapBase, lanes);
-  growMemoryTo(memory, at.end);
-  const { m, n } = code;
-  const buffer = memory.buffer;
-  const fields = [m, n, at.rowPtr, at.colAddr, at.colPtr, at.cscMsgAddr, at.post, at.msg];
-  fields.push(at.synd, at.rowQ, at.rowOld, at.rowPhi, at.rowPrefix, at.stageLlr, at.stageSyn);
-  // The kernel adds 4·bin to this address: the table's address less 4·PHI_BIN_BASE, mod 2^32.
-  fields.push(at.hard, (at.phiTable - 4 * PHI_BIN_BASE) >>> 0);
-  fillPhiTable(new Float32Array(buffer, at.phiTable, PHI_BINS));
-  new Uint32Array(buffer, at.base, LAYOUT_FIELDS).set(fields);
-  writeGraph(buffer, code, at, VECTOR_BYTES * (lanes / 4));
-  const layout = at.base;
-  return {
-    lanes,
-    stageLlr: new Float64Array(buffer, at.stageLlr, n),
-    stageSyndrome: new Uint8Array(buffer, at.stageSyn, m),
-    hard: new Uint8Array(buffer, at.hard, lanes * n),
-    memoryBytes: buffer.byteLength,
-    stageFrame: (lane) => f.stage_frame(layout, lane),
-    clearLaneInputs: (lane) => f.clear_lane_inputs(layout, lane),
-    clearMessages: (laneBits) => f.clear_messages(layout, laneBits),
-    addStoredMessages: () => f.add_stored_messages(layout),
-    sweep: (frozenLaneBits) => f.sweep(layout, frozenLaneBits),
-    satisfiedLanes: (laneBits) => f.satisfied_lanes(layout, laneBits),
-    hardDecisions: () => f.hard_decisions(layout),
-  };
+function writePhiTable(buffer: ArrayBufferLike, address: number): number {
+  fillPhiTable(new Float32Array(buffer, address, PHI_BINS));
+  return (address - 4 * PHI_BIN_BASE) >>> 0;
 }
 
 /**
@@ -168,7 +92,16 @@ export function createSimdSumProductDecoder(
   options: SimdSumProductDecoderOptions = {},
 ): SimdSumProductDecoder {
   const lanes = checkLaneChoice("lanes", options.lanes ?? 8, [4, 8] as const);
-  const kernel = loadKernel(code, lanes);
+  const kernel = loadLaneKernel(code, {
+    module: SPA_SIMD_MODULE,
+    suffix: `x${lanes}`,
+    lanes,
+    laneBytes: VECTOR_BYTES * (lanes / 4),
+    rowBuffers: 4, // q, old messages, φ(|q|) and the prefix sums of the row
+    table: { bytes: 4 * PHI_BINS, write: writePhiTable },
+    stageArgs: [],
+    sweepArgs: [],
+  });
   const decoder = createSimdBatchDecoder("spa-simd", code, kernel, options.maxIterations ?? 50);
   return { ...decoder, lanes };
 }
