@@ -25,11 +25,8 @@ import { readCsrForTest } from "../lib/kernels/ldpc/_test_codes.ts";
 import { Xoshiro128StarStar } from "../lib/kernels/rng.ts";
 import { bscLlrMagnitude, type DecodeOptions } from "../lib/kernels/ldpc/decoder.ts";
 import { computeSyndrome } from "../lib/kernels/ldpc/parity_check_matrix.ts";
-import {
-  createLayeredDecoder,
-  normalizedMinSum,
-  sumProduct,
-} from "../lib/kernels/ldpc/layered_decoder.ts";
+import { createLayeredDecoder } from "../lib/kernels/ldpc/layered_decoder.ts";
+import { normalizedMinSum, sumProduct } from "../lib/kernels/ldpc/check_rules.ts";
 import { createFloodingDecoder } from "../lib/kernels/ldpc/flooding_decoder.ts";
 import { createSimdSumProductDecoder } from "../lib/kernels/ldpc/simd_sum_product_decoder.ts";
 import { createSimdMinSumDecoder } from "../lib/kernels/ldpc/simd_min_sum_decoder.ts";

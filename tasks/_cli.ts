@@ -6,30 +6,21 @@
  * @module
  */
 import { CaligoError, ConfigError, UsageError } from "../lib/errors.ts";
-import type { DecoderName } from "../lib/kernels/ldpc/decoder.ts";
-
-/** `--decoder` values: the decoder names plus Caligo's short names (spa, minsum). */
-const DECODER_FLAGS: Record<string, DecoderName> = {
-  spa: "spa-flooding",
-  minsum: "nms-layered",
-  "nms-layered": "nms-layered",
-  "nms-simd": "nms-simd",
-  "spa-layered": "spa-layered",
-  "spa-simd": "spa-simd",
-  "spa-flooding": "spa-flooding",
-};
+import {
+  decoderFlagValues,
+  decoderForFlag,
+  type DecoderName,
+} from "../lib/kernels/ldpc/decoder_registry.ts";
 
 /**
  * The decoder named by a `--decoder` flag value.
  * @throws UsageError listing the accepted values
  */
 export function parseDecoderFlag(text: string): DecoderName {
-  const name = Object.hasOwn(DECODER_FLAGS, text) ? DECODER_FLAGS[text] : undefined;
+  const name = decoderForFlag(text);
   if (name === undefined) {
     throw new UsageError(
-      `--decoder: expected one of ${Object.keys(DECODER_FLAGS).join(", ")}, got ${
-        JSON.stringify(text)
-      }`,
+      `--decoder: expected one of ${decoderFlagValues().join(", ")}, got ${JSON.stringify(text)}`,
     );
   }
   return name;

@@ -7,13 +7,13 @@
  * @module
  */
 import type { FlagSpec, TaskSpec } from "./_flags.ts";
+import { decoderFlagValues } from "../lib/kernels/ldpc/decoder_registry.ts";
 
 const str = (extra: Partial<FlagSpec> = {}): FlagSpec => ({ type: "string", ...extra });
 const bool = (extra: Partial<FlagSpec> = {}): FlagSpec => ({ type: "boolean", ...extra });
 
-/** `--decoder` values (decoder names plus Caligo's short names spa, minsum). */
-export const DECODER_FLAG_VALUES =
-  "spa|minsum|nms-layered|nms-simd|spa-layered|spa-simd|spa-flooding";
+/** `--decoder` values: the registered decoders plus Caligo's short names (spa, minsum). */
+export const DECODER_FLAG_VALUES = decoderFlagValues().join("|");
 
 /** Every task of the project, by `deno task` name. */
 export const TASKS = {

@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { DECODER_NAMES } from "../kernels/ldpc/decoder_registry.ts";
 
 const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -108,9 +109,8 @@ const reconciliationSchema = section({
   blind_prior: z.enum(["model", "fixed", "caligo"]).default("model"),
   blind_prior_value: num((s) => s.gt(0).lt(0.5)).default(0.05),
   blind_max_rounds: int((s) => s.min(1).max(20)).default(3),
-  decoder: z.enum(["nms-layered", "nms-simd", "spa-layered", "spa-simd", "spa-flooding"]).default(
-    "spa-simd",
-  ),
+  // Every registered decoder (lib/kernels/ldpc/decoder_registry.ts, docs/science.md §9.9).
+  decoder: z.enum(DECODER_NAMES).default("spa-simd"),
   nms_alpha: num((s) => s.gt(0).max(1)).default(0.8),
   max_iterations: int((s) => s.min(1).max(10000)).default(50),
   tail: z.enum(["shorten", "drop"]).default("shorten"),

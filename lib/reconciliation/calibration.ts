@@ -21,7 +21,7 @@
  */
 import { InvalidArgumentError } from "../errors.ts";
 import { sha256, toHex } from "../kernels/sha256.ts";
-import { decoderFamily, type DecoderName } from "../kernels/ldpc/decoder.ts";
+import { decoderFamily, type DecoderName } from "../kernels/ldpc/decoder_registry.ts";
 import { codeAlgorithm, type CodeFamily } from "./code_family.ts";
 import type { ReconciliationOptions, Strategy } from "./types.ts";
 

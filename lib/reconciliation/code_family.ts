@@ -17,22 +17,9 @@ import {
 import { buildPegCode } from "../kernels/ldpc/peg.ts";
 import { puncturingOrder } from "../kernels/ldpc/puncturing_order.ts";
 import type { ParityCheckMatrix } from "../kernels/ldpc/parity_check_matrix.ts";
-import {
-  asBatchDecoder,
-  type BatchDecoder,
-  type Decoder,
-  DECODER_NAMES,
-  type DecoderName,
-} from "../kernels/ldpc/decoder.ts";
-import {
-  createLayeredDecoder,
-  normalizedMinSum,
-  sumProduct,
-} from "../kernels/ldpc/layered_decoder.ts";
-import { createFloodingDecoder } from "../kernels/ldpc/flooding_decoder.ts";
+import { asBatchDecoder, type BatchDecoder, type Decoder } from "../kernels/ldpc/decoder.ts";
+import { createRegisteredDecoder, type DecoderName } from "../kernels/ldpc/decoder_registry.ts";
 import { buildLocalPegCode } from "../kernels/ldpc/local_peg.ts";
-import { createSimdMinSumDecoder } from "../kernels/ldpc/simd_min_sum_decoder.ts";
-import { createSimdSumProductDecoder } from "../kernels/ldpc/simd_sum_product_decoder.ts";
 import type { ReconciliationCalibration } from "./calibration.ts";
 
 /** Version of the ACE-PEG construction (n ≤ {@link LOCAL_PEG_ABOVE}); part of the cache id. */
@@ -267,35 +254,9 @@ export function familyDecoder(
   return decoder;
 }
 
-/** Create a decoder by name (docs/science.md §9.9). */
+/** Create a decoder by name from the registry (docs/science.md §9.9). */
 export function createDecoder(matrix: ParityCheckMatrix, settings: DecoderSettings): Decoder {
-  switch (settings.decoder) {
-    case "nms-layered":
-      return createLayeredDecoder(matrix, {
-        rule: normalizedMinSum(settings.nmsAlpha),
-        maxIterations: settings.maxIterations,
-      });
-    case "nms-simd":
-      return createSimdMinSumDecoder(matrix, {
-        rule: normalizedMinSum(settings.nmsAlpha),
-        maxIterations: settings.maxIterations,
-      });
-    case "spa-simd":
-      return createSimdSumProductDecoder(matrix, { maxIterations: settings.maxIterations });
-    case "spa-layered":
-      return createLayeredDecoder(matrix, {
-        rule: sumProduct(),
-        maxIterations: settings.maxIterations,
-      });
-    case "spa-flooding":
-      return createFloodingDecoder(matrix, { maxIterations: settings.maxIterations });
-    default:
-      throw new InvalidArgumentError(
-        "decoder",
-        settings.decoder,
-        `must be one of ${DECODER_NAMES.join(", ")}`,
-      );
-  }
+  return createRegisteredDecoder(settings.decoder, matrix, settings);
 }
 
 /** The frame layout of code `index` for modulation size d (cached in the family). */

@@ -10,31 +10,10 @@
  */
 import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
 import { InvalidArgumentError } from "../../errors.ts";
+import type { DecoderName } from "./decoder_registry.ts";
 
-/**
- * Decoder algorithms (docs/science.md §9.9). The `-simd` decoders decode 8 frames at once in
- * WebAssembly SIMD: `nms-simd` is layered normalized min-sum in int16 lanes and decodes exactly
- * like `nms-layered`'s fixed-point kernel, frame by frame; `spa-simd` is layered sum-product in
- * float32 lanes (same φ table as `spa-layered`; FER equal within statistical error).
- */
-export type DecoderName = "nms-layered" | "nms-simd" | "spa-layered" | "spa-simd" | "spa-flooding";
-
-/** Every decoder name. */
-export const DECODER_NAMES: readonly DecoderName[] = [
-  "nms-layered",
-  "nms-simd",
-  "spa-layered",
-  "spa-simd",
-  "spa-flooding",
-];
-
-/**
- * The scalar decoder a decoder decodes like (calibrations of f_sel are shared between them):
- * `nms-simd` → `nms-layered`, `spa-simd` → `spa-layered`, others themselves.
- */
-export function decoderFamily(name: DecoderName): DecoderName {
-  return name === "nms-simd" ? "nms-layered" : name === "spa-simd" ? "spa-layered" : name;
-}
+/** Decoder names: the keys of the registry (decoder_registry.ts). */
+export type { DecoderName };
 
 /** Message precision of a decoder's workspace. */
 export type MessagePrecision = "float32" | "float64";
@@ -116,7 +95,8 @@ export interface BatchDecoder extends Decoder {
  * ```ts
  * import { asBatchDecoder } from "./decoder.ts";
  * import { createParityCheckMatrix } from "./parity_check_matrix.ts";
- * import { createLayeredDecoder, sumProduct } from "./layered_decoder.ts";
+ * import { createLayeredDecoder } from "./layered_decoder.ts";
+ * import { sumProduct } from "./check_rules.ts";
  * const h = createParityCheckMatrix(2, 3, Int32Array.of(0, 2, 4), Int32Array.of(0, 1, 1, 2));
  * const batch = asBatchDecoder(createLayeredDecoder(h, { rule: sumProduct() }));
  * const out = new Uint8Array(3);
@@ -151,6 +131,16 @@ export function asBatchDecoder(decoder: Decoder): BatchDecoder {
 export function bscLlrMagnitude(qber: number): number {
   const q = Math.min(Math.max(qber, 1e-6), 0.5 - 1e-6);
   return Math.log((1 - q) / q);
+}
+
+/**
+ * Check an iteration limit: an integer ≥ `least` (1 for a decoder's default, 0 for one call's).
+ * @throws InvalidArgumentError on `maxIterations`
+ */
+export function checkIterationLimit(maxIterations: number, least: 0 | 1): void {
+  if (!Number.isInteger(maxIterations) || maxIterations < least) {
+    throw new InvalidArgumentError("maxIterations", maxIterations, `must be an integer ≥ ${least}`);
+  }
 }
 
 /** Whether the cancel flag (if any) is raised. */

@@ -2,13 +2,23 @@ import { assert } from "../../../tests/assert.ts";
 import { readCsrForTest } from "./_test_codes.ts";
 import { Xoshiro128StarStar } from "../rng.ts";
 import { createFloodingDecoder } from "./flooding_decoder.ts";
-import { bscLlrMagnitude } from "./decoder.ts";
+import { asBatchDecoder, bscLlrMagnitude } from "./decoder.ts";
+import { sumProduct } from "./check_rules.ts";
+import { registerDecoderBattery } from "./_test_decoder_battery.ts";
 import { computeSyndrome } from "./parity_check_matrix.ts";
 
 const CALIGO_MATRIX = new URL(
   "../../../tests/fixtures/ldpc_caligo_4096_r050.csr.txt",
   import.meta.url,
 );
+
+// spa-flooding (tanh rule) runs the battery in decoder_registry_test.ts; the flooding schedule
+// with the φ-table rule runs it here.
+registerDecoderBattery({
+  label: "flooding sum-product phi-table",
+  build: (code, maxIterations) =>
+    asBatchDecoder(createFloodingDecoder(code, { rule: sumProduct(), maxIterations })),
+});
 
 // docs/science.md §14.7: Caligo's kernel on its matrix at Q = 0.02 has FER ≈ 0.005–0.010. With 25
 // frames, P(≥ 4 failures | FER = 0.01) ≈ 2e-4, so ≤ 3 failures is a tight but safe bound; a wrong

@@ -1,25 +1,18 @@
 /**
- * Layered (row-serial, "turbo-decoding message passing") belief propagation with two check
- * rules (docs/science.md §9.9):
- *  - `normalized-min-sum` (`nms-layered`): |r| = α·min over the other edges (Chen & Fossorier
- *    2002), α = 0.8 by default;
- *  - `sum-product` (`spa-layered`): r = 2 atanh(Π tanh(q/2)) evaluated in the φ domain,
- *    φ(x) = −ln tanh(x/2) = ln((1 + e^−x)/(1 − e^−x)), |r| = φ(Σ φ(|q|) − φ(|q_e|)), with φ
- *    read from a log-spaced table without branches (phi_table.ts); this keeps the
- *    cost per edge near min-sum's instead of one exp and one log per φ.
- * Each row update reads q_e = L_v − r_e from the posterior L, writes the new r_e and
- * L_v = q_e + r_e, so the posterior is always current (Hocevar 2004). The syndrome test runs after
- * each full sweep. Messages live in one typed array of length E indexed by CSR edge id; the
- * posterior has length n; the scratch row buffers have the largest check degree. Nothing is
+ * Layered (row-serial, "turbo-decoding message passing") schedule of belief propagation
+ * (docs/science.md §9.9), running any check rule of check_rules.ts: `nms-layered` is normalized
+ * min-sum (α = 0.8 by default), `spa-layered` sum-product from the φ table. Each row update reads
+ * q_e = L_v − r_e from the posterior L, lets the rule compute the new r_e of the row, and writes
+ * r_e and L_v = q_e + r_e, so the posterior is always current (Hocevar 2004). The syndrome test
+ * runs after each full sweep. Messages live in one typed array of length E indexed by CSR edge
+ * id; the posterior has length n; the row buffers have the largest check degree. Nothing is
  * allocated per frame except the small result object.
  *
- * Precision: `float64`, `float32`, or (min-sum only, the default) `fixed`: Int32 messages in units of
- * 1/{@link FIXED_POINT_SCALE} LLR with the posterior saturated at ±2^19 units (±8192 in LLR), so
- * that min, |·| and the sign products are branch-free integer arithmetic; it decodes like float
- * min-sum (a 1/64 LLR step is far below the channel LLR spacing). V8 compiles `q < 0 ? −m : m` to a
- * data-dependent branch that mispredicts on every other edge (≈ 3× slower sweeps), so the float
- * kernels take signs from the bits of a Float32 scratch copy (same-size store/load, so store
- * forwarding works) and multiply by ±1; with that, fixed and float32 run at about the same speed.
+ * Precision: `float64`, `float32`, or (min-sum only, the default) `fixed`: Int32 messages in units
+ * of 1/{@link FIXED_POINT_SCALE} LLR with the posterior saturated at ±2^19 units (±8192 in LLR),
+ * so that the min-sum rule is branch-free integer arithmetic; it decodes like float min-sum (a
+ * 1/64 LLR step is far below the channel LLR spacing). Row arithmetic is in float64 whatever
+ * the storage precision (q and r are rounded only when stored).
  *
  * Quality note: on the Caligo-table codes (variable degrees up to 73, check degrees up to 51)
  * normalized min-sum is far behind sum-product for every α tried (0.5–1.0): e.g. FER 0.3–1 where
@@ -29,39 +22,23 @@
 import { InvalidArgumentError } from "../../errors.ts";
 import type { ParityCheckMatrix } from "./parity_check_matrix.ts";
 import {
-  fillPhiTable,
-  PHI_BIN_BASE,
-  PHI_BIN_SHIFT,
-  PHI_BINS,
-  PHI_MAX_ARG,
-  PHI_MIN_ARG,
-} from "./phi_table.ts";
+  type CheckRowUpdate,
+  type CheckRule,
+  FIXED_LIMIT,
+  FIXED_POINT_SCALE,
+  fixedRowUpdate,
+  floatRowUpdate,
+  isMinSum,
+} from "./check_rules.ts";
 import {
   checkDecodeBuffers,
+  checkIterationLimit,
   type DecodeOptions,
   type Decoder,
   type DecodeResult,
   isCancelled,
   type MessagePrecision,
 } from "./decoder.ts";
-
-/** Check-node rule of the layered schedule. */
-export type CheckRule =
-  | { kind: "normalized-min-sum"; alpha: number }
-  | { kind: "sum-product" };
-
-/** Normalized min-sum rule with factor α ∈ (0, 1]. */
-export function normalizedMinSum(alpha: number): CheckRule {
-  if (!(alpha > 0 && alpha <= 1)) {
-    throw new InvalidArgumentError("alpha", alpha, "normalized min-sum factor must be in (0, 1]");
-  }
-  return { kind: "normalized-min-sum", alpha };
-}
-
-/** Sum-product rule. */
-export function sumProduct(): CheckRule {
-  return { kind: "sum-product" };
-}
 
 /** Options of {@link createLayeredDecoder}. */
 export interface LayeredDecoderOptions {
@@ -75,17 +52,13 @@ export interface LayeredDecoderOptions {
   precision?: MessagePrecision | "fixed";
 }
 
-/** Fixed-point LLR scale of the `fixed` min-sum kernel: 1 LLR unit = 64 integer units. */
-export const FIXED_POINT_SCALE = 64;
-const FIXED_LIMIT = 1 << 19;
-const FIXED_ALPHA_SHIFT = 10;
-
 /**
  * Create a layered decoder with its workspace for `code`.
  * @example
  * ```ts
  * import { createParityCheckMatrix } from "./parity_check_matrix.ts";
- * import { createLayeredDecoder, normalizedMinSum } from "./layered_decoder.ts";
+ * import { createLayeredDecoder } from "./layered_decoder.ts";
+ * import { normalizedMinSum } from "./check_rules.ts";
  * // Length-3 repetition code: x0 = x1 = x2.
  * const h = createParityCheckMatrix(2, 3, Int32Array.of(0, 2, 4), Int32Array.of(0, 1, 1, 2));
  * const dec = createLayeredDecoder(h, { rule: normalizedMinSum(0.8) });
@@ -98,200 +71,184 @@ export function createLayeredDecoder(
   code: ParityCheckMatrix,
   options: LayeredDecoderOptions,
 ): Decoder {
-  const rule = options.rule;
+  const { rule } = options;
   const defaultMaxIterations = options.maxIterations ?? 50;
-  if (!Number.isInteger(defaultMaxIterations) || defaultMaxIterations < 1) {
-    throw new InvalidArgumentError("maxIterations", defaultMaxIterations, "must be an integer ≥ 1");
-  }
-  const isMinSum = rule.kind === "normalized-min-sum";
-  const precision = options.precision ?? (isMinSum ? "fixed" : "float64");
-  if (precision === "fixed" && !isMinSum) {
-    throw new InvalidArgumentError("precision", precision, "fixed point is only for min-sum");
-  }
-  const isFixed = precision === "fixed";
-  const Arr = precision === "float32"
-    ? Float32Array
-    : precision === "fixed"
-    ? Int32Array
-    : Float64Array;
-  const { n, m, rowPtr, colIdx } = code;
-  const posterior = new Arr(n);
-  const messages = new Arr(code.edges);
-  const degree = Math.max(1, code.maxCheckDegree);
-  const rowScratch = new Float64Array(degree);
-  const rowPhi = new Float64Array(degree);
-  // One slot more than the row: signScratch[degree] converts φ arguments to float32 bits.
-  const signScratch = new Float32Array(degree + 1);
-  const signBits = new Int32Array(signScratch.buffer);
-  const fixedRow = new Int32Array(degree);
-  const alpha = rule.kind === "normalized-min-sum" ? rule.alpha : 1;
-  const phiValues = isMinSum ? new Float32Array(0) : fillPhiTable(new Float32Array(PHI_BINS));
-  const alphaFixed = Math.round(alpha * (1 << FIXED_ALPHA_SHIFT));
-
-  /** Fixed-point normalized min-sum sweep; all branch-free except the loop bounds. */
-  function sweepFixed(syndrome: Uint8Array): void {
-    const L = posterior as Int32Array, R = messages as Int32Array, Q = fixedRow;
-    for (let c = 0; c < m; c++) {
-      const start = rowPtr[c], end = rowPtr[c + 1];
-      let min1 = FIXED_LIMIT << 1, min2 = FIXED_LIMIT << 1;
-      let sign = -syndrome[c]; // 0 or −1
-      for (let e = start, k = 0; e < end; e++, k++) {
-        const q = L[colIdx[e]] - R[e];
-        Q[k] = q;
-        const s = q >> 31;
-        sign ^= s;
-        const a = (q ^ s) - s;
-        // min2 = min(min2, max(min1, a)); min1 = min(min1, a), via sign masks.
-        let d = a - min1;
-        const mask = d >> 31;
-        const low = min1 + (d & mask), high = a - (d & mask);
-        d = high - min2;
-        min2 += d & (d >> 31);
-        min1 = low;
-      }
-      const m1 = (min1 * alphaFixed) >> FIXED_ALPHA_SHIFT;
-      const m2 = (min2 * alphaFixed) >> FIXED_ALPHA_SHIFT;
-      for (let e = start, k = 0; e < end; e++, k++) {
-        const q = Q[k];
-        const s = q >> 31;
-        const a = (q ^ s) - s;
-        const notMin = ((a - min1) | (min1 - a)) >> 31; // 0 iff a = min1
-        const mag = m2 + ((m1 - m2) & notMin);
-        const negative = sign ^ s;
-        const r = (mag ^ negative) - negative;
-        R[e] = r;
-        let l = q + r;
-        let over = l - FIXED_LIMIT;
-        l -= over & ~(over >> 31);
-        over = l + FIXED_LIMIT;
-        l -= over & (over >> 31);
-        L[colIdx[e]] = l;
-      }
-    }
-  }
-
-  function sweepMinSum(syndrome: Uint8Array): void {
-    const L = posterior, R = messages, Q = rowScratch, S = signScratch, B = signBits;
-    for (let c = 0; c < m; c++) {
-      const start = rowPtr[c], end = rowPtr[c + 1];
-      let min1 = Infinity, min2 = Infinity, minPos = -1;
-      let sign = syndrome[c];
-      for (let e = start, k = 0; e < end; e++, k++) {
-        const q = L[colIdx[e]] - R[e];
-        Q[k] = q;
-        S[k] = q;
-        sign ^= B[k] >>> 31;
-        const a = Math.abs(q);
-        if (a < min2) {
-          if (a < min1) {
-            min2 = min1;
-            min1 = a;
-            minPos = k;
-          } else min2 = a;
-        }
-      }
-      const m1 = alpha * min1, m2 = alpha * min2;
-      for (let e = start, k = 0; e < end; e++, k++) {
-        const q = Q[k];
-        const mag = k === minPos ? m2 : m1;
-        const r = mag * (1 - 2 * (sign ^ (B[k] >>> 31)));
-        R[e] = r;
-        L[colIdx[e]] = q + r;
-      }
-    }
-  }
-
-  function sweepSumProduct(syndrome: Uint8Array): void {
-    const L = posterior, R = messages, Q = rowScratch, F = rowPhi, S = signScratch, B = signBits;
-    const T = phiValues, slot = degree;
-    for (let c = 0; c < m; c++) {
-      const start = rowPtr[c], end = rowPtr[c + 1];
-      let sum = 0;
-      let sign = syndrome[c];
-      for (let e = start, k = 0; e < end; e++, k++) {
-        const q = L[colIdx[e]] - R[e];
-        Q[k] = q;
-        S[k] = q;
-        sign ^= B[k] >>> 31;
-        S[slot] = Math.min(Math.max(Math.abs(q), PHI_MIN_ARG), PHI_MAX_ARG);
-        const f = T[(B[slot] >> PHI_BIN_SHIFT) - PHI_BIN_BASE];
-        F[k] = f;
-        sum += f;
-      }
-      for (let e = start, k = 0; e < end; e++, k++) {
-        const q = Q[k];
-        S[slot] = Math.min(Math.max(sum - F[k], PHI_MIN_ARG), PHI_MAX_ARG);
-        const mag = T[(B[slot] >> PHI_BIN_SHIFT) - PHI_BIN_BASE];
-        const r = mag * (1 - 2 * (sign ^ (B[k] >>> 31)));
-        R[e] = r;
-        L[colIdx[e]] = q + r;
-      }
-    }
-  }
-
-  function syndromeHolds(syndrome: Uint8Array): boolean {
-    const L = posterior;
-    for (let c = 0; c < m; c++) {
-      let parity = syndrome[c];
-      for (let e = rowPtr[c], end = rowPtr[c + 1]; e < end; e++) {
-        if (L[colIdx[e]] < 0) parity ^= 1;
-      }
-      if (parity !== 0) return false;
-    }
-    return true;
-  }
-
+  checkIterationLimit(defaultMaxIterations, 1);
+  const precision = options.precision ?? (isMinSum(rule) ? "fixed" : "float64");
+  const rows = precision === "fixed" ? fixedRows(code, rule) : floatRows(code, rule, precision);
+  const { n, m } = code;
   return {
-    name: isMinSum ? "nms-layered" : "spa-layered",
+    name: isMinSum(rule) ? "nms-layered" : "spa-layered",
     code,
-    workspaceBytes: posterior.byteLength + messages.byteLength + rowScratch.byteLength +
-      rowPhi.byteLength + signScratch.byteLength + fixedRow.byteLength,
-    decode(
-      llr: Float64Array | Float32Array,
-      syndrome: Uint8Array,
-      out: Uint8Array,
-      opts: DecodeOptions = {},
-    ): DecodeResult {
+    workspaceBytes: rows.workspaceBytes,
+    decode(llr, syndrome, out, opts: DecodeOptions = {}): DecodeResult {
       checkDecodeBuffers(n, m, llr, syndrome, out);
       const maxIterations = opts.maxIterations ?? defaultMaxIterations;
+      checkIterationLimit(maxIterations, 0);
       const earlyStop = opts.earlyStop ?? true;
-      // Posterior = channel + all stored check messages (zero unless hot-started).
-      if (!opts.hotStart) messages.fill(0);
-      if (isFixed) {
-        for (let v = 0; v < n; v++) {
-          const x = Math.round(llr[v] * FIXED_POINT_SCALE);
-          posterior[v] = x > FIXED_LIMIT ? FIXED_LIMIT : x < -FIXED_LIMIT ? -FIXED_LIMIT : x;
-        }
-      } else {
-        for (let v = 0; v < n; v++) posterior[v] = llr[v];
-      }
-      if (opts.hotStart) {
-        for (let c = 0; c < m; c++) {
-          for (let e = rowPtr[c]; e < rowPtr[c + 1]; e++) posterior[colIdx[e]] += messages[e];
-        }
-        if (isFixed) {
-          for (let v = 0; v < n; v++) {
-            const x = posterior[v];
-            posterior[v] = x > FIXED_LIMIT ? FIXED_LIMIT : x < -FIXED_LIMIT ? -FIXED_LIMIT : x;
-          }
-        }
-      }
+      rows.start(llr, opts.hotStart ?? false);
       let iterations = 0, converged = false, cancelled = false;
-      if (earlyStop && syndromeHolds(syndrome)) converged = true;
+      if (earlyStop && rows.syndromeHolds(syndrome)) converged = true;
       while (!converged && iterations < maxIterations) {
         if (isCancelled(opts.cancel)) {
           cancelled = true;
           break;
         }
-        if (isFixed) sweepFixed(syndrome);
-        else if (isMinSum) sweepMinSum(syndrome);
-        else sweepSumProduct(syndrome);
+        rows.sweep(syndrome);
         iterations++;
-        if (earlyStop && syndromeHolds(syndrome)) converged = true;
+        if (earlyStop && rows.syndromeHolds(syndrome)) converged = true;
       }
-      if (!earlyStop && !cancelled) converged = syndromeHolds(syndrome);
-      for (let v = 0; v < n; v++) out[v] = posterior[v] < 0 ? 1 : 0;
+      if (!earlyStop && !cancelled) converged = rows.syndromeHolds(syndrome);
+      rows.hardDecisions(out);
       return { converged, iterations, cancelled };
     },
   };
+}
+
+/** The layered state of one precision: posterior, messages and their row-serial sweep. */
+interface LayeredRows {
+  readonly workspaceBytes: number;
+  /** Posterior = channel LLR + the stored messages (zeroed unless `hotStart`). */
+  start(llr: Float64Array | Float32Array, hotStart: boolean): void;
+  /** One sweep over the checks in order. */
+  sweep(syndrome: Uint8Array): void;
+  /** Whether the hard decisions of the posterior satisfy `syndrome`. */
+  syndromeHolds(syndrome: Uint8Array): boolean;
+  /** out_v = [L_v < 0]. */
+  hardDecisions(out: Uint8Array): void;
+}
+
+/**
+ * Float64 or float32 storage; row arithmetic in float64. A float64 rule writes its messages
+ * straight into the message array; a float32 one into a row buffer, so that L_v = q_e + r_e
+ * adds r_e before it is rounded to float32.
+ */
+function floatRows(
+  code: ParityCheckMatrix,
+  rule: CheckRule,
+  precision: MessagePrecision,
+): LayeredRows {
+  if (precision !== "float64" && precision !== "float32") {
+    throw new InvalidArgumentError("precision", precision, "must be fixed, float32 or float64");
+  }
+  const degree = Math.max(1, code.maxCheckDegree);
+  const posterior = precision === "float32" ? new Float32Array(code.n) : new Float64Array(code.n);
+  const messages = new Float64Array(precision === "float32" ? 0 : code.edges);
+  const messages32 = new Float32Array(precision === "float32" ? code.edges : 0);
+  const q = new Float64Array(degree), r = new Float64Array(precision === "float32" ? degree : 0);
+  const update = floatRowUpdate(rule, degree);
+  const { rowPtr, colIdx } = code;
+  const stored = precision === "float32" ? messages32 : messages;
+  function sweep64(syndrome: Uint8Array): void {
+    const L = posterior, R = messages, m = code.m;
+    for (let c = 0; c < m; c++) {
+      const start = rowPtr[c], degree = rowPtr[c + 1] - start;
+      for (let k = 0; k < degree; k++) q[k] = L[colIdx[start + k]] - R[start + k];
+      update(q, 0, R, start, degree, syndrome[c]);
+      for (let k = 0; k < degree; k++) L[colIdx[start + k]] = q[k] + R[start + k];
+    }
+  }
+  function sweep32(syndrome: Uint8Array): void {
+    const L = posterior, R = messages32, m = code.m;
+    for (let c = 0; c < m; c++) {
+      const start = rowPtr[c], degree = rowPtr[c + 1] - start;
+      for (let k = 0; k < degree; k++) q[k] = L[colIdx[start + k]] - R[start + k];
+      update(q, 0, r, 0, degree, syndrome[c]);
+      for (let k = 0; k < degree; k++) {
+        R[start + k] = r[k];
+        L[colIdx[start + k]] = q[k] + r[k];
+      }
+    }
+  }
+  return {
+    workspaceBytes: posterior.byteLength + stored.byteLength + q.byteLength + r.byteLength,
+    start: (llr, hotStart) => startPosterior(code, llr, hotStart, posterior, stored),
+    sweep: precision === "float32" ? sweep32 : sweep64,
+    syndromeHolds: (syndrome) => posteriorSatisfies(code, posterior, syndrome),
+    hardDecisions: (out) => signsOf(posterior, out),
+  };
+}
+
+/** Int32 storage in 1/FIXED_POINT_SCALE LLR units, posterior saturated at ±FIXED_LIMIT. */
+function fixedRows(code: ParityCheckMatrix, rule: CheckRule): LayeredRows {
+  if (!isMinSum(rule)) {
+    throw new InvalidArgumentError("precision", "fixed", "fixed point is only for min-sum");
+  }
+  const posterior = new Int32Array(code.n), messages = new Int32Array(code.edges);
+  const degree = Math.max(1, code.maxCheckDegree);
+  const q = new Int32Array(degree);
+  const scaled = new Float64Array(code.n); // channel LLRs in units, before saturation
+  const update: CheckRowUpdate<Int32Array> = fixedRowUpdate(rule);
+  const { rowPtr, colIdx } = code;
+  return {
+    workspaceBytes: posterior.byteLength + messages.byteLength + q.byteLength + scaled.byteLength,
+    start(llr, hotStart) {
+      for (let v = 0; v < code.n; v++) scaled[v] = Math.round(llr[v] * FIXED_POINT_SCALE);
+      startPosterior(code, scaled, hotStart, posterior, messages);
+    },
+    sweep(syndrome) {
+      const L = posterior, R = messages, Q = q, m = code.m;
+      for (let c = 0; c < m; c++) {
+        const start = rowPtr[c], degree = rowPtr[c + 1] - start;
+        for (let k = 0; k < degree; k++) Q[k] = L[colIdx[start + k]] - R[start + k];
+        update(Q, 0, R, start, degree, syndrome[c]);
+        for (let k = 0, e = start; k < degree; k++, e++) {
+          let l = Q[k] + R[e];
+          let over = l - FIXED_LIMIT;
+          l -= over & ~(over >> 31);
+          over = l + FIXED_LIMIT;
+          l -= over & (over >> 31);
+          L[colIdx[e]] = l;
+        }
+      }
+    },
+    syndromeHolds: (syndrome) => posteriorSatisfies(code, posterior, syndrome),
+    hardDecisions: (out) => signsOf(posterior, out),
+  };
+}
+
+/**
+ * Posterior = channel (+ the stored messages when `hotStart`, else the messages are zeroed).
+ * For an Int32 posterior the values saturate at ±FIXED_LIMIT after each of the two steps.
+ */
+function startPosterior(
+  code: ParityCheckMatrix,
+  llr: ArrayLike<number>,
+  hotStart: boolean,
+  posterior: Float64Array | Float32Array | Int32Array,
+  messages: Float64Array | Float32Array | Int32Array,
+): void {
+  const saturate = posterior instanceof Int32Array;
+  const clamp = (x: number) =>
+    saturate ? (x > FIXED_LIMIT ? FIXED_LIMIT : x < -FIXED_LIMIT ? -FIXED_LIMIT : x) : x;
+  if (!hotStart) messages.fill(0);
+  for (let v = 0; v < code.n; v++) posterior[v] = clamp(llr[v]);
+  if (!hotStart) return;
+  const { rowPtr, colIdx } = code;
+  for (let c = 0; c < code.m; c++) {
+    for (let e = rowPtr[c]; e < rowPtr[c + 1]; e++) posterior[colIdx[e]] += messages[e];
+  }
+  for (let v = 0; v < code.n; v++) posterior[v] = clamp(posterior[v]);
+}
+
+/** Whether the hard decisions [L_v < 0] satisfy H·x = s. */
+function posteriorSatisfies(
+  code: ParityCheckMatrix,
+  posterior: ArrayLike<number>,
+  syndrome: Uint8Array,
+): boolean {
+  const { rowPtr, colIdx } = code;
+  for (let c = 0; c < code.m; c++) {
+    let parity = syndrome[c];
+    for (let e = rowPtr[c], end = rowPtr[c + 1]; e < end; e++) {
+      if (posterior[colIdx[e]] < 0) parity ^= 1;
+    }
+    if (parity !== 0) return false;
+  }
+  return true;
+}
+
+/** out_v = [L_v < 0]. */
+function signsOf(posterior: ArrayLike<number>, out: Uint8Array): void {
+  for (let v = 0; v < out.length; v++) out[v] = posterior[v] < 0 ? 1 : 0;
 }
