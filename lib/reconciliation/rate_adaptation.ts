@@ -172,3 +172,34 @@ function nearestCode(rates: readonly number[], delta: number, target: number): n
   }
   return best;
 }
+
+/**
+ * The family as a frame with `payloadBits` L < n − d sees it (docs/science.md §9.4, `tail:
+ * spread`): its e = n − d − L unused payload positions are shortened (known zeros), so mother code
+ * i acts as an (n − e)-bit code of rate (n·R0 − e)/(n − e) with the same m_c = n(1 − R0) checks and
+ * the same d modulation positions. {@link chooseBaselineRate} / {@link chooseBlindCode} on these
+ * rates and length give p and s for a leakage m_c − p ≈ (1 − R*)·L; the plan's `motherRate` must
+ * then be set back to the family's R0 (see `planRate` of _block_engine.ts).
+ * @example
+ * ```ts
+ * import { payloadFrame } from "./rate_adaptation.ts";
+ * const f = payloadFrame([0.5, 0.9], 1000, 100, 400); // e = 500
+ * console.assert(f.n === 500 && Math.abs(f.rates[1] - 0.8) < 1e-12);
+ * ```
+ */
+export function payloadFrame(
+  motherRates: readonly number[],
+  n: number,
+  d: number,
+  payloadBits: number,
+): { rates: number[]; n: number } {
+  const extra = n - d - payloadBits;
+  if (!(Number.isInteger(payloadBits) && payloadBits >= 1 && extra >= 0)) {
+    throw new InvalidArgumentError(
+      "payloadBits",
+      payloadBits,
+      `must be an integer in [1, ${n - d}]`,
+    );
+  }
+  return { rates: motherRates.map((r0) => (n * r0 - extra) / (n - extra)), n: n - extra };
+}
