@@ -10,7 +10,7 @@
  * protocol charges); "measured" runs `--samples` strings per (N, q) through the baseline engine
  * (random bits, BSC(q) noise) and reports the charged leakage, the block FER and the lost bits.
  * The rate choice uses the family's cached calibration (`calibration_frames` = --cal-frames),
- * made here (dry run) when missing. The last lines give the mean of f_eff over the N grid
+ * made here and cached when missing. The last lines give the mean of f_eff over the N grid
  * (log-spaced: the mean of a log-uniform N, as in the QIA box) per tail mode and QBER.
  *
  *   ./deno run -A bench/effective_f.ts --length 4096 --family caligo --qber 0.02,0.04 \
@@ -122,7 +122,6 @@ async function main(): Promise<void> {
   const made = await ensureCalibration(family, base, a["codes-dir"], {
     jobs: 1,
     params: calibrationParamsOf(base),
-    dryRun: true,
   });
   family.calibration = made.calibration;
   console.error(`calibration ${made.calibration.id} (${made.source})`);

@@ -25,6 +25,7 @@ import { type CodeFamily, familyDecoder, frameLayout } from "./code_family.ts";
 import {
   chooseBaselineRate,
   chooseBlindCode,
+  chooseShortFrameRate,
   modulationSize,
   payloadFrame,
   type RatePlan,
@@ -138,7 +139,9 @@ export function validateQber(qber: number, path = "qberPrior"): void {
  * (docs/science.md §9.10, lib/reconciliation/calibration.ts) the calibrated f_sel(q) / f_blind(q),
  * else `options.fSelect` / §9.7's 1.1. With `payloadBits` L below the capacity n − d (`tail:
  * spread`, §9.4) the rate is chosen for a frame whose n − d − L unused payload positions are
- * shortened, so that its leakage m_c − p is ≈ f·h(q)·L ({@link payloadFrame}).
+ * shortened, so that its leakage m_c − p is ≈ f'·h(q)·L ({@link payloadFrame},
+ * {@link shortFrameFactor}; baseline on the lowest mother rate that reaches it,
+ * {@link chooseShortFrameRate}).
  * @throws InvalidArgumentError if the attached calibration was made for other options
  */
 export function planRate(
@@ -167,7 +170,7 @@ export function planRate(
   const f = full ? factor : shortFrameFactor(factor, n, frame.n);
   const plan = strategy === "blind"
     ? chooseBlindCode(frame.rates, frame.n, d, qberPrior, f)
-    : chooseBaselineRate(frame.rates, frame.n, d, qberPrior, f);
+    : (full ? chooseBaselineRate : chooseShortFrameRate)(frame.rates, frame.n, d, qberPrior, f);
   return full ? plan : { ...plan, motherRate: rates[plan.codeIndex] };
 }
 

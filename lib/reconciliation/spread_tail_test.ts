@@ -1,7 +1,12 @@
 import { assert, assertClose, assertEquals } from "../../tests/assert.ts";
 import { plannedLeakage, reconcileOtStrings } from "./ot_reconcile.ts";
 import { blockPayloads, planRate, shortFrameFactor, spreadSlots } from "./_block_engine.ts";
-import { payloadFrame } from "./rate_adaptation.ts";
+import {
+  chooseBaselineRate,
+  chooseShortFrameRate,
+  frameRate,
+  payloadFrame,
+} from "./rate_adaptation.ts";
 import { binaryEntropy } from "./entropy.ts";
 import { noisyPair, seededRng, testFamily, testOptions } from "./_test_family.ts";
 import type { OtReconciliationInput } from "./types.ts";
@@ -85,4 +90,14 @@ Deno.test("spread tail: blind reveals on spread blocks are charged bit for bit",
   const r = reconcileOtStrings(family, inp, options);
   assert(r.revealedBits > 0, "expected reveals when the prior is below the QBER");
   assertEquals(r.leak, plannedLeakage(family, 1200, 0.04, "blind", options) + r.revealedBits);
+});
+
+Deno.test("chooseShortFrameRate() takes the lowest mother rate that reaches R*, at R* exactly", () => {
+  // R* = 1 − 1.16·h(0.055) = 0.6435 is in the ranges of 0.60 and 0.65 (δ = 0.1).
+  const rates = [0.55, 0.6, 0.65];
+  const plan = chooseShortFrameRate(rates, 4096, 410, 0.055, 1.16);
+  assertEquals(plan.motherRate, 0.6);
+  assertEquals(chooseBaselineRate(rates, 4096, 410, 0.055, 1.16).motherRate, 0.65);
+  assertClose(frameRate(0.6, 4096, 410, plan.shortened), 1 - 1.16 * binaryEntropy(0.055), 2e-4);
+  assert(plan.punctured > plan.shortened, `p ${plan.punctured} s ${plan.shortened}`);
 });
