@@ -3,7 +3,9 @@
  * and print them as JSON lines, one per rate: `{"rate", "lambda", "rho", "threshold", "runs", "s"}`.
  * The result is pasted into `DE_BSC_DEGREE_DISTRIBUTIONS` (lib/kernels/ldpc/degree_distributions.ts).
  * Usage: ./deno run tools/design_degree_distributions.ts [rates, default 0.35,0.40,0.45] [maxRuns]
- * [start λ as JSON, e.g. '[[2,0.22],[3,0.26],[6,0.12],[12,0.16],[20,0.24]]']
+ * [start λ as JSON, e.g. '[[2,0.22],[3,0.26],[6,0.12],[12,0.16],[20,0.24]]'] [threshold step, 0.0005]
+ * (the high rates need a finer step: at R = 0.9 the threshold is ≈ 0.011, so 0.0005 is a 5 % gain
+ * per move; their rows were made with 0.0001 from Caligo's row, docs/science.md §9.1).
  */
 import { designBscDistribution } from "../lib/kernels/ldpc/degree_design.ts";
 
@@ -15,7 +17,8 @@ const START: Array<[number, number]> = Deno.args[2] !== undefined
   : [[2, 0.22], [3, 0.22], [6, 0.16], [12, 0.2], [20, 0.2]];
 for (const rate of rates) {
   const t0 = performance.now();
-  const r = designBscDistribution(rate, { start: START, maxRuns });
+  const thresholdStep = Deno.args[3] !== undefined ? Number(Deno.args[3]) : undefined;
+  const r = designBscDistribution(rate, { start: START, maxRuns, thresholdStep });
   console.log(JSON.stringify({
     rate,
     lambda: r.distribution.lambda,

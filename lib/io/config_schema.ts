@@ -113,7 +113,8 @@ const reconciliationSchema = section({
   decoder: z.enum(DECODER_NAMES).default("spa-simd"),
   nms_alpha: num((s) => s.gt(0).max(1)).default(0.8),
   max_iterations: int((s) => s.min(1).max(10000)).default(50),
-  tail: z.enum(["shorten", "drop"]).default("shorten"),
+  // Framing of the last bits (docs/science.md §9.4): shorten | drop | spread (equal blocks).
+  tail: z.enum(["shorten", "drop", "spread"]).default("shorten"),
   failed_blocks: z.enum(["discard", "abort"]).default("discard"),
   codes_dir: z.string().default("codes"),
   /** Frames per calibration grid point (FER ≤ 1e-2 at 95 % confidence either way). */

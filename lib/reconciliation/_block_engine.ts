@@ -25,7 +25,9 @@ import { type CodeFamily, familyDecoder, frameLayout } from "./code_family.ts";
 import {
   chooseBaselineRate,
   chooseBlindCode,
+  chooseShortFrameRate,
   modulationSize,
+  payloadFrame,
   type RatePlan,
 } from "./rate_adaptation.ts";
 import { tagsEqual, verificationTag } from "./verification_tag.ts";
@@ -105,7 +107,12 @@ export function validateOptions(o: ReconciliationOptions): void {
     "must be an integer ≥ 1",
   );
   check(o.nmsAlpha > 0 && o.nmsAlpha <= 1, "nmsAlpha", o.nmsAlpha, "must be in (0, 1]");
-  check(o.tail === "shorten" || o.tail === "drop", "tail", o.tail, 'must be "shorten" or "drop"');
+  check(
+    o.tail === "shorten" || o.tail === "drop" || o.tail === "spread",
+    "tail",
+    o.tail,
+    'must be "shorten", "drop" or "spread"',
+  );
   check(
     o.failedBlocks === "discard" || o.failedBlocks === "abort",
     "failedBlocks",
@@ -130,7 +137,11 @@ export function validateQber(qber: number, path = "qberPrior"): void {
 /**
  * The rate plan for a strategy (round 1 for blind): with a calibration attached to the family
  * (docs/science.md §9.10, lib/reconciliation/calibration.ts) the calibrated f_sel(q) / f_blind(q),
- * else `options.fSelect` / §9.7's 1.1.
+ * else `options.fSelect` / §9.7's 1.1. With `payloadBits` L below the capacity n − d (`tail:
+ * spread`, §9.4) the rate is chosen for a frame whose n − d − L unused payload positions are
+ * shortened, so that its leakage m_c − p is ≈ f'·h(q)·L ({@link payloadFrame},
+ * {@link shortFrameFactor}; baseline on the lowest mother rate that reaches it,
+ * {@link chooseShortFrameRate}).
  * @throws InvalidArgumentError if the attached calibration was made for other options
  */
 export function planRate(
@@ -138,6 +149,7 @@ export function planRate(
   strategy: Strategy,
   qberPrior: number,
   options: ReconciliationOptions,
+  payloadBits?: number,
 ): RatePlan {
   const n = family.codeLength;
   const d = modulationSize(n, options.modulationFraction);
@@ -150,26 +162,95 @@ export function planRate(
       "was made for another code length, rates, decoder, modulation or t_max; recalibrate",
     );
   }
-  if (strategy === "blind") {
-    return cal === undefined
-      ? chooseBlindCode(rates, n, d, qberPrior)
-      : chooseBlindCode(rates, n, d, qberPrior, calibratedFactor(cal.rows, "blind", qberPrior));
-  }
-  const fSelect = cal === undefined
-    ? options.fSelect
-    : calibratedFactor(cal.rows, "baseline", qberPrior);
-  return chooseBaselineRate(rates, n, d, qberPrior, fSelect);
+  const full = payloadBits === undefined || payloadBits === n - d;
+  const frame = full ? { rates, n } : payloadFrame(rates, n, d, payloadBits);
+  const factor = strategy === "blind"
+    ? (cal === undefined ? BLIND_START_FACTOR : calibratedFactor(cal.rows, "blind", qberPrior))
+    : (cal === undefined ? options.fSelect : calibratedFactor(cal.rows, "baseline", qberPrior));
+  const f = full ? factor : shortFrameFactor(factor, n, frame.n);
+  const plan = strategy === "blind"
+    ? chooseBlindCode(frame.rates, frame.n, d, qberPrior, f)
+    : (full ? chooseBaselineRate : chooseShortFrameRate)(frame.rates, frame.n, d, qberPrior, f);
+  return full ? plan : { ...plan, motherRate: rates[plan.codeIndex] };
 }
 
-/** Number of blocks and the payload length of the last one for m key bits. */
-export function blockCount(
+/** Start factor of the blind ladder without a calibration (docs/science.md §9.7). */
+const BLIND_START_FACTOR = 1.1;
+
+/**
+ * Factor for a frame shortened to `effectiveLength` = L + d of its n positions (docs/science.md
+ * §9.4): the finite-length gap f − 1 scales as 1/√n (finite-length scaling of LDPC codes,
+ * Amraoui, Montanari, Richardson & Urbanke 2009), so f' = 1 + (f − 1)·√(n/n_eff). Conservative:
+ * it treats the whole gap, the asymptotic part included, as finite-length.
+ * @example
+ * ```ts
+ * import { shortFrameFactor } from "./_block_engine.ts";
+ * console.assert(Math.abs(shortFrameFactor(1.2, 4096, 1024) - 1.4) < 1e-12);
+ * ```
+ */
+export function shortFrameFactor(f: number, n: number, effectiveLength: number): number {
+  return 1 + (f - 1) * Math.sqrt(n / effectiveLength);
+}
+
+/**
+ * Payload bits of every block for m key bits and capacity K = n − d (docs/science.md §9.4):
+ * `shorten` K, …, K, then the rest (a short tail block); `drop` ⌊m/K⌋ full blocks; `spread`
+ * B = ⌈m/K⌉ blocks of ⌊m/B⌋ or ⌈m/B⌉ bits (the longer ones first), so no block is much shorter
+ * than the others.
+ * @example
+ * ```ts
+ * import { blockPayloads } from "./_block_engine.ts";
+ * console.assert(blockPayloads(10, 4, "shorten").join() === "4,4,2");
+ * console.assert(blockPayloads(10, 4, "spread").join() === "4,3,3");
+ * console.assert(blockPayloads(10, 4, "drop").join() === "4,4");
+ * ```
+ */
+export function blockPayloads(
   m: number,
   capacity: number,
-  tail: "shorten" | "drop",
-): { blocks: number; last: number } {
-  if (tail === "drop") return { blocks: Math.floor(m / capacity), last: capacity };
+  tail: ReconciliationOptions["tail"],
+): Int32Array {
+  if (tail === "drop") return new Int32Array(Math.floor(m / capacity)).fill(capacity);
   const blocks = Math.ceil(m / capacity);
-  return { blocks, last: m - (blocks - 1) * capacity };
+  const out = new Int32Array(blocks);
+  if (tail === "shorten") {
+    out.fill(capacity);
+    if (blocks > 0) out[blocks - 1] = m - (blocks - 1) * capacity;
+    return out;
+  }
+  const base = Math.floor(m / blocks), longer = m - base * blocks;
+  for (let j = 0; j < blocks; j++) out[j] = j < longer ? base + 1 : base;
+  return out;
+}
+
+/**
+ * Payload positions of a `spread` block with L < K key bits (docs/science.md §9.4): the K − L
+ * known zeros are spread evenly over the payload positions (every (K/(K − L))-th one, so the
+ * shortened code keeps the mother code's degree profile) and the key bits take the others in
+ * increasing order. Returns the K positions: key slots first, then the known ones.
+ * @example
+ * ```ts
+ * import { spreadSlots } from "./_block_engine.ts";
+ * console.assert(spreadSlots(Int32Array.of(10, 11, 12, 13), 2).join() === "10,12,11,13");
+ * ```
+ */
+export function spreadSlots(payload: Int32Array, keyBits: number): Int32Array {
+  const capacity = payload.length, known = capacity - keyBits;
+  const isKnown = new Uint8Array(capacity);
+  for (let i = 0; i < known; i++) isKnown[Math.floor(((i + 0.5) * capacity) / known)] = 1;
+  const out = new Int32Array(capacity);
+  let key = 0, zero = keyBits;
+  for (let k = 0; k < capacity; k++) out[isKnown[k] ? zero++ : key++] = payload[k];
+  return out;
+}
+
+/** Payload bits the rate plan is made for: the longest block under `spread`, else K = n − d. */
+export function planPayload(
+  payloads: Int32Array,
+  capacity: number,
+  tail: ReconciliationOptions["tail"],
+): number {
+  return tail === "spread" && payloads.length > 0 ? payloads[0] : capacity;
 }
 
 /** Run framing, Alice's messages and Bob's decoding over all blocks. */
@@ -178,29 +259,36 @@ export function runBlocks(
   input: EngineInput,
   options: ReconciliationOptions,
 ): EngineResult {
-  const plan = input.plan ?? planRate(family, input.strategy, input.qberPrior, options);
+  const d0 = modulationSize(family.codeLength, options.modulationFraction);
+  const payloadBits = blockPayloads(input.bob.length, family.codeLength - d0, options.tail);
+  const plan = input.plan ??
+    planRate(
+      family,
+      input.strategy,
+      input.qberPrior,
+      options,
+      planPayload(payloadBits, family.codeLength - d0, options.tail),
+    );
   const code = family.codes[plan.codeIndex];
   const h = code.matrix;
   const n = h.n, checks = h.m, d = plan.d;
   const capacity = n - d;
   const layout = frameLayout(family, plan.codeIndex, d);
   const decoder = familyDecoder(family, plan.codeIndex, options);
-  const m = input.bob.length;
-  const { blocks, last } = blockCount(m, capacity, options.tail);
+  const blocks = payloadBits.length;
   const strings = input.alice.length;
   const tagBytes = options.hashBits / 8;
   const tMax = input.strategy === "blind" ? options.blindMaxRounds : 1;
   const revealStep = tMax > 1 ? Math.ceil(d / (tMax - 1)) : 0;
   const magnitude = bscLlrMagnitude(input.qberPrior);
 
-  const payloadBits = new Int32Array(blocks), blockStart = new Int32Array(blocks);
+  const blockStart = new Int32Array(blocks);
   const verified = new Uint8Array(blocks), converged = new Uint8Array(blocks);
   const iterations = new Int32Array(blocks), rounds = new Int32Array(blocks);
   const revealed = new Int32Array(blocks), puncturedEnd = new Int32Array(blocks);
   let total = 0;
   for (let j = 0; j < blocks; j++) {
-    blockStart[j] = j * capacity;
-    payloadBits[j] = j === blocks - 1 ? last : capacity;
+    blockStart[j] = total;
     total += payloadBits[j];
   }
   const corrected = new Uint8Array(total);
@@ -214,6 +302,14 @@ export function runBlocks(
   const decodedPayload = new Uint8Array(capacity);
   const done = new Uint8Array(lanes);
   const { modulation, payload } = layout;
+  const slotCache = new Map<number, Int32Array>();
+  /** Frame positions of a block's L key bits, then of its K − L known zeros (§9.4). */
+  const slotsOf = (L: number): Int32Array => {
+    if (options.tail !== "spread" || L === capacity) return payload;
+    let slots = slotCache.get(L);
+    if (slots === undefined) slotCache.set(L, slots = spreadSlots(payload, L));
+    return slots;
+  };
   const t = input.target;
   let cancelled = false;
 
@@ -222,8 +318,9 @@ export function runBlocks(
     const L = payloadBits[j], start = blockStart[j];
     for (let b = 0; b < strings; b++) {
       const frame = frames[lane][b], key = input.alice[b], rng = input.paddings[b];
-      for (let k = 0; k < L; k++) frame[payload[k]] = key[start + k];
-      for (let k = L; k < capacity; k++) frame[payload[k]] = 0;
+      const slots = slotsOf(L);
+      for (let k = 0; k < L; k++) frame[slots[k]] = key[start + k];
+      for (let k = L; k < capacity; k++) frame[slots[k]] = 0;
       let word = 0;
       for (let k = 0; k < d; k++) {
         if ((k & 31) === 0) word = rng.nextUint32();
@@ -243,8 +340,9 @@ export function runBlocks(
   /** Bob's channel LLRs of block j's payload positions (tail positions are known zeros). */
   const bobChannel = (j: number, llr: Float64Array) => {
     const L = payloadBits[j], start = blockStart[j];
-    for (let k = 0; k < L; k++) llr[payload[k]] = input.bob[start + k] ? -magnitude : magnitude;
-    for (let k = L; k < capacity; k++) llr[payload[k]] = KNOWN_BIT_LLR;
+    const slots = slotsOf(L);
+    for (let k = 0; k < L; k++) llr[slots[k]] = input.bob[start + k] ? -magnitude : magnitude;
+    for (let k = L; k < capacity; k++) llr[slots[k]] = KNOWN_BIT_LLR;
   };
 
   for (let g = 0; g < blocks && !cancelled; g += lanes) {
@@ -283,7 +381,8 @@ export function runBlocks(
         const j = g + i, L = payloadBits[j], result = results[i];
         iterations[j] += result.iterations;
         if (result.cancelled) cancelled = true;
-        for (let k = 0; k < L; k++) decodedPayload[k] = decoded[i][payload[k]];
+        const slots = slotsOf(L);
+        for (let k = 0; k < L; k++) decodedPayload[k] = decoded[i][slots[k]];
         const ok = !result.cancelled && result.converged &&
           tagsEqual(
             verificationTag(

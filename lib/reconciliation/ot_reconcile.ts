@@ -9,7 +9,15 @@
  */
 import { InvalidArgumentError } from "../errors.ts";
 import type { CodeFamily } from "./code_family.ts";
-import { blockCount, planRate, runBlocks, validateOptions, validateQber } from "./_block_engine.ts";
+import {
+  blockPayloads,
+  planPayload,
+  planRate,
+  runBlocks,
+  validateOptions,
+  validateQber,
+} from "./_block_engine.ts";
+import { modulationSize } from "./rate_adaptation.ts";
 import { blockLeakage } from "./leakage.ts";
 import { binaryEntropy } from "./entropy.ts";
 import type {
@@ -196,18 +204,25 @@ export function plannedLeakage(
     throw new InvalidArgumentError("m", m, "must be an integer ≥ 0");
   }
   validateQber(qberPrior);
-  const plan = planRate(family, strategy, qberPrior, options);
+  const capacity = family.codeLength -
+    modulationSize(family.codeLength, options.modulationFraction);
+  const payloads = blockPayloads(m, capacity, options.tail);
+  const plan = planRate(
+    family,
+    strategy,
+    qberPrior,
+    options,
+    planPayload(payloads, capacity, options.tail),
+  );
   const checks = family.codes[plan.codeIndex].matrix.m;
-  const capacity = family.codeLength - plan.d;
-  const { blocks, last } = blockCount(m, capacity, options.tail);
   let leak = 0;
-  for (let j = 0; j < blocks; j++) {
+  for (let j = 0; j < payloads.length; j++) {
     const l = blockLeakage({
       accounting: options.leakage,
       checks,
       puncturedEnd: plan.punctured,
       revealed: 0,
-      payloadBits: j === blocks - 1 ? last : capacity,
+      payloadBits: payloads[j],
       blockCapacity: capacity,
       hashBits: options.hashBits,
       verified: true,

@@ -115,6 +115,43 @@ export function chooseBaselineRate(
 }
 
 /**
+ * Baseline choice for a frame with unused payload positions (`tail: spread`, docs/science.md §9.4;
+ * rates and length from {@link payloadFrame}): R* = 1 − f·h(q) as in {@link chooseBaselineRate},
+ * but among the codes whose range contains R* the LOWEST R0, i.e. the most punctured and least
+ * shortened frame. Such a frame is already shortened by the unused positions; shortening a
+ * higher-rate code further loses more than puncturing a lower one (measured at n = 16384, QBER 6 %,
+ * L = 0.76 K, the same leakage: FER 6/200 on code 0.70 with p = 489 against 0/200 on 0.65 with p
+ * = 1308). Clamped to the family's range like the baseline.
+ * @example
+ * ```ts
+ * import { chooseBaselineRate, chooseShortFrameRate } from "./rate_adaptation.ts";
+ * // R* = 0.6435 lies in the ranges of 0.60 and 0.65; the centred choice takes 0.65.
+ * const plan = chooseShortFrameRate([0.55, 0.6, 0.65], 4096, 410, 0.055, 1.16);
+ * console.assert(plan.motherRate === 0.6 && plan.punctured + plan.shortened === 410);
+ * console.assert(chooseBaselineRate([0.55, 0.6, 0.65], 4096, 410, 0.055, 1.16).motherRate === 0.65);
+ * ```
+ */
+export function chooseShortFrameRate(
+  motherRates: readonly number[],
+  n: number,
+  d: number,
+  qber: number,
+  fSelect: number,
+): RatePlan {
+  const q = Math.min(0.5 - 1e-6, Math.max(1e-4, qber));
+  const raw = 1 - fSelect * binaryEntropy(q);
+  const delta = d / n;
+  const target = clampToFamily(motherRates, delta, raw);
+  let best = -1;
+  for (let i = 0; i < motherRates.length && best < 0; i++) {
+    const sigma = motherRates[i] - target * (1 - delta);
+    if (sigma >= -1e-12 && sigma <= delta + 1e-12) best = i;
+  }
+  if (best < 0) best = nearestCode(motherRates, delta, target);
+  return planFor(best, motherRates[best], n, d, target, raw);
+}
+
+/**
  * Blind choice (§9.7): R*(q0) = 1 − f_blind·h(q0) with the ladder's start factor f_blind (1.1, or
  * the calibrated f_blind(q0) of lib/reconciliation/calibration.ts); among codes whose range
  * contains R* the largest R0 (clamped like the baseline); round 1 punctures all d positions.
@@ -171,4 +208,35 @@ function nearestCode(rates: readonly number[], delta: number, target: number): n
     }
   }
   return best;
+}
+
+/**
+ * The family as a frame with `payloadBits` L < n − d sees it (docs/science.md §9.4, `tail:
+ * spread`): its e = n − d − L unused payload positions are shortened (known zeros), so mother code
+ * i acts as an (n − e)-bit code of rate (n·R0 − e)/(n − e) with the same m_c = n(1 − R0) checks and
+ * the same d modulation positions. {@link chooseBaselineRate} / {@link chooseBlindCode} on these
+ * rates and length give p and s for a leakage m_c − p ≈ (1 − R*)·L; the plan's `motherRate` must
+ * then be set back to the family's R0 (see `planRate` of _block_engine.ts).
+ * @example
+ * ```ts
+ * import { payloadFrame } from "./rate_adaptation.ts";
+ * const f = payloadFrame([0.5, 0.9], 1000, 100, 400); // e = 500
+ * console.assert(f.n === 500 && Math.abs(f.rates[1] - 0.8) < 1e-12);
+ * ```
+ */
+export function payloadFrame(
+  motherRates: readonly number[],
+  n: number,
+  d: number,
+  payloadBits: number,
+): { rates: number[]; n: number } {
+  const extra = n - d - payloadBits;
+  if (!(Number.isInteger(payloadBits) && payloadBits >= 1 && extra >= 0)) {
+    throw new InvalidArgumentError(
+      "payloadBits",
+      payloadBits,
+      `must be an integer in [1, ${n - d}]`,
+    );
+  }
+  return { rates: motherRates.map((r0) => (n * r0 - extra) / (n - extra)), n: n - extra };
 }

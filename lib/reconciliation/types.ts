@@ -42,8 +42,12 @@ export interface ReconciliationOptions {
   nmsAlpha: number;
   /** Decoder iterations per round (50). */
   maxIterations: number;
-  /** What to do with a short tail block: fill with known zeros, or drop it. */
-  tail: "shorten" | "drop";
+  /**
+   * Framing of a string that is not a whole number of blocks (docs/science.md §9.4): `shorten` a
+   * short last block (known zeros, full syndrome), `drop` it, or `spread` the bits over ⌈m/K⌉
+   * equal blocks with the rate chosen for their payload.
+   */
+  tail: "shorten" | "drop" | "spread";
   /** Failed blocks are discarded from both strings, or abort the sample. */
   failedBlocks: "discard" | "abort";
   leakage: LeakageAccounting;
