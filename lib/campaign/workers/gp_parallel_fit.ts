@@ -19,20 +19,20 @@ import {
   selectRows,
   subsetRows,
   warmStartSizes,
-} from "../surrogate/fit_gp.ts";
-import { type GpData, standardiseData } from "../surrogate/gp_data.ts";
-import { conditionGp } from "../surrogate/condition_gp.ts";
-import { GpModel } from "../surrogate/gp_model.ts";
-import { initialLogTheta } from "../surrogate/hyperparameters.ts";
-import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
-import { campaignRng } from "../kernels/rng.ts";
-import { CaligoError } from "../errors.ts";
-import type { LbfgsStatus } from "../surrogate/lbfgs.ts";
-import { mllEvaluatorBytes } from "../surrogate/marginal_likelihood.ts";
+} from "../../surrogate/fit_gp.ts";
+import { type GpData, standardiseData } from "../../surrogate/gp_data.ts";
+import { conditionGp } from "../../surrogate/condition_gp.ts";
+import { GpModel } from "../../surrogate/gp_model.ts";
+import { initialLogTheta } from "../../surrogate/hyperparameters.ts";
+import { tsLinalg } from "../../kernels/linalg/ts_linalg.ts";
+import { campaignRng } from "../../kernels/rng.ts";
+import { CaligoError } from "../../errors.ts";
+import type { LbfgsStatus } from "../../surrogate/lbfgs.ts";
+import { mllEvaluatorBytes } from "../../surrogate/marginal_likelihood.ts";
 import { CTL_CANCEL, type RestartInit, type RestartWorkerMessage } from "./gp_restart_worker.ts";
 import { campaignWorkerUrl } from "./worker_url.ts";
-import { linalgIdentity, workerLibraryOf } from "../io/blas_loader.ts";
-import type { Logger } from "../io/log.ts";
+import { linalgIdentity, workerLibraryOf } from "../../io/blas_loader.ts";
+import type { Logger } from "../../io/log.ts";
 
 /** Options of {@link fitGpParallel}: those of `fitGp` plus the pool settings. */
 export interface ParallelFitOptions extends GpFitOptions {

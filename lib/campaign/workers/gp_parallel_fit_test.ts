@@ -1,8 +1,8 @@
-import { assert, assertEquals, assertRejects } from "../../tests/assert.ts";
+import { assert, assertEquals, assertRejects } from "../../../tests/assert.ts";
 import { fitGpParallel, fitGpWithRestartWorkers, ParallelFitError } from "./gp_parallel_fit.ts";
-import { loadBlas } from "../io/blas_loader.ts";
-import { fitGpSync } from "../surrogate/fit_gp.ts";
-import { Xoshiro128StarStar } from "../kernels/rng.ts";
+import { loadBlas } from "../../io/blas_loader.ts";
+import { fitGpSync } from "../../surrogate/fit_gp.ts";
+import { Xoshiro128StarStar } from "../../kernels/rng.ts";
 
 function data(n: number, d: number, seed: number) {
   const rng = new Xoshiro128StarStar(new Uint32Array([seed, 6, 6, 6]));

@@ -6,10 +6,10 @@
  * 131072 on one core, nine codes per family.
  * @module
  */
-import { CaligoError } from "../errors.ts";
-import { loadMotherCode, saveMotherCode } from "../io/code_cache.ts";
-import { createParityCheckMatrix } from "../kernels/ldpc/parity_check_matrix.ts";
-import { type CodeFamilyOptions, motherCodeId } from "../reconciliation/code_family.ts";
+import { CaligoError } from "../../errors.ts";
+import { loadMotherCode, saveMotherCode } from "../../io/code_cache.ts";
+import { createParityCheckMatrix } from "../../kernels/ldpc/parity_check_matrix.ts";
+import { type CodeFamilyOptions, motherCodeId } from "../../reconciliation/code_family.ts";
 import type { CodeBuildReply, CodeBuildRequest } from "./code_build_worker.ts";
 import { campaignWorkerUrl } from "./worker_url.ts";
 

@@ -18,9 +18,9 @@ import {
   optionalRoutines,
   type WorkerLibrary,
   workerLinalg,
-} from "../io/blas_loader.ts";
-import type { Linalg } from "../kernels/linalg/linalg.ts";
-import { GpModel, type GpState, type VarianceMode } from "../surrogate/gp_model.ts";
+} from "../../io/blas_loader.ts";
+import type { Linalg } from "../../kernels/linalg/linalg.ts";
+import { GpModel, type GpState, type VarianceMode } from "../../surrogate/gp_model.ts";
 
 /** A model state whose large arrays are views of SharedArrayBuffers (shared, not copied). */
 export interface PredictInit {

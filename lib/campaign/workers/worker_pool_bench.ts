@@ -7,14 +7,14 @@
  *   of `simulation.reconciliation.code_length: 4096` in ./codes (built on first use).
  * Run: ./deno bench -P lib/campaign/worker_pool_bench.ts
  */
-import { parseConfig } from "../io/config.ts";
-import { sampleSeed } from "../kernels/rng.ts";
-import { createPhase1Design } from "./design.ts";
-import type { SimulateTask } from "./sample_rows.ts";
+import { parseConfig } from "../../io/config.ts";
+import { sampleSeed } from "../../kernels/rng.ts";
+import { createPhase1Design } from "../design.ts";
+import type { SimulateTask } from "../sample_rows.ts";
 import type { SimWorkerInit, SimWorkerResult } from "./sim_worker.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
-const TEST_WORKER = new URL("./testdata/pool_test_worker.ts", import.meta.url);
+const TEST_WORKER = new URL("./_test_pool_worker.ts", import.meta.url);
 
 async function drain<T, R>(pool: WorkerPool<T, R>, tasks: T[], inFlight: number): Promise<void> {
   let next = 0;

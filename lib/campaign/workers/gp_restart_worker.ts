@@ -9,8 +9,8 @@
  * `done` (or `error`).
  * @module
  */
-import { linalgIdentity, type WorkerLibrary, workerLinalg } from "../io/blas_loader.ts";
-import { type LengthScalePrior, optimizeCoarseToFine } from "../surrogate/fit_gp.ts";
+import { linalgIdentity, type WorkerLibrary, workerLinalg } from "../../io/blas_loader.ts";
+import { type LengthScalePrior, optimizeCoarseToFine } from "../../surrogate/fit_gp.ts";
 
 /** Control words of the shared Int32Array. */
 export const CTL_CANCEL = 0;

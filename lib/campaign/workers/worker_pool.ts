@@ -16,7 +16,7 @@
  * `maxTasksPerChild` tasks and when it does not report ready within `initTimeoutMs`.
  * @module
  */
-import { CaligoError } from "../errors.ts";
+import { CaligoError } from "../../errors.ts";
 import type { FromWorker, ToWorker } from "./worker_protocol.ts";
 
 /** Options of {@link WorkerPool.create}. */

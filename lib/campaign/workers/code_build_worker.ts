@@ -5,7 +5,7 @@
  * transferables. One request at a time; the main thread saves the codes.
  * @module
  */
-import { buildMotherCode, type CodeFamilyName } from "../reconciliation/code_family.ts";
+import { buildMotherCode, type CodeFamilyName } from "../../reconciliation/code_family.ts";
 
 /** main → worker. */
 export interface CodeBuildRequest {

@@ -9,7 +9,7 @@
  * Init payload `{ counter: SharedArrayBuffer, failInit?: boolean, hangInit?: boolean }`.
  * @module
  */
-import { serveWorker } from "../worker_protocol.ts";
+import { serveWorker } from "./worker_protocol.ts";
 
 type Task =
   | { kind: "double"; x: number }

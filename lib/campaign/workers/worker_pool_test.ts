@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "../../tests/assert.ts";
+import { assert, assertEquals, assertRejects } from "../../../tests/assert.ts";
 import {
   type PoolOutcome,
   WorkerInitError,
@@ -7,7 +7,7 @@ import {
   type WorkerPoolOptions,
 } from "./worker_pool.ts";
 
-const WORKER = new URL("./testdata/pool_test_worker.ts", import.meta.url);
+const WORKER = new URL("./_test_pool_worker.ts", import.meta.url);
 // Pools leave worker threads and timers behind by design (abandoned workers), so the op and
 // resource sanitizers are off for these tests.
 const t = (name: string, fn: () => Promise<void>) =>

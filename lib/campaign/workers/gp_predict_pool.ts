@@ -17,16 +17,16 @@ import type {
   GpState,
   PredictOptions,
   VarianceMode,
-} from "../surrogate/gp_model.ts";
-import { DimensionMismatchError } from "../surrogate/surrogate_errors.ts";
-import { CaligoError, InvalidArgumentError } from "../errors.ts";
-import type { Linalg } from "../kernels/linalg/linalg.ts";
+} from "../../surrogate/gp_model.ts";
+import { DimensionMismatchError } from "../../surrogate/surrogate_errors.ts";
+import { CaligoError, InvalidArgumentError } from "../../errors.ts";
+import type { Linalg } from "../../kernels/linalg/linalg.ts";
 import {
   linalgIdentity,
   type OptionalRoutine,
   optionalRoutines,
   workerLibraryOf,
-} from "../io/blas_loader.ts";
+} from "../../io/blas_loader.ts";
 import type {
   PredictInit,
   PredictModel,

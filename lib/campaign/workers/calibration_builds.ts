@@ -7,9 +7,9 @@
  * key is an error, never silently used or replaced.
  * @module
  */
-import { CaligoError } from "../errors.ts";
-import { loadCachedCodeFamily, readCalibration, writeCalibration } from "../io/code_cache.ts";
-import type { CodeFamily } from "../reconciliation/code_family.ts";
+import { CaligoError } from "../../errors.ts";
+import { loadCachedCodeFamily, readCalibration, writeCalibration } from "../../io/code_cache.ts";
+import type { CodeFamily } from "../../reconciliation/code_family.ts";
 import {
   calibrationKey,
   type CalibrationParams,
@@ -17,9 +17,9 @@ import {
   defaultCalibrationParams,
   makeCalibration,
   type ReconciliationCalibration,
-} from "../reconciliation/calibration.ts";
-import { calibratePoint, calibrationTasks } from "../reconciliation/calibration_run.ts";
-import type { ReconciliationOptions } from "../reconciliation/types.ts";
+} from "../../reconciliation/calibration.ts";
+import { calibratePoint, calibrationTasks } from "../../reconciliation/calibration_run.ts";
+import type { ReconciliationOptions } from "../../reconciliation/types.ts";
 import type { CalibrationReply, CalibrationRequest } from "./calibration_worker.ts";
 import { campaignWorkerUrl } from "./worker_url.ts";
 

@@ -6,11 +6,11 @@
  * the same whichever worker computes it).
  * @module
  */
-import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
-import type { CodeFamily } from "../reconciliation/code_family.ts";
-import { calibratePoint } from "../reconciliation/calibration_run.ts";
-import type { CalibrationParams, CalibrationRow } from "../reconciliation/calibration.ts";
-import type { ReconciliationOptions, Strategy } from "../reconciliation/types.ts";
+import { loadOrBuildCodeFamily } from "../../io/code_cache.ts";
+import type { CodeFamily } from "../../reconciliation/code_family.ts";
+import { calibratePoint } from "../../reconciliation/calibration_run.ts";
+import type { CalibrationParams, CalibrationRow } from "../../reconciliation/calibration.ts";
+import type { ReconciliationOptions, Strategy } from "../../reconciliation/types.ts";
 
 /** main → worker. */
 export interface CalibrationRequest {
