@@ -1,7 +1,12 @@
 /**
- * A pool of module Web Workers (docs/campaign.md §6), generic over task and result types. Each worker
- * runs a module that calls {@link serveWorker}; a free worker takes the next queued task at once
- * (no chunk barrier).
+ * The one pool of module Web Workers of the campaign (docs/campaign.md §6, docs/platform.md §3),
+ * generic over task, result and handshake types: the simulation, GP-restart, prediction,
+ * code-build and calibration pools are all instances. Each worker runs a module that calls
+ * {@link serveWorker}; a free worker takes the next queued task at once (no chunk barrier).
+ *
+ * Start-up handshake: every worker answers `init` with `ready` and a hello (e.g. its loaded BLAS
+ * backend); `checkHello` may refuse it by throwing, which stops the pool with that error (a pool
+ * whose workers differ from the main thread is never used).
  *
  * Per task: a hard wall-clock timeout. Because `worker.terminate()` does not stop a worker busy in
  * synchronous code (docs/platform.md §3), expiry first sets the worker's SharedArrayBuffer cancel flag
@@ -11,16 +16,33 @@
  * pool stops and every queued or later task is rejected with {@link WorkerPoolExhaustedError}
  * (the campaign then checkpoints and exits with code 75 so the job restarts).
  *
- * Timeouts and crashes (an error thrown by the task or an uncaught error in the worker) are
- * retried up to `maxRetries` times with the same task; a worker is replaced after
- * `maxTasksPerChild` tasks and when it does not report ready within `initTimeoutMs`.
+ * Timeouts and crashes (an error thrown by the task or an uncaught error in the worker, which
+ * also replaces the worker) are retried up to `maxRetries` times with the same task; a worker is
+ * recycled after `maxTasksPerChild` tasks or past `maxHeapBytes`, and replaced when it does not
+ * report ready within `initTimeoutMs`.
  * @module
  */
 import { CaligoError } from "../../errors.ts";
+import {
+  type PoolOutcome,
+  WorkerInitError,
+  WorkerPoolClosedError,
+  WorkerPoolExhaustedError,
+  type WorkerSlotStats,
+} from "./pool_outcome.ts";
+import { endAttempt, type Job, newSlot, recordMemory, type Slot } from "./_worker_slot.ts";
 import type { FromWorker, ToWorker } from "./worker_protocol.ts";
 
+export {
+  type PoolOutcome,
+  WorkerInitError,
+  WorkerPoolClosedError,
+  WorkerPoolExhaustedError,
+  type WorkerSlotStats,
+};
+
 /** Options of {@link WorkerPool.create}. */
-export interface WorkerPoolOptions {
+export interface WorkerPoolOptions<H = unknown> {
   /** The worker module (it calls `serveWorker`). */
   workerUrl: URL;
   /** Number of workers (≥ 1). */
@@ -41,6 +63,13 @@ export interface WorkerPoolOptions {
   cancelGraceMs?: number;
   /** Abandoned (possibly still running) workers tolerated before the pool stops (default `size`). */
   maxAbandonedWorkers?: number;
+  /**
+   * Check each worker's handshake (first start and every replacement); a throw stops the pool
+   * with that error (`create` rejects with it).
+   */
+  checkHello?: (hello: H, workerId: number) => void;
+  /** Worker names are `${name}-${workerId}` (default "pool"). */
+  name?: string;
   /** Monotonic clock, ms (default `performance.now`). */
   now?: () => number;
   /**
@@ -50,92 +79,16 @@ export interface WorkerPoolOptions {
   onEvent?: (message: string, level: "debug" | "warn") => void;
 }
 
-/** The fate of one submitted task after all its attempts. */
-export type PoolOutcome<R> =
-  | { status: "ok"; result: R; attempts: number; workerId: number; busyMs: number }
-  | { status: "timeout"; attempts: number; workerId: number; busyMs: number }
-  | {
-    status: "crash";
-    attempts: number;
-    workerId: number;
-    busyMs: number;
-    message: string;
-    stack?: string;
-  }
-  /** Cancelled by {@link WorkerPool.close} before it finished. */
-  | { status: "cancelled"; attempts: number; workerId: number; busyMs: number };
+type Settings<H> =
+  & Required<Omit<WorkerPoolOptions<H>, "onEvent" | "checkHello">>
+  & Pick<WorkerPoolOptions<H>, "onEvent" | "checkHello">;
 
-/** Statistics of one pool slot over all the workers that occupied it. */
-export interface WorkerSlotStats {
-  slot: number;
-  /** Id of the current worker (ids grow with every spawn). */
-  workerId: number;
-  tasks: number;
-  busyMs: number;
-  spawns: number;
-  timeouts: number;
-  crashes: number;
-  abandoned: number;
-  /** Process RSS seen by the last task, bytes (shared by all threads). */
-  lastRssBytes: number;
-  peakRssBytes: number;
-  /** This worker's V8 heap after its last task, bytes. */
-  lastHeapUsedBytes: number;
-  peakHeapUsedBytes: number;
-}
-
-/** A worker failed to initialise (its init threw) or never became ready: fatal for the pool. */
-export class WorkerInitError extends CaligoError {
-  constructor(readonly workerId: number, readonly reason: string) {
-    super(`worker ${workerId} failed to initialise: ${reason}`);
-  }
-}
-
-/** Too many workers ignored cancellation: the process must checkpoint and restart. */
-export class WorkerPoolExhaustedError extends CaligoError {
-  constructor(readonly abandoned: number) {
-    super(
-      `${abandoned} workers ignored cancellation and are still running; checkpoint and restart ` +
-        "the process (exit code 75)",
-    );
-  }
-}
-
-/** Raised for tasks submitted after {@link WorkerPool.close}. */
-export class WorkerPoolClosedError extends CaligoError {}
-
-interface Job<T, R> {
-  task: T;
-  attempts: number;
-  busyMs: number;
-  resolve(outcome: PoolOutcome<R>): void;
-  reject(error: Error): void;
-}
-
-type SlotState = "starting" | "idle" | "busy" | "cancelling" | "dead";
-
-interface Slot<T, R> {
-  index: number;
-  worker: Worker | null;
-  workerId: number;
-  cancel: Int32Array;
-  state: SlotState;
-  tasksThisChild: number;
-  job: Job<T, R> | null;
-  taskId: number;
-  busySince: number;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  initFailures: number;
-  stats: WorkerSlotStats;
-  onReady: (() => void) | null;
-  /** Set when close() asked the running task to stop. */
-  closing: boolean;
-}
+type TaskReply = Exclude<FromWorker, { type: "ready" | "init_error" }>;
 
 /** A pool of module workers; see the module documentation. */
-export class WorkerPool<T, R> {
-  readonly #opt: Required<Omit<WorkerPoolOptions, "onEvent">> & Pick<WorkerPoolOptions, "onEvent">;
-  readonly #slots: Slot<T, R>[] = [];
+export class WorkerPool<T, R, H = unknown> {
+  readonly #opt: Settings<H>;
+  readonly #slots: Slot<T, R, H>[] = [];
   readonly #queue: Job<T, R>[] = [];
   #nextWorkerId = 0;
   #nextTaskId = 0;
@@ -144,57 +97,30 @@ export class WorkerPool<T, R> {
   #closed = false;
   #readyWaiters: { resolve(): void; reject(e: Error): void }[] = [];
 
-  private constructor(options: WorkerPoolOptions) {
+  private constructor(options: WorkerPoolOptions<H>) {
     this.#opt = {
       cancelGraceMs: 2000,
       maxAbandonedWorkers: options.size,
       maxHeapBytes: Infinity,
+      name: "pool",
       now: () => performance.now(),
       ...options,
     };
+    for (let i = 0; i < options.size; i++) this.#slots.push(newSlot(i));
   }
 
   /**
-   * Start `size` workers and wait until all are ready.
-   * @throws WorkerInitError if a worker's init throws or never reports ready (after 3 tries)
+   * Start `size` workers and wait until all are ready and their handshakes accepted.
+   * @throws WorkerInitError if a worker's init throws or never reports ready (after 3 tries);
+   * the error of `checkHello` if it refuses a worker
    */
-  static async create<T, R>(options: WorkerPoolOptions): Promise<WorkerPool<T, R>> {
+  static async create<T, R, H = unknown>(
+    options: WorkerPoolOptions<H>,
+  ): Promise<WorkerPool<T, R, H>> {
     if (!(Number.isInteger(options.size) && options.size >= 1)) {
       throw new CaligoError(`worker pool size must be a positive integer, got ${options.size}`);
     }
-    const pool = new WorkerPool<T, R>(options);
-    for (let i = 0; i < options.size; i++) {
-      const slot: Slot<T, R> = {
-        index: i,
-        worker: null,
-        workerId: -1,
-        cancel: new Int32Array(0),
-        state: "dead",
-        tasksThisChild: 0,
-        job: null,
-        taskId: -1,
-        busySince: 0,
-        timer: undefined,
-        initFailures: 0,
-        onReady: null,
-        closing: false,
-        stats: {
-          slot: i,
-          workerId: -1,
-          tasks: 0,
-          busyMs: 0,
-          spawns: 0,
-          timeouts: 0,
-          crashes: 0,
-          abandoned: 0,
-          lastRssBytes: NaN,
-          peakRssBytes: 0,
-          lastHeapUsedBytes: NaN,
-          peakHeapUsedBytes: 0,
-        },
-      };
-      pool.#slots.push(slot);
-    }
+    const pool = new WorkerPool<T, R, H>(options);
     const ready = Promise.all(pool.#slots.map((s) =>
       new Promise<void>((resolve, reject) => {
         pool.#readyWaiters.push({ resolve, reject });
@@ -231,6 +157,11 @@ export class WorkerPool<T, R> {
     return this.#slots.map((s) => ({ ...s.stats }));
   }
 
+  /** The handshake of each slot's current worker, in slot order. */
+  hellos(): H[] {
+    return this.#slots.map((s) => s.hello as H);
+  }
+
   /**
    * Queue a task; resolves with its outcome after all attempts.
    * @throws WorkerPoolExhaustedError (rejection) once the pool has stopped
@@ -248,21 +179,19 @@ export class WorkerPool<T, R> {
     this.#opt.onEvent?.(message, level);
   }
 
-  #spawn(slot: Slot<T, R>): void {
+  #spawn(slot: Slot<T, R, H>): void {
     if (this.#fatal || this.#closed) {
       slot.state = "dead";
       return;
     }
     const workerId = this.#nextWorkerId++;
-    const worker = new Worker(this.#opt.workerUrl, { type: "module", name: `pool-${workerId}` });
+    const worker = new Worker(this.#opt.workerUrl, {
+      type: "module",
+      name: `${this.#opt.name}-${workerId}`,
+    });
     const cancel = new Int32Array(new SharedArrayBuffer(4));
-    slot.worker = worker;
-    slot.workerId = workerId;
-    slot.cancel = cancel;
-    slot.state = "starting";
-    slot.tasksThisChild = 0;
-    slot.job = null;
-    slot.closing = false;
+    Object.assign(slot, { worker, workerId, cancel, state: "starting", tasksThisChild: 0 });
+    Object.assign(slot, { job: null, closing: false, hello: undefined });
     slot.stats.workerId = workerId;
     slot.stats.spawns++;
     worker.onmessage = (e: MessageEvent<FromWorker>) => this.#onMessage(slot, workerId, e.data);
@@ -277,16 +206,11 @@ export class WorkerPool<T, R> {
       this.#abandon(slot, `not ready after ${this.#opt.initTimeoutMs} ms`);
       this.#initFailed(slot, workerId, `not ready within ${this.#opt.initTimeoutMs} ms`);
     }, this.#opt.initTimeoutMs);
-    const init: ToWorker = {
-      type: "init",
-      payload: this.#opt.initPayload,
-      cancel: cancel.buffer as SharedArrayBuffer,
-      workerId,
-    };
-    worker.postMessage(init);
+    const payload = this.#opt.initPayload, buffer = cancel.buffer as SharedArrayBuffer;
+    worker.postMessage({ type: "init", payload, cancel: buffer, workerId } satisfies ToWorker);
   }
 
-  #initFailed(slot: Slot<T, R>, workerId: number, reason: string): void {
+  #initFailed(slot: Slot<T, R, H>, workerId: number, reason: string): void {
     slot.initFailures++;
     if (slot.initFailures >= 3) {
       this.#fail(new WorkerInitError(workerId, reason));
@@ -296,101 +220,85 @@ export class WorkerPool<T, R> {
     }
   }
 
-  #onMessage(slot: Slot<T, R>, workerId: number, msg: FromWorker): void {
+  #onMessage(slot: Slot<T, R, H>, workerId: number, msg: FromWorker): void {
     if (slot.workerId !== workerId) return; // a replaced worker
     if (msg.type === "ready") {
-      clearTimeout(slot.timer);
-      slot.initFailures = 0;
-      slot.state = "idle";
-      this.#recordMemory(slot, msg.memory);
-      slot.onReady?.();
-      slot.onReady = null;
-      this.#pump();
-      return;
-    }
-    if (msg.type === "init_error") {
+      this.#onReady(slot, workerId, msg);
+    } else if (msg.type === "init_error") {
       clearTimeout(slot.timer);
       slot.worker?.terminate();
       slot.state = "dead";
       // an init that throws is deterministic (e.g. missing codes): fatal at once
       this.#fail(new WorkerInitError(workerId, msg.message));
+    } else if (msg.taskId === slot.taskId && slot.job !== null) {
+      this.#onReply(slot, workerId, msg);
+    }
+  }
+
+  /** The handshake: check the hello, then the worker takes tasks. */
+  #onReady(slot: Slot<T, R, H>, workerId: number, msg: Extract<FromWorker, { type: "ready" }>) {
+    clearTimeout(slot.timer);
+    try {
+      this.#opt.checkHello?.(msg.hello as H, workerId);
+    } catch (e) {
+      slot.worker?.terminate();
+      slot.state = "dead";
+      this.#fail(e instanceof Error ? e : new CaligoError(String(e)));
       return;
     }
-    if (msg.taskId !== slot.taskId || slot.job === null) return;
+    slot.initFailures = 0;
+    slot.hello = msg.hello as H;
+    slot.state = "idle";
+    recordMemory(slot.stats, msg.memory);
+    slot.onReady?.();
+    slot.onReady = null;
+    this.#pump();
+  }
+
+  /** A task's reply: settle or retry its job, then recycle the worker or free it. */
+  #onReply(slot: Slot<T, R, H>, workerId: number, msg: TaskReply): void {
     clearTimeout(slot.timer);
-    const job = slot.job;
-    const busy = this.#opt.now() - slot.busySince;
-    job.busyMs += busy;
-    slot.stats.busyMs += busy;
+    const job = endAttempt(slot, this.#opt.now())!;
     slot.stats.tasks++;
     slot.tasksThisChild++;
-    this.#recordMemory(slot, msg.memory);
-    slot.job = null;
-    const wasCancelling = slot.state === "cancelling";
+    recordMemory(slot.stats, msg.memory);
+    const base = { attempts: job.attempts, workerId, busyMs: job.busyMs };
     if (slot.closing) {
-      job.resolve({ status: "cancelled", attempts: job.attempts, workerId, busyMs: job.busyMs });
-    } else if (wasCancelling) {
-      this.#retryOrResolve(job, {
-        status: "timeout",
-        attempts: job.attempts,
-        workerId,
-        busyMs: job.busyMs,
-      });
+      job.resolve({ status: "cancelled", ...base });
+    } else if (slot.state === "cancelling") {
+      this.#retryOrResolve(job, { status: "timeout", ...base });
     } else if (msg.type === "result") {
-      job.resolve({
-        status: "ok",
-        result: msg.result as R,
-        attempts: job.attempts,
-        workerId,
-        busyMs: job.busyMs,
-      });
-    } else if (msg.type === "task_error") {
-      slot.stats.crashes++;
-      this.#retryOrResolve(job, {
-        status: "crash",
-        attempts: job.attempts,
-        workerId,
-        busyMs: job.busyMs,
-        message: msg.message,
-        stack: msg.stack,
-      });
+      job.resolve({ status: "ok", result: msg.result as R, ...base });
     } else {
-      // "cancelled" without a cancel request: treat as a crash of the task
-      this.#retryOrResolve(job, {
-        status: "crash",
-        attempts: job.attempts,
-        workerId,
-        busyMs: job.busyMs,
-        message: "task returned cancelled without a cancel request",
-      });
+      slot.stats.crashes += msg.type === "task_error" ? 1 : 0;
+      // "cancelled" without a cancel request counts as a crash of the task
+      const message = msg.type === "task_error"
+        ? msg.message
+        : "task returned cancelled without a cancel request";
+      const stack = msg.type === "task_error" ? msg.stack : undefined;
+      this.#retryOrResolve(job, { status: "crash", ...base, message, stack });
     }
+    this.#recycleOrFree(slot, workerId, msg.memory.heapUsedBytes);
+    this.#pump();
+  }
+
+  /** After a task: end the worker when closed, replace it when due, else mark it idle. */
+  #recycleOrFree(slot: Slot<T, R, H>, workerId: number, heapUsedBytes: number): void {
+    const overHeap = heapUsedBytes > this.#opt.maxHeapBytes;
     if (this.#closed) {
       slot.worker?.terminate();
       slot.state = "dead";
-    } else if (
-      slot.tasksThisChild >= this.#opt.maxTasksPerChild ||
-      msg.memory.heapUsedBytes > this.#opt.maxHeapBytes
-    ) {
+    } else if (slot.tasksThisChild >= this.#opt.maxTasksPerChild || overHeap) {
       slot.worker?.terminate(); // idle: terminate() works
+      const heapMiB = (heapUsedBytes / 2 ** 20).toFixed(0);
       this.#event(
-        `recycling worker ${workerId} after ${slot.tasksThisChild} tasks (heap ${
-          (msg.memory.heapUsedBytes / 2 ** 20).toFixed(0)
-        } MiB)`,
-        msg.memory.heapUsedBytes > this.#opt.maxHeapBytes ? "warn" : "debug",
+        `recycling worker ${workerId} after ${slot.tasksThisChild} tasks (heap ${heapMiB} MiB)`,
+        overHeap ? "warn" : "debug",
       );
       this.#spawn(slot);
     } else {
       slot.state = "idle";
     }
-    this.#pump();
-  }
-
-  #recordMemory(slot: Slot<T, R>, m: { rssBytes: number; heapUsedBytes: number }): void {
-    const st = slot.stats;
-    st.lastRssBytes = m.rssBytes;
-    st.lastHeapUsedBytes = m.heapUsedBytes;
-    if (m.rssBytes > st.peakRssBytes) st.peakRssBytes = m.rssBytes;
-    if (m.heapUsedBytes > st.peakHeapUsedBytes) st.peakHeapUsedBytes = m.heapUsedBytes;
   }
 
   #retryOrResolve(job: Job<T, R>, outcome: PoolOutcome<R>): void {
@@ -401,12 +309,12 @@ export class WorkerPool<T, R> {
     }
   }
 
-  #onCrash(slot: Slot<T, R>, workerId: number, message: string): void {
+  /** The worker died: its in-flight task is retried or fails, and a new worker takes the slot. */
+  #onCrash(slot: Slot<T, R, H>, workerId: number, message: string): void {
     if (slot.workerId !== workerId) return;
     clearTimeout(slot.timer);
     slot.worker?.terminate();
-    const job = slot.job;
-    slot.job = null;
+    const job = endAttempt(slot, this.#opt.now());
     if (slot.state === "starting") {
       slot.state = "dead";
       this.#initFailed(slot, workerId, message);
@@ -414,27 +322,17 @@ export class WorkerPool<T, R> {
     }
     slot.stats.crashes++;
     if (job) {
-      const busy = this.#opt.now() - slot.busySince;
-      job.busyMs += busy;
-      slot.stats.busyMs += busy;
-      if (slot.closing) {
-        job.resolve({ status: "cancelled", attempts: job.attempts, workerId, busyMs: job.busyMs });
-      } else {
-        this.#retryOrResolve(job, {
-          status: "crash",
-          attempts: job.attempts,
-          workerId,
-          busyMs: job.busyMs,
-          message,
-        });
-      }
+      const base = { attempts: job.attempts, workerId, busyMs: job.busyMs };
+      if (slot.closing) job.resolve({ status: "cancelled", ...base });
+      else this.#retryOrResolve(job, { status: "crash", ...base, message });
     }
     this.#event(`worker ${workerId} (slot ${slot.index}) crashed: ${message}; respawning`);
     this.#spawn(slot);
     this.#pump();
   }
 
-  #onTimeout(slot: Slot<T, R>, workerId: number, taskId: number): void {
+  /** The task ran out of time: set the cancel flag, abandon the worker after the grace period. */
+  #onTimeout(slot: Slot<T, R, H>, workerId: number, taskId: number): void {
     if (slot.workerId !== workerId || slot.taskId !== taskId || slot.state !== "busy") return;
     slot.stats.timeouts++;
     slot.state = "cancelling";
@@ -444,25 +342,17 @@ export class WorkerPool<T, R> {
     );
     slot.timer = setTimeout(() => {
       if (slot.workerId !== workerId || slot.taskId !== taskId || slot.job === null) return;
-      const job = slot.job;
-      const busy = this.#opt.now() - slot.busySince;
-      job.busyMs += busy;
-      slot.stats.busyMs += busy;
-      slot.job = null;
+      const job = endAttempt(slot, this.#opt.now())!;
       this.#abandon(slot, `ignored cancellation for ${this.#opt.cancelGraceMs} ms`);
-      this.#retryOrResolve(job, {
-        status: "timeout",
-        attempts: job.attempts,
-        workerId,
-        busyMs: job.busyMs,
-      });
+      const base = { attempts: job.attempts, workerId, busyMs: job.busyMs };
+      this.#retryOrResolve(job, { status: "timeout", ...base });
       this.#spawn(slot);
       this.#pump();
     }, this.#opt.cancelGraceMs);
   }
 
   /** Give up on the slot's worker: it may keep running; ignore everything it sends. */
-  #abandon(slot: Slot<T, R>, reason: string): void {
+  #abandon(slot: Slot<T, R, H>, reason: string): void {
     const w = slot.worker;
     if (w) {
       w.onmessage = null;
@@ -490,6 +380,7 @@ export class WorkerPool<T, R> {
     for (const job of this.#queue.splice(0)) job.reject(error);
   }
 
+  /** Hand queued tasks to idle workers. */
   #pump(): void {
     if (this.#fatal) {
       for (const job of this.#queue.splice(0)) job.reject(this.#fatal);
@@ -497,70 +388,59 @@ export class WorkerPool<T, R> {
     }
     for (const slot of this.#slots) {
       if (this.#queue.length === 0) return;
-      if (slot.state !== "idle" || slot.worker === null) continue;
-      const job = this.#queue.shift()!;
-      job.attempts++;
-      const taskId = this.#nextTaskId++;
-      slot.job = job;
-      slot.taskId = taskId;
-      slot.state = "busy";
-      slot.busySince = this.#opt.now();
-      Atomics.store(slot.cancel, 0, 0);
-      const workerId = slot.workerId;
-      if (Number.isFinite(this.#opt.taskTimeoutMs)) {
-        slot.timer = setTimeout(
-          () => this.#onTimeout(slot, workerId, taskId),
-          this.#opt.taskTimeoutMs,
-        );
-      }
-      slot.worker.postMessage({ type: "task", taskId, task: job.task } satisfies ToWorker);
+      if (slot.state === "idle" && slot.worker !== null) this.#dispatch(slot, this.#queue.shift()!);
     }
   }
 
+  #dispatch(slot: Slot<T, R, H>, job: Job<T, R>): void {
+    job.attempts++;
+    const taskId = this.#nextTaskId++, workerId = slot.workerId;
+    Object.assign(slot, { job, taskId, state: "busy", busySince: this.#opt.now() });
+    Atomics.store(slot.cancel, 0, 0);
+    if (Number.isFinite(this.#opt.taskTimeoutMs)) {
+      slot.timer = setTimeout(
+        () => this.#onTimeout(slot, workerId, taskId),
+        this.#opt.taskTimeoutMs,
+      );
+    }
+    slot.worker!.postMessage({ type: "task", taskId, task: job.task } satisfies ToWorker);
+  }
+
   /**
-   * Stop: reject queued tasks, ask running tasks to stop (they resolve as `cancelled`), wait up to
-   * `cancelGraceMs` for them, then terminate every worker (abandoning any still busy).
+   * Stop: resolve queued tasks as `cancelled`, ask running tasks to stop (they resolve as
+   * `cancelled`), wait up to `cancelGraceMs` for them, then terminate every worker (abandoning any
+   * still busy).
    * @returns the number of workers abandoned in total
    */
   async close(): Promise<number> {
-    if (!this.#closed) {
-      this.#closed = true;
-      for (const job of this.#queue.splice(0)) {
-        job.resolve({
-          status: "cancelled",
-          attempts: job.attempts,
-          workerId: -1,
-          busyMs: job.busyMs,
-        });
-      }
-      const running = this.#slots.filter((s) => s.job !== null);
-      for (const s of running) {
-        s.closing = true;
-        Atomics.store(s.cancel, 0, 1);
-      }
-      const deadline = this.#opt.now() + this.#opt.cancelGraceMs;
-      while (this.#slots.some((s) => s.job !== null) && this.#opt.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      for (const s of this.#slots) {
-        clearTimeout(s.timer);
-        if (s.job !== null) {
-          const job = s.job;
-          s.job = null;
-          this.#abandon(s, "still busy at close");
-          job.resolve({
-            status: "cancelled",
-            attempts: job.attempts,
-            workerId: -1,
-            busyMs: job.busyMs,
-          });
-        } else if (s.worker) {
-          s.worker.terminate();
-          s.worker = null;
-          s.state = "dead";
-        }
-      }
+    if (this.#closed) return this.#abandoned;
+    this.#closed = true;
+    for (const job of this.#queue.splice(0)) {
+      job.resolve({ status: "cancelled", attempts: job.attempts, workerId: -1, busyMs: job.busyMs });
     }
+    for (const s of this.#slots.filter((s) => s.job !== null)) {
+      s.closing = true;
+      Atomics.store(s.cancel, 0, 1);
+    }
+    const deadline = this.#opt.now() + this.#opt.cancelGraceMs;
+    while (this.#slots.some((s) => s.job !== null) && this.#opt.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    for (const s of this.#slots) this.#endAtClose(s);
     return this.#abandoned;
+  }
+
+  #endAtClose(s: Slot<T, R, H>): void {
+    clearTimeout(s.timer);
+    if (s.job !== null) {
+      const job = s.job;
+      s.job = null;
+      this.#abandon(s, "still busy at close");
+      job.resolve({ status: "cancelled", attempts: job.attempts, workerId: -1, busyMs: job.busyMs });
+    } else if (s.worker) {
+      s.worker.terminate();
+      s.worker = null;
+      s.state = "dead";
+    }
   }
 }
