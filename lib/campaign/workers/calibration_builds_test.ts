@@ -1,6 +1,10 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "../../../tests/assert.ts";
 import { FileFormatError, InvalidArgumentError } from "../../errors.ts";
-import { calibrationFileName, loadOrBuildCodeFamily, readCalibration } from "../../io/code_cache.ts";
+import {
+  calibrationFileName,
+  loadOrBuildCodeFamily,
+  readCalibration,
+} from "../../io/code_cache.ts";
 import { defaultReconciliationOptions } from "../../protocol/simulation_options.ts";
 import {
   calibrationKey,

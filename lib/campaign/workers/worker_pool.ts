@@ -416,7 +416,12 @@ export class WorkerPool<T, R, H = unknown> {
     if (this.#closed) return this.#abandoned;
     this.#closed = true;
     for (const job of this.#queue.splice(0)) {
-      job.resolve({ status: "cancelled", attempts: job.attempts, workerId: -1, busyMs: job.busyMs });
+      job.resolve({
+        status: "cancelled",
+        attempts: job.attempts,
+        workerId: -1,
+        busyMs: job.busyMs,
+      });
     }
     for (const s of this.#slots.filter((s) => s.job !== null)) {
       s.closing = true;
@@ -436,7 +441,12 @@ export class WorkerPool<T, R, H = unknown> {
       const job = s.job;
       s.job = null;
       this.#abandon(s, "still busy at close");
-      job.resolve({ status: "cancelled", attempts: job.attempts, workerId: -1, busyMs: job.busyMs });
+      job.resolve({
+        status: "cancelled",
+        attempts: job.attempts,
+        workerId: -1,
+        busyMs: job.busyMs,
+      });
     } else if (s.worker) {
       s.worker.terminate();
       s.worker = null;
