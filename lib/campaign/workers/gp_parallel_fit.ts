@@ -5,8 +5,9 @@
  * sequential `fitGp` for the same seed), and the main thread conditions the final model with its
  * own backend. Parallelism is capped so that workers × `mllEvaluatorBytes(n)` (12n²) ≤
  * `memoryBudgetBytes`.
- * Workers are always terminated before returning (they never keep the process alive); an
- * AbortSignal sets the shared cancel word, polled once per L-BFGS iteration.
+ * The workers are a {@link WorkerPool} (one task per restart), always closed before returning
+ * (they never keep the process alive); an AbortSignal closes it, which sets each worker's cancel
+ * flag, polled once per L-BFGS iteration.
  * @module
  */
 import {
@@ -20,7 +21,7 @@ import {
   subsetRows,
   warmStartSizes,
 } from "../../surrogate/fit_gp.ts";
-import { type GpData, standardiseData } from "../../surrogate/gp_data.ts";
+import { type GpData, standardiseData, type StandardisedData } from "../../surrogate/gp_data.ts";
 import { conditionGp } from "../../surrogate/condition_gp.ts";
 import { GpModel } from "../../surrogate/gp_model.ts";
 import { initialLogTheta } from "../../surrogate/hyperparameters.ts";
@@ -29,10 +30,14 @@ import { campaignRng } from "../../kernels/rng.ts";
 import { CaligoError } from "../../errors.ts";
 import type { LbfgsStatus } from "../../surrogate/lbfgs.ts";
 import { mllEvaluatorBytes } from "../../surrogate/marginal_likelihood.ts";
-import { CTL_CANCEL, type RestartInit, type RestartWorkerMessage } from "./gp_restart_worker.ts";
+import type { RestartInit, RestartReply, RestartTask } from "./gp_restart_worker.ts";
 import { campaignWorkerUrl } from "./worker_url.ts";
 import { linalgIdentity, workerLibraryOf } from "../../io/blas_loader.ts";
 import type { Logger } from "../../io/log.ts";
+import type { Linalg } from "../../kernels/linalg/linalg.ts";
+import type { BackendHello } from "./backend_hello.ts";
+import { runAll } from "./run_all.ts";
+import { WorkerInitError, WorkerPool } from "./worker_pool.ts";
 
 /** Options of {@link fitGpParallel}: those of `fitGp` plus the pool settings. */
 export interface ParallelFitOptions extends GpFitOptions {
@@ -81,80 +86,11 @@ export async function fitGpParallel(
     Math.floor((options.restartMemoryBudgetBytes ?? 2 ** 33) / mllEvaluatorBytes(hyper.n)),
   );
   const count = Math.max(1, Math.min(options.workers ?? 2, starts.length, byMemory));
-  // Shared, read-only inputs.
-  const xSab = new SharedArrayBuffer(8 * hyper.n * d), ySab = new SharedArrayBuffer(8 * hyper.n);
-  new Float64Array(xSab).set(hyper.x);
-  new Float64Array(ySab).set(hyper.y);
-  const ctlSab = new SharedArrayBuffer(8), ctl = new Int32Array(ctlSab);
-  const init: RestartInit = {
-    type: "init",
-    x: xSab,
-    y: ySab,
-    ctl: ctlSab,
-    n: hyper.n,
-    d,
-    starts: starts.map((s) => Array.from(s)),
-    maxIterations: options.maxIterations ?? 200,
-    warmSizes: warmStartSizes(hyper.n, options.warmStart ?? "off"),
-    seed,
-    stream,
-    blasCandidates: options.blasCandidates,
-    library: options.blasCandidates ? undefined : workerLibraryOf(la),
-    lengthScalePrior: options.lengthScalePrior,
-    isotropic: options.isotropic,
-  };
-  const workers: Worker[] = [];
-  const results: RestartResult[] = [];
-  const backends: string[] = [];
-  const onAbort = () => Atomics.store(ctl, CTL_CANCEL, 1);
-  options.signal?.addEventListener("abort", onAbort);
-  if (options.signal?.aborted) onAbort();
-  try {
-    await Promise.all(Array.from({ length: count }, () =>
-      new Promise<void>((resolve, reject) => {
-        const w = new Worker(campaignWorkerUrl("gp_restart_worker"), { type: "module" });
-        workers.push(w);
-        w.onerror = (e) => {
-          e.preventDefault();
-          reject(new ParallelFitError(`gp_restart worker crashed: ${e.message}`));
-        };
-        w.onmessage = (ev: MessageEvent<RestartWorkerMessage>) => {
-          const m = ev.data;
-          if (m.type === "ready") {
-            backends.push(m.backend);
-            if (!options.blasCandidates && m.identity !== linalgIdentity(la)) {
-              reject(
-                new ParallelFitError(
-                  `gp_restart worker loaded ${m.backend}, not this thread's ${la.name}`,
-                ),
-              );
-            }
-          } else if (m.type === "result") {
-            results.push({
-              restart: m.restart,
-              logTheta: Float64Array.from(m.logTheta),
-              mll: m.mll,
-              status: m.status as LbfgsStatus,
-              iterations: m.iterations,
-              evaluations: m.evaluations,
-              warmEvaluations: m.warmEvaluations,
-            });
-          } else if (m.type === "done") resolve();
-          else reject(new ParallelFitError(`gp_restart worker failed: ${m.message}`));
-        };
-        w.postMessage(init);
-      })));
-  } finally {
-    options.signal?.removeEventListener("abort", onAbort);
-    Atomics.store(ctl, CTL_CANCEL, 1);
-    for (const w of workers) w.terminate();
-  }
-  if (options.signal?.aborted) {
-    throw new ParallelFitError("GP fit aborted", { cause: options.signal.reason });
-  }
-  if (results.length !== starts.length) {
-    throw new ParallelFitError(`only ${results.length} of ${starts.length} restarts finished`);
-  }
+  const { results, backends } = await runRestarts(restartInit(hyper, la, options), starts, {
+    count,
+    checkLibrary: options.blasCandidates ? undefined : la,
+    signal: options.signal,
+  });
   results.sort((a, b) => a.restart - b.restart);
   const best = bestRestart(results);
   const cond = conditionGp(std, la, best.logTheta, path, options);
@@ -168,6 +104,114 @@ export async function fitGpParallel(
     loveCheck: cond.loveCheck,
   };
   return { model: new GpModel(cond.state, la, report), workerBackends: backends };
+}
+
+/** The init payload of the restart workers: `hyper`'s rows shared, the settings of the fit. */
+function restartInit(
+  hyper: StandardisedData,
+  la: Linalg,
+  options: ParallelFitOptions,
+): RestartInit {
+  const xSab = new SharedArrayBuffer(8 * hyper.n * hyper.d),
+    ySab = new SharedArrayBuffer(8 * hyper.n);
+  new Float64Array(xSab).set(hyper.x);
+  new Float64Array(ySab).set(hyper.y);
+  return {
+    x: xSab,
+    y: ySab,
+    n: hyper.n,
+    d: hyper.d,
+    maxIterations: options.maxIterations ?? 200,
+    warmSizes: warmStartSizes(hyper.n, options.warmStart ?? "off"),
+    seed: options.seed ?? 0,
+    stream: options.stream ?? "gp/adhoc/0",
+    blasCandidates: options.blasCandidates,
+    library: options.blasCandidates ? undefined : workerLibraryOf(la),
+    lengthScalePrior: options.lengthScalePrior,
+    isotropic: options.isotropic,
+  };
+}
+
+/**
+ * Optimise every start on `count` restart workers (one task per restart; a worker that did not
+ * load `checkLibrary`'s library is refused at its handshake). An abort closes the pool: the
+ * running restarts stop at their next L-BFGS iteration.
+ * @returns the restarts (any order) and the workers' backends
+ * @throws ParallelFitError if a worker fails, is refused, or the fit is aborted
+ */
+async function runRestarts(
+  init: RestartInit,
+  starts: Float64Array[],
+  o: { count: number; checkLibrary?: Linalg; signal?: AbortSignal },
+): Promise<{ results: RestartResult[]; backends: string[] }> {
+  const aborted = () => new ParallelFitError("GP fit aborted", { cause: o.signal?.reason });
+  if (o.signal?.aborted) throw aborted();
+  const pool = await openRestartPool(init, o.count, o.checkLibrary);
+  const onAbort = () => void pool.close();
+  o.signal?.addEventListener("abort", onAbort);
+  const results: RestartResult[] = [];
+  try {
+    await runAll(
+      pool,
+      starts.map((s, restart) => ({ restart, start: Array.from(s) })),
+      (r) => void results.push(restartResultOf(r)),
+      (t, reason) =>
+        new ParallelFitError(`gp_restart worker failed on restart ${t.restart}: ${reason}`),
+    );
+  } catch (e) {
+    throw o.signal?.aborted ? aborted() : e;
+  } finally {
+    o.signal?.removeEventListener("abort", onAbort);
+    await pool.close();
+  }
+  if (o.signal?.aborted) throw aborted();
+  return { results, backends: pool.hellos().map((h) => h.backend) };
+}
+
+/** Start the restart workers; refuse any that did not load `checkLibrary`'s library. */
+async function openRestartPool(
+  init: RestartInit,
+  count: number,
+  checkLibrary: Linalg | undefined,
+): Promise<WorkerPool<RestartTask, RestartReply, BackendHello>> {
+  try {
+    return await WorkerPool.create<RestartTask, RestartReply, BackendHello>({
+      workerUrl: campaignWorkerUrl("gp_restart_worker"),
+      name: "gp-restart",
+      size: count,
+      initPayload: init,
+      taskTimeoutMs: Infinity,
+      initTimeoutMs: RESTART_INIT_TIMEOUT_MS,
+      maxRetries: 0,
+      maxTasksPerChild: Infinity,
+      checkHello: checkLibrary
+        ? (hello) => {
+          if (hello.identity === linalgIdentity(checkLibrary)) return;
+          throw new ParallelFitError(
+            `gp_restart worker loaded ${hello.backend}, not this thread's ${checkLibrary.name}`,
+          );
+        }
+        : undefined,
+    });
+  } catch (e) {
+    if (e instanceof WorkerInitError) throw new ParallelFitError(e.message, { cause: e });
+    throw e;
+  }
+}
+
+/** A restart worker must load its BLAS within this time, ms. */
+const RESTART_INIT_TIMEOUT_MS = 120_000;
+
+function restartResultOf(r: RestartReply): RestartResult {
+  return {
+    restart: r.restart,
+    logTheta: Float64Array.from(r.logTheta),
+    mll: r.mll,
+    status: r.status as LbfgsStatus,
+    iterations: r.iterations,
+    evaluations: r.evaluations,
+    warmEvaluations: r.warmEvaluations,
+  };
 }
 
 /**

@@ -60,3 +60,13 @@ Deno.test("fitGpParallel() rejects with ParallelFitError when aborted, leaving n
     ParallelFitError,
   );
 });
+
+Deno.test("fitGpParallel() aborted mid-fit stops its running restarts and rejects at once", async () => {
+  const ac = new AbortController();
+  const t0 = performance.now();
+  const fit = fitGpParallel(data(300, 3, 4), { restarts: 12, workers: 2, signal: ac.signal });
+  setTimeout(() => ac.abort(), 300);
+  await assertRejects(() => fit, ParallelFitError, "aborted");
+  // The 13 starts at n = 300 take ≈ 11 s on 2 cores; the abort ends the fit within the grace.
+  assert(performance.now() - t0 < 300 + 2000 + 1000, `${performance.now() - t0} ms`);
+});
