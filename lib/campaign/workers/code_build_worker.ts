@@ -1,13 +1,14 @@
 /// <reference lib="deno.worker" />
 /**
- * Web Worker that builds LDPC mother codes for {@link buildCodesInParallel}: it receives
- * {@link CodeBuildRequest}s, runs the (CPU-bound, pure) construction and returns the arrays as
- * transferables. One request at a time; the main thread saves the codes.
+ * Web Worker that builds LDPC mother codes for {@link buildCodesInParallel}, served by
+ * {@link serveWorker}: each task is one {@link CodeBuildRequest}; the (CPU-bound, pure)
+ * construction's arrays come back as transferables. The main thread saves the codes.
  * @module
  */
 import { buildMotherCode, type CodeFamilyName } from "../../reconciliation/code_family.ts";
+import { serveWorker } from "./worker_protocol.ts";
 
-/** main → worker. */
+/** One code to build. */
 export interface CodeBuildRequest {
   n: number;
   rate: number;
@@ -16,29 +17,26 @@ export interface CodeBuildRequest {
   family?: CodeFamilyName;
 }
 
-/** worker → main. */
-export type CodeBuildReply =
-  | {
-    type: "built";
-    id: string;
-    rate: number;
-    m: number;
-    n: number;
-    rowPtr: Int32Array;
-    colIdx: Int32Array;
-    puncturingOrder: Int32Array;
-    girth: number;
-    ms: number;
-  }
-  | { type: "error"; message: string };
+/** The built code: the parity-check matrix in CSR form and its puncturing order. */
+export interface BuiltCode {
+  id: string;
+  rate: number;
+  m: number;
+  n: number;
+  rowPtr: Int32Array;
+  colIdx: Int32Array;
+  puncturingOrder: Int32Array;
+  girth: number;
+  /** Construction time, ms. */
+  ms: number;
+}
 
-self.onmessage = (ev: MessageEvent<CodeBuildRequest>) => {
-  const { n, rate, seed, family } = ev.data;
-  try {
+serveWorker<null, CodeBuildRequest, BuiltCode>(self, {
+  init: () => null,
+  run({ n, rate, seed, family }) {
     const t0 = performance.now();
     const code = buildMotherCode(n, rate, seed, family);
-    const reply: CodeBuildReply = {
-      type: "built",
+    return {
       id: code.id,
       rate: code.rate,
       m: code.matrix.m,
@@ -49,14 +47,6 @@ self.onmessage = (ev: MessageEvent<CodeBuildRequest>) => {
       girth: code.girth,
       ms: performance.now() - t0,
     };
-    self.postMessage(reply, {
-      transfer: [
-        reply.rowPtr.buffer,
-        reply.colIdx.buffer,
-        reply.puncturingOrder.buffer,
-      ] as ArrayBuffer[],
-    });
-  } catch (e) {
-    self.postMessage({ type: "error", message: (e as Error).message } satisfies CodeBuildReply);
-  }
-};
+  },
+  transfer: (c) => [c.rowPtr.buffer, c.colIdx.buffer, c.puncturingOrder.buffer] as ArrayBuffer[],
+});

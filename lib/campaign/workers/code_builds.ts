@@ -1,7 +1,7 @@
 /**
- * Build the missing mother codes of a family on several cores: each code is built in a Web
- * Worker (lib/campaign/code_build_worker.ts) and saved to the code cache by the main thread as it
- * arrives. The codes are the same as a sequential build's (each is seeded by its own id). Long
+ * Build the missing mother codes of a family on several cores: each code is a task of a
+ * {@link WorkerPool} of `./code_build_worker.ts` workers (timeout {@link CODE_BUILD_TIMEOUT_MS})
+ * and is saved to the code cache by the main thread as it arrives. The codes are the same as a sequential build's (each is seeded by its own id). Long
  * codes make this worthwhile: local PEG takes 1–3 min per code at n = 65536 and 4–7 min at
  * 131072 on one core, nine codes per family.
  * @module
@@ -10,8 +10,16 @@ import { CaligoError } from "../../errors.ts";
 import { loadMotherCode, saveMotherCode } from "../../io/code_cache.ts";
 import { createParityCheckMatrix } from "../../kernels/ldpc/parity_check_matrix.ts";
 import { type CodeFamilyOptions, motherCodeId } from "../../reconciliation/code_family.ts";
-import type { CodeBuildReply, CodeBuildRequest } from "./code_build_worker.ts";
+import type { BuiltCode, CodeBuildRequest } from "./code_build_worker.ts";
+import { runAll } from "./run_all.ts";
+import { WorkerInitError, WorkerPool } from "./worker_pool.ts";
 import { campaignWorkerUrl } from "./worker_url.ts";
+
+/**
+ * Wall-clock limit of one code construction, ms: 1 h, about 8× the slowest measured build (local
+ * PEG at n = 131072). A construction does not poll a cancel flag, so its worker is abandoned.
+ */
+export const CODE_BUILD_TIMEOUT_MS = 3_600_000;
 
 /** A code construction failed inside a worker. */
 export class CodeBuildError extends CaligoError {}
@@ -43,43 +51,53 @@ export async function buildCodesInParallel(
       missing.push({ n: options.codeLength, rate, seed, family });
     }
   }
+  if (missing.length === 0) return [];
+  const pool = await openBuildPool(Math.max(1, Math.min(jobs, missing.length)));
   const built: ParallelBuildReport[] = [];
-  let next = 0;
-  const runWorker = async () => {
-    const worker = new Worker(campaignWorkerUrl("code_build_worker"), { type: "module" });
-    try {
-      while (next < missing.length) {
-        const request = missing[next++];
-        const reply = await new Promise<CodeBuildReply>((resolve, reject) => {
-          worker.onmessage = (ev: MessageEvent<CodeBuildReply>) => resolve(ev.data);
-          worker.onerror = (e) => {
-            e.preventDefault();
-            reject(new CodeBuildError(`code build worker crashed: ${e.message}`));
-          };
-          worker.postMessage(request);
-        });
-        if (reply.type === "error") {
-          throw new CodeBuildError(
-            `building n = ${request.n}, R0 = ${request.rate}: ${reply.message}`,
-          );
-        }
-        await saveMotherCode(codesDir, {
-          id: reply.id,
-          rate: reply.rate,
-          matrix: createParityCheckMatrix(reply.m, reply.n, reply.rowPtr, reply.colIdx),
-          puncturingOrder: reply.puncturingOrder,
-          girth: reply.girth,
-          family: request.family,
-        }, seed);
-        const report = { id: reply.id, ms: reply.ms };
-        built.push(report);
-        onBuilt?.(report);
-      }
-    } finally {
-      worker.terminate();
-    }
-  };
-  const count = Math.max(1, Math.min(jobs, missing.length));
-  if (missing.length > 0) await Promise.all(Array.from({ length: count }, runWorker));
+  try {
+    await runAll(pool, missing, async (code, request) => {
+      await saveBuiltCode(codesDir, code, request, seed);
+      const report = { id: code.id, ms: code.ms };
+      built.push(report);
+      onBuilt?.(report);
+    }, (r, reason) => new CodeBuildError(`building n = ${r.n}, R0 = ${r.rate}: ${reason}`));
+  } finally {
+    await pool.close();
+  }
   return built;
+}
+
+async function openBuildPool(size: number): Promise<WorkerPool<CodeBuildRequest, BuiltCode>> {
+  try {
+    return await WorkerPool.create<CodeBuildRequest, BuiltCode>({
+      workerUrl: campaignWorkerUrl("code_build_worker"),
+      name: "code-build",
+      size,
+      initPayload: null,
+      taskTimeoutMs: CODE_BUILD_TIMEOUT_MS,
+      initTimeoutMs: 60_000,
+      maxRetries: 0,
+      maxTasksPerChild: Infinity,
+      cancelGraceMs: 0,
+    });
+  } catch (e) {
+    if (e instanceof WorkerInitError) throw new CodeBuildError(e.message, { cause: e });
+    throw e;
+  }
+}
+
+function saveBuiltCode(
+  codesDir: string,
+  code: BuiltCode,
+  request: CodeBuildRequest,
+  seed: number,
+): Promise<void> {
+  return saveMotherCode(codesDir, {
+    id: code.id,
+    rate: code.rate,
+    matrix: createParityCheckMatrix(code.m, code.n, code.rowPtr, code.colIdx),
+    puncturingOrder: code.puncturingOrder,
+    girth: code.girth,
+    family: request.family,
+  }, seed);
 }

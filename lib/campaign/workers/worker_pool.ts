@@ -51,7 +51,7 @@ export interface WorkerPoolOptions<H = unknown> {
   initPayload: unknown;
   /** Hard wall-clock limit per attempt, ms (`Infinity` = none). */
   taskTimeoutMs: number;
-  /** A worker must report ready within this time, ms. */
+  /** A worker must report ready within this time, ms (`Infinity` = no limit). */
   initTimeoutMs: number;
   /** Extra attempts after a timeout or crash (0 = none). */
   maxRetries: number;
@@ -201,11 +201,13 @@ export class WorkerPool<T, R, H = unknown> {
     };
     worker.onmessageerror = () =>
       this.#onCrash(slot, workerId, "message could not be deserialised");
-    slot.timer = setTimeout(() => {
-      if (slot.workerId !== workerId || slot.state !== "starting") return;
-      this.#abandon(slot, `not ready after ${this.#opt.initTimeoutMs} ms`);
-      this.#initFailed(slot, workerId, `not ready within ${this.#opt.initTimeoutMs} ms`);
-    }, this.#opt.initTimeoutMs);
+    if (Number.isFinite(this.#opt.initTimeoutMs)) {
+      slot.timer = setTimeout(() => {
+        if (slot.workerId !== workerId || slot.state !== "starting") return;
+        this.#abandon(slot, `not ready after ${this.#opt.initTimeoutMs} ms`);
+        this.#initFailed(slot, workerId, `not ready within ${this.#opt.initTimeoutMs} ms`);
+      }, this.#opt.initTimeoutMs);
+    }
     const payload = this.#opt.initPayload, buffer = cancel.buffer as SharedArrayBuffer;
     worker.postMessage({ type: "init", payload, cancel: buffer, workerId } satisfies ToWorker);
   }
