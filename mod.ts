@@ -126,7 +126,10 @@ export {
   NonFiniteDataError,
   NotPositiveDefiniteError,
 } from "./lib/surrogate/surrogate_errors.ts";
-export { PredictPoolError, type PredictPoolOptions } from "./lib/campaign/workers/gp_predict_pool.ts";
+export {
+  PredictPoolError,
+  type PredictPoolOptions,
+} from "./lib/campaign/workers/gp_predict_pool.ts";
 export { KrigingBeliever } from "./lib/surrogate/kriging_believer.ts";
 export { saveSurrogate } from "./lib/io/surrogate_store.ts";
 export { type BlasLoadOptions, loadBlas, selectLinalg } from "./lib/io/blas_loader.ts";

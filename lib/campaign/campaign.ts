@@ -52,7 +52,11 @@ import { copyBackCampaignSync } from "../io/copy_back.ts";
 import type { ReconciliationCalibration } from "../reconciliation/calibration.ts";
 import type { CodeFamily } from "../reconciliation/code_family.ts";
 import type { ReconciliationOptions } from "../reconciliation/types.ts";
-import { cachedCalibration, describeCalibration, ensureCalibration } from "./workers/calibration_builds.ts";
+import {
+  cachedCalibration,
+  describeCalibration,
+  ensureCalibration,
+} from "./workers/calibration_builds.ts";
 import { buildCodesInParallel } from "./workers/code_builds.ts";
 import { acquireCampaignLock, type CampaignLock } from "./campaign_lock.ts";
 import { runPostprocess } from "../report/postprocess.ts";
