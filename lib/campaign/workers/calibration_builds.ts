@@ -22,7 +22,7 @@ import { calibratePoint, calibrationTasks } from "../../reconciliation/calibrati
 import type { ReconciliationOptions } from "../../reconciliation/types.ts";
 import type { CalibrationInit, CalibrationReply, CalibrationTask } from "./calibration_worker.ts";
 import { runAll } from "./run_all.ts";
-import { WorkerInitError, WorkerPool } from "./worker_pool.ts";
+import { WorkerPool } from "./worker_pool.ts";
 import { campaignWorkerUrl } from "./worker_url.ts";
 
 /** The calibration parameters of `options` (default grid, `calibrationFrames` frames). */
@@ -136,22 +136,14 @@ async function calibrateOnWorkers(
   const order = tasks.map((_, i) => i).sort((a, b) =>
     (tasks[a].strategy === "blind" ? 0 : 1) - (tasks[b].strategy === "blind" ? 0 : 1) || a - b
   );
-  let pool: WorkerPool<CalibrationTask, CalibrationReply>;
-  try {
-    pool = await WorkerPool.create<CalibrationTask, CalibrationReply>({
-      workerUrl: campaignWorkerUrl("calibration_worker"),
-      name: "calibration",
-      size: jobs,
-      initPayload: init,
-      taskTimeoutMs: Infinity,
-      initTimeoutMs: Infinity,
-      maxRetries: 0,
-      maxTasksPerChild: Infinity,
-    });
-  } catch (e) {
-    if (!(e instanceof WorkerInitError)) throw e;
-    throw new CalibrationError(`calibration worker: ${e.reason}`, { cause: e });
-  }
+  const pool = await WorkerPool.create<CalibrationTask, CalibrationReply>({
+    workerUrl: campaignWorkerUrl("calibration_worker"),
+    name: "calibration",
+    size: jobs,
+    initPayload: init,
+    initTimeoutMs: Infinity, // a worker may build the family's missing codes first
+    initErrorAs: (e) => new CalibrationError(`calibration worker: ${e.reason}`, { cause: e }),
+  });
   try {
     await runAll(
       pool,

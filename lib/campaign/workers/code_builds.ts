@@ -12,7 +12,7 @@ import { createParityCheckMatrix } from "../../kernels/ldpc/parity_check_matrix.
 import { type CodeFamilyOptions, motherCodeId } from "../../reconciliation/code_family.ts";
 import type { BuiltCode, CodeBuildRequest } from "./code_build_worker.ts";
 import { runAll } from "./run_all.ts";
-import { WorkerInitError, WorkerPool } from "./worker_pool.ts";
+import { WorkerPool } from "./worker_pool.ts";
 import { campaignWorkerUrl } from "./worker_url.ts";
 
 /**
@@ -67,23 +67,16 @@ export async function buildCodesInParallel(
   return built;
 }
 
-async function openBuildPool(size: number): Promise<WorkerPool<CodeBuildRequest, BuiltCode>> {
-  try {
-    return await WorkerPool.create<CodeBuildRequest, BuiltCode>({
-      workerUrl: campaignWorkerUrl("code_build_worker"),
-      name: "code-build",
-      size,
-      initPayload: null,
-      taskTimeoutMs: CODE_BUILD_TIMEOUT_MS,
-      initTimeoutMs: 60_000,
-      maxRetries: 0,
-      maxTasksPerChild: Infinity,
-      cancelGraceMs: 0,
-    });
-  } catch (e) {
-    if (e instanceof WorkerInitError) throw new CodeBuildError(e.message, { cause: e });
-    throw e;
-  }
+function openBuildPool(size: number): Promise<WorkerPool<CodeBuildRequest, BuiltCode>> {
+  return WorkerPool.create<CodeBuildRequest, BuiltCode>({
+    workerUrl: campaignWorkerUrl("code_build_worker"),
+    name: "code-build",
+    size,
+    initPayload: null,
+    taskTimeoutMs: CODE_BUILD_TIMEOUT_MS,
+    cancelGraceMs: 0,
+    initErrorAs: (e) => new CodeBuildError(e.message, { cause: e }),
+  });
 }
 
 function saveBuiltCode(

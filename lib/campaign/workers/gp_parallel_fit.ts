@@ -37,7 +37,7 @@ import type { Logger } from "../../io/log.ts";
 import type { Linalg } from "../../kernels/linalg/linalg.ts";
 import type { BackendHello } from "./backend_hello.ts";
 import { runAll } from "./run_all.ts";
-import { WorkerInitError, WorkerPool } from "./worker_pool.ts";
+import { WorkerPool } from "./worker_pool.ts";
 
 /** Options of {@link fitGpParallel}: those of `fitGp` plus the pool settings. */
 export interface ParallelFitOptions extends GpFitOptions {
@@ -174,33 +174,22 @@ async function openRestartPool(
   count: number,
   checkLibrary: Linalg | undefined,
 ): Promise<WorkerPool<RestartTask, RestartReply, BackendHello>> {
-  try {
-    return await WorkerPool.create<RestartTask, RestartReply, BackendHello>({
-      workerUrl: campaignWorkerUrl("gp_restart_worker"),
-      name: "gp-restart",
-      size: count,
-      initPayload: init,
-      taskTimeoutMs: Infinity,
-      initTimeoutMs: RESTART_INIT_TIMEOUT_MS,
-      maxRetries: 0,
-      maxTasksPerChild: Infinity,
-      checkHello: checkLibrary
-        ? (hello) => {
-          if (hello.identity === linalgIdentity(checkLibrary)) return;
-          throw new ParallelFitError(
-            `gp_restart worker loaded ${hello.backend}, not this thread's ${checkLibrary.name}`,
-          );
-        }
-        : undefined,
-    });
-  } catch (e) {
-    if (e instanceof WorkerInitError) throw new ParallelFitError(e.message, { cause: e });
-    throw e;
-  }
+  return await WorkerPool.create<RestartTask, RestartReply, BackendHello>({
+    workerUrl: campaignWorkerUrl("gp_restart_worker"),
+    name: "gp-restart",
+    size: count,
+    initPayload: init,
+    checkHello: checkLibrary
+      ? (hello) => {
+        if (hello.identity === linalgIdentity(checkLibrary)) return;
+        throw new ParallelFitError(
+          `gp_restart worker loaded ${hello.backend}, not this thread's ${checkLibrary.name}`,
+        );
+      }
+      : undefined,
+    initErrorAs: (e) => new ParallelFitError(e.message, { cause: e }),
+  });
 }
-
-/** A restart worker must load its BLAS within this time, ms. */
-const RESTART_INIT_TIMEOUT_MS = 120_000;
 
 function restartResultOf(r: RestartReply): RestartResult {
   return {

@@ -30,7 +30,7 @@ import {
 import type { BackendHello } from "./backend_hello.ts";
 import type { PredictInit, PredictTask, SharedModel } from "./gp_predict_worker.ts";
 import { runAll } from "./run_all.ts";
-import { WorkerInitError, WorkerPool } from "./worker_pool.ts";
+import { WorkerPool } from "./worker_pool.ts";
 import { campaignWorkerUrl } from "./worker_url.ts";
 
 /** Candidate rows per work unit of a pool call (fixed: results do not depend on the workers). */
@@ -133,24 +133,16 @@ export class GpPredictPool {
       blasCandidates: options.blasCandidates,
       library: main ? workerLibraryOf(main) : undefined,
     };
-    try {
-      const pool = await WorkerPool.create<PredictTask, true, BackendHello>({
-        workerUrl: campaignWorkerUrl("gp_predict_worker"),
-        name: "gp-predict",
-        size: count,
-        initPayload: init,
-        taskTimeoutMs: Infinity,
-        initTimeoutMs: PREDICT_INIT_TIMEOUT_MS,
-        maxRetries: 0,
-        maxTasksPerChild: Infinity,
-        cancelGraceMs: 0,
-        checkHello: main ? (hello) => checkSameBackend(main, hello) : undefined,
-      });
-      return new GpPredictPool({ version: 0, state: sharedState(model.state, withCholesky) }, pool);
-    } catch (e) {
-      if (e instanceof WorkerInitError) throw new PredictPoolError(e.message, { cause: e });
-      throw e;
-    }
+    const pool = await WorkerPool.create<PredictTask, true, BackendHello>({
+      workerUrl: campaignWorkerUrl("gp_predict_worker"),
+      name: "gp-predict",
+      size: count,
+      initPayload: init,
+      cancelGraceMs: 0,
+      checkHello: main ? (hello) => checkSameBackend(main, hello) : undefined,
+      initErrorAs: (e) => new PredictPoolError(e.message, { cause: e }),
+    });
+    return new GpPredictPool({ version: 0, state: sharedState(model.state, withCholesky) }, pool);
   }
 
   /**
@@ -251,9 +243,6 @@ export class GpPredictPool {
     void this.#pool.close();
   }
 }
-
-/** A prediction worker must load its BLAS within this time, ms. */
-const PREDICT_INIT_TIMEOUT_MS = 120_000;
 
 /** `state` with its large arrays in SharedArrayBuffers (arrays already shared are kept). */
 function sharedState(state: GpState, withCholesky: boolean): GpState {

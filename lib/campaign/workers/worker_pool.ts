@@ -49,14 +49,14 @@ export interface WorkerPoolOptions<H = unknown> {
   size: number;
   /** Sent to every worker's `init` (structured clone). */
   initPayload: unknown;
-  /** Hard wall-clock limit per attempt, ms (`Infinity` = none). */
-  taskTimeoutMs: number;
-  /** A worker must report ready within this time, ms (`Infinity` = no limit). */
-  initTimeoutMs: number;
-  /** Extra attempts after a timeout or crash (0 = none). */
-  maxRetries: number;
-  /** Replace a worker after this many tasks (`Infinity` = never). */
-  maxTasksPerChild: number;
+  /** Hard wall-clock limit per attempt, ms (default `Infinity` = none). */
+  taskTimeoutMs?: number;
+  /** A worker must report ready within this time, ms (default 120 000; `Infinity` = no limit). */
+  initTimeoutMs?: number;
+  /** Extra attempts after a timeout or crash (default 0 = none). */
+  maxRetries?: number;
+  /** Replace a worker after this many tasks (default `Infinity` = never). */
+  maxTasksPerChild?: number;
   /** Replace a worker whose V8 heap exceeds this after a task, bytes (default `Infinity`). */
   maxHeapBytes?: number;
   /** Time a cancelled worker gets to return before it is abandoned, ms (default 2000). */
@@ -68,6 +68,8 @@ export interface WorkerPoolOptions<H = unknown> {
    * with that error (`create` rejects with it).
    */
   checkHello?: (hello: H, workerId: number) => void;
+  /** The error `create` rejects with when a worker fails to start (default: the WorkerInitError). */
+  initErrorAs?: (error: WorkerInitError) => Error;
   /** Worker names are `${name}-${workerId}` (default "pool"). */
   name?: string;
   /** Monotonic clock, ms (default `performance.now`). */
@@ -80,7 +82,7 @@ export interface WorkerPoolOptions<H = unknown> {
 }
 
 type Settings<H> =
-  & Required<Omit<WorkerPoolOptions<H>, "onEvent" | "checkHello">>
+  & Required<Omit<WorkerPoolOptions<H>, "onEvent" | "checkHello" | "initErrorAs">>
   & Pick<WorkerPoolOptions<H>, "onEvent" | "checkHello">;
 
 type TaskReply = Exclude<FromWorker, { type: "ready" | "init_error" }>;
@@ -99,6 +101,10 @@ export class WorkerPool<T, R, H = unknown> {
 
   private constructor(options: WorkerPoolOptions<H>) {
     this.#opt = {
+      taskTimeoutMs: Infinity,
+      initTimeoutMs: 120_000,
+      maxRetries: 0,
+      maxTasksPerChild: Infinity,
       cancelGraceMs: 2000,
       maxAbandonedWorkers: options.size,
       maxHeapBytes: Infinity,
@@ -111,8 +117,8 @@ export class WorkerPool<T, R, H = unknown> {
 
   /**
    * Start `size` workers and wait until all are ready and their handshakes accepted.
-   * @throws WorkerInitError if a worker's init throws or never reports ready (after 3 tries);
-   * the error of `checkHello` if it refuses a worker
+   * @throws WorkerInitError (or what `initErrorAs` makes of it) if a worker's init throws or
+   * never reports ready (after 3 tries); the error of `checkHello` if it refuses a worker
    */
   static async create<T, R, H = unknown>(
     options: WorkerPoolOptions<H>,
@@ -132,7 +138,7 @@ export class WorkerPool<T, R, H = unknown> {
       await ready;
     } catch (e) {
       await pool.close();
-      throw e;
+      throw e instanceof WorkerInitError && options.initErrorAs ? options.initErrorAs(e) : e;
     }
     return pool;
   }

@@ -5,7 +5,7 @@
  * - pool scaling: Phase-1-like real-simulator samples at N = 1e5 through 1 and 2 workers
  *   (target: 2 workers ≥ 1.8 × the 1-worker throughput on 2 idle cores). Needs the LDPC codes
  *   of `simulation.reconciliation.code_length: 4096` in ./codes (built on first use).
- * Run: ./deno bench -P lib/campaign/worker_pool_bench.ts
+ * Run: ./deno bench -P lib/campaign/workers/worker_pool_bench.ts
  */
 import { parseConfig } from "../../io/config.ts";
 import { sampleSeed } from "../../kernels/rng.ts";
