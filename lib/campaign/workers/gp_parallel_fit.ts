@@ -86,7 +86,8 @@ export async function fitGpParallel(
     Math.floor((options.restartMemoryBudgetBytes ?? 2 ** 33) / mllEvaluatorBytes(hyper.n)),
   );
   const count = Math.max(1, Math.min(options.workers ?? 2, starts.length, byMemory));
-  const { results, backends } = await runRestarts(restartInit(hyper, la, options), starts, {
+  const init = restartInit(hyper, la, { ...options, seed, stream });
+  const { results, backends } = await runRestarts(init, starts, {
     count,
     checkLibrary: options.blasCandidates ? undefined : la,
     signal: options.signal,
@@ -110,7 +111,7 @@ export async function fitGpParallel(
 function restartInit(
   hyper: StandardisedData,
   la: Linalg,
-  options: ParallelFitOptions,
+  options: ParallelFitOptions & { seed: number; stream: string },
 ): RestartInit {
   const xSab = new SharedArrayBuffer(8 * hyper.n * hyper.d),
     ySab = new SharedArrayBuffer(8 * hyper.n);
@@ -123,8 +124,8 @@ function restartInit(
     d: hyper.d,
     maxIterations: options.maxIterations ?? 200,
     warmSizes: warmStartSizes(hyper.n, options.warmStart ?? "off"),
-    seed: options.seed ?? 0,
-    stream: options.stream ?? "gp/adhoc/0",
+    seed: options.seed,
+    stream: options.stream,
     blasCandidates: options.blasCandidates,
     library: options.blasCandidates ? undefined : workerLibraryOf(la),
     lengthScalePrior: options.lengthScalePrior,
@@ -149,6 +150,7 @@ async function runRestarts(
   const pool = await openRestartPool(init, o.count, o.checkLibrary);
   const onAbort = () => void pool.close();
   o.signal?.addEventListener("abort", onAbort);
+  if (o.signal?.aborted) onAbort(); // aborted while the workers started
   const results: RestartResult[] = [];
   try {
     await runAll(
@@ -169,12 +171,12 @@ async function runRestarts(
 }
 
 /** Start the restart workers; refuse any that did not load `checkLibrary`'s library. */
-async function openRestartPool(
+function openRestartPool(
   init: RestartInit,
   count: number,
   checkLibrary: Linalg | undefined,
 ): Promise<WorkerPool<RestartTask, RestartReply, BackendHello>> {
-  return await WorkerPool.create<RestartTask, RestartReply, BackendHello>({
+  return WorkerPool.create<RestartTask, RestartReply, BackendHello>({
     workerUrl: campaignWorkerUrl("gp_restart_worker"),
     name: "gp-restart",
     size: count,
