@@ -403,7 +403,10 @@ export class WorkerPool<T, R, H = unknown> {
   #dispatch(slot: Slot<T, R, H>, job: Job<T, R>): void {
     job.attempts++;
     const taskId = this.#nextTaskId++, workerId = slot.workerId;
-    Object.assign(slot, { job, taskId, state: "busy", busySince: this.#opt.now() });
+    slot.job = job;
+    slot.taskId = taskId;
+    slot.state = "busy";
+    slot.busySince = this.#opt.now();
     Atomics.store(slot.cancel, 0, 0);
     if (Number.isFinite(this.#opt.taskTimeoutMs)) {
       slot.timer = setTimeout(
