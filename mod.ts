@@ -126,7 +126,10 @@ export {
   NonFiniteDataError,
   NotPositiveDefiniteError,
 } from "./lib/surrogate/surrogate_errors.ts";
-export { PredictPoolError, type PredictPoolOptions } from "./lib/campaign/gp_predict_pool.ts";
+export {
+  PredictPoolError,
+  type PredictPoolOptions,
+} from "./lib/campaign/workers/gp_predict_pool.ts";
 export { KrigingBeliever } from "./lib/surrogate/kriging_believer.ts";
 export { saveSurrogate } from "./lib/io/surrogate_store.ts";
 export { type BlasLoadOptions, loadBlas, selectLinalg } from "./lib/io/blas_loader.ts";
@@ -182,11 +185,11 @@ import type { Linalg } from "./lib/kernels/linalg/linalg.ts";
 import {
   fitGpParallel as fitGpParallelWith,
   type ParallelFitOptions,
-} from "./lib/campaign/gp_parallel_fit.ts";
+} from "./lib/campaign/workers/gp_parallel_fit.ts";
 import {
   GpPredictPool as PredictPool,
   type PredictPoolOptions as PoolOptions,
-} from "./lib/campaign/gp_predict_pool.ts";
+} from "./lib/campaign/workers/gp_predict_pool.ts";
 import {
   type LoadedSurrogate,
   loadSurrogate as loadSurrogateWith,

@@ -23,7 +23,7 @@ import { BLIS_FLAME_SHIM_PATH, loadBlas, OPENBLAS_PATH } from "../lib/io/blas_lo
 import { tsLinalg } from "../lib/kernels/linalg/ts_linalg.ts";
 import type { Linalg } from "../lib/kernels/linalg/linalg.ts";
 import { fitGpSync } from "../lib/surrogate/fit_gp.ts";
-import { GpPredictPool } from "../lib/campaign/gp_predict_pool.ts";
+import { GpPredictPool } from "../lib/campaign/workers/gp_predict_pool.ts";
 import { LOCAL_NEIGHBOURS } from "../lib/surrogate/gp_model.ts";
 
 const { values } = parseArgs({

@@ -1,6 +1,6 @@
 /**
  * Second step of `deno task bundle` (docs/platform.md §7): `deno bundle --platform deno` has written
- * `dist/.build/tasks/explore.js` and the worker modules under `dist/.build/lib/campaign/`; this
+ * `dist/.build/tasks/explore.js` and the worker modules under `dist/.build/lib/campaign/workers/`; this
  * moves them into one flat folder — `dist/explore.js`, `dist/sim_worker.js`,
  * `dist/gp_restart_worker.js`, `dist/gp_predict_worker.js`, `dist/code_build_worker.js`, `dist/calibration_worker.js` — because the bundled code resolves each worker as
  * `new URL("./<worker>.js", import.meta.url)`, i.e. next to the file that starts it, and writes
@@ -17,11 +17,11 @@ const DIST = "dist";
 const BUILD = `${DIST}/.build`;
 const FILES: Record<string, string> = {
   "tasks/explore.js": "explore.js",
-  "lib/campaign/sim_worker.js": "sim_worker.js",
-  "lib/campaign/gp_restart_worker.js": "gp_restart_worker.js",
-  "lib/campaign/gp_predict_worker.js": "gp_predict_worker.js",
-  "lib/campaign/code_build_worker.js": "code_build_worker.js",
-  "lib/campaign/calibration_worker.js": "calibration_worker.js",
+  "lib/campaign/workers/sim_worker.js": "sim_worker.js",
+  "lib/campaign/workers/gp_restart_worker.js": "gp_restart_worker.js",
+  "lib/campaign/workers/gp_predict_worker.js": "gp_predict_worker.js",
+  "lib/campaign/workers/code_build_worker.js": "code_build_worker.js",
+  "lib/campaign/workers/calibration_worker.js": "calibration_worker.js",
 };
 
 const README = `# caligo-ts bundle

@@ -19,7 +19,10 @@ import { UsageError } from "../lib/errors.ts";
 import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
 import { defaultMotherRates, parseCodeFamily } from "../lib/reconciliation/code_family.ts";
 import { defaultReconciliationOptions } from "../lib/protocol/simulation_options.ts";
-import { describeCalibration, ensureCalibration } from "../lib/campaign/calibration_builds.ts";
+import {
+  describeCalibration,
+  ensureCalibration,
+} from "../lib/campaign/workers/calibration_builds.ts";
 import { parseDecoderFlag, runTask } from "./_cli.ts";
 import {
   type FlagValues,

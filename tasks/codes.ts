@@ -12,8 +12,11 @@
  */
 import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
 import { defaultMotherRates, parseCodeFamily } from "../lib/reconciliation/code_family.ts";
-import { buildCodesInParallel } from "../lib/campaign/code_builds.ts";
-import { describeCalibration, ensureCalibration } from "../lib/campaign/calibration_builds.ts";
+import { buildCodesInParallel } from "../lib/campaign/workers/code_builds.ts";
+import {
+  describeCalibration,
+  ensureCalibration,
+} from "../lib/campaign/workers/calibration_builds.ts";
 import { defaultReconciliationOptions } from "../lib/protocol/simulation_options.ts";
 import { parseDecoderFlag, runTask } from "./_cli.ts";
 import {

@@ -53,7 +53,7 @@ import {
 } from "./_flags.ts";
 import { TASKS } from "./_tasks.ts";
 import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
-import { ensureCalibration } from "../lib/campaign/calibration_builds.ts";
+import { ensureCalibration } from "../lib/campaign/workers/calibration_builds.ts";
 import { LINK_MODEL_NAMES } from "../lib/kernels/link/link_model.ts";
 import { sampleSeed, seedHex } from "../lib/kernels/rng.ts";
 import { createParameterPoint, type ParameterPoint } from "../lib/protocol/parameter_point.ts";

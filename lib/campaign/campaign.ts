@@ -39,18 +39,22 @@ import {
   shardText,
 } from "./resume.ts";
 import type { SimulateTask } from "./sample_rows.ts";
-import type { SimWorkerInit, SimWorkerResult } from "./sim_worker.ts";
-import { parseFakeFaults } from "./fake_faults.ts";
+import type { SimWorkerInit, SimWorkerResult } from "./workers/sim_worker.ts";
+import { parseFakeFaults } from "./workers/fake_faults.ts";
 import { StoreSession } from "./store_session.ts";
 import { parseWriteFaults } from "./write_faults.ts";
-import { WorkerPool } from "./worker_pool.ts";
+import { WorkerPool } from "./workers/worker_pool.ts";
 import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
 import { copyBackCampaignSync } from "../io/copy_back.ts";
 import type { ReconciliationCalibration } from "../reconciliation/calibration.ts";
 import type { CodeFamily } from "../reconciliation/code_family.ts";
 import type { ReconciliationOptions } from "../reconciliation/types.ts";
-import { cachedCalibration, describeCalibration, ensureCalibration } from "./calibration_builds.ts";
-import { buildCodesInParallel } from "./code_builds.ts";
+import {
+  cachedCalibration,
+  describeCalibration,
+  ensureCalibration,
+} from "./workers/calibration_builds.ts";
+import { buildCodesInParallel } from "./workers/code_builds.ts";
 import { acquireCampaignLock, type CampaignLock } from "./campaign_lock.ts";
 import { runPostprocess } from "../report/postprocess.ts";
 import type { Strategy, TwinLandscape } from "../surrogate/twin_landscape.ts";
@@ -64,7 +68,7 @@ import {
   runPhase2Stage,
   runPhase3Stage,
 } from "./surrogate_stages.ts";
-import { campaignWorkerUrl } from "./worker_url.ts";
+import { campaignWorkerUrl } from "./workers/worker_url.ts";
 import { pathExistsSync } from "../io/path_exists.ts";
 
 /** Software version stored in the HDF5 root attributes. */

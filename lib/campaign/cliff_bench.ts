@@ -21,7 +21,7 @@ import {
   exactMargin,
   expectedModelOf,
 } from "../protocol/expected_simulate_sample.ts";
-import { cachedCalibration } from "./calibration_builds.ts";
+import { cachedCalibration } from "./workers/calibration_builds.ts";
 import { decodeRow } from "../protocol/parameter_point.ts";
 import { STRATEGIES, type Strategy, type TwinLandscape } from "../surrogate/twin_landscape.ts";
 import { createRowPrefilter } from "./prefilter_adapter.ts";

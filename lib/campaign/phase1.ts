@@ -21,10 +21,10 @@ import type { Phase1Design } from "./design.ts";
 import type { RowPrefilter } from "./prefilter_adapter.ts";
 import { isSkipped, nextShardId, phase1ResumeState, type ShardSpec, shardText } from "./resume.ts";
 import { failureRow, rowFromPoolOutcome, type SimulateTask, skippedRow } from "./sample_rows.ts";
-import type { SimWorkerResult } from "./sim_worker.ts";
+import type { SimWorkerResult } from "./workers/sim_worker.ts";
 import type { StoreSession } from "./store_session.ts";
-import type { PoolOutcome, WorkerSlotStats } from "./worker_pool.ts";
-import { WorkerPoolExhaustedError } from "./worker_pool.ts";
+import type { PoolOutcome, WorkerSlotStats } from "./workers/worker_pool.ts";
+import { WorkerPoolExhaustedError } from "./workers/worker_pool.ts";
 
 /** What the driver needs from the pool (a `WorkerPool<SimulateTask, SimWorkerResult>`). */
 export interface SimulationRunner {

@@ -9,9 +9,9 @@ import { createPhase1Design, type DesignBounds } from "./design.ts";
 import { createStopToken, runPhase1, type SimulationRunner } from "./phase1.ts";
 import { createRowPrefilter } from "./prefilter_adapter.ts";
 import { StoreSession } from "./store_session.ts";
-import { WorkerPool } from "./worker_pool.ts";
+import { WorkerPool } from "./workers/worker_pool.ts";
 import type { SimulateTask } from "./sample_rows.ts";
-import type { SimWorkerInit, SimWorkerResult } from "./sim_worker.ts";
+import type { SimWorkerInit, SimWorkerResult } from "./workers/sim_worker.ts";
 import { parseConfig } from "../io/config.ts";
 
 const FAKE_SIMULATION = parseConfig("simulation:\n  simulator: fake\n", {}).config.simulation;
@@ -57,7 +57,7 @@ function pool(
   slow?: { fakeDrawsPerPair: number; taskTimeoutMs: number },
 ): Promise<WorkerPool<SimulateTask, SimWorkerResult>> {
   return WorkerPool.create<SimulateTask, SimWorkerResult>({
-    workerUrl: new URL("./sim_worker.ts", import.meta.url),
+    workerUrl: new URL("./workers/sim_worker.ts", import.meta.url),
     size,
     initPayload: {
       simulator: "fake",

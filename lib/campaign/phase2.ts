@@ -18,7 +18,7 @@ import { STRATEGIES, type Strategy, TwinLandscape } from "../surrogate/twin_land
 import type { ColumnBounds } from "../surrogate/unit_box.ts";
 import { aboveThreshold, f1Score } from "../active/level_set_metrics.ts";
 import { sobolPoints } from "../kernels/sobol.ts";
-import { fitGpWithRestartWorkers } from "./gp_parallel_fit.ts";
+import { fitGpWithRestartWorkers } from "./workers/gp_parallel_fit.ts";
 import {
   GP_INPUT_COLUMNS,
   GP_INPUT_DIMENSION,

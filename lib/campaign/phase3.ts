@@ -57,7 +57,7 @@ import {
   trainingSet,
 } from "./surrogate_data.ts";
 import { executeTasks, type TaskGuards } from "./task_executor.ts";
-import { ScoringPools } from "./scoring_pools.ts";
+import { ScoringPools } from "./workers/scoring_pools.ts";
 
 const D = GP_INPUT_DIMENSION;
 

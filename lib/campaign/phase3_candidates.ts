@@ -14,7 +14,7 @@ import { type ColumnBounds, fromUnitBox } from "../surrogate/unit_box.ts";
 import type { RowPrefilter } from "./prefilter_adapter.ts";
 import { GP_INPUT_DIMENSION } from "./surrogate_data.ts";
 import { PARAM_INDEX, STORED_WIDTH } from "../science/parameter_space.ts";
-import type { PooledPredictor } from "./scoring_pools.ts";
+import type { PooledPredictor } from "./workers/scoring_pools.ts";
 
 const D = GP_INPUT_DIMENSION;
 

@@ -17,8 +17,8 @@ import {
 } from "../protocol/record.ts";
 import type { StoreRow } from "../io/store/schema.ts";
 import type { Logger } from "../io/log.ts";
-import type { SimWorkerResult } from "./sim_worker.ts";
-import type { PoolOutcome } from "./worker_pool.ts";
+import type { SimWorkerResult } from "./workers/sim_worker.ts";
+import type { PoolOutcome } from "./workers/worker_pool.ts";
 
 /** One simulation task (docs/campaign.md §5.1); structured-cloneable. */
 export interface SimulateTask {

@@ -13,7 +13,7 @@
  * SharedArrayBuffer counter per fault, which every worker of the pool shares.
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../../errors.ts";
 
 export type FakeFaultMode = "throw" | "exit" | "hang" | "grow";
 

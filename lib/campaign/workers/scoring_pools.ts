@@ -17,11 +17,11 @@
  * this thread with the same model and options, hence the same rows.
  * @module
  */
-import type { Linalg } from "../kernels/linalg/linalg.ts";
-import { type FfiLinalg, isFlameShim } from "../io/blas_loader.ts";
-import type { Logger } from "../io/log.ts";
-import type { GpModel, GpPrediction, PredictOptions } from "../surrogate/gp_model.ts";
-import { STRATEGIES, type Strategy, type TwinLandscape } from "../surrogate/twin_landscape.ts";
+import type { Linalg } from "../../kernels/linalg/linalg.ts";
+import { type FfiLinalg, isFlameShim } from "../../io/blas_loader.ts";
+import type { Logger } from "../../io/log.ts";
+import type { GpModel, GpPrediction, PredictOptions } from "../../surrogate/gp_model.ts";
+import { STRATEGIES, type Strategy, type TwinLandscape } from "../../surrogate/twin_landscape.ts";
 import { GpPredictPool } from "./gp_predict_pool.ts";
 
 /** Most workers per strategy (a scoring call is a few thousand candidates). */

@@ -1,16 +1,20 @@
-import { assert, assertEquals, assertRejects, assertThrows } from "../../tests/assert.ts";
-import { FileFormatError, InvalidArgumentError } from "../errors.ts";
-import { calibrationFileName, loadOrBuildCodeFamily, readCalibration } from "../io/code_cache.ts";
-import { defaultReconciliationOptions } from "../protocol/simulation_options.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../../../tests/assert.ts";
+import { FileFormatError, InvalidArgumentError } from "../../errors.ts";
+import {
+  calibrationFileName,
+  loadOrBuildCodeFamily,
+  readCalibration,
+} from "../../io/code_cache.ts";
+import { defaultReconciliationOptions } from "../../protocol/simulation_options.ts";
 import {
   calibrationKey,
   type CalibrationParams,
   defaultCalibrationParams,
   maxPassingFailures,
-} from "../reconciliation/calibration.ts";
-import { runGridPoint } from "../reconciliation/calibration_run.ts";
-import { planRate } from "../reconciliation/_block_engine.ts";
-import { TEST_RATES, testOptions } from "../reconciliation/_test_family.ts";
+} from "../../reconciliation/calibration.ts";
+import { runGridPoint } from "../../reconciliation/calibration_run.ts";
+import { planRate } from "../../reconciliation/_block_engine.ts";
+import { TEST_RATES, testOptions } from "../../reconciliation/_test_family.ts";
 import { ensureCalibration } from "./calibration_builds.ts";
 
 /** Small, fast settings (n = 512): shape, keying and determinism, not FER claims. */

@@ -1,15 +1,15 @@
 /**
  * Calibration of a code family for a campaign (docs/science.md §9.10; definition in
  * lib/reconciliation/calibration.ts), made together with the codes: load the calibration keyed by
- * the family, decoder and settings from the code cache, or compute it on up to `jobs` workers
- * (lib/campaign/calibration_worker.ts, one (QBER, strategy) row per task) and cache it. The rows
+ * the family, decoder and settings from the code cache, or compute it on a {@link WorkerPool} of
+ * up to `jobs` workers (./calibration_worker.ts, one (QBER, strategy) row per task) and cache it. The rows
  * do not depend on `jobs` or on which worker computed them. A cached file that does not match its
  * key is an error, never silently used or replaced.
  * @module
  */
-import { CaligoError } from "../errors.ts";
-import { loadCachedCodeFamily, readCalibration, writeCalibration } from "../io/code_cache.ts";
-import type { CodeFamily } from "../reconciliation/code_family.ts";
+import { CaligoError } from "../../errors.ts";
+import { loadCachedCodeFamily, readCalibration, writeCalibration } from "../../io/code_cache.ts";
+import type { CodeFamily } from "../../reconciliation/code_family.ts";
 import {
   calibrationKey,
   type CalibrationParams,
@@ -17,10 +17,12 @@ import {
   defaultCalibrationParams,
   makeCalibration,
   type ReconciliationCalibration,
-} from "../reconciliation/calibration.ts";
-import { calibratePoint, calibrationTasks } from "../reconciliation/calibration_run.ts";
-import type { ReconciliationOptions } from "../reconciliation/types.ts";
-import type { CalibrationReply, CalibrationRequest } from "./calibration_worker.ts";
+} from "../../reconciliation/calibration.ts";
+import { calibratePoint, calibrationTasks } from "../../reconciliation/calibration_run.ts";
+import type { ReconciliationOptions } from "../../reconciliation/types.ts";
+import type { CalibrationInit, CalibrationReply, CalibrationTask } from "./calibration_worker.ts";
+import { runAll } from "./run_all.ts";
+import { WorkerPool } from "./worker_pool.ts";
 import { campaignWorkerUrl } from "./worker_url.ts";
 
 /** The calibration parameters of `options` (default grid, `calibrationFrames` frames). */
@@ -104,49 +106,54 @@ export async function ensureCalibration(
       o.onRow?.(rows[i], performance.now() - t);
     });
   } else {
-    // Longest first: the blind ladders and low QBER cost most.
-    const order = tasks.map((_, i) => i).sort((a, b) =>
-      (tasks[a].strategy === "blind" ? 0 : 1) - (tasks[b].strategy === "blind" ? 0 : 1) || a - b
-    );
-    let next = 0;
-    const runWorker = async () => {
-      const worker = new Worker(campaignWorkerUrl("calibration_worker"), { type: "module" });
-      try {
-        while (next < order.length) {
-          const i = order[next++];
-          const request: CalibrationRequest = {
-            codesDir,
-            seed: o.codeSeed ?? 1,
-            options: { ...options, motherRates: [...options.motherRates] },
-            params,
-            q: tasks[i].q,
-            strategy: tasks[i].strategy,
-          };
-          const reply = await new Promise<CalibrationReply>((resolve, reject) => {
-            worker.onmessage = (ev: MessageEvent<CalibrationReply>) => resolve(ev.data);
-            worker.onerror = (e) => {
-              e.preventDefault();
-              reject(new CalibrationError(`calibration worker crashed: ${e.message}`));
-            };
-            worker.postMessage(request);
-          });
-          if (reply.type === "error") {
-            throw new CalibrationError(
-              `calibrating ${request.strategy} at QBER ${request.q}: ${reply.message}`,
-            );
-          }
-          rows[i] = reply.row;
-          o.onRow?.(reply.row, reply.ms);
-        }
-      } finally {
-        worker.terminate();
-      }
+    const init: CalibrationInit = {
+      codesDir,
+      seed: o.codeSeed ?? 1,
+      options: { ...options, motherRates: [...options.motherRates] },
+      params,
     };
-    await Promise.all(Array.from({ length: Math.min(o.jobs, tasks.length) }, runWorker));
+    await calibrateOnWorkers(init, tasks, Math.min(o.jobs, tasks.length), (i, reply) => {
+      rows[i] = reply.row;
+      o.onRow?.(reply.row, reply.ms);
+    });
   }
   const calibration = makeCalibration(key, rows);
   const path = o.dryRun ? undefined : await writeCalibration(codesDir, calibration);
   return { calibration, source: "computed", ms: performance.now() - t0, path };
+}
+
+/**
+ * Compute the rows of `tasks` on `jobs` workers, longest first (the blind ladders and low QBER
+ * cost most); `onRow(i, reply)` receives the row of `tasks[i]` as it arrives.
+ * @throws CalibrationError if a worker fails to load the family or a task fails
+ */
+async function calibrateOnWorkers(
+  init: CalibrationInit,
+  tasks: CalibrationTask[],
+  jobs: number,
+  onRow: (index: number, reply: CalibrationReply) => void,
+): Promise<void> {
+  const order = tasks.map((_, i) => i).sort((a, b) =>
+    (tasks[a].strategy === "blind" ? 0 : 1) - (tasks[b].strategy === "blind" ? 0 : 1) || a - b
+  );
+  const pool = await WorkerPool.create<CalibrationTask, CalibrationReply>({
+    workerUrl: campaignWorkerUrl("calibration_worker"),
+    name: "calibration",
+    size: jobs,
+    initPayload: init,
+    initTimeoutMs: Infinity, // a worker may build the family's missing codes first
+    initErrorAs: (e) => new CalibrationError(`calibration worker: ${e.reason}`, { cause: e }),
+  });
+  try {
+    await runAll(
+      pool,
+      order.map((i) => ({ q: tasks[i].q, strategy: tasks[i].strategy })),
+      (reply, _, k) => onRow(order[k], reply),
+      (t, reason) => new CalibrationError(`calibrating ${t.strategy} at QBER ${t.q}: ${reason}`),
+    );
+  } finally {
+    await pool.close();
+  }
 }
 
 /** One log line per strategy: f per QBER (`*` marks QBERs where no grid value passed). */

@@ -1,6 +1,6 @@
-import { assertEquals } from "../../tests/assert.ts";
-import { loadMotherCode } from "../io/code_cache.ts";
-import { buildMotherCode, motherCodeId } from "../reconciliation/code_family.ts";
+import { assertEquals } from "../../../tests/assert.ts";
+import { loadMotherCode } from "../../io/code_cache.ts";
+import { buildMotherCode, motherCodeId } from "../../reconciliation/code_family.ts";
 import { buildCodesInParallel } from "./code_builds.ts";
 
 Deno.test("buildCodesInParallel() builds and caches exactly the sequential codes, only the missing ones", async () => {

@@ -4,15 +4,15 @@
  * at prediction time killed the campaign. Reproduced by forcing the workers' backend with
  * `CALIGO_WORKER_BLAS=ts` (read by every worker) while this thread loads OpenBLAS.
  */
-import { assert, assertEquals, assertRejects } from "../../tests/assert.ts";
-import { loadBlas } from "../io/blas_loader.ts";
-import { fitGpSync } from "../surrogate/fit_gp.ts";
-import type { GpModel } from "../surrogate/gp_model.ts";
-import { TwinLandscape } from "../surrogate/twin_landscape.ts";
-import { Xoshiro128StarStar } from "../kernels/rng.ts";
+import { assert, assertEquals, assertRejects } from "../../../tests/assert.ts";
+import { loadBlas } from "../../io/blas_loader.ts";
+import { fitGpSync } from "../../surrogate/fit_gp.ts";
+import type { GpModel } from "../../surrogate/gp_model.ts";
+import { TwinLandscape } from "../../surrogate/twin_landscape.ts";
+import { Xoshiro128StarStar } from "../../kernels/rng.ts";
 import { GpPredictPool, PredictBackendMismatchError, PredictPoolError } from "./gp_predict_pool.ts";
 import { ScoringPools } from "./scoring_pools.ts";
-import { predictMeanStd, scoringVariance } from "./phase3_candidates.ts";
+import { predictMeanStd, scoringVariance } from "../phase3_candidates.ts";
 
 const D = 9; // the Phase 3 input dimension (predictMeanStd works on any d)
 
@@ -145,6 +145,6 @@ Deno.test("ScoringPools.forLinalg() never makes pools for a libflame shim or the
   const { log } = logSink();
   const shim = { path: "/scratch/caligo-1/native/libla_blis_flame.so" };
   assertEquals(ScoringPools.forLinalg(shim as never, 2, log), null);
-  const { tsLinalg } = await import("../kernels/linalg/ts_linalg.ts");
+  const { tsLinalg } = await import("../../kernels/linalg/ts_linalg.ts");
   assertEquals(ScoringPools.forLinalg(tsLinalg, 2, log), null);
 });

@@ -6,23 +6,23 @@
  * the fake simulator needs nothing.
  * @module
  */
-import type { CampaignConfig } from "../io/config.ts";
-import { loadOrBuildCodeFamily } from "../io/code_cache.ts";
-import type { ReconciliationCalibration } from "../reconciliation/calibration.ts";
-import { stageRng } from "../kernels/rng.ts";
+import type { CampaignConfig } from "../../io/config.ts";
+import { loadOrBuildCodeFamily } from "../../io/code_cache.ts";
+import type { ReconciliationCalibration } from "../../reconciliation/calibration.ts";
+import { stageRng } from "../../kernels/rng.ts";
 import {
   calibratedEfficiency,
   expectedModelOf,
   expectedSimulateSample,
-} from "../protocol/expected_simulate_sample.ts";
-import { fakeSimulateSample } from "../protocol/fake_simulate_sample.ts";
-import { decodeRow } from "../protocol/parameter_point.ts";
-import type { SampleRecord } from "../protocol/record.ts";
-import { simulateSample } from "../protocol/simulate_sample.ts";
-import { ToeplitzFftWorkspace } from "../kernels/toeplitz_fft.ts";
-import { pointMaxPairs } from "../protocol/simulation_options.ts";
-import type { SimulateTask } from "./sample_rows.ts";
-import { simulationOptionsOf } from "./simulation_options_adapter.ts";
+} from "../../protocol/expected_simulate_sample.ts";
+import { fakeSimulateSample } from "../../protocol/fake_simulate_sample.ts";
+import { decodeRow } from "../../protocol/parameter_point.ts";
+import type { SampleRecord } from "../../protocol/record.ts";
+import { simulateSample } from "../../protocol/simulate_sample.ts";
+import { ToeplitzFftWorkspace } from "../../kernels/toeplitz_fft.ts";
+import { pointMaxPairs } from "../../protocol/simulation_options.ts";
+import type { SimulateTask } from "../sample_rows.ts";
+import { simulationOptionsOf } from "../simulation_options_adapter.ts";
 import { serveWorker } from "./worker_protocol.ts";
 import { type FakeFaults, injectFakeFault } from "./fake_faults.ts";
 

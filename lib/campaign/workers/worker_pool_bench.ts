@@ -5,16 +5,16 @@
  * - pool scaling: Phase-1-like real-simulator samples at N = 1e5 through 1 and 2 workers
  *   (target: 2 workers ≥ 1.8 × the 1-worker throughput on 2 idle cores). Needs the LDPC codes
  *   of `simulation.reconciliation.code_length: 4096` in ./codes (built on first use).
- * Run: ./deno bench -P lib/campaign/worker_pool_bench.ts
+ * Run: ./deno bench -P lib/campaign/workers/worker_pool_bench.ts
  */
-import { parseConfig } from "../io/config.ts";
-import { sampleSeed } from "../kernels/rng.ts";
-import { createPhase1Design } from "./design.ts";
-import type { SimulateTask } from "./sample_rows.ts";
+import { parseConfig } from "../../io/config.ts";
+import { sampleSeed } from "../../kernels/rng.ts";
+import { createPhase1Design } from "../design.ts";
+import type { SimulateTask } from "../sample_rows.ts";
 import type { SimWorkerInit, SimWorkerResult } from "./sim_worker.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
-const TEST_WORKER = new URL("./testdata/pool_test_worker.ts", import.meta.url);
+const TEST_WORKER = new URL("./_test_pool_worker.ts", import.meta.url);
 
 async function drain<T, R>(pool: WorkerPool<T, R>, tasks: T[], inFlight: number): Promise<void> {
   let next = 0;

@@ -1,4 +1,6 @@
-import { assert, assertEquals, assertRejects } from "../../tests/assert.ts";
+import { assert, assertEquals, assertRejects } from "../../../tests/assert.ts";
+import type { HelloInit, TestHello } from "./_test_hello_worker.ts";
+import { CaligoError } from "../../errors.ts";
 import {
   type PoolOutcome,
   WorkerInitError,
@@ -7,7 +9,8 @@ import {
   type WorkerPoolOptions,
 } from "./worker_pool.ts";
 
-const WORKER = new URL("./testdata/pool_test_worker.ts", import.meta.url);
+const WORKER = new URL("./_test_pool_worker.ts", import.meta.url);
+const HELLO_WORKER = new URL("./_test_hello_worker.ts", import.meta.url);
 // Pools leave worker threads and timers behind by design (abandoned workers), so the op and
 // resource sanitizers are off for these tests.
 const t = (name: string, fn: () => Promise<void>) =>
@@ -156,3 +159,95 @@ t("WorkerPool.close() cancels running tasks and resolves queued ones as cancelle
   assertEquals((await running).status, "cancelled");
   assertEquals((await queued).status, "cancelled");
 });
+
+t(
+  "WorkerPool: a worker that dies rejects its in-flight task as a crash and is replaced",
+  async () => {
+    const pool = await WorkerPool.create<Task, number>(options({ size: 1, maxRetries: 0 }));
+    const before = await pool.submit({ kind: "double", x: 1 });
+    const dead = await pool.submit({ kind: "crash" });
+    assert(dead.status === "crash" && dead.message.includes("uncaught"), JSON.stringify(dead));
+    assertEquals(dead.attempts, 1);
+    const after = await pool.submit({ kind: "double", x: 2 });
+    assert(after.status === "ok" && after.result === 4);
+    assert(after.workerId !== before.workerId && after.workerId !== -1);
+    const s = pool.stats()[0];
+    assertEquals([s.spawns, s.crashes, s.tasks], [2, 1, 2]);
+    await pool.close();
+  },
+);
+
+t("WorkerPool: a worker whose heap passes maxHeapBytes is recycled after its task", async () => {
+  const events: string[] = [];
+  const pool = await WorkerPool.create<Task, number>(options({
+    size: 1,
+    maxHeapBytes: 48 * 2 ** 20,
+    onEvent: (m, level) => events.push(`${level} ${m}`),
+  }));
+  const small = await pool.submit({ kind: "double", x: 1 });
+  const leak = await pool.submit({ kind: "retain", length: 8_000_000 }); // ≈ 64 MB of heap
+  const next = await pool.submit({ kind: "retain", length: 10 });
+  assert(small.status === "ok" && leak.status === "ok" && next.status === "ok");
+  assertEquals(leak.workerId, small.workerId);
+  assert(next.workerId > leak.workerId, "recycled");
+  assertEquals(next.result, 1); // a fresh worker: its first retained array
+  assertEquals(pool.stats()[0].spawns, 2);
+  assert(events.some((e) => e.startsWith("warn recycling")), events.join("\n"));
+  await pool.close();
+});
+
+t(
+  "WorkerPool: an infinite init timeout waits for the worker instead of firing at once",
+  async () => {
+    const pool = await WorkerPool.create<Task, number>(options({ initTimeoutMs: Infinity }));
+    const out = await pool.submit({ kind: "double", x: 3 });
+    assert(out.status === "ok" && out.result === 6);
+    assertEquals(pool.stats().map((s) => s.spawns), [1, 1]);
+    await pool.close();
+  },
+);
+
+class BackendMismatch extends CaligoError {}
+
+function helloOptions(init: Omit<HelloInit, "spawned">, expected: string) {
+  return options({
+    workerUrl: HELLO_WORKER,
+    size: init.size,
+    maxRetries: 0,
+    initPayload: { spawned: new SharedArrayBuffer(4), ...init } satisfies HelloInit,
+    checkHello: (hello: unknown) => {
+      const h = hello as TestHello;
+      if (h.backend !== expected) throw new BackendMismatch(`worker loaded ${h.backend}`);
+    },
+  });
+}
+
+t(
+  "WorkerPool: the handshake reports each worker's hello; a refused hello fails create",
+  async () => {
+    const pool = await WorkerPool.create<Task, number, TestHello>(
+      helloOptions({ backend: "openblas", size: 2 }, "openblas"),
+    );
+    assertEquals(pool.hellos().map((h) => h.backend), ["openblas", "openblas"]);
+    assertEquals(pool.hellos().map((h) => h.generation).sort(), [0, 1]);
+    await pool.close();
+    await assertRejects(
+      () => WorkerPool.create(helloOptions({ backend: "ts", size: 2 }, "openblas")),
+      BackendMismatch,
+      "worker loaded ts",
+    );
+  },
+);
+
+t(
+  "WorkerPool: a replacement worker with another backend is refused and stops the pool",
+  async () => {
+    const pool = await WorkerPool.create<Task, number, TestHello>(
+      helloOptions({ backend: "openblas", replacementBackend: "ts", size: 1 }, "openblas"),
+    );
+    const dead = await pool.submit({ kind: "crash" });
+    assertEquals(dead.status, "crash");
+    await assertRejects(() => pool.submit({ kind: "echo", x: 1 }), BackendMismatch, "loaded ts");
+    await pool.close();
+  },
+);

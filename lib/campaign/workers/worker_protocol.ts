@@ -1,10 +1,13 @@
 /**
- * The message protocol between {@link WorkerPool} (main thread) and a pool worker module, and
- * {@link serveWorker}, which a worker module calls once to implement its side.
+ * The one request/reply channel between a {@link WorkerPool} (main thread) and every campaign
+ * worker module (docs/platform.md §3), and {@link serveWorker}, which a worker module calls once to
+ * implement its side. The simulation, GP-restart, prediction, code-build and calibration workers
+ * all speak it; none handles raw messages.
  *
  * main → worker: `init` {payload, cancel: SharedArrayBuffer, workerId}, then `task` {taskId, task}.
- * worker → main: `ready` | `init_error`; per task `result` | `task_error` | `cancelled`, each with
- * the worker's memory usage after the task.
+ * worker → main: `ready` {hello} | `init_error`; per task `result` | `task_error` | `cancelled`,
+ * each with the worker's memory usage after the task. `hello` is the start-up handshake: what the
+ * worker loaded (e.g. its BLAS backend and routines), which the pool checks before any task.
  *
  * Cancellation is cooperative (docs/platform.md §3: `terminate()` cannot stop a worker busy in
  * synchronous code): the main thread stores 1 in `cancel[0]`, long loops poll it with
@@ -25,14 +28,14 @@ export interface WorkerMemory {
 
 /** Messages from a worker to the main thread. */
 export type FromWorker =
-  | { type: "ready"; memory: WorkerMemory }
+  | { type: "ready"; hello: unknown; memory: WorkerMemory }
   | { type: "init_error"; message: string; stack?: string }
   | { type: "result"; taskId: number; result: unknown; memory: WorkerMemory }
   | { type: "task_error"; taskId: number; message: string; stack?: string; memory: WorkerMemory }
   | { type: "cancelled"; taskId: number; memory: WorkerMemory };
 
 /** What a worker module implements. `S` is its state after init (e.g. loaded codes). */
-export interface WorkerHandler<S, T, R> {
+export interface WorkerHandler<S, T, R, H = undefined> {
   /** Called once with the pool's init payload. */
   init(payload: unknown, context: { workerId: number; cancel: Int32Array }): Promise<S> | S;
   /**
@@ -46,6 +49,8 @@ export interface WorkerHandler<S, T, R> {
   ): R | undefined | Promise<R | undefined>;
   /** Buffers of the result to transfer instead of copy. */
   transfer?(result: R): Transferable[];
+  /** The handshake sent with `ready` (e.g. the loaded backend); `undefined` when absent. */
+  hello?(state: S): H;
 }
 
 function memory(): WorkerMemory {
@@ -66,12 +71,9 @@ function memory(): WorkerMemory {
  * serveWorker(self, { init: () => ({}), run: (task: number) => task * 2 });
  * ```
  */
-export function serveWorker<S, T, R>(
-  scope: {
-    onmessage: ((e: MessageEvent) => unknown) | null;
-    postMessage(message: unknown, transfer?: Transferable[]): void;
-  },
-  handler: WorkerHandler<S, T, R>,
+export function serveWorker<S, T, R, H = undefined>(
+  scope: WorkerScope,
+  handler: WorkerHandler<S, T, R, H>,
 ): void {
   let state: S | undefined;
   let context: { workerId: number; cancel: Int32Array } | undefined;
@@ -81,44 +83,50 @@ export function serveWorker<S, T, R>(
       context = { workerId: msg.workerId, cancel: new Int32Array(msg.cancel) };
       try {
         state = await handler.init(msg.payload, context);
-        scope.postMessage({ type: "ready", memory: memory() } satisfies FromWorker);
+        const hello = handler.hello?.(state);
+        scope.postMessage({ type: "ready", hello, memory: memory() } satisfies FromWorker);
       } catch (err) {
-        const error = err as Error;
-        scope.postMessage(
-          {
-            type: "init_error",
-            message: String(error?.message ?? err),
-            stack: error?.stack,
-          } satisfies FromWorker,
-        );
+        scope.postMessage({ type: "init_error", ...errorText(err) } satisfies FromWorker);
       }
-      return;
-    }
-    if (msg.type === "task" && context !== undefined) {
-      try {
-        const result = await handler.run(msg.task as T, state as S, context);
-        if (result === undefined) {
-          scope.postMessage(
-            { type: "cancelled", taskId: msg.taskId, memory: memory() } satisfies FromWorker,
-          );
-        } else {
-          scope.postMessage(
-            { type: "result", taskId: msg.taskId, result, memory: memory() } satisfies FromWorker,
-            handler.transfer?.(result) ?? [],
-          );
-        }
-      } catch (err) {
-        const error = err as Error;
-        scope.postMessage(
-          {
-            type: "task_error",
-            taskId: msg.taskId,
-            message: String(error?.message ?? err),
-            stack: error?.stack,
-            memory: memory(),
-          } satisfies FromWorker,
-        );
-      }
+    } else if (msg.type === "task" && context !== undefined) {
+      await runTask(scope, handler, msg, state as S, context);
     }
   };
+}
+
+/** The part of a worker's global scope that {@link serveWorker} uses. */
+export interface WorkerScope {
+  onmessage: ((e: MessageEvent) => unknown) | null;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+}
+
+/** Run one task and post its `result`, `cancelled` or `task_error` reply. */
+async function runTask<S, T, R, H>(
+  scope: WorkerScope,
+  handler: WorkerHandler<S, T, R, H>,
+  msg: Extract<ToWorker, { type: "task" }>,
+  state: S,
+  context: { workerId: number; cancel: Int32Array },
+): Promise<void> {
+  const taskId = msg.taskId;
+  try {
+    const result = await handler.run(msg.task as T, state, context);
+    if (result === undefined) {
+      scope.postMessage({ type: "cancelled", taskId, memory: memory() } satisfies FromWorker);
+    } else {
+      scope.postMessage(
+        { type: "result", taskId, result, memory: memory() } satisfies FromWorker,
+        handler.transfer?.(result) ?? [],
+      );
+    }
+  } catch (err) {
+    scope.postMessage(
+      { type: "task_error", taskId, ...errorText(err), memory: memory() } satisfies FromWorker,
+    );
+  }
+}
+
+function errorText(err: unknown): { message: string; stack?: string } {
+  const error = err as Error;
+  return { message: String(error?.message ?? err), stack: error?.stack };
 }

@@ -1,11 +1,11 @@
-import { assert, assertEquals, assertRejects } from "../../tests/assert.ts";
-import { InvalidArgumentError } from "../errors.ts";
+import { assert, assertEquals, assertRejects } from "../../../tests/assert.ts";
+import { InvalidArgumentError } from "../../errors.ts";
 import { GpPredictPool, PredictPoolError } from "./gp_predict_pool.ts";
-import { fitGpSync } from "../surrogate/fit_gp.ts";
-import { DimensionMismatchError } from "../surrogate/surrogate_errors.ts";
-import { Xoshiro128StarStar } from "../kernels/rng.ts";
-import { loadBlas } from "../io/blas_loader.ts";
-import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
+import { fitGpSync } from "../../surrogate/fit_gp.ts";
+import { DimensionMismatchError } from "../../surrogate/surrogate_errors.ts";
+import { Xoshiro128StarStar } from "../../kernels/rng.ts";
+import { loadBlas } from "../../io/blas_loader.ts";
+import { tsLinalg } from "../../kernels/linalg/ts_linalg.ts";
 
 function rows(m: number, d: number, seed: number): Float64Array {
   const rng = new Xoshiro128StarStar(new Uint32Array([seed, 8, 8, 8]));

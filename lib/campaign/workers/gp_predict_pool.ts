@@ -1,7 +1,7 @@
 /**
  * Parallel GP prediction (docs/campaign.md §9.5: "prediction in chunks … distributed over workers";
- * §6 task `gp_score_chunk`; §6 SharedArrayBuffer: "candidate scoring copies nothing"): a pool of
- * Web Workers (`./gp_predict_worker.ts`) over one fitted model whose large arrays (inputs, α, the
+ * §6 task `gp_score_chunk`; §6 SharedArrayBuffer: "candidate scoring copies nothing"): a
+ * {@link WorkerPool} of `./gp_predict_worker.ts` workers over one fitted model whose large arrays (inputs, α, the
  * Cholesky factor or the LOVE cache, and the float factor of "exact-single") sit once in
  * SharedArrayBuffers, read in place by every worker and its own single-threaded BLAS. A call cuts
  * the candidates into fixed chunks of `chunkSize` rows (default {@link POOL_CHUNK_ROWS}) that the
@@ -17,23 +17,20 @@ import type {
   GpState,
   PredictOptions,
   VarianceMode,
-} from "../surrogate/gp_model.ts";
-import { DimensionMismatchError } from "../surrogate/surrogate_errors.ts";
-import { CaligoError, InvalidArgumentError } from "../errors.ts";
-import type { Linalg } from "../kernels/linalg/linalg.ts";
+} from "../../surrogate/gp_model.ts";
+import { DimensionMismatchError } from "../../surrogate/surrogate_errors.ts";
+import { CaligoError, InvalidArgumentError } from "../../errors.ts";
+import type { Linalg } from "../../kernels/linalg/linalg.ts";
 import {
   linalgIdentity,
   type OptionalRoutine,
   optionalRoutines,
   workerLibraryOf,
-} from "../io/blas_loader.ts";
-import type {
-  PredictInit,
-  PredictModel,
-  PredictReady,
-  PredictTask,
-  PredictWorkerMessage,
-} from "./gp_predict_worker.ts";
+} from "../../io/blas_loader.ts";
+import type { BackendHello } from "./backend_hello.ts";
+import type { PredictInit, PredictTask, SharedModel } from "./gp_predict_worker.ts";
+import { runAll } from "./run_all.ts";
+import { WorkerPool } from "./worker_pool.ts";
 import { campaignWorkerUrl } from "./worker_url.ts";
 
 /** Candidate rows per work unit of a pool call (fixed: results do not depend on the workers). */
@@ -91,86 +88,81 @@ export interface PredictPoolOptions {
 export class GpPredictPool {
   /** BLAS description of each worker. */
   readonly backends: string[];
-  /** Optional routines that every worker has (negotiated at start from their `ready` replies). */
+  /** Optional routines that every worker has (negotiated at start from their handshakes). */
   readonly routines: ReadonlySet<OptionalRoutine>;
-  readonly #workers: Worker[];
-  #state: GpState;
+  readonly #pool: WorkerPool<PredictTask, true, BackendHello>;
+  #model: SharedModel;
   /** The shared float factor of "exact-single", made on the first such call. */
   #singleFactor: Float32Array | null = null;
-  #nextId = 0;
   #closed = false;
   #busy = false;
 
-  private constructor(state: GpState, workers: Worker[], replies: PredictReady[]) {
-    this.#state = state;
-    this.#workers = workers;
-    this.backends = replies.map((r) => r.backend);
+  private constructor(model: SharedModel, pool: WorkerPool<PredictTask, true, BackendHello>) {
+    this.#model = model;
+    this.#pool = pool;
+    const hellos = pool.hellos();
+    this.backends = hellos.map((h) => h.backend);
     this.routines = new Set(
-      replies.reduce<OptionalRoutine[]>(
-        (all, r) => all.filter((x) => r.routines.includes(x)),
-        replies[0]?.routines ?? [],
+      hellos.reduce<OptionalRoutine[]>(
+        (all, h) => all.filter((x) => h.routines.includes(x)),
+        hellos[0]?.routines ?? [],
       ),
     );
   }
 
   /** Input dimension of the current model. */
   get d(): number {
-    return this.#state.d;
+    return this.#model.state.d;
   }
 
   /** Variance when a call names none: exact when the workers hold the factor, else LOVE. */
   get defaultVariance(): VarianceMode {
-    return this.#state.cholesky ? "exact" : "love";
+    return this.#model.state.cholesky ? "exact" : "love";
   }
 
-  /** Start the workers and share `model`'s state with them. */
+  /**
+   * Start the workers (each reports its backend in its handshake) and share `model`'s state.
+   * @throws PredictBackendMismatchError if `sameBackendAs` is set and a worker loaded another
+   * backend; PredictPoolError if a worker fails to start
+   */
   static async create(model: GpModel, options: PredictPoolOptions = {}): Promise<GpPredictPool> {
     const count = Math.max(1, Math.floor(options.workers ?? navigator.hardwareConcurrency ?? 1));
     const withCholesky = options.withCholesky ?? model.state.loveR === null;
-    const state = sharedState(model.state, withCholesky);
     const main = options.sameBackendAs;
     const init: PredictInit = {
-      type: "init",
-      state,
       blasCandidates: options.blasCandidates,
       library: main ? workerLibraryOf(main) : undefined,
     };
-    const workers = Array.from(
-      { length: count },
-      () => new Worker(campaignWorkerUrl("gp_predict_worker"), { type: "module" }),
-    );
-    try {
-      const replies = await Promise.all(workers.map((w) => request(w, init, isReady)));
-      if (main) checkSameBackend(main, replies);
-      return new GpPredictPool(state, workers, replies);
-    } catch (e) {
-      for (const w of workers) w.terminate();
-      throw e;
-    }
+    const pool = await WorkerPool.create<PredictTask, true, BackendHello>({
+      workerUrl: campaignWorkerUrl("gp_predict_worker"),
+      name: "gp-predict",
+      size: count,
+      initPayload: init,
+      cancelGraceMs: 0,
+      checkHello: main ? (hello) => checkSameBackend(main, hello) : undefined,
+      initErrorAs: (e) => new PredictPoolError(e.message, { cause: e }),
+    });
+    return new GpPredictPool({ version: 0, state: sharedState(model.state, withCholesky) }, pool);
   }
 
   /**
    * Hand the workers another model (e.g. after conditioning on new rows): its arrays are shared
    * like the first one's; same options. Not during a predict call.
    */
-  async setModel(model: GpModel, options: Pick<PredictPoolOptions, "withCholesky"> = {}) {
-    if (this.#closed) throw new PredictPoolError("setModel after close()");
-    if (this.#busy) throw new PredictPoolError("setModel while a predict call is running");
-    this.#busy = true;
-    try {
-      const state = sharedState(model.state, options.withCholesky ?? model.state.loveR === null);
-      const message: PredictModel = { type: "model", state };
-      await Promise.all(this.#workers.map((w) => request(w, message, isReady)));
-      this.#state = state;
-      this.#singleFactor = null;
-    } finally {
-      this.#busy = false;
+  setModel(model: GpModel, options: Pick<PredictPoolOptions, "withCholesky"> = {}): Promise<void> {
+    if (this.#closed) return Promise.reject(new PredictPoolError("setModel after close()"));
+    if (this.#busy) {
+      return Promise.reject(new PredictPoolError("setModel while a predict call is running"));
     }
+    const state = sharedState(model.state, options.withCholesky ?? model.state.loveR === null);
+    this.#model = { version: this.#model.version + 1, state };
+    this.#singleFactor = null;
+    return Promise.resolve();
   }
 
   /** Number of workers. */
   get size(): number {
-    return this.#workers.length;
+    return this.#pool.size;
   }
 
   /**
@@ -199,55 +191,56 @@ export class GpPredictPool {
     if (!(Number.isInteger(chunkRows) && chunkRows >= 1)) {
       throw new InvalidArgumentError("chunkSize", chunkRows, "must be an integer ≥ 1");
     }
-    const xSab = new SharedArrayBuffer(8 * m * d);
-    new Float64Array(xSab).set(xq);
-    const meanSab = new SharedArrayBuffer(8 * m), varSab = new SharedArrayBuffer(8 * m);
-    const counter = new SharedArrayBuffer(4);
     const mode = options.variance ?? this.defaultVariance;
-    if (mode === "exact-single" && !this.routines.has("strsm")) {
+    const task: PredictTask = {
+      model: this.#model,
+      xq: new SharedArrayBuffer(8 * m * d),
+      mean: new SharedArrayBuffer(8 * m),
+      variance: new SharedArrayBuffer(8 * m),
+      m,
+      chunkRows,
+      counter: new SharedArrayBuffer(4),
+      mode,
+      includeNoise: options.includeNoise,
+      neighbours: options.neighbours,
+      singleFactor: this.#singleFactorFor(mode),
+    };
+    new Float64Array(task.xq).set(xq);
+    const parts = Math.min(this.size, Math.ceil(m / chunkRows));
+    await runAll(
+      this.#pool,
+      Array.from({ length: parts }, () => task),
+      () => {},
+      (_, reason) => new PredictPoolError(reason),
+    );
+    return {
+      mean: new Float64Array(task.mean).slice(),
+      variance: new Float64Array(task.variance).slice(),
+    };
+  }
+
+  /** The shared float factor for "exact-single" (made once per model), else undefined. */
+  #singleFactorFor(mode: VarianceMode): Float32Array | undefined {
+    if (mode !== "exact-single") return undefined;
+    if (!this.routines.has("strsm")) {
       throw new PredictPoolError(
         `variance "exact-single" needs single-precision strsm, which the workers (${
           [...new Set(this.backends)].join("; ")
         }) lack; ask for "exact"`,
       );
     }
-    const cholesky = this.#state.cholesky;
-    if (mode === "exact-single" && cholesky && !this.#singleFactor) {
+    const cholesky = this.#model.state.cholesky;
+    if (cholesky && !this.#singleFactor) {
       this.#singleFactor = new Float32Array(new SharedArrayBuffer(4 * cholesky.length));
       this.#singleFactor.set(cholesky);
     }
-    const parts = Math.min(this.#workers.length, Math.ceil(m / chunkRows));
-    await Promise.all(Array.from({ length: parts }, (_, w) => {
-      const task: PredictTask = {
-        type: "task",
-        id: this.#nextId++,
-        xq: xSab,
-        mean: meanSab,
-        variance: varSab,
-        m,
-        chunkRows,
-        counter,
-        mode,
-        includeNoise: options.includeNoise,
-        neighbours: options.neighbours,
-        singleFactor: mode === "exact-single" ? this.#singleFactor ?? undefined : undefined,
-      };
-      const isDone = (
-        m: PredictWorkerMessage,
-      ): m is Extract<PredictWorkerMessage, { type: "done" }> =>
-        m.type === "done" && m.id === task.id;
-      return request(this.#workers[w], task, isDone);
-    }));
-    return {
-      mean: new Float64Array(meanSab).slice(),
-      variance: new Float64Array(varSab).slice(),
-    };
+    return this.#singleFactor ?? undefined;
   }
 
   /** Terminate the workers. */
   close(): void {
     this.#closed = true;
-    for (const w of this.#workers) w.terminate();
+    void this.#pool.close();
   }
 }
 
@@ -270,47 +263,22 @@ function sharedState(state: GpState, withCholesky: boolean): GpState {
   };
 }
 
-const isReady = (m: PredictWorkerMessage): m is PredictReady => m.type === "ready";
-
-/** Reject unless every worker loaded `main`'s library with at least its optional routines. */
-function checkSameBackend(main: Linalg, replies: PredictReady[]): void {
-  const expected = linalgIdentity(main), loaded = replies.map((r) => r.identity);
-  if (loaded.some((id) => id !== expected)) {
+/** Refuse a worker that did not load `main`'s library with at least its optional routines. */
+function checkSameBackend(main: Linalg, hello: BackendHello): void {
+  const expected = linalgIdentity(main);
+  if (hello.identity !== expected) {
     throw new PredictBackendMismatchError(
       expected,
-      loaded,
-      `a worker could not load this thread's library (${
-        replies.find((r) => r.identity !== expected)?.backend
-      })`,
+      [hello.identity],
+      `a worker could not load this thread's library (${hello.backend})`,
     );
   }
-  const missing = optionalRoutines(main).filter((r) =>
-    replies.some((w) => !w.routines.includes(r))
-  );
+  const missing = optionalRoutines(main).filter((r) => !hello.routines.includes(r));
   if (missing.length > 0) {
-    throw new PredictBackendMismatchError(expected, loaded, `workers lack ${missing.join(", ")}`);
+    throw new PredictBackendMismatchError(
+      expected,
+      [hello.identity],
+      `workers lack ${missing.join(", ")}`,
+    );
   }
-}
-
-/**
- * Post `message` to `worker` and resolve with its first reply that `isReply` accepts; an `error`
- * reply or a crash of the worker rejects with a {@link PredictPoolError}.
- */
-function request<R extends PredictWorkerMessage>(
-  worker: Worker,
-  message: PredictInit | PredictModel | PredictTask,
-  isReply: (m: PredictWorkerMessage) => m is R,
-): Promise<R> {
-  return new Promise((resolve, reject) => {
-    worker.onerror = (e) => {
-      e.preventDefault();
-      reject(new PredictPoolError(`gp_predict worker crashed: ${e.message}`));
-    };
-    worker.onmessage = (ev: MessageEvent<PredictWorkerMessage>) => {
-      const m = ev.data;
-      if (isReply(m)) resolve(m);
-      else if (m.type === "error") reject(new PredictPoolError(m.message));
-    };
-    worker.postMessage(message);
-  });
 }

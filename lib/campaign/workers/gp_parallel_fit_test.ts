@@ -1,8 +1,8 @@
-import { assert, assertEquals, assertRejects } from "../../tests/assert.ts";
+import { assert, assertEquals, assertRejects } from "../../../tests/assert.ts";
 import { fitGpParallel, fitGpWithRestartWorkers, ParallelFitError } from "./gp_parallel_fit.ts";
-import { loadBlas } from "../io/blas_loader.ts";
-import { fitGpSync } from "../surrogate/fit_gp.ts";
-import { Xoshiro128StarStar } from "../kernels/rng.ts";
+import { loadBlas } from "../../io/blas_loader.ts";
+import { fitGpSync } from "../../surrogate/fit_gp.ts";
+import { Xoshiro128StarStar } from "../../kernels/rng.ts";
 
 function data(n: number, d: number, seed: number) {
   const rng = new Xoshiro128StarStar(new Uint32Array([seed, 6, 6, 6]));
@@ -59,4 +59,14 @@ Deno.test("fitGpParallel() rejects with ParallelFitError when aborted, leaving n
     () => fitGpParallel(data(30, 1, 2), { restarts: 1, signal: ac.signal }),
     ParallelFitError,
   );
+});
+
+Deno.test("fitGpParallel() aborted mid-fit stops its running restarts and rejects at once", async () => {
+  const ac = new AbortController();
+  const t0 = performance.now();
+  const fit = fitGpParallel(data(300, 3, 4), { restarts: 12, workers: 2, signal: ac.signal });
+  setTimeout(() => ac.abort(), 300);
+  await assertRejects(() => fit, ParallelFitError, "aborted");
+  // The 13 starts at n = 300 take ≈ 11 s on 2 cores; the abort ends the fit within the grace.
+  assert(performance.now() - t0 < 300 + 2000 + 1000, `${performance.now() - t0} ms`);
 });

@@ -5,11 +5,13 @@
  * `{ kind: "spin_ignore", ms }` → busy loop that ignores the flag for `ms`;
  * `{ kind: "throw" }` → throws; `{ kind: "crash" }` → uncaught error that kills the worker;
  * `{ kind: "flaky", failures }` → throws while the shared counter is below `failures`;
- * `{ kind: "alloc", bytes }` → allocates and drops a buffer, returns its length.
+ * `{ kind: "alloc", bytes }` → allocates and drops a buffer, returns its length;
+ * `{ kind: "retain", length }` → keeps an array of `length` numbers alive (a leak), returns the
+ * number of arrays kept.
  * Init payload `{ counter: SharedArrayBuffer, failInit?: boolean, hangInit?: boolean }`.
  * @module
  */
-import { serveWorker } from "../worker_protocol.ts";
+import { serveWorker } from "./worker_protocol.ts";
 
 type Task =
   | { kind: "double"; x: number }
@@ -18,7 +20,11 @@ type Task =
   | { kind: "throw" }
   | { kind: "crash" }
   | { kind: "flaky"; failures: number }
-  | { kind: "alloc"; bytes: number };
+  | { kind: "alloc"; bytes: number }
+  | { kind: "retain"; length: number };
+
+/** What `retain` tasks keep alive for the worker's lifetime. */
+const retained: number[][] = [];
 
 interface Init {
   counter: SharedArrayBuffer;
@@ -59,6 +65,8 @@ serveWorker<Int32Array, Task, number>(self, {
         return 1;
       case "alloc":
         return new Float64Array(task.bytes / 8).length;
+      case "retain":
+        return retained.push(new Array(task.length).fill(0.5));
     }
   },
 });

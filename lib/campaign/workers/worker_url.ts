@@ -1,5 +1,5 @@
 /**
- * Where the campaign's Web-Worker modules are: `lib/campaign/<name>.ts` in the sources, and
+ * Where the campaign's Web-Worker modules are: `lib/campaign/workers/<name>.ts` in the sources, and
  * `<name>.js` next to the bundled module in a bundle (`deno task bundle` ships each worker as .js
  * beside `explore.js`, and the bundled code's `import.meta.url` ends in .js).
  * @module
