@@ -30,7 +30,7 @@ import { ConfigError, InvalidArgumentError, UsageError } from "../lib/errors.ts"
 import { type CampaignConfig, loadConfig, parseConfig } from "../lib/io/config.ts";
 import { CAMPAIGN_FILES } from "../lib/io/campaign_dir.ts";
 import { openCampaignStore, STORE_GROUPS, type StoreGroup } from "../lib/io/hdf5_store.ts";
-import { simulationOptionsOf } from "../lib/campaign/simulation_options_adapter.ts";
+import { simulationOptionsOf } from "../lib/campaign/settings.ts";
 import { fakeSimulateSample } from "../lib/protocol/fake_simulate_sample.ts";
 import { decodeRow } from "../lib/protocol/parameter_point.ts";
 import {

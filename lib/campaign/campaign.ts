@@ -32,7 +32,7 @@ import { createLogger, type Logger } from "../io/log.ts";
 import { createProgress } from "../io/progress.ts";
 import { createPhase1Design } from "./design.ts";
 import { type Phase1Summary, runPhase1, type StopToken } from "./phase1.ts";
-import { createRowPrefilter, createRowRounds } from "./prefilter_adapter.ts";
+import { campaignPrefilter, createRowRounds } from "./prefilter_adapter.ts";
 import {
   compareCheckpoint,
   parseShardText,
@@ -59,7 +59,7 @@ import { runPostprocess } from "../report/postprocess.ts";
 import type { Strategy, TwinLandscape } from "../surrogate/twin_landscape.ts";
 import type { HoldoutScore, HoldoutScores } from "./holdout_scores.ts";
 import type { StrategyMetrics, TwinFit } from "./phase2.ts";
-import { simulationOptionsOf } from "./simulation_options_adapter.ts";
+import { type CampaignSettings, resolveCampaign } from "./settings.ts";
 import { keyModelOf } from "../science/key_model.ts";
 import {
   campaignLinalg,
@@ -399,6 +399,7 @@ async function runLocked(
     writeFileAtomicSync(paths.config, new TextEncoder().encode(resolved.yaml));
   }
   const config = resolved.config;
+  const settings = resolveCampaign(config);
   if (o.validate) {
     return {
       status: "validated",
@@ -411,7 +412,7 @@ async function runLocked(
     };
   }
   const fileLog = createLogger({
-    level: o.verbose ? "DEBUG" : config.execution.log_level,
+    level: o.verbose ? "DEBUG" : settings.execution.logLevel,
     file: paths.log,
     name: "explore",
     stderr: !o.quiet,
@@ -479,13 +480,13 @@ async function runLocked(
         }
       }
     }
-    const pools = new PoolHolder(config, o, log, session);
+    const pools = new PoolHolder(settings, o, log, session);
     try {
       if (o.skipPhase1) {
         result.phasesSkipped.phase1 = "--skip-phase1";
       } else {
         const summary = await runPhase1Stage(
-          config,
+          settings,
           resolved.sha256,
           session,
           paths,
@@ -512,13 +513,15 @@ async function runLocked(
         result.status === "complete" && o.stop.reason === null && shard === undefined;
       let twin: TwinLandscape | null = null;
       let la: Awaited<ReturnType<typeof campaignLinalg>> | null = null;
-      if (proceed() && !(o.skipPhase2 && o.skipPhase3)) la = await campaignLinalg(config, log);
+      if (proceed() && !(o.skipPhase2 && o.skipPhase3)) {
+        la = await campaignLinalg(settings.execution, log);
+      }
       if (o.skipPhase2) {
         result.phasesSkipped.phase2 = "--skip-phase2";
         if (!o.skipPhase3 && la) twin = await loadPhase2Model(paths, la.linalg);
       } else if (proceed() && la) {
         const fit = await runPhase2Stage(
-          config,
+          settings.phase2,
           resolved.sha256,
           SOFTWARE_VERSION,
           session,
@@ -534,7 +537,7 @@ async function runLocked(
         result.phasesSkipped.phase3 = "--skip-phase3";
       } else if (proceed() && twin && la) {
         const summary = await runPhase3Stage({
-          config,
+          settings,
           configSha256: resolved.sha256,
           softwareVersion: SOFTWARE_VERSION,
           twin,
@@ -577,7 +580,7 @@ async function runLocked(
       result.phasesSkipped.postprocess = `shard mode (--shard ${shardText(shard)})`;
     } else if (o.skipPostprocess) {
       result.phasesSkipped.postprocess = "--skip-postprocess";
-    } else if (!config.report.enabled && !config.tables.enabled && !config.visualization.enabled) {
+    } else if (!settings.postprocess.enabled) {
       result.phasesSkipped.postprocess = "report, tables and visualization disabled in the config";
     } else if (result.status === "complete" && o.stop.reason === null) {
       const t0 = performance.now();
@@ -612,7 +615,7 @@ async function runLocked(
 class PoolHolder {
   #pool: WorkerPool<SimulateTask, SimWorkerResult> | null = null;
   constructor(
-    readonly config: CampaignConfig,
+    readonly settings: CampaignSettings,
     readonly o: CampaignRunOptions,
     readonly log: Logger,
     readonly session?: StoreSession,
@@ -620,24 +623,24 @@ class PoolHolder {
 
   async get(): Promise<WorkerPool<SimulateTask, SimWorkerResult>> {
     if (this.#pool) return this.#pool;
-    const { config, o, log } = this;
-    const ex = config.execution;
+    const { settings, o, log } = this;
+    const ex = settings.execution, sim = settings.simulation;
     let calibration: ReconciliationCalibration | undefined;
-    if (config.simulation.simulator === "real") {
+    if (sim.simulator === "real") {
       // Build missing codes here, once, before the workers load them (a worker would otherwise
       // build them itself, in parallel with the others, past its init timeout).
       const t0 = performance.now();
       let built = 0;
-      const reconciliation = simulationOptionsOf(config.simulation).reconciliation;
-      if (ex.num_workers > 1) {
+      const reconciliation = sim.options.reconciliation;
+      if (ex.numWorkers > 1) {
         // Long codes take minutes each: build the missing ones on the worker cores at once. The
         // workers are optional: if they fail, the codes still missing are built below, on this
         // thread (each code is seeded by its id, so they are the same codes).
         try {
           await buildCodesInParallel(
             reconciliation,
-            config.simulation.reconciliation.codes_dir,
-            ex.num_workers,
+            sim.codesDir,
+            ex.numWorkers,
             1,
             (r) => {
               built++;
@@ -651,7 +654,7 @@ class PoolHolder {
       }
       const family = await loadOrBuildCodeFamily(
         reconciliation,
-        config.simulation.reconciliation.codes_dir,
+        sim.codesDir,
         {
           onCode: (r) => {
             if (r.source === "built") {
@@ -665,12 +668,10 @@ class PoolHolder {
         log.info(`LDPC code family ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       }
       calibration = await this.#calibrate(family, reconciliation);
-    } else if (config.simulation.simulator === "expected") {
+    } else if (sim.simulator === "expected") {
       // The exact margin uses the family's calibrated efficiency when it is cached (never built).
-      calibration = await cachedCalibration(
-        simulationOptionsOf(config.simulation).reconciliation,
-        config.simulation.reconciliation.codes_dir,
-      ) ?? undefined;
+      calibration = await cachedCalibration(sim.options.reconciliation, sim.codesDir) ??
+        undefined;
       log.info(
         calibration
           ? `expected simulator: efficiency from calibration ${calibration.id}`
@@ -678,22 +679,21 @@ class PoolHolder {
       );
     }
     const init: SimWorkerInit = {
-      simulator: config.simulation.simulator,
-      simulation: config.simulation,
+      simulation: sim,
       fakeDrawsPerPair: o.fakeDrawsPerPair,
       fakeFaults: parseFakeFaults(o.env.CALIGO_TEST_FAKE_FAULTS),
       calibration,
     };
-    log.info(`starting ${ex.num_workers} workers (${config.simulation.simulator} simulator)`);
+    log.info(`starting ${ex.numWorkers} workers (${sim.simulator} simulator)`);
     this.#pool = await WorkerPool.create<SimulateTask, SimWorkerResult>({
       workerUrl: o.workerUrl ?? campaignWorkerUrl("sim_worker"),
-      size: ex.num_workers,
+      size: ex.numWorkers,
       initPayload: init,
-      taskTimeoutMs: ex.timeout_seconds * 1000,
-      initTimeoutMs: ex.worker_pool.worker_init_timeout * 1000,
-      maxRetries: ex.max_retries,
-      maxTasksPerChild: ex.worker_pool.max_tasks_per_child,
-      maxHeapBytes: ex.memory_budget_mb * 2 ** 20,
+      taskTimeoutMs: ex.taskTimeoutSeconds * 1000,
+      initTimeoutMs: ex.workerInitTimeoutSeconds * 1000,
+      maxRetries: ex.maxRetries,
+      maxTasksPerChild: ex.maxTasksPerChild,
+      maxHeapBytes: ex.memoryBudgetMb * 2 ** 20,
       onEvent: (m, level) => level === "debug" ? log.debug(m) : log.warn(m),
     });
     return this.#pool;
@@ -708,12 +708,12 @@ class PoolHolder {
     family: CodeFamily,
     reconciliation: ReconciliationOptions,
   ): Promise<ReconciliationCalibration> {
-    const { config, log, session } = this;
+    const { settings, log, session } = this;
     const made = await ensureCalibration(
       family,
       reconciliation,
-      config.simulation.reconciliation.codes_dir,
-      { jobs: config.execution.num_workers },
+      settings.simulation.codesDir,
+      { jobs: settings.execution.numWorkers },
     );
     const c = made.calibration;
     log.info(
@@ -787,7 +787,7 @@ function storedShard(
 }
 
 async function runPhase1Stage(
-  config: CampaignConfig,
+  settings: CampaignSettings,
   configSha: string,
   session: StoreSession,
   paths: CampaignPaths,
@@ -796,43 +796,32 @@ async function runPhase1Stage(
   pool: WorkerPool<SimulateTask, SimWorkerResult>,
   shard?: ShardSpec,
 ): Promise<Phase1Summary> {
-  const ex = config.execution;
-  const p1 = config.phase1;
+  const p1 = settings.phase1;
   // A shard walks the whole campaign's id range (the same design-point limit) but stops at its
   // own target of executed rows (docs/campaign.md §7.5).
   const numSamples = shard
-    ? o.shardTarget ?? shardTargetSamples(p1.num_samples, shard.count)
-    : p1.num_samples;
-  const maxDesignPoints = shard && p1.design.max_design_points <= 0
-    ? 20 * p1.num_samples
-    : p1.design.max_design_points;
-  const design = createPhase1Design({
-    campaignSeed: ex.random_seed,
-    bounds: config.bounds,
-    method: config.phase1.design.method,
-    strategy: config.phase1.design.strategy,
-    fidelityMarginal: config.phase1.design.fidelity_marginal,
-    strategyRatio: config.phase1.strategy_ratio,
-    batchSize: config.phase1.batch_size,
-  });
+    ? o.shardTarget ?? shardTargetSamples(p1.numSamples, shard.count)
+    : p1.numSamples;
+  const maxDesignPoints = shard && p1.maxDesignPoints <= 0
+    ? 20 * p1.numSamples
+    : p1.maxDesignPoints;
+  const design = createPhase1Design(settings.design);
   session.store.setDesignJson("lhs_warmup", design.describe());
   try {
     const summary = await runPhase1({
-      campaignSeed: ex.random_seed,
+      campaignSeed: settings.seed,
       configSha256: configSha,
       numSamples,
-      commitBatchSize: config.phase1.batch_size,
+      commitBatchSize: p1.commitBatchSize,
       commitIntervalMs: COMMIT_INTERVAL_MS,
-      checkpointInterval: config.phase1.checkpoint_interval,
+      checkpointInterval: p1.checkpointInterval,
       maxDesignPoints,
       maxInFlight: 2 * pool.size,
-      memoryBudgetBytes: ex.memory_budget_mb * 2 ** 20,
-      maxPairs: config.simulation.max_pairs,
-      simulatedRounds: createRowRounds(config.simulation),
+      memoryBudgetBytes: settings.execution.memoryBudgetMb * 2 ** 20,
+      maxPairs: settings.simulation.options.maxPairs,
+      simulatedRounds: createRowRounds(settings.simulation.options),
       design,
-      prefilter: config.phase1.prefilter.enabled
-        ? createRowPrefilter(config.phase1.prefilter.rule, config.simulation)
-        : null,
+      prefilter: campaignPrefilter(settings),
       pool,
       session,
       checkpointPath: paths.phase1Checkpoint,

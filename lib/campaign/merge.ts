@@ -20,6 +20,7 @@ import { writeCheckpointSync, writeFileAtomicSync } from "../io/checkpoint.ts";
 import type { Phase1Checkpoint } from "../io/checkpoint.ts";
 import { CAMPAIGN_FILES, campaignPaths } from "../io/campaign_dir.ts";
 import { type CampaignConfig, parseConfig } from "../io/config.ts";
+import { resolveCampaign } from "./settings.ts";
 import {
   type CampaignData,
   CampaignStore,
@@ -299,7 +300,8 @@ export async function mergeShards(dir: string, options: MergeOptions): Promise<M
         "(compared without output.* and execution.num_workers)",
     );
   }
-  const paired = config.phase1.design.strategy === "paired";
+  const settings = resolveCampaign(config);
+  const paired = settings.design.strategy === "paired";
   const spec = (index: number): ShardSpec => ({ index, count: K, paired });
 
   // Index every committed row by id: ids unique over all shards and owned by their shard.
@@ -325,11 +327,10 @@ export async function mergeShards(dir: string, options: MergeOptions): Promise<M
     }
   }
   const groupOf = (shard: number) => shards[shard].data.groups.lhs_warmup;
-  const maxDesign = config.phase1.design.max_design_points > 0
-    ? config.phase1.design.max_design_points
-    : 20 * config.phase1.num_samples;
+  const { numSamples, maxDesignPoints } = settings.phase1;
+  const maxDesign = maxDesignPoints > 0 ? maxDesignPoints : 20 * numSamples;
   const cut = phase1Cutoff({
-    numSamples: config.phase1.num_samples,
+    numSamples,
     paired,
     idLimit: paired ? 2 * maxDesign : maxDesign,
     shardCount: K,
@@ -343,7 +344,7 @@ export async function mergeShards(dir: string, options: MergeOptions): Promise<M
   if (cut.designExhausted) {
     log.warn(
       `design exhausted after ${maxDesign} design points with ${cut.executed} of ` +
-        `${config.phase1.num_samples} executed samples (as a single process would be)`,
+        `${numSamples} executed samples (as a single process would be)`,
     );
   }
   const droppedPerShard = new Array<number>(K).fill(0);
@@ -363,8 +364,8 @@ export async function mergeShards(dir: string, options: MergeOptions): Promise<M
   const store = await CampaignStore.create(tmp, rootAttrs);
   const byOutcome = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   try {
-    // as runPhase1Stage writes it: a pure function of the config
-    store.setDesignJson("lhs_warmup", phase1DesignOf(config).describe());
+    // as runPhase1Stage writes it: a pure function of the settings
+    store.setDesignJson("lhs_warmup", createPhase1Design(settings.design).describe());
     const BATCH = 4096;
     let batch: StoreRow[] = [];
     for (let id = 0; id < cut.cutoff; id++) {
@@ -444,16 +445,4 @@ export async function mergeShards(dir: string, options: MergeOptions): Promise<M
     droppedPerShard,
     designExhausted: cut.designExhausted,
   };
-}
-
-function phase1DesignOf(config: CampaignConfig) {
-  return createPhase1Design({
-    campaignSeed: config.execution.random_seed,
-    bounds: config.bounds,
-    method: config.phase1.design.method,
-    strategy: config.phase1.design.strategy,
-    fidelityMarginal: config.phase1.design.fidelity_marginal,
-    strategyRatio: config.phase1.strategy_ratio,
-    batchSize: config.phase1.batch_size,
-  });
 }

@@ -11,8 +11,10 @@ import { WorkerPool } from "./worker_pool.ts";
 import type { SimulateTask } from "./sample_rows.ts";
 import type { SimWorkerInit, SimWorkerResult } from "./sim_worker.ts";
 import { parseConfig } from "../io/config.ts";
+import { resolveCampaign } from "./settings.ts";
 
-const FAKE_SIMULATION = parseConfig("simulation:\n  simulator: fake\n", {}).config.simulation;
+const FAKE_SIMULATION = resolveCampaign(parseConfig("simulation:\n  simulator: fake\n", {}).config)
+  .simulation;
 
 const t = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
@@ -58,7 +60,6 @@ function pool(
     workerUrl: new URL("./sim_worker.ts", import.meta.url),
     size,
     initPayload: {
-      simulator: "fake",
       simulation: FAKE_SIMULATION,
       fakeDrawsPerPair: slow?.fakeDrawsPerPair,
     } satisfies SimWorkerInit,

@@ -9,7 +9,7 @@
  */
 import type { Linalg } from "../kernels/linalg/linalg.ts";
 import { campaignRng } from "../kernels/rng.ts";
-import type { CampaignConfig } from "../io/config.ts";
+import type { Phase2Settings } from "./settings.ts";
 import type { Logger } from "../io/log.ts";
 import { saveSurrogate } from "../io/surrogate_store.ts";
 import { fitGpSync } from "../surrogate/fit_gp.ts";
@@ -24,7 +24,6 @@ import {
   GP_INPUT_DIMENSION,
   storedBounds,
   type TrainingRows,
-  trainingSelectionOf,
   type TrainingSet,
   trainingSet,
 } from "./surrogate_data.ts";
@@ -70,7 +69,7 @@ export interface TwinFit {
 
 /** Options of {@link fitTwinSurrogate}. */
 export interface TwinFitOptions {
-  config: CampaignConfig;
+  settings: Phase2Settings;
   /** Groups that train the model (`/lhs_warmup`, `/active_learning`). */
   groups: readonly TrainingRows[];
   linalg: Linalg;
@@ -79,7 +78,7 @@ export interface TwinFitOptions {
   fitIndex: number;
   /** Start θ per strategy (warm start, Phase 3 refits). */
   initialLogTheta?: Partial<Record<Strategy, Float64Array>>;
-  /** Restarts besides the warm start (default `phase2.gp.n_restarts_optimizer`). */
+  /** Restarts besides the warm start (default `settings.gp.restarts`). */
   restarts?: number;
   /** Skip the validation fit (Phase 3 refits). */
   validate?: boolean;
@@ -96,9 +95,9 @@ const REFERENCE_SIZE = 4096;
 /** Fit both GPs with validation metrics and divergence diagnostics. */
 export async function fitTwinSurrogate(o: TwinFitOptions): Promise<TwinFit> {
   const now = o.now ?? (() => performance.now());
-  const { config } = o;
-  const bounds = storedBounds(config.bounds);
-  const selection = trainingSelectionOf(config);
+  const { settings } = o;
+  const bounds = storedBounds(settings.bounds);
+  const selection = settings.training;
   const models: Partial<Record<Strategy, GpModel>> = {};
   const metrics: Partial<Record<Strategy, StrategyMetrics>> = {};
   const training = {} as Record<Strategy, TrainingSet>;
@@ -118,12 +117,12 @@ export async function fitTwinSurrogate(o: TwinFitOptions): Promise<TwinFit> {
       continue;
     }
     const t0 = now();
-    const threshold = config.phase3.acquisition.target_threshold;
+    const threshold = settings.threshold;
     let validation = emptyValidation();
-    if (o.validate !== false && config.phase2.validation_split > 0) {
+    if (o.validate !== false && settings.validationSplit > 0) {
       validation = await validate(set, o, strategy, threshold);
     }
-    const cv = o.validate !== false && config.phase2.cross_validation.enabled
+    const cv = o.validate !== false && settings.crossValidationFolds > 0
       ? await crossValidate(set, o, strategy, threshold)
       : undefined;
     const gp = await fitStrategy(set, o, strategy, o.fitIndex * 2 + 1, o.restarts);
@@ -168,7 +167,7 @@ export async function fitTwinSurrogate(o: TwinFitOptions): Promise<TwinFit> {
   // thousand rows): computed for Phase 2, skipped for the Phase 3 conditionings.
   const divergence = o.validate === false
     ? emptyDivergence()
-    : divergenceDiagnostics(twin, config.execution.random_seed);
+    : divergenceDiagnostics(twin, settings.seed);
   return { twin, metrics, divergence, training };
 }
 
@@ -180,24 +179,22 @@ async function fitStrategy(
   stream: number | string,
   restarts?: number,
 ): Promise<GpModel> {
-  const gpConfig = o.config.phase2.gp;
+  const gp = o.settings.gp;
   const options = {
     linalg: o.linalg,
-    restarts: restarts ?? gpConfig.n_restarts_optimizer,
-    seed: o.config.execution.random_seed,
+    restarts: restarts ?? gp.restarts,
+    seed: o.settings.seed,
     stream: `gp/${strategy}/${stream}`,
     initialLogTheta: o.initialLogTheta?.[strategy],
     optimize: o.initialLogTheta?.[strategy] ? o.optimize ?? true : true,
-    exactMaxN: gpConfig.exact_max_n,
-    sodSize: gpConfig.sod_size,
+    exactMaxN: gp.exactMaxN,
+    sodSize: gp.sodSize,
     // LOVE only on the iterative path: with small noise 100 Lanczos steps overestimate σ² badly
     // (measured median relative error ≈ 10 at σ_n² = 1e-3), so exact variances are used wherever
     // the Cholesky factor exists.
-    loveIterations: set.n > gpConfig.exact_max_n && gpConfig.use_love
-      ? gpConfig.lanczos_iterations
-      : 0,
-    memoryBudgetBytes: gpConfig.memory_budget_mb * 2 ** 20,
-    isotropic: gpConfig.isotropic,
+    loveIterations: set.n > gp.exactMaxN && gp.useLove ? gp.lanczosIterations : 0,
+    memoryBudgetBytes: gp.memoryBudgetMb * 2 ** 20,
+    isotropic: gp.isotropic,
   };
   const data = { x: set.x, y: set.y, d: GP_INPUT_DIMENSION };
   if (options.restarts > 0 && set.n >= 500) {
@@ -219,11 +216,11 @@ function emptyValidation() {
  * score on the validation part.
  */
 async function validate(set: TrainingSet, o: TwinFitOptions, strategy: Strategy, t: number) {
-  const n = set.n, split = o.config.phase2.validation_split;
+  const n = set.n, split = o.settings.validationSplit;
   const simulated = Int32Array.from(set.simulated.keys()).filter((i) => set.simulated[i] === 1);
   const nValidation = Math.round(split * simulated.length);
   if (nValidation < 1 || n - nValidation < 2) return { ...emptyValidation(), nTrain: n };
-  const rng = campaignRng(o.config.execution.random_seed, `phase2/split/${strategy}/${o.fitIndex}`);
+  const rng = campaignRng(o.settings.seed, `phase2/split/${strategy}/${o.fitIndex}`);
   const order = simulated;
   for (let i = order.length - 1; i > 0; i--) {
     const j = rng.nextBelow(i + 1);
@@ -263,9 +260,9 @@ async function validate(set: TrainingSet, o: TwinFitOptions, strategy: Strategy,
  */
 async function crossValidate(set: TrainingSet, o: TwinFitOptions, strategy: Strategy, t: number) {
   const n = set.n, d = GP_INPUT_DIMENSION;
-  const k = Math.min(o.config.phase2.cross_validation.n_folds, n);
+  const k = Math.min(o.settings.crossValidationFolds, n);
   if (k < 2 || n < 3) return undefined;
-  const rng = campaignRng(o.config.execution.random_seed, `phase2/cv/${strategy}/${o.fitIndex}`);
+  const rng = campaignRng(o.settings.seed, `phase2/cv/${strategy}/${o.fitIndex}`);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = rng.nextBelow(i + 1);
@@ -403,10 +400,10 @@ export function divergenceDiagnostics(twin: TwinLandscape, seed: number): Diverg
 export async function saveTwinSurrogate(
   dir: string,
   fit: TwinFit,
-  config: CampaignConfig,
+  settings: Phase2Settings,
   meta: { softwareVersion: string; configSha256: string },
 ): Promise<void> {
-  const bounds: ColumnBounds = storedBounds(config.bounds);
+  const bounds: ColumnBounds = storedBounds(settings.bounds);
   const metrics: Partial<Record<Strategy, Record<string, number>>> = {};
   const trainIds: Partial<Record<Strategy, BigInt64Array>> = {};
   for (const s of STRATEGIES) {
@@ -431,8 +428,8 @@ export async function saveTwinSurrogate(
   await saveSurrogate(dir, fit.twin, {
     softwareVersion: meta.softwareVersion,
     configSha256: meta.configSha256,
-    target: config.phase2.target,
-    threshold: config.phase3.acquisition.target_threshold,
+    target: settings.training.target,
+    threshold: settings.threshold,
     bounds: { lo: Array.from(bounds.lo), hi: Array.from(bounds.hi) },
     columns: [...GP_INPUT_COLUMNS],
     metrics,

@@ -1,5 +1,6 @@
 import { assert, assertClose, assertEquals } from "../../tests/assert.ts";
 import { parseConfig } from "../io/config.ts";
+import { resolveCampaign } from "./settings.ts";
 import { silentLogger } from "../io/log.ts";
 import { campaignRng } from "../kernels/rng.ts";
 import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
@@ -59,7 +60,7 @@ Deno.test("fitTwinSurrogate() validates and cross-validates each strategy with i
   // Timeouts and errors never train the model (docs/campaign.md §9.1).
   const data = rows(30, ["failure_timeout", "failure_error"]);
   const fit = await fitTwinSurrogate({
-    config,
+    settings: resolveCampaign(config).phase2,
     groups: [data],
     linalg: tsLinalg,
     log: silentLogger,
@@ -84,7 +85,7 @@ Deno.test("fitTwinSurrogate() leaves out a hand-edited NaN input with one warnin
   const warnings: string[] = [];
   const log = { ...silentLogger, warn: (m: string) => warnings.push(m) };
   const fit = await fitTwinSurrogate({
-    config,
+    settings: resolveCampaign(config).phase2,
     groups: [data],
     linalg: tsLinalg,
     log,

@@ -14,7 +14,7 @@
 import type { Linalg } from "../kernels/linalg/linalg.ts";
 import { campaignRng, sampleSeed } from "../kernels/rng.ts";
 import { sobolPoints } from "../kernels/sobol.ts";
-import type { CampaignConfig } from "../io/config.ts";
+import type { Phase2Settings, Phase3Settings } from "./settings.ts";
 import type { GroupData, StoreRow } from "../io/hdf5_store.ts";
 import type { Logger } from "../io/log.ts";
 import { KrigingBeliever } from "../surrogate/kriging_believer.ts";
@@ -50,7 +50,6 @@ import {
   storedBounds,
   storeRowsAsTrainingRows,
   type TrainingRows,
-  trainingSelectionOf,
   trainingSet,
 } from "./surrogate_data.ts";
 import { executeTasks, type TaskGuards } from "./task_executor.ts";
@@ -73,7 +72,9 @@ export interface StoredMatrix {
 
 /** Options of {@link runPhase3}. */
 export interface Phase3Options {
-  config: CampaignConfig;
+  settings: Phase3Settings;
+  /** The GP fit of the refits and conditionings, and the holdout scores. */
+  surrogate: Phase2Settings;
   /** Committed rows of `/lhs_warmup` and `/active_learning` (the latter grows in memory). */
   phase1: GroupData;
   active: GroupData;
@@ -113,14 +114,13 @@ export interface Phase3Summary {
 export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
   const now = o.now ?? (() => performance.now());
   const t0 = now();
-  const { config, log } = o;
-  const p3 = config.phase3;
-  const seed = config.execution.random_seed;
-  const bounds = storedBounds(config.bounds);
+  const { settings: p3, log } = o;
+  const seed = p3.seed;
+  const bounds = storedBounds(p3.bounds);
   const book = new RowBook([o.phase1, o.active]);
   const reference = sobolPoints(
     D,
-    p3.stopping.reference_size,
+    p3.referenceSize,
     0,
     campaignRng(seed, "phase3/reference"),
   );
@@ -149,7 +149,7 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
   }
   let scorers = ScoringPools.forLinalg(
     o.linalg,
-    Math.min(config.execution.num_workers, navigator.hardwareConcurrency ?? 1),
+    Math.min(p3.scoringWorkers, navigator.hardwareConcurrency ?? 1),
     log,
   );
   log.info(
@@ -169,7 +169,7 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
   };
   try {
     await refreshScorers();
-    let previousLabels = referenceLabels(twin, reference, p3.acquisition.target_threshold);
+    let previousLabels = referenceLabels(twin, reference, p3.acquisition.threshold);
     let samples = 0;
     let status: Phase3Summary["status"] = "complete";
     let k = lastRecorded + 1;
@@ -190,7 +190,7 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
       );
     }
 
-    for (; k < p3.num_iterations; k++) {
+    for (; k < p3.numIterations; k++) {
       if (o.stop.reason !== null) {
         status = "stopped";
         break;
@@ -237,30 +237,30 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
       }
       // Update the model: fixed θ, or a warm-started refit every retrain_interval iterations.
       const tFit = now();
-      const refit = (k + 1) % p3.retrain_interval === 0;
+      const refit = (k + 1) % p3.retrainInterval === 0;
       twin = await conditionTwin(o, book.upTo(k), thetaOfTwin(twin), refit, k);
       await refreshScorers();
       record.refit = refit ? 1 : 0;
       record.t_fit = (now() - tFit) / 1000;
-      fillModelColumns(record, twin, book, config);
+      fillModelColumns(record, twin, book, o.surrogate);
       // Boundary metrics.
-      const labels = referenceLabels(twin, reference, p3.acquisition.target_threshold);
+      const labels = referenceLabels(twin, reference, p3.acquisition.threshold);
       record.f1_stability = f1Score(labels, previousLabels).f1;
       previousLabels = labels;
-      record.f1_holdout = holdoutScores(twin, o.holdout, config).pooled.f1;
+      record.f1_holdout = holdoutScores(twin, o.holdout, o.surrogate).pooled.f1;
       record.uncertain_fraction = await uncertainFraction(
         twin,
         reference.subarray(0, 2048 * D),
-        config,
+        p3.acquisition,
         scorers,
       );
       record.secure_fraction = labels.reduce((a, b) => a + b, 0) / labels.length;
       const f1 = Number.isFinite(record.f1_holdout) ? record.f1_holdout : record.f1_stability;
       f1History.push(stoppingF1(record.f1_holdout, record.f1_stability, record.secure_fraction));
-      const stable = p3.stopping.enabled && isBoundaryStable(f1History, {
-        f1Delta: p3.stopping.f1_delta,
+      const stable = p3.stopping !== null && isBoundaryStable(f1History, {
+        f1Delta: p3.stopping.f1Delta,
         window: p3.stopping.window,
-        minIterations: p3.stopping.min_iterations,
+        minIterations: p3.stopping.minIterations,
       });
       record.stop = stable ? 1 : 0;
       record.t_total = (now() - tk) / 1000;
@@ -277,7 +277,9 @@ export async function runPhase3(o: Phase3Options): Promise<Phase3Summary> {
       if (stable) {
         status = "converged";
         log.info(
-          `phase 3: boundary stable (ΔF1 < ${p3.stopping.f1_delta} over ${p3.stopping.window} iterations)`,
+          `phase 3: boundary stable (ΔF1 < ${p3.stopping!.f1Delta} over ${
+            p3.stopping!.window
+          } iterations)`,
         );
         k++;
         break;
@@ -315,35 +317,34 @@ async function planIteration(
   bounds: ReturnType<typeof storedBounds>,
   scorers: ScoringPools | null,
 ) {
-  const { config } = o;
-  const p3 = config.phase3, acq = p3.acquisition, seed = config.execution.random_seed;
-  const q = p3.batch_size;
-  const size = acq.n_candidates > 0 ? acq.n_candidates : Math.max(1000, 100 * q);
+  const p3 = o.settings, acq = p3.acquisition, seed = p3.seed;
+  const q = p3.batchSize;
+  const size = acq.candidates > 0 ? acq.candidates : Math.max(1000, 100 * q);
   const drawn = drawCandidatePool(
     seed,
     k,
     size,
-    acq.use_sobol,
+    acq.useSobol,
     bounds,
-    acq.prefilter_candidates ? o.prefilter : null,
+    acq.prefilterCandidates ? o.prefilter : null,
   );
-  const threshold = acq.target_threshold;
+  const threshold = acq.threshold;
   const pools: CandidatePool[] = [];
   const poolStrategy: Strategy[] = [];
   let refined = 0;
   for (const strategy of STRATEGIES) {
     if (!twin.isFitted(strategy)) continue;
     const gp = twin.model(strategy);
-    const training = book.training(strategy, config);
+    const training = book.training(strategy, o.surrogate);
     // The acquisition sees the latent σ, or with `phase2.gp.predictive_noise` the predictive σ
     // (latent + σ_n², Caligo's convention); the Kriging-believer updates stay on the latent σ.
-    const noiseVariance = config.phase2.gp.predictive_noise
+    const noiseVariance = o.surrogate.gp.predictiveNoise
       ? gp.hyperparameters.noiseVariance * gp.state.yStd ** 2
       : 0;
     const incumbent = closestToThreshold(training.y, threshold);
     const score: CandidateScorer = (m, s, out) =>
       scoreAcquisition(
-        acq.type === "ucb" ? "lcb" : acq.type,
+        acq.type,
         m,
         noiseVariance > 0 ? s.map((v) => Math.sqrt(v * v + noiseVariance)) : s,
         { kappa: acq.kappa, threshold, xi: acq.xi, incumbent },
@@ -354,13 +355,13 @@ async function planIteration(
     const scorer = scorers?.get(strategy) ?? null;
     refined += await refineCandidates(x, gp, score, {
       scorer,
-      top: acq.refine_top > 0 ? acq.refine_top : 2 * q,
-      samples: acq.refine_samples,
-      radius: acq.refine_radius,
+      top: acq.refineTop > 0 ? acq.refineTop : 2 * q,
+      samples: acq.refineSamples,
+      radius: acq.refineRadius,
       rng: campaignRng(seed, `phase3/${k}/refine/${strategy}`),
       bounds,
       blind: strategy === "blind",
-      prefilter: acq.prefilter_candidates ? o.prefilter : null,
+      prefilter: acq.prefilterCandidates ? o.prefilter : null,
       excluded,
     });
     const { mean, std } = await predictMeanStd(gp, x, scorer);
@@ -373,7 +374,7 @@ async function planIteration(
       lengthScales: gp.hyperparameters.lengthScales,
       storedScale: Float64Array.from({ length: D }, (_, j) => bounds.hi[j] - bounds.lo[j]),
     };
-    if (p3.batch.method === "kriging_believer" && gp.state.cholesky) {
+    if (p3.batchMethod === "kriging_believer" && gp.state.cholesky) {
       const kb = new KrigingBeliever(gp, x);
       const s2 = gp.state.yStd ** 2;
       pool.condition = (index) => {
@@ -386,7 +387,7 @@ async function planIteration(
     poolStrategy.push(strategy);
   }
   const selectStart = performance.now();
-  let method = p3.batch.method;
+  let method = p3.batchMethod;
   const exact = pools.every((_, i) => twin.model(poolStrategy[i]).state.cholesky !== null);
   if ((method === "kriging_believer" || method === "timse") && !exact) {
     o.log.warn(`phase 3: ${method} needs the exact GP path; using local penalisation`);
@@ -400,7 +401,7 @@ async function planIteration(
     picks = selectBatch(pools, (_m, _s, out) => out, {
       method,
       q,
-      diversityWeight: p3.batch.diversity_weight,
+      diversityWeight: p3.diversityWeight,
     });
   }
   const rows = new Float64Array(picks.length * PLAN_COLUMNS.length);
@@ -446,7 +447,7 @@ function selectTimseAcrossStrategies(
     D,
     TIMSE_REFERENCE_SIZE,
     0,
-    campaignRng(o.config.execution.random_seed, `phase3/${k}/reference`),
+    campaignRng(o.settings.seed, `phase3/${k}/reference`),
   );
   const perPool = pools.map((pool, i) =>
     selectBatchTimse(twin.model(poolStrategy[i]), pool.x, reference, {
@@ -507,13 +508,13 @@ async function conditionTwin(
   k: number,
 ): Promise<TwinLandscape> {
   const fit = await fitTwinSurrogate({
-    config: o.config,
+    settings: o.surrogate,
     groups: rows,
     linalg: o.linalg,
     log: o.log,
     fitIndex: k + 1,
     initialLogTheta: theta,
-    restarts: refit ? o.config.phase2.gp.refit_restarts : 0,
+    restarts: refit ? o.surrogate.gp.refitRestarts : 0,
     optimize: refit,
     validate: false,
   });
@@ -534,10 +535,10 @@ function fillModelColumns(
   record: ReturnType<typeof emptyIterationRecord>,
   twin: TwinLandscape,
   book: RowBook,
-  config: CampaignConfig,
+  surrogate: Phase2Settings,
 ): void {
   for (const s of STRATEGIES) {
-    record[`n_train_${s}`] = book.training(s, config).n;
+    record[`n_train_${s}`] = book.training(s, surrogate).n;
     if (!twin.isFitted(s)) continue;
     const gp = twin.model(s);
     gp.state.logTheta.forEach((v, i) => (record[`theta_${s}_${i}` as keyof typeof record] = v));
@@ -562,10 +563,10 @@ function referenceLabels(twin: TwinLandscape, reference: Float64Array, t: number
 async function uncertainFraction(
   twin: TwinLandscape,
   reference: Float64Array,
-  config: CampaignConfig,
+  acquisition: Phase3Settings["acquisition"],
   scorers: ScoringPools | null,
 ): Promise<number> {
-  const { kappa, target_threshold: t } = config.phase3.acquisition;
+  const { kappa, threshold: t } = acquisition;
   let uncertain = 0, total = 0;
   for (const s of STRATEGIES) {
     if (!twin.isFitted(s)) continue;
@@ -610,7 +611,8 @@ class RowBook {
     ];
   }
 
-  training(strategy: Strategy, config: CampaignConfig, bounds = storedBounds(config.bounds)) {
-    return trainingSet(this.upTo(Infinity), strategy, bounds, trainingSelectionOf(config));
+  training(strategy: Strategy, surrogate: Pick<Phase2Settings, "bounds" | "training">) {
+    const bounds = storedBounds(surrogate.bounds);
+    return trainingSet(this.upTo(Infinity), strategy, bounds, surrogate.training);
   }
 }

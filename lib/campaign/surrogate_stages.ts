@@ -6,7 +6,7 @@
  */
 import { type CampaignPaths } from "../io/campaign_dir.ts";
 import { writeFileAtomicSync } from "../io/checkpoint.ts";
-import type { CampaignConfig } from "../io/config.ts";
+import type { CampaignSettings, ExecutionSettings, Phase2Settings } from "./settings.ts";
 import type { Logger } from "../io/log.ts";
 import {
   AOCL_SHIM_PATH,
@@ -26,7 +26,7 @@ import { fitTwinSurrogate, saveTwinSurrogate, type TwinFit } from "./phase2.ts";
 import type { SimulationRunner, StopToken } from "./phase1.ts";
 import { type Phase3Summary, runPhase3 } from "./phase3.ts";
 import { ITERATION_COLUMNS, PLAN_COLUMNS } from "./phase3_records.ts";
-import { createRowPrefilter, createRowRounds } from "./prefilter_adapter.ts";
+import { campaignPrefilter, campaignTaskGuards } from "./prefilter_adapter.ts";
 import type { StoreSession } from "./store_session.ts";
 
 /** --skip-phase2 without a saved model, or Phase 3 without any fitted GP (exit 1). */
@@ -34,10 +34,10 @@ export class MissingModelError extends CaligoError {}
 
 /** The linear-algebra backend of `execution.blas.library`, with a log line of the choice. */
 export async function campaignLinalg(
-  config: CampaignConfig,
+  execution: Pick<ExecutionSettings, "blasLibrary" | "blasThreadsPerWorker">,
   log: Logger,
 ): Promise<{ linalg: Linalg; description: string; close: () => void }> {
-  const { library, threads_per_worker: threads } = config.execution.blas;
+  const library = execution.blasLibrary, threads = execution.blasThreadsPerWorker;
   if (library === "none") {
     log.info("linear algebra: ts (execution.blas.library = none)");
     return { linalg: tsLinalg, description: "ts (configured)", close: () => {} };
@@ -55,7 +55,7 @@ export async function campaignLinalg(
 
 /** Fit the twin GPs on the store and save them to `surrogate/` (Phase 2). */
 export async function runPhase2Stage(
-  config: CampaignConfig,
+  settings: Phase2Settings,
   configSha256: string,
   softwareVersion: string,
   session: StoreSession,
@@ -68,8 +68,8 @@ export async function runPhase2Stage(
     session.store.readGroup("lhs_warmup"),
     session.store.readGroup("active_learning"),
   ];
-  const fit = await fitTwinSurrogate({ config, groups, linalg, log, fitIndex: 0 });
-  await saveTwinSurrogate(`${paths.dir}/surrogate`, fit, config, {
+  const fit = await fitTwinSurrogate({ settings, groups, linalg, log, fitIndex: 0 });
+  await saveTwinSurrogate(`${paths.dir}/surrogate`, fit, settings, {
     softwareVersion,
     configSha256,
   });
@@ -106,7 +106,7 @@ export async function loadPhase2Model(
 
 /** Options of {@link runPhase3Stage}. */
 export interface Phase3StageOptions {
-  config: CampaignConfig;
+  settings: CampaignSettings;
   configSha256: string;
   softwareVersion: string;
   twin: TwinLandscape;
@@ -120,7 +120,8 @@ export interface Phase3StageOptions {
 
 /** The holdout, the active-learning loop, and the final model `surrogate_final/`. */
 export async function runPhase3Stage(o: Phase3StageOptions): Promise<Phase3Summary> {
-  const { config, session, log } = o;
+  const { settings, session, log } = o;
+  const p3 = settings.phase3;
   if (!STRATEGIES.some((s) => o.twin.isFitted(s))) {
     throw new MissingModelError(
       "Phase 3 needs a fitted GP, but Phase 2 had no training rows (all samples skipped, " +
@@ -128,28 +129,17 @@ export async function runPhase3Stage(o: Phase3StageOptions): Promise<Phase3Summa
     );
   }
   const t0 = performance.now();
-  const prefilter = config.phase1.prefilter.enabled
-    ? createRowPrefilter(config.phase1.prefilter.rule, config.simulation)
-    : null;
-  const guards = {
-    memoryBudgetBytes: config.execution.memory_budget_mb * 2 ** 20,
-    maxPairs: config.simulation.max_pairs,
-    simulatedRounds: createRowRounds(config.simulation),
-  };
-  const seed = config.execution.random_seed;
-  if (config.phase3.holdout.size > 0) {
+  const prefilter = campaignPrefilter(settings);
+  const guards = campaignTaskGuards(settings);
+  if (p3.holdoutSize > 0) {
     const committed = session.store.readGroup("holdout");
     await ensureHoldout({
-      size: config.phase3.holdout.size,
-      campaignSeed: seed,
+      size: p3.holdoutSize,
+      campaignSeed: settings.seed,
       design: createPhase1Design({
-        campaignSeed: seed,
-        bounds: config.bounds,
-        method: config.phase1.design.method,
+        ...settings.design,
         strategy: "paired",
-        fidelityMarginal: config.phase1.design.fidelity_marginal,
         strategyRatio: 0.5,
-        batchSize: config.phase1.batch_size,
         stream: "holdout",
       }),
       committedIds: new Set(committed.sampleId),
@@ -162,10 +152,11 @@ export async function runPhase3Stage(o: Phase3StageOptions): Promise<Phase3Summa
   }
   let sinceCheckpoint = 0;
   const summary = await runPhase3({
-    config,
+    settings: p3,
+    surrogate: settings.phase2,
     phase1: session.store.readGroup("lhs_warmup"),
     active: session.store.readGroup("active_learning"),
-    holdout: config.phase3.holdout.size > 0 ? session.store.readGroup("holdout") : null,
+    holdout: p3.holdoutSize > 0 ? session.store.readGroup("holdout") : null,
     plan: session.store.readActiveMatrix("plan"),
     iterations: session.store.readActiveMatrix("iterations"),
     initialTwin: o.twin,
@@ -183,7 +174,7 @@ export async function runPhase3Stage(o: Phase3StageOptions): Promise<Phase3Summa
     stop: o.stop,
     onIteration: (k, record) => {
       writePhase3Checkpoint(o, k + 1, record, (performance.now() - t0) / 1000, false);
-      if (++sinceCheckpoint >= config.phase3.checkpoint_interval) {
+      if (++sinceCheckpoint >= p3.checkpointInterval) {
         session.checkpoint();
         sinceCheckpoint = 0;
       }
@@ -195,7 +186,7 @@ export async function runPhase3Stage(o: Phase3StageOptions): Promise<Phase3Summa
   let finalTwin = summary.twin;
   if (done) {
     const fit = await fitTwinSurrogate({
-      config,
+      settings: settings.phase2,
       groups: [session.store.readGroup("lhs_warmup"), session.store.readGroup("active_learning")],
       linalg: o.linalg,
       log,
@@ -205,14 +196,14 @@ export async function runPhase3Stage(o: Phase3StageOptions): Promise<Phase3Summa
       optimize: false,
       validate: false,
     });
-    await saveTwinSurrogate(`${o.paths.dir}/surrogate_final`, fit, config, {
+    await saveTwinSurrogate(`${o.paths.dir}/surrogate_final`, fit, settings.phase2, {
       softwareVersion: o.softwareVersion,
       configSha256: o.configSha256,
     });
     finalTwin = fit.twin;
   }
-  const holdout = config.phase3.holdout.size > 0
-    ? holdoutScores(finalTwin, session.store.readGroup("holdout"), config)
+  const holdout = p3.holdoutSize > 0
+    ? holdoutScores(finalTwin, session.store.readGroup("holdout"), settings.phase2)
     : undefined;
   for (const [s, h] of Object.entries(holdout?.byStrategy ?? {})) {
     log.info(
