@@ -11,11 +11,11 @@
 import { parseConfig } from "../lib/io/config.ts";
 import { silentLogger } from "../lib/io/log.ts";
 import { createPhase1Design } from "../lib/campaign/design.ts";
-import { campaignLinalg } from "../lib/campaign/surrogate_stages.ts";
-import { fitTwinSurrogate } from "../lib/campaign/phase2.ts";
-import { runPhase3 } from "../lib/campaign/phase3.ts";
+import { campaignLinalg } from "../lib/campaign/phases/phase2_stage.ts";
+import { fitTwinSurrogate } from "../lib/campaign/phases/phase2.ts";
+import { runPhase3 } from "../lib/campaign/phases/phase3.ts";
 import { resolveCampaign } from "../lib/campaign/settings.ts";
-import { createStopToken, type SimulationRunner } from "../lib/campaign/phase1.ts";
+import { createStopToken, type SimulationRunner } from "../lib/campaign/phases/phase1.ts";
 import { rowFromRecord, type SimulateTask } from "../lib/campaign/sample_rows.ts";
 import { storeRowsAsTrainingRows } from "../lib/campaign/surrogate_data.ts";
 import { decodeRow } from "../lib/protocol/parameter_point.ts";

@@ -7,13 +7,13 @@
  * half-width `refine_radius`, then half of it; the best replaces the candidate).
  * @module
  */
-import { campaignRng, type Rng } from "../kernels/rng.ts";
-import { sobolPoints } from "../kernels/sobol.ts";
-import type { GpModel, VarianceMode } from "../surrogate/gp_model.ts";
-import { type ColumnBounds, fromUnitBox } from "../surrogate/unit_box.ts";
-import type { RowPrefilter } from "./prefilter_adapter.ts";
-import { GP_INPUT_DIMENSION } from "./surrogate_data.ts";
-import type { PooledPredictor } from "./scoring_pools.ts";
+import { campaignRng, type Rng } from "../../kernels/rng.ts";
+import { sobolPoints } from "../../kernels/sobol.ts";
+import type { GpModel, VarianceMode } from "../../surrogate/gp_model.ts";
+import { type ColumnBounds, fromUnitBox } from "../../surrogate/unit_box.ts";
+import type { RowPrefilter } from "../prefilter_adapter.ts";
+import { GP_INPUT_DIMENSION } from "../surrogate_data.ts";
+import type { PooledPredictor } from "../scoring_pools.ts";
 
 const D = GP_INPUT_DIMENSION;
 

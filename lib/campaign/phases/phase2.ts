@@ -7,18 +7,18 @@
  * never a failure); the model is saved as `surrogate/` (docs/campaign.md §9.8).
  * @module
  */
-import type { Linalg } from "../kernels/linalg/linalg.ts";
-import { campaignRng } from "../kernels/rng.ts";
-import type { Phase2Settings } from "./settings.ts";
-import type { Logger } from "../io/log.ts";
-import { saveSurrogate } from "../io/surrogate_store.ts";
-import { fitGpSync } from "../surrogate/fit_gp.ts";
-import type { GpModel } from "../surrogate/gp_model.ts";
-import { STRATEGIES, type Strategy, TwinLandscape } from "../surrogate/twin_landscape.ts";
-import type { ColumnBounds } from "../surrogate/unit_box.ts";
-import { aboveThreshold, f1Score } from "../active/level_set_metrics.ts";
-import { sobolPoints } from "../kernels/sobol.ts";
-import { fitGpWithRestartWorkers } from "./gp_parallel_fit.ts";
+import type { Linalg } from "../../kernels/linalg/linalg.ts";
+import { campaignRng } from "../../kernels/rng.ts";
+import type { Phase2Settings } from "../settings.ts";
+import type { Logger } from "../../io/log.ts";
+import { saveSurrogate } from "../../io/surrogate_store.ts";
+import { fitGpSync } from "../../surrogate/fit_gp.ts";
+import type { GpModel } from "../../surrogate/gp_model.ts";
+import { STRATEGIES, type Strategy, TwinLandscape } from "../../surrogate/twin_landscape.ts";
+import type { ColumnBounds } from "../../surrogate/unit_box.ts";
+import { aboveThreshold, f1Score } from "../../active/level_set_metrics.ts";
+import { sobolPoints } from "../../kernels/sobol.ts";
+import { fitGpWithRestartWorkers } from "../gp_parallel_fit.ts";
 import {
   GP_INPUT_COLUMNS,
   GP_INPUT_DIMENSION,
@@ -26,7 +26,7 @@ import {
   type TrainingRows,
   type TrainingSet,
   trainingSet,
-} from "./surrogate_data.ts";
+} from "../surrogate_data.ts";
 
 /** Validation metrics of one strategy's GP (NaN where there is no validation row). */
 export interface StrategyMetrics {

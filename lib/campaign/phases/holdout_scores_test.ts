@@ -1,10 +1,10 @@
-import { assert, assertEquals } from "../../tests/assert.ts";
-import { parseConfig } from "../io/config.ts";
-import { resolveCampaign } from "./settings.ts";
-import { fitGpSync } from "../surrogate/fit_gp.ts";
-import { TwinLandscape } from "../surrogate/twin_landscape.ts";
+import { assert, assertEquals } from "../../../tests/assert.ts";
+import { parseConfig } from "../../io/config.ts";
+import { resolveCampaign } from "../settings.ts";
+import { fitGpSync } from "../../surrogate/fit_gp.ts";
+import { TwinLandscape } from "../../surrogate/twin_landscape.ts";
 import { holdoutScores } from "./holdout_scores.ts";
-import type { TrainingRows } from "./surrogate_data.ts";
+import type { TrainingRows } from "../surrogate_data.ts";
 
 const settings = resolveCampaign(parseConfig("", {}).config).phase2;
 

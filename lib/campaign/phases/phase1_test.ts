@@ -1,17 +1,17 @@
-import { assert, assertEquals } from "../../tests/assert.ts";
-import { CampaignStore, openCampaignStore, SCHEMA_VERSION } from "../io/hdf5_store.ts";
-import { readCheckpointSync } from "../io/checkpoint.ts";
-import type { Phase1Checkpoint } from "../io/checkpoint.ts";
-import { silentLogger } from "../io/log.ts";
-import { createPhase1Design, type DesignBounds } from "./design.ts";
+import { assert, assertEquals } from "../../../tests/assert.ts";
+import { CampaignStore, openCampaignStore, SCHEMA_VERSION } from "../../io/hdf5_store.ts";
+import { readCheckpointSync } from "../../io/checkpoint.ts";
+import type { Phase1Checkpoint } from "../../io/checkpoint.ts";
+import { silentLogger } from "../../io/log.ts";
+import { createPhase1Design, type DesignBounds } from "../design.ts";
 import { createStopToken, runPhase1, type SimulationRunner } from "./phase1.ts";
-import { createRowPrefilter } from "./prefilter_adapter.ts";
-import { StoreSession } from "./store_session.ts";
-import { WorkerPool } from "./worker_pool.ts";
-import type { SimulateTask } from "./sample_rows.ts";
-import type { SimWorkerInit, SimWorkerResult } from "./sim_worker.ts";
-import { parseConfig } from "../io/config.ts";
-import { resolveCampaign } from "./settings.ts";
+import { createRowPrefilter } from "../prefilter_adapter.ts";
+import { StoreSession } from "../store_session.ts";
+import { WorkerPool } from "../worker_pool.ts";
+import type { SimulateTask } from "../sample_rows.ts";
+import type { SimWorkerInit, SimWorkerResult } from "../sim_worker.ts";
+import { parseConfig } from "../../io/config.ts";
+import { resolveCampaign } from "../settings.ts";
 
 const FAKE_SIMULATION = resolveCampaign(parseConfig("simulation:\n  simulator: fake\n", {}).config)
   .simulation;
@@ -57,7 +57,7 @@ function pool(
   slow?: { fakeDrawsPerPair: number; taskTimeoutMs: number },
 ): Promise<WorkerPool<SimulateTask, SimWorkerResult>> {
   return WorkerPool.create<SimulateTask, SimWorkerResult>({
-    workerUrl: new URL("./sim_worker.ts", import.meta.url),
+    workerUrl: new URL("../sim_worker.ts", import.meta.url),
     size,
     initPayload: {
       simulation: FAKE_SIMULATION,

@@ -1,12 +1,12 @@
-import { assert, assertClose, assertEquals } from "../../tests/assert.ts";
-import { parseConfig } from "../io/config.ts";
-import { resolveCampaign } from "./settings.ts";
-import { silentLogger } from "../io/log.ts";
-import { campaignRng } from "../kernels/rng.ts";
-import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
-import type { Outcome } from "../protocol/record.ts";
+import { assert, assertClose, assertEquals } from "../../../tests/assert.ts";
+import { parseConfig } from "../../io/config.ts";
+import { resolveCampaign } from "../settings.ts";
+import { silentLogger } from "../../io/log.ts";
+import { campaignRng } from "../../kernels/rng.ts";
+import { tsLinalg } from "../../kernels/linalg/ts_linalg.ts";
+import type { Outcome } from "../../protocol/record.ts";
 import { fitTwinSurrogate, regressionMetrics } from "./phase2.ts";
-import type { TrainingRows } from "./surrogate_data.ts";
+import type { TrainingRows } from "../surrogate_data.ts";
 
 /** n rows per strategy with key_margin = F − 0.75 (a smooth cliff in one column). */
 function rows(n: number, extraOutcomes: Outcome[] = []): TrainingRows {

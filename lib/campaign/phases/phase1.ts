@@ -9,21 +9,21 @@
  * shard's ids are walked, in the same increasing order, and `numSamples` is the shard's target.
  * @module
  */
-import { sampleSeed } from "../kernels/rng.ts";
-import { type Outcome, OUTCOMES } from "../protocol/record.ts";
-import type { Phase1Checkpoint } from "../io/checkpoint.ts";
-import { writeCheckpointSync } from "../io/checkpoint.ts";
-import { type StoreRow, StoreWriteError } from "../io/hdf5_store.ts";
-import type { Logger } from "../io/log.ts";
-import type { Progress } from "../io/progress.ts";
-import type { Phase1Design } from "./design.ts";
-import type { RowPrefilter } from "./prefilter_adapter.ts";
-import { isSkipped, nextShardId, phase1ResumeState, type ShardSpec, shardText } from "./resume.ts";
-import { failureRow, rowFromPoolOutcome, type SimulateTask, skippedRow } from "./sample_rows.ts";
-import type { SimWorkerResult } from "./sim_worker.ts";
-import type { StoreSession } from "./store_session.ts";
-import type { PoolOutcome, WorkerSlotStats } from "./worker_pool.ts";
-import { WorkerPoolExhaustedError } from "./worker_pool.ts";
+import { sampleSeed } from "../../kernels/rng.ts";
+import { type Outcome, OUTCOMES } from "../../protocol/record.ts";
+import type { Phase1Checkpoint } from "../../io/checkpoint.ts";
+import { writeCheckpointSync } from "../../io/checkpoint.ts";
+import { type StoreRow, StoreWriteError } from "../../io/hdf5_store.ts";
+import type { Logger } from "../../io/log.ts";
+import type { Progress } from "../../io/progress.ts";
+import type { Phase1Design } from "../design.ts";
+import type { RowPrefilter } from "../prefilter_adapter.ts";
+import { isSkipped, nextShardId, phase1ResumeState, type ShardSpec, shardText } from "../resume.ts";
+import { failureRow, rowFromPoolOutcome, type SimulateTask, skippedRow } from "../sample_rows.ts";
+import type { SimWorkerResult } from "../sim_worker.ts";
+import type { StoreSession } from "../store_session.ts";
+import type { PoolOutcome, WorkerSlotStats } from "../worker_pool.ts";
+import { WorkerPoolExhaustedError } from "../worker_pool.ts";
 
 /** What the driver needs from the pool (a `WorkerPool<SimulateTask, SimWorkerResult>`). */
 export interface SimulationRunner {

@@ -4,10 +4,10 @@
  * sign, with the class counts. F1 is n/a (NaN) when the holdout lacks a class.
  * @module
  */
-import { aboveThreshold, f1Score } from "../active/level_set_metrics.ts";
-import { STRATEGIES, type Strategy, type TwinLandscape } from "../surrogate/twin_landscape.ts";
-import type { Phase2Settings } from "./settings.ts";
-import { storedBounds, type TrainingRows, trainingSet } from "./surrogate_data.ts";
+import { aboveThreshold, f1Score } from "../../active/level_set_metrics.ts";
+import { STRATEGIES, type Strategy, type TwinLandscape } from "../../surrogate/twin_landscape.ts";
+import type { Phase2Settings } from "../settings.ts";
+import { storedBounds, type TrainingRows, trainingSet } from "../surrogate_data.ts";
 
 /** F1 and class counts of one strategy, or of both pooled. */
 export interface HoldoutScore {
