@@ -279,14 +279,14 @@ export async function runCliffBench(o: CliffBenchOptions): Promise<CliffBenchRes
     const runs: RunScore[] = [];
     for (const seed of o.seeds) {
       const config = benchConfig(base, method, seed, { ...o, restarts });
-      if (batch === 0) batch = config.phase3.batch_size;
+      const settings = resolveCampaign(config);
+      if (batch === 0) batch = settings.phase3.batchSize;
       const tag = `${method}-seed${seed}`;
       const configPath = `${o.workDir}/${tag}.yaml`;
       await Deno.writeTextFile(configPath, stringify(config, { lineWidth: 0 }));
       const t0 = now();
       const counts = await o.runCampaign(configPath, `${o.workDir}/${tag}`);
       const twin = await loadFinalTwin(`${o.workDir}/${tag}`, o.linalg);
-      const settings = resolveCampaign(config);
       const points = cliffTestPoints(settings, o.testPoints, seed);
       const sim = settings.simulation.options;
       const cal = await cachedCalibration(sim.reconciliation, settings.simulation.codesDir);

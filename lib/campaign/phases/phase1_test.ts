@@ -5,7 +5,8 @@ import type { Phase1Checkpoint } from "../../io/checkpoint.ts";
 import { silentLogger } from "../../io/log.ts";
 import { createPhase1Design, type DesignBounds } from "../design.ts";
 import { createStopToken, runPhase1, type SimulationRunner } from "./phase1.ts";
-import { createRowPrefilter } from "../prefilter_adapter.ts";
+import { rowPrefilterOf } from "../prefilter_adapter.ts";
+import { defaultSimulationOptions } from "../../protocol/simulation_options.ts";
 import { StoreSession } from "../store_session.ts";
 import { WorkerPool } from "../worker_pool.ts";
 import type { SimulateTask } from "../sample_rows.ts";
@@ -112,19 +113,7 @@ async function run(
       strategyRatio: 0.5,
       batchSize: 4,
     }),
-    prefilter: over.prefilter
-      ? createRowPrefilter("project", {
-        key_model: "project",
-        link_model: "heralded-double-click",
-        bell_correction_failure: 0,
-        detector_error: "physical",
-        qber_hard_limit: 0.22,
-        test_fraction: 0.1,
-        blind_test_fraction: 0,
-        epsilon_sec: 1e-10,
-        storage_decoherence: { enabled: false, t1_ns: 1e9, t2_ns: 1e9 },
-      })
-      : null,
+    prefilter: over.prefilter ? rowPrefilterOf("project", defaultSimulationOptions()) : null,
     pool: wrapped,
     session,
     checkpointPath: `${dir}/phase1_checkpoint.json`,

@@ -95,80 +95,97 @@ const REFERENCE_SIZE = 4096;
 /** Fit both GPs with validation metrics and divergence diagnostics. */
 export async function fitTwinSurrogate(o: TwinFitOptions): Promise<TwinFit> {
   const now = o.now ?? (() => performance.now());
-  const { settings } = o;
-  const bounds = storedBounds(settings.bounds);
-  const selection = settings.training;
+  const bounds = storedBounds(o.settings.bounds);
   const models: Partial<Record<Strategy, GpModel>> = {};
   const metrics: Partial<Record<Strategy, StrategyMetrics>> = {};
   const training = {} as Record<Strategy, TrainingSet>;
   for (const strategy of STRATEGIES) {
-    const set = trainingSet(o.groups, strategy, bounds, selection);
+    const set = trainingSet(o.groups, strategy, bounds, o.settings.training);
     training[strategy] = set;
-    if (set.nonFiniteInputIds.length > 0) {
-      const ids = set.nonFiniteInputIds;
-      o.log.warn(
-        `${strategy} GP: ${ids.length} stored rows with a NaN or infinite input left out ` +
-          `(sample ids ${ids.slice(0, 10).join(", ")}${ids.length > 10 ? ", …" : ""}); ` +
-          "the store was edited or damaged after it was written",
-      );
-    }
+    warnNonFiniteInputs(set, strategy, o.log);
     if (set.n === 0) {
       o.log.warn(`no training rows for the ${strategy} GP; it stays unfitted`);
       continue;
     }
-    const t0 = now();
-    const threshold = settings.threshold;
-    let validation = emptyValidation();
-    if (o.validate !== false && settings.validationSplit > 0) {
-      validation = await validate(set, o, strategy, threshold);
-    }
-    const cv = o.validate !== false && settings.crossValidationFolds > 0
-      ? await crossValidate(set, o, strategy, threshold)
-      : undefined;
-    const gp = await fitStrategy(set, o, strategy, o.fitIndex * 2 + 1, o.restarts);
-    models[strategy] = gp;
-    const love = gp.fitReport?.loveCheck;
-    if (love) {
-      const poor = love.medianRelativeError > 0.1;
-      (poor ? o.log.warn : o.log.info)(
-        `${strategy} GP: LOVE σ² vs exact at ${love.probes} probes: median relative error ${
-          fmt(love.medianRelativeError)
-        }, max ${fmt(love.maxRelativeError)}` +
-          (poor
-            ? " (LOVE overestimates σ; Phase 3 scores with the smaller of LOVE's and the " +
-              "nearest-neighbour σ²; raise phase2.gp.exact_max_n if memory allows)"
-            : ""),
-      );
-    }
-    metrics[strategy] = {
-      nRows: set.n,
-      ...validation,
-      mll: gp.fitReport?.restarts[gp.fitReport.bestRestart]?.mll ?? NaN,
-      path: gp.state.path,
-      lengthScales: Array.from(gp.hyperparameters.lengthScales),
-      fitSeconds: (now() - t0) / 1000,
-      crossValidation: cv,
-    };
-    if (cv) {
-      o.log.info(
-        `${strategy} GP ${cv.folds}-fold cross-validation: R² ${fmt(cv.r2)}, RMSE ${
-          fmt(cv.rmse)
-        }, NLPD ${fmt(cv.nlpd)}, boundary F1 ${fmt(cv.boundaryF1)}`,
-      );
-    }
-    (o.validate === false ? o.log.debug : o.log.info)(
-      `${strategy} GP on ${set.n} rows (${gp.state.path}), validation R² ${
-        fmt(validation.r2)
-      }, RMSE ${fmt(validation.rmse)}, boundary F1 ${fmt(validation.boundaryF1)}`,
-    );
+    const fitted = await fitWithMetrics(set, o, strategy, now);
+    models[strategy] = fitted.gp;
+    metrics[strategy] = fitted.metrics;
   }
   const twin = new TwinLandscape(models.baseline ?? null, models.blind ?? null);
   // Divergence needs predictions with variances on 4096 reference points (seconds at a few
   // thousand rows): computed for Phase 2, skipped for the Phase 3 conditionings.
   const divergence = o.validate === false
     ? emptyDivergence()
-    : divergenceDiagnostics(twin, settings.seed);
+    : divergenceDiagnostics(twin, o.settings.seed);
   return { twin, metrics, divergence, training };
+}
+
+function warnNonFiniteInputs(set: TrainingSet, strategy: Strategy, log: Logger): void {
+  const ids = set.nonFiniteInputIds;
+  if (ids.length === 0) return;
+  log.warn(
+    `${strategy} GP: ${ids.length} stored rows with a NaN or infinite input left out ` +
+      `(sample ids ${ids.slice(0, 10).join(", ")}${ids.length > 10 ? ", …" : ""}); ` +
+      "the store was edited or damaged after it was written",
+  );
+}
+
+/** Validate, cross-validate and fit one strategy's GP; log its checks. */
+async function fitWithMetrics(
+  set: TrainingSet,
+  o: TwinFitOptions,
+  strategy: Strategy,
+  now: () => number,
+): Promise<{ gp: GpModel; metrics: StrategyMetrics }> {
+  const t0 = now();
+  const threshold = o.settings.threshold;
+  let validation = emptyValidation();
+  if (o.validate !== false && o.settings.validationSplit > 0) {
+    validation = await validate(set, o, strategy, threshold);
+  }
+  const cv = o.validate !== false && o.settings.crossValidationFolds > 0
+    ? await crossValidate(set, o, strategy, threshold)
+    : undefined;
+  const gp = await fitStrategy(set, o, strategy, o.fitIndex * 2 + 1, o.restarts);
+  logLoveCheck(gp, strategy, o.log);
+  const metrics: StrategyMetrics = {
+    nRows: set.n,
+    ...validation,
+    mll: gp.fitReport?.restarts[gp.fitReport.bestRestart]?.mll ?? NaN,
+    path: gp.state.path,
+    lengthScales: Array.from(gp.hyperparameters.lengthScales),
+    fitSeconds: (now() - t0) / 1000,
+    crossValidation: cv,
+  };
+  if (cv) {
+    o.log.info(
+      `${strategy} GP ${cv.folds}-fold cross-validation: R² ${fmt(cv.r2)}, RMSE ${
+        fmt(cv.rmse)
+      }, NLPD ${fmt(cv.nlpd)}, boundary F1 ${fmt(cv.boundaryF1)}`,
+    );
+  }
+  (o.validate === false ? o.log.debug : o.log.info)(
+    `${strategy} GP on ${set.n} rows (${gp.state.path}), validation R² ${
+      fmt(validation.r2)
+    }, RMSE ${fmt(validation.rmse)}, boundary F1 ${fmt(validation.boundaryF1)}`,
+  );
+  return { gp, metrics };
+}
+
+/** LOVE's σ² against the exact σ² at a few probes (docs/campaign.md §9), when it was checked. */
+function logLoveCheck(gp: GpModel, strategy: Strategy, log: Logger): void {
+  const love = gp.fitReport?.loveCheck;
+  if (!love) return;
+  const poor = love.medianRelativeError > 0.1;
+  (poor ? log.warn : log.info)(
+    `${strategy} GP: LOVE σ² vs exact at ${love.probes} probes: median relative error ${
+      fmt(love.medianRelativeError)
+    }, max ${fmt(love.maxRelativeError)}` +
+      (poor
+        ? " (LOVE overestimates σ; Phase 3 scores with the smaller of LOVE's and the " +
+          "nearest-neighbour σ²; raise phase2.gp.exact_max_n if memory allows)"
+        : ""),
+  );
 }
 
 /** Fit one strategy's GP on `set` with the configured GP settings. */

@@ -94,21 +94,22 @@ function runLoop(
   t0: number,
 ): Promise<Phase3Summary> {
   const { settings, session } = o;
-  const store = session.store;
   let sinceCheckpoint = 0;
+  // session.store is read at each use: a checkpoint reopens the file (a new store object)
   return runPhase3({
     settings: settings.phase3,
     surrogate: settings.phase2,
-    phase1: store.readGroup("lhs_warmup"),
-    active: store.readGroup("active_learning"),
-    holdout: settings.phase3.holdoutSize > 0 ? store.readGroup("holdout") : null,
-    plan: store.readActiveMatrix("plan"),
-    iterations: store.readActiveMatrix("iterations"),
+    phase1: session.store.readGroup("lhs_warmup"),
+    active: session.store.readGroup("active_learning"),
+    holdout: settings.phase3.holdoutSize > 0 ? session.store.readGroup("holdout") : null,
+    plan: session.store.readActiveMatrix("plan"),
+    iterations: session.store.readActiveMatrix("iterations"),
     initialTwin: o.twin,
     store: {
-      appendRows: (group, rows) => store.append(group, rows),
-      appendPlan: (rows) => store.appendActiveMatrix("plan", rows, PLAN_COLUMNS),
-      appendIteration: (row) => store.appendActiveMatrix("iterations", row, ITERATION_COLUMNS),
+      appendRows: (group, rows) => session.store.append(group, rows),
+      appendPlan: (rows) => session.store.appendActiveMatrix("plan", rows, PLAN_COLUMNS),
+      appendIteration: (row) =>
+        session.store.appendActiveMatrix("iterations", row, ITERATION_COLUMNS),
     },
     pool: o.pool,
     prefilter,
