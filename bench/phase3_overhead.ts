@@ -11,10 +11,11 @@
 import { parseConfig } from "../lib/io/config.ts";
 import { silentLogger } from "../lib/io/log.ts";
 import { createPhase1Design } from "../lib/campaign/design.ts";
-import { campaignLinalg } from "../lib/campaign/surrogate_stages.ts";
-import { fitTwinSurrogate } from "../lib/campaign/phase2.ts";
-import { runPhase3 } from "../lib/campaign/phase3.ts";
-import { createStopToken, type SimulationRunner } from "../lib/campaign/phase1.ts";
+import { campaignLinalg } from "../lib/campaign/phases/phase2_stage.ts";
+import { fitTwinSurrogate } from "../lib/campaign/phases/phase2.ts";
+import { runPhase3 } from "../lib/campaign/phases/phase3.ts";
+import { resolveCampaign } from "../lib/campaign/settings.ts";
+import { createStopToken, type SimulationRunner } from "../lib/campaign/phases/phase1.ts";
 import { rowFromRecord, type SimulateTask } from "../lib/campaign/sample_rows.ts";
 import { storeRowsAsTrainingRows } from "../lib/campaign/surrogate_data.ts";
 import { decodeRow } from "../lib/protocol/parameter_point.ts";
@@ -65,12 +66,13 @@ const pool: SimulationRunner = {
     }),
   stats: () => [],
 };
-const la = await campaignLinalg(config, silentLogger);
+const settings = resolveCampaign(config);
+const la = await campaignLinalg(settings.execution, silentLogger);
 console.error(`linear algebra: ${la.description}`);
 const groups = [storeRowsAsTrainingRows(phase1)] as unknown as GroupData[];
 let t = performance.now();
 const fit = await fitTwinSurrogate({
-  config,
+  settings: settings.phase2,
   groups,
   linalg: la.linalg,
   log: silentLogger,
@@ -82,7 +84,8 @@ const times: number[] = [];
 t = performance.now();
 const empty = storeRowsAsTrainingRows([]) as unknown as GroupData;
 await runPhase3({
-  config,
+  settings: settings.phase3,
+  surrogate: settings.phase2,
   phase1: groups[0],
   active: empty,
   holdout: null,

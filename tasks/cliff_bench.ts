@@ -6,9 +6,9 @@
  */
 import { UsageError } from "../lib/errors.ts";
 import { createLogger } from "../lib/io/log.ts";
-import { runCampaign } from "../lib/campaign/campaign.ts";
+import { runCampaign } from "../lib/campaign/run/run_campaign.ts";
 import { CLIFF_BENCH_METHODS, runCliffBench } from "../lib/campaign/cliff_bench.ts";
-import { createStopToken } from "../lib/campaign/phase1.ts";
+import { createStopToken } from "../lib/campaign/phases/phase1.ts";
 import { selectLinalg } from "../lib/io/blas_loader.ts";
 import { runTask } from "./_cli.ts";
 import { helpText, numberFlag, parseTaskFlags, requiredNumberFlag, stringFlag } from "./_flags.ts";

@@ -16,8 +16,8 @@ import {
   type CampaignRunResult,
   MissingStoreError,
   runCampaign,
-} from "../lib/campaign/campaign.ts";
-import { createStopToken } from "../lib/campaign/phase1.ts";
+} from "../lib/campaign/run/run_campaign.ts";
+import { createStopToken } from "../lib/campaign/phases/phase1.ts";
 import { parseShardText } from "../lib/campaign/resume.ts";
 import { campaignErrorExitCode } from "./_cli.ts";
 import { helpText, numberFlag, parseTaskFlags, stringFlag } from "./_flags.ts";

@@ -31,7 +31,7 @@ import { type CampaignConfig, loadConfig, parseConfig } from "../lib/io/config.t
 import { CAMPAIGN_FILES } from "../lib/io/campaign_dir.ts";
 import { openCampaignStore } from "../lib/io/store/reader.ts";
 import { STORE_GROUPS, type StoreGroup } from "../lib/io/store/schema.ts";
-import { simulationOptionsOf } from "../lib/campaign/simulation_options_adapter.ts";
+import { simulationOptionsOf } from "../lib/campaign/settings.ts";
 import { fakeSimulateSample } from "../lib/protocol/fake_simulate_sample.ts";
 import { decodeRow } from "../lib/protocol/parameter_point.ts";
 import {

@@ -24,8 +24,8 @@ import {
 import { cachedCalibration } from "./workers/calibration_builds.ts";
 import { decodeRow } from "../protocol/parameter_point.ts";
 import { STRATEGIES, type Strategy, type TwinLandscape } from "../surrogate/twin_landscape.ts";
-import { createRowPrefilter } from "./prefilter_adapter.ts";
-import { simulationOptionsOf } from "./simulation_options_adapter.ts";
+import { campaignPrefilter } from "./prefilter_adapter.ts";
+import { type CampaignSettings, resolveCampaign } from "./settings.ts";
 import { GP_INPUT_DIMENSION, storedBounds } from "./surrogate_data.ts";
 import { PARAM_INDEX, STORED_WIDTH as W } from "../science/parameter_space.ts";
 
@@ -174,10 +174,14 @@ export function benchConfig(
 }
 
 /** Test points in stored units (n × STORED_WIDTH, strategy column 0), from stream `cliff-bench/test`. */
-export function cliffTestPoints(config: CampaignConfig, n: number, seed: number): Float64Array {
+export function cliffTestPoints(
+  settings: Pick<CampaignSettings, "bounds">,
+  n: number,
+  seed: number,
+): Float64Array {
   const d = GP_INPUT_DIMENSION;
   const u = sobolPoints(d, n, 0, campaignRng(seed, "cliff-bench/test"));
-  const { lo, hi } = storedBounds(config.bounds);
+  const { lo, hi } = storedBounds(settings.bounds);
   const out = new Float64Array(n * W);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) out[i * W + j] = lo[j] + (hi[j] - lo[j]) * u[i * d + j];
@@ -190,12 +194,12 @@ export function cliffTestPoints(config: CampaignConfig, n: number, seed: number)
  * efficiency curve the `expected` simulator used (default: f_select).
  */
 export function exactLabels(
-  config: CampaignConfig,
+  settings: Pick<CampaignSettings, "simulation">,
   points: Float64Array,
   strategy: Strategy,
   efficiency?: EfficiencyCurve,
 ): Uint8Array {
-  const sim = simulationOptionsOf(config.simulation);
+  const sim = settings.simulation.options;
   const model = expectedModelOf(sim, efficiency);
   const n = points.length / W, out = new Uint8Array(n);
   const row = new Float64Array(W);
@@ -213,7 +217,7 @@ export function exactLabels(
  * point out, else the sign of the posterior mean (μ > t).
  */
 export function mapLabels(
-  config: CampaignConfig,
+  settings: CampaignSettings,
   twin: TwinLandscape,
   points: Float64Array,
   strategy: Strategy,
@@ -221,10 +225,8 @@ export function mapLabels(
   const n = points.length / W, d = GP_INPUT_DIMENSION;
   const out = new Uint8Array(n);
   if (!twin.isFitted(strategy)) return out;
-  const prefilter = config.phase1.prefilter.enabled
-    ? createRowPrefilter(config.phase1.prefilter.rule, config.simulation)
-    : null;
-  const { lo, hi } = storedBounds(config.bounds);
+  const prefilter = campaignPrefilter(settings);
+  const { lo, hi } = storedBounds(settings.bounds);
   const x = new Float64Array(n * d);
   const feasible = new Uint8Array(n);
   const row = new Float64Array(W);
@@ -236,14 +238,14 @@ export function mapLabels(
     for (let j = 0; j < d; j++) x[i * d + j] = (row[j] - lo[j]) / (hi[j] - lo[j]);
   }
   const { mean } = twin.model(strategy).predict(x, { variance: "none" });
-  const t = config.phase3.acquisition.target_threshold;
+  const t = settings.phase3.acquisition.threshold;
   for (let i = 0; i < n; i++) out[i] = feasible[i] && mean[i] > t ? 1 : 0;
   return out;
 }
 
 /** Score a fitted twin against the exact labels of the test points. */
 export function scoreTwin(
-  config: CampaignConfig,
+  settings: CampaignSettings,
   twin: TwinLandscape,
   points: Float64Array,
   truth: Record<Strategy, Uint8Array>,
@@ -251,7 +253,7 @@ export function scoreTwin(
   const f1 = {} as Record<Strategy, number>;
   const predictedAll: number[] = [], truthAll: number[] = [];
   for (const s of STRATEGIES) {
-    const predicted = mapLabels(config, twin, points, s);
+    const predicted = mapLabels(settings, twin, points, s);
     const r = f1Score(predicted, truth[s]);
     f1[s] = Number.isFinite(r.f1) ? r.f1 : 0;
     predictedAll.push(...predicted);
@@ -278,25 +280,23 @@ export async function runCliffBench(o: CliffBenchOptions): Promise<CliffBenchRes
     const runs: RunScore[] = [];
     for (const seed of o.seeds) {
       const config = benchConfig(base, method, seed, { ...o, restarts });
-      if (batch === 0) batch = config.phase3.batch_size;
+      const settings = resolveCampaign(config);
+      if (batch === 0) batch = settings.phase3.batchSize;
       const tag = `${method}-seed${seed}`;
       const configPath = `${o.workDir}/${tag}.yaml`;
       await Deno.writeTextFile(configPath, stringify(config, { lineWidth: 0 }));
       const t0 = now();
       const counts = await o.runCampaign(configPath, `${o.workDir}/${tag}`);
       const twin = await loadFinalTwin(`${o.workDir}/${tag}`, o.linalg);
-      const points = cliffTestPoints(config, o.testPoints, seed);
-      const sim = simulationOptionsOf(config.simulation);
-      const cal = await cachedCalibration(
-        sim.reconciliation,
-        config.simulation.reconciliation.codes_dir,
-      );
+      const points = cliffTestPoints(settings, o.testPoints, seed);
+      const sim = settings.simulation.options;
+      const cal = await cachedCalibration(sim.reconciliation, settings.simulation.codesDir);
       const efficiency = cal ? calibratedEfficiency(cal, sim.reconciliation.fSelect) : undefined;
       const truth = {
-        baseline: exactLabels(config, points, "baseline", efficiency),
-        blind: exactLabels(config, points, "blind", efficiency),
+        baseline: exactLabels(settings, points, "baseline", efficiency),
+        blind: exactLabels(settings, points, "blind", efficiency),
       };
-      const score = scoreTwin(config, twin, points, truth);
+      const score = scoreTwin(settings, twin, points, truth);
       const seconds = (now() - t0) / 1000;
       runs.push({ seed, ...score, ...counts, seconds });
       o.log.info(

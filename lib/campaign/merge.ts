@@ -18,9 +18,10 @@
 import { CaligoError } from "../errors.ts";
 import { writeCheckpointSync, writeFileAtomicSync } from "../io/checkpoint.ts";
 import type { Phase1Checkpoint } from "../io/checkpoint.ts";
-import { CAMPAIGN_FILES, campaignPaths } from "../io/campaign_dir.ts";
+import { CAMPAIGN_FILES, type CampaignPaths, campaignPaths } from "../io/campaign_dir.ts";
 import { type CampaignConfig, parseConfig } from "../io/config.ts";
 import { openCampaignStore } from "../io/store/reader.ts";
+import { type CampaignSettings, resolveCampaign } from "./settings.ts";
 import {
   type CampaignData,
   type GroupData,
@@ -31,7 +32,7 @@ import { CampaignStore } from "../io/store/writer.ts";
 import type { Logger } from "../io/log.ts";
 import { type Outcome, OUTCOMES } from "../protocol/record.ts";
 import { createPhase1Design } from "./design.ts";
-import { inShard, isSkipped, parseShardText, type ShardSpec, shardText } from "./resume.ts";
+import { inShard, isSkipped, parseShardText, shardText } from "./resume.ts";
 
 /** The shards cannot be merged (missing, inconsistent or incomplete). Tasks exit with code 1. */
 export class MergeError extends CaligoError {}
@@ -274,6 +275,49 @@ function removeIfExists(path: string): void {
 export async function mergeShards(dir: string, options: MergeOptions): Promise<MergeResult> {
   const log = options.log;
   const paths = campaignPaths(dir);
+  refuseExistingStore(paths);
+  const set = await openShardSet(paths, options.expectedConfig);
+  const index = indexShardRows(set);
+  const cut = mergeCutoff(set, index, log);
+  const droppedPerShard = new Array<number>(set.count).fill(0);
+  for (const [id, w] of index.where) if (id >= cut.cutoff) droppedPerShard[w.shard]++;
+  const byOutcome = await writeMergedStore(paths, set, index, cut, droppedPerShard);
+  writeMergedDirectory(paths, set, cut, byOutcome, log);
+  log.info(
+    `merged ${set.count} shards into ${paths.store}: ${cut.cutoff} rows (ids 0…${
+      cut.cutoff - 1
+    }), ${cut.executed} executed, ${cut.skipped} skipped; overshoot dropped per shard: ` +
+      droppedPerShard.join(", "),
+  );
+  return {
+    store: paths.store,
+    shardCount: set.count,
+    rows: cut.cutoff,
+    executed: cut.executed,
+    skipped: cut.skipped,
+    cutoff: cut.cutoff,
+    droppedPerShard,
+    designExhausted: cut.designExhausted,
+  };
+}
+
+/** The shards of a campaign, read and checked, with the configuration they ran. */
+interface ShardSet {
+  shards: Shard[];
+  count: number;
+  attrs: CampaignData["attributes"];
+  configYaml: string;
+  settings: CampaignSettings;
+}
+
+/** Where each committed row of the shards is, by sample id, and each shard's progress. */
+interface ShardIndex {
+  where: Map<number, { shard: number; row: number }>;
+  shardMaxId: number[];
+  shardExecuted: number[];
+}
+
+function refuseExistingStore(paths: CampaignPaths): void {
   for (const f of [paths.store, paths.storeBackup]) {
     try {
       Deno.statSync(f);
@@ -282,31 +326,37 @@ export async function mergeShards(dir: string, options: MergeOptions): Promise<M
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
   }
+}
+
+/** Open every shard store (verified), check they belong together and ran `expected`. */
+async function openShardSet(
+  paths: CampaignPaths,
+  expected: CampaignConfig | undefined,
+): Promise<ShardSet> {
   const shards: Shard[] = [];
   for (const { index, path } of listShardStores(paths.dir)) {
     shards.push({ index, path, data: await openCampaignStore(path, { verify: true }) });
   }
-  const K = checkConsistent(shards);
+  const count = checkConsistent(shards);
   const attrs = shards[0].data.attributes;
   const configYaml = String(attrs.config_yaml);
   const { config } = parseConfig(configYaml, {}, `${shards[0].path}:config_yaml`);
-  if (
-    options.expectedConfig &&
-    comparableConfig(options.expectedConfig) !== comparableConfig(config)
-  ) {
+  if (expected && comparableConfig(expected) !== comparableConfig(config)) {
     throw new MergeError(
       `the shards under ${paths.dir}/shards were run with a different config than the one given ` +
         "(compared without output.* and execution.num_workers)",
     );
   }
-  const paired = config.phase1.design.strategy === "paired";
-  const spec = (index: number): ShardSpec => ({ index, count: K, paired });
+  return { shards, count, attrs, configYaml, settings: resolveCampaign(config) };
+}
 
-  // Index every committed row by id: ids unique over all shards and owned by their shard.
+/** Index every committed row by id: ids unique over all shards and owned by their shard. */
+function indexShardRows(set: ShardSet): ShardIndex {
+  const K = set.count, paired = set.settings.design.strategy === "paired";
   const where = new Map<number, { shard: number; row: number }>();
   const shardMaxId = new Array<number>(K).fill(-1);
   const shardExecuted = new Array<number>(K).fill(0);
-  for (const s of shards) {
+  for (const s of set.shards) {
     const g = s.data.groups.lhs_warmup;
     for (let i = 0; i < g.n; i++) {
       const id = g.sampleId[i];
@@ -316,7 +366,7 @@ export async function mergeShards(dir: string, options: MergeOptions): Promise<M
           `sample id ${id} appears in shard ${prev.shard} and shard ${s.index}; the shards overlap`,
         );
       }
-      if (!inShard(id, spec(s.index))) {
+      if (!inShard(id, { index: s.index, count: K, paired })) {
         throw new MergeError(`${s.path}: sample id ${id} does not belong to shard ${s.index}/${K}`);
       }
       where.set(id, { shard: s.index, row: i });
@@ -324,60 +374,59 @@ export async function mergeShards(dir: string, options: MergeOptions): Promise<M
       if (!isSkipped(g.outcomes[i])) shardExecuted[s.index]++;
     }
   }
-  const groupOf = (shard: number) => shards[shard].data.groups.lhs_warmup;
-  const maxDesign = config.phase1.design.max_design_points > 0
-    ? config.phase1.design.max_design_points
-    : 20 * config.phase1.num_samples;
+  return { where, shardMaxId, shardExecuted };
+}
+
+/** The id where the single process would have stopped (see {@link phase1Cutoff}). */
+function mergeCutoff(set: ShardSet, index: ShardIndex, log: Logger) {
+  const paired = set.settings.design.strategy === "paired";
+  const { numSamples, maxDesignPoints } = set.settings.phase1;
+  const maxDesign = maxDesignPoints > 0 ? maxDesignPoints : 20 * numSamples;
   const cut = phase1Cutoff({
-    numSamples: config.phase1.num_samples,
+    numSamples,
     paired,
     idLimit: paired ? 2 * maxDesign : maxDesign,
-    shardCount: K,
-    shardMaxId,
-    shardExecuted,
+    shardCount: set.count,
+    shardMaxId: index.shardMaxId,
+    shardExecuted: index.shardExecuted,
     skippedOf: (id) => {
-      const w = where.get(id);
-      return w === undefined ? undefined : isSkipped(groupOf(w.shard).outcomes[w.row]);
+      const w = index.where.get(id);
+      return w === undefined
+        ? undefined
+        : isSkipped(set.shards[w.shard].data.groups.lhs_warmup.outcomes[w.row]);
     },
   });
   if (cut.designExhausted) {
     log.warn(
       `design exhausted after ${maxDesign} design points with ${cut.executed} of ` +
-        `${config.phase1.num_samples} executed samples (as a single process would be)`,
+        `${numSamples} executed samples (as a single process would be)`,
     );
   }
-  const droppedPerShard = new Array<number>(K).fill(0);
-  for (const [id, w] of where) if (id >= cut.cutoff) droppedPerShard[w.shard]++;
+  return cut;
+}
 
-  // Write the merged store under a temporary name, rename when complete.
-  const created = shards.map((s) => String(s.data.attributes.created_utc)).sort()[0];
-  const { shard: _s, created_utc: _c, writer_open: _w, ...rest } = attrs;
-  const rootAttrs = {
-    ...rest,
-    created_utc: created,
-    merged_from_shards: K,
-  } as unknown as RootAttributes;
+/**
+ * Write the merged store under a temporary name and rename it when complete: the rows below the
+ * cutoff in id order, every shard's run record, the design and the phase summary.
+ * @returns the merged rows per outcome
+ */
+async function writeMergedStore(
+  paths: CampaignPaths,
+  set: ShardSet,
+  index: ShardIndex,
+  cut: ReturnType<typeof phase1Cutoff>,
+  droppedPerShard: number[],
+): Promise<Record<Outcome, number>> {
+  const { shards, count: K } = set;
   const tmp = `${paths.store}.merging`;
   removeIfExists(tmp);
   removeIfExists(`${tmp}.tmp`);
-  const store = await CampaignStore.create(tmp, rootAttrs);
+  const store = await CampaignStore.create(tmp, mergedRootAttributes(set));
   const byOutcome = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   try {
-    // as runPhase1Stage writes it: a pure function of the config
-    store.setDesignJson("lhs_warmup", phase1DesignOf(config).describe());
-    const BATCH = 4096;
-    let batch: StoreRow[] = [];
-    for (let id = 0; id < cut.cutoff; id++) {
-      const w = where.get(id)!;
-      const row = rowOf(groupOf(w.shard), w.row);
-      byOutcome[row.outcome]++;
-      batch.push(row);
-      if (batch.length >= BATCH) {
-        store.append("lhs_warmup", batch);
-        batch = [];
-      }
-    }
-    store.append("lhs_warmup", batch);
+    // as runPhase1Stage writes it: a pure function of the settings
+    store.setDesignJson("lhs_warmup", createPhase1Design(set.settings.design).describe());
+    appendMergedRows(store, set, index, cut.cutoff, byOutcome);
     for (const s of shards) for (const c of s.data.commits) store.appendCommitRecord(c);
     store.setPhaseSummary("phase1", {
       status: cut.designExhausted ? "design_exhausted" : "complete",
@@ -396,8 +445,51 @@ export async function mergeShards(dir: string, options: MergeOptions): Promise<M
     store.close();
   }
   Deno.renameSync(tmp, paths.store);
+  return byOutcome;
+}
 
-  // The campaign directory: resolved config (hash matches the store) and a complete checkpoint.
+/** The shards' root attributes without `shard`, with the earliest creation time. */
+function mergedRootAttributes(set: ShardSet): RootAttributes {
+  const created = set.shards.map((s) => String(s.data.attributes.created_utc)).sort()[0];
+  const { shard: _s, created_utc: _c, writer_open: _w, ...rest } = set.attrs;
+  return {
+    ...rest,
+    created_utc: created,
+    merged_from_shards: set.count,
+  } as unknown as RootAttributes;
+}
+
+/** Rows 0 … cutoff − 1 in id order, in commits of 4096. */
+function appendMergedRows(
+  store: CampaignStore,
+  set: ShardSet,
+  index: ShardIndex,
+  cutoff: number,
+  byOutcome: Record<Outcome, number>,
+): void {
+  const BATCH = 4096;
+  let batch: StoreRow[] = [];
+  for (let id = 0; id < cutoff; id++) {
+    const w = index.where.get(id)!;
+    const row = rowOf(set.shards[w.shard].data.groups.lhs_warmup, w.row);
+    byOutcome[row.outcome]++;
+    batch.push(row);
+    if (batch.length >= BATCH) {
+      store.append("lhs_warmup", batch);
+      batch = [];
+    }
+  }
+  store.append("lhs_warmup", batch);
+}
+
+/** The campaign directory: the shards' config (its hash matches the store) and a complete checkpoint. */
+function writeMergedDirectory(
+  paths: CampaignPaths,
+  set: ShardSet,
+  cut: ReturnType<typeof phase1Cutoff>,
+  byOutcome: Record<Outcome, number>,
+  log: Logger,
+): void {
   Deno.mkdirSync(paths.logDir, { recursive: true });
   let existing: string | null = null;
   try {
@@ -405,16 +497,16 @@ export async function mergeShards(dir: string, options: MergeOptions): Promise<M
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
-  if (existing !== null && existing !== configYaml) {
+  if (existing !== null && existing !== set.configYaml) {
     log.warn(`${paths.config} differed from the shards' config; replaced by theirs`);
   }
-  if (existing !== configYaml) {
-    writeFileAtomicSync(paths.config, new TextEncoder().encode(configYaml));
+  if (existing !== set.configYaml) {
+    writeFileAtomicSync(paths.config, new TextEncoder().encode(set.configYaml));
   }
   const ckpt: Phase1Checkpoint & { merged_from_shards: number } = {
     schema: "caligo-ts/phase1-checkpoint/1",
-    config_sha256: String(attrs.config_sha256),
-    campaign_seed: Number(attrs.campaign_seed),
+    config_sha256: String(set.attrs.config_sha256),
+    campaign_seed: Number(set.attrs.campaign_seed),
     next_id: cut.cutoff,
     executed: cut.executed,
     skipped: cut.skipped,
@@ -426,34 +518,7 @@ export async function mergeShards(dir: string, options: MergeOptions): Promise<M
     elapsed_s: 0,
     written_utc: new Date().toISOString(),
     complete: true,
-    merged_from_shards: K,
+    merged_from_shards: set.count,
   };
   writeCheckpointSync(paths.phase1Checkpoint, ckpt);
-  log.info(
-    `merged ${K} shards into ${paths.store}: ${cut.cutoff} rows (ids 0…${cut.cutoff - 1}), ` +
-      `${cut.executed} executed, ${cut.skipped} skipped; overshoot dropped per shard: ` +
-      droppedPerShard.join(", "),
-  );
-  return {
-    store: paths.store,
-    shardCount: K,
-    rows: cut.cutoff,
-    executed: cut.executed,
-    skipped: cut.skipped,
-    cutoff: cut.cutoff,
-    droppedPerShard,
-    designExhausted: cut.designExhausted,
-  };
-}
-
-function phase1DesignOf(config: CampaignConfig) {
-  return createPhase1Design({
-    campaignSeed: config.execution.random_seed,
-    bounds: config.bounds,
-    method: config.phase1.design.method,
-    strategy: config.phase1.design.strategy,
-    fidelityMarginal: config.phase1.design.fidelity_marginal,
-    strategyRatio: config.phase1.strategy_ratio,
-    batchSize: config.phase1.batch_size,
-  });
 }

@@ -128,15 +128,6 @@ export function trainingSet(
   return { strategy, x, y, ids, simulated: isSimulated, n, nonFiniteInputIds };
 }
 
-/** The training selection of a campaign config (`phase2.target`, `train_on_skipped`, …). */
-export function trainingSelectionOf(config: CampaignConfig): TrainingSelection {
-  return {
-    target: config.phase2.target,
-    trainOnSkipped: config.phase2.train_on_skipped,
-    skippedRatio: config.phase2.skipped_ratio,
-  };
-}
-
 /** The training target of row i. */
 export function targetValue(
   g: TrainingRows,

@@ -6,7 +6,7 @@
  */
 import type { StoreRow } from "../io/store/schema.ts";
 import type { Logger } from "../io/log.ts";
-import type { SimulationRunner } from "./phase1.ts";
+import type { SimulationRunner } from "./phases/phase1.ts";
 import { failureRow, rowFromPoolOutcome, type SimulateTask } from "./sample_rows.ts";
 
 /** Limits checked before a task is dispatched. */

@@ -48,6 +48,20 @@ const OPTIONAL_KEYS: Record<string, readonly string[]> = {
   "visualization": ["style"],
 };
 
+/**
+ * Keys accepted for compatibility with Caligo's configs that act on nothing here: each warns
+ * once, when the YAML sets it (docs/campaign.md §11.4).
+ */
+const IGNORED_KEYS: readonly [key: string, why: string][] = [
+  ["phase2.cpu_surrogate.enabled", "the GP always runs on the CPU"],
+  ["phase2.cpu_surrogate.chunk_size", "predictions are not chunked"],
+  ["phase2.gp.chunk_size", "predictions are not chunked"],
+  ["phase3.guardrail.threshold", "the guardrail is not implemented"],
+  ["visualization.colormaps.efficiency", "the figures use fixed Vega-Lite colour schemes"],
+  ["visualization.colormaps.divergence", "the figures use fixed Vega-Lite colour schemes"],
+  ["visualization.colormaps.sensitivity", "the figures use fixed Vega-Lite colour schemes"],
+];
+
 /** Caligo's figure and table names → the project's (docs/campaign.md §11.2). */
 const CALIGO_NAME_MAP: Record<string, string> = {
   campaign_summary: "summary_table",
@@ -412,6 +426,16 @@ function resolveAliases(
   }
   for (const k of ["num_threads", "training_iterations", "learning_rate"] as const) {
     if (cpu[k] !== undefined) warnings.push(`phase2.cpu_surrogate.${k} is accepted and ignored`);
+  }
+  for (const [path, why] of IGNORED_KEYS) {
+    if (getIn(raw, path.split(".")) !== undefined) {
+      warnings.push(`${path} is accepted and ignored (${why})`);
+    }
+  }
+  if (config.phase2.gp.normalize_y === false) {
+    warnings.push(
+      "phase2.gp.normalize_y: false is accepted and ignored (targets are always standardised)",
+    );
   }
   if (config.execution.worker_pool.start_method !== undefined) {
     warnings.push("execution.worker_pool.start_method is accepted and ignored (Web Workers)");

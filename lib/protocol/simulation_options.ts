@@ -87,7 +87,9 @@ export function defaultReconciliationOptions(): ReconciliationOptions {
 }
 
 /**
- * Default simulation options (docs/campaign.md §11.3). Decoherence times default to +∞ (no decay).
+ * Default simulation options: the schema's defaults of the `simulation` section (docs/campaign.md
+ * §11.3; lib/campaign/settings_test.ts checks they agree). Decoherence is off; its times default to
+ * Caligo's T1 = T2 = 10⁹ ns (1 s, docs/science.md §4), used only once it is enabled.
  * @example
  * ```ts
  * import { defaultSimulationOptions } from "./simulation_options.ts";
@@ -108,7 +110,7 @@ export function defaultSimulationOptions(): SimulationOptions {
     qberWarnLimit: 0.11,
     testFraction: 0.1,
     blindTestFraction: 0,
-    storageDecoherence: { enabled: false, t1Ns: Infinity, t2Ns: Infinity },
+    storageDecoherence: { enabled: false, t1Ns: 1e9, t2Ns: 1e9 },
     requireCapacityCondition: false,
     maxPairs: 1e7,
     privacyAmplification: "full",

@@ -5,6 +5,7 @@
 import { assert, assertEquals } from "../assert.ts";
 import { parseConfig } from "../../lib/io/config.ts";
 import { openCampaignStore } from "../../lib/io/store/reader.ts";
+import { resolveCampaign } from "../../lib/campaign/settings.ts";
 import { benchConfig, cliffTestPoints, exactLabels } from "../../lib/campaign/cliff_bench.ts";
 import { expectedMargin } from "../../lib/science/expected_margin.ts";
 import { keyModelOf } from "../../lib/science/key_model.ts";
@@ -76,7 +77,7 @@ Deno.test({
     }
 
     // The exact labels are the sign of the science function at the point, nothing else.
-    const labels = exactLabels(config, points, "baseline");
+    const labels = exactLabels(resolveCampaign(config), points, "baseline");
     let secure = 0;
     for (let i = 0; i < 300; i++) {
       const p = decodeRow(points.subarray(i * 9, i * 9 + 9), undefined, { maxPairs: Infinity });

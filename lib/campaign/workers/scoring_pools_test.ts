@@ -12,7 +12,7 @@ import { TwinLandscape } from "../../surrogate/twin_landscape.ts";
 import { Xoshiro128StarStar } from "../../kernels/rng.ts";
 import { GpPredictPool, PredictBackendMismatchError, PredictPoolError } from "./gp_predict_pool.ts";
 import { ScoringPools } from "./scoring_pools.ts";
-import { predictMeanStd, scoringVariance } from "../phase3_candidates.ts";
+import { predictMeanStd, scoringVariance } from "../phases/phase3_candidates.ts";
 
 const D = 9; // the Phase 3 input dimension (predictMeanStd works on any d)
 

@@ -6,7 +6,6 @@
  * the fake simulator needs nothing.
  * @module
  */
-import type { CampaignConfig } from "../../io/config.ts";
 import { loadOrBuildCodeFamily } from "../../io/code_cache.ts";
 import type { ReconciliationCalibration } from "../../reconciliation/calibration.ts";
 import { stageRng } from "../../kernels/rng.ts";
@@ -22,17 +21,16 @@ import { simulateSample } from "../../protocol/simulate_sample.ts";
 import { ToeplitzFftWorkspace } from "../../kernels/toeplitz_fft.ts";
 import { pointMaxPairs } from "../../protocol/simulation_options.ts";
 import type { SimulateTask } from "../sample_rows.ts";
-import { simulationOptionsOf } from "../simulation_options_adapter.ts";
+import type { SimulationSettings } from "../settings.ts";
 import { serveWorker } from "./worker_protocol.ts";
 import { type FakeFaults, injectFakeFault } from "./fake_faults.ts";
 
 /** Init payload of the simulation worker. */
 export interface SimWorkerInit {
-  simulator: "real" | "fake" | "expected";
   /** Synthetic xoshiro draws per pair before the fake record (benchmarks), default 0. */
   fakeDrawsPerPair?: number;
-  /** The `simulation` section of the campaign config. */
-  simulation: CampaignConfig["simulation"];
+  /** The campaign's simulation settings (lib/campaign/settings.ts). */
+  simulation: SimulationSettings;
   /**
    * The calibration the main thread loaded or made for this family (lib/campaign/
    * calibration_builds.ts); the rate choice of both strategies uses it.
@@ -66,9 +64,9 @@ function syntheticWork(seed: bigint, draws: number, cancel: Int32Array): boolean
 
 /** The simulator of this worker: the real pipeline with codes loaded once, or the fake. */
 async function createSimulator(init: SimWorkerInit): Promise<Simulate> {
-  const simulation = simulationOptionsOf(init.simulation);
+  const simulation = init.simulation.options;
   const maxPairs = pointMaxPairs(simulation);
-  if (init.simulator === "fake") {
+  if (init.simulation.simulator === "fake") {
     const perPair = init.fakeDrawsPerPair ?? 0;
     return (task, cancel) => {
       if (perPair > 0 && !syntheticWork(task.seed, Math.round(perPair * task.numPairs), cancel)) {
@@ -77,14 +75,14 @@ async function createSimulator(init: SimWorkerInit): Promise<Simulate> {
       return fakeSimulateSample(decodeRow(task.row, task.numPairs, { maxPairs }), task.seed);
     };
   }
-  if (init.simulator === "expected") {
+  if (init.simulation.simulator === "expected") {
     const model = expectedModelOf(
       simulation,
       init.calibration
         ? calibratedEfficiency(init.calibration, simulation.reconciliation.fSelect)
         : undefined,
     );
-    const noise = init.simulation.expected_noise;
+    const noise = init.simulation.expectedNoise;
     return (task) => {
       const point = decodeRow(task.row, task.numPairs, { maxPairs });
       return expectedSimulateSample(point, simulation, model, task.seed, noise);
@@ -92,7 +90,7 @@ async function createSimulator(init: SimWorkerInit): Promise<Simulate> {
   }
   const family = await loadOrBuildCodeFamily(
     simulation.reconciliation,
-    init.simulation.reconciliation.codes_dir,
+    init.simulation.codesDir,
   );
   family.calibration = init.calibration;
   const now = () => performance.now();
@@ -119,7 +117,7 @@ interface WorkerState {
 serveWorker<WorkerState, SimulateTask, SimWorkerResult>(self, {
   init: async (payload) => {
     const init = payload as SimWorkerInit;
-    const faults = init.simulator === "fake" ? init.fakeFaults : undefined;
+    const faults = init.simulation.simulator === "fake" ? init.fakeFaults : undefined;
     return { simulate: await createSimulator(init), faults };
   },
   run(task, { simulate, faults }, { cancel }) {

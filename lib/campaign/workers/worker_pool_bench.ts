@@ -8,6 +8,7 @@
  * Run: ./deno bench -P lib/campaign/workers/worker_pool_bench.ts
  */
 import { parseConfig } from "../../io/config.ts";
+import { resolveCampaign } from "../settings.ts";
 import { sampleSeed } from "../../kernels/rng.ts";
 import { createPhase1Design } from "../design.ts";
 import type { SimulateTask } from "../sample_rows.ts";
@@ -69,7 +70,7 @@ const realTasks: SimulateTask[] = Array.from({ length: 8 }, (_, id) => {
     seed: sampleSeed(42, "phase1", id),
   };
 });
-const init: SimWorkerInit = { simulator: "real", simulation: config.simulation };
+const init: SimWorkerInit = { simulation: resolveCampaign(config).simulation };
 for (const size of [1, 2]) {
   const pool = await WorkerPool.create<SimulateTask, SimWorkerResult>({
     workerUrl: new URL("./sim_worker.ts", import.meta.url),

@@ -7,27 +7,26 @@
  * never a failure); the model is saved as `surrogate/` (docs/campaign.md §9.8).
  * @module
  */
-import type { Linalg } from "../kernels/linalg/linalg.ts";
-import { campaignRng } from "../kernels/rng.ts";
-import type { CampaignConfig } from "../io/config.ts";
-import type { Logger } from "../io/log.ts";
-import { saveSurrogate } from "../io/surrogate_store.ts";
-import { fitGpSync } from "../surrogate/fit_gp.ts";
-import type { GpModel } from "../surrogate/gp_model.ts";
-import { STRATEGIES, type Strategy, TwinLandscape } from "../surrogate/twin_landscape.ts";
-import type { ColumnBounds } from "../surrogate/unit_box.ts";
-import { aboveThreshold, f1Score } from "../active/level_set_metrics.ts";
-import { sobolPoints } from "../kernels/sobol.ts";
-import { fitGpWithRestartWorkers } from "./workers/gp_parallel_fit.ts";
+import type { Linalg } from "../../kernels/linalg/linalg.ts";
+import { campaignRng } from "../../kernels/rng.ts";
+import type { Phase2Settings } from "../settings.ts";
+import type { Logger } from "../../io/log.ts";
+import { saveSurrogate } from "../../io/surrogate_store.ts";
+import { fitGpSync } from "../../surrogate/fit_gp.ts";
+import type { GpModel } from "../../surrogate/gp_model.ts";
+import { STRATEGIES, type Strategy, TwinLandscape } from "../../surrogate/twin_landscape.ts";
+import type { ColumnBounds } from "../../surrogate/unit_box.ts";
+import { aboveThreshold, f1Score } from "../../active/level_set_metrics.ts";
+import { sobolPoints } from "../../kernels/sobol.ts";
+import { fitGpWithRestartWorkers } from "../workers/gp_parallel_fit.ts";
 import {
   GP_INPUT_COLUMNS,
   GP_INPUT_DIMENSION,
   storedBounds,
   type TrainingRows,
-  trainingSelectionOf,
   type TrainingSet,
   trainingSet,
-} from "./surrogate_data.ts";
+} from "../surrogate_data.ts";
 
 /** Validation metrics of one strategy's GP (NaN where there is no validation row). */
 export interface StrategyMetrics {
@@ -70,7 +69,7 @@ export interface TwinFit {
 
 /** Options of {@link fitTwinSurrogate}. */
 export interface TwinFitOptions {
-  config: CampaignConfig;
+  settings: Phase2Settings;
   /** Groups that train the model (`/lhs_warmup`, `/active_learning`). */
   groups: readonly TrainingRows[];
   linalg: Linalg;
@@ -79,7 +78,7 @@ export interface TwinFitOptions {
   fitIndex: number;
   /** Start θ per strategy (warm start, Phase 3 refits). */
   initialLogTheta?: Partial<Record<Strategy, Float64Array>>;
-  /** Restarts besides the warm start (default `phase2.gp.n_restarts_optimizer`). */
+  /** Restarts besides the warm start (default `settings.gp.restarts`). */
   restarts?: number;
   /** Skip the validation fit (Phase 3 refits). */
   validate?: boolean;
@@ -96,80 +95,97 @@ const REFERENCE_SIZE = 4096;
 /** Fit both GPs with validation metrics and divergence diagnostics. */
 export async function fitTwinSurrogate(o: TwinFitOptions): Promise<TwinFit> {
   const now = o.now ?? (() => performance.now());
-  const { config } = o;
-  const bounds = storedBounds(config.bounds);
-  const selection = trainingSelectionOf(config);
+  const bounds = storedBounds(o.settings.bounds);
   const models: Partial<Record<Strategy, GpModel>> = {};
   const metrics: Partial<Record<Strategy, StrategyMetrics>> = {};
   const training = {} as Record<Strategy, TrainingSet>;
   for (const strategy of STRATEGIES) {
-    const set = trainingSet(o.groups, strategy, bounds, selection);
+    const set = trainingSet(o.groups, strategy, bounds, o.settings.training);
     training[strategy] = set;
-    if (set.nonFiniteInputIds.length > 0) {
-      const ids = set.nonFiniteInputIds;
-      o.log.warn(
-        `${strategy} GP: ${ids.length} stored rows with a NaN or infinite input left out ` +
-          `(sample ids ${ids.slice(0, 10).join(", ")}${ids.length > 10 ? ", …" : ""}); ` +
-          "the store was edited or damaged after it was written",
-      );
-    }
+    warnNonFiniteInputs(set, strategy, o.log);
     if (set.n === 0) {
       o.log.warn(`no training rows for the ${strategy} GP; it stays unfitted`);
       continue;
     }
-    const t0 = now();
-    const threshold = config.phase3.acquisition.target_threshold;
-    let validation = emptyValidation();
-    if (o.validate !== false && config.phase2.validation_split > 0) {
-      validation = await validate(set, o, strategy, threshold);
-    }
-    const cv = o.validate !== false && config.phase2.cross_validation.enabled
-      ? await crossValidate(set, o, strategy, threshold)
-      : undefined;
-    const gp = await fitStrategy(set, o, strategy, o.fitIndex * 2 + 1, o.restarts);
-    models[strategy] = gp;
-    const love = gp.fitReport?.loveCheck;
-    if (love) {
-      const poor = love.medianRelativeError > 0.1;
-      (poor ? o.log.warn : o.log.info)(
-        `${strategy} GP: LOVE σ² vs exact at ${love.probes} probes: median relative error ${
-          fmt(love.medianRelativeError)
-        }, max ${fmt(love.maxRelativeError)}` +
-          (poor
-            ? " (LOVE overestimates σ; Phase 3 scores with the smaller of LOVE's and the " +
-              "nearest-neighbour σ²; raise phase2.gp.exact_max_n if memory allows)"
-            : ""),
-      );
-    }
-    metrics[strategy] = {
-      nRows: set.n,
-      ...validation,
-      mll: gp.fitReport?.restarts[gp.fitReport.bestRestart]?.mll ?? NaN,
-      path: gp.state.path,
-      lengthScales: Array.from(gp.hyperparameters.lengthScales),
-      fitSeconds: (now() - t0) / 1000,
-      crossValidation: cv,
-    };
-    if (cv) {
-      o.log.info(
-        `${strategy} GP ${cv.folds}-fold cross-validation: R² ${fmt(cv.r2)}, RMSE ${
-          fmt(cv.rmse)
-        }, NLPD ${fmt(cv.nlpd)}, boundary F1 ${fmt(cv.boundaryF1)}`,
-      );
-    }
-    (o.validate === false ? o.log.debug : o.log.info)(
-      `${strategy} GP on ${set.n} rows (${gp.state.path}), validation R² ${
-        fmt(validation.r2)
-      }, RMSE ${fmt(validation.rmse)}, boundary F1 ${fmt(validation.boundaryF1)}`,
-    );
+    const fitted = await fitWithMetrics(set, o, strategy, now);
+    models[strategy] = fitted.gp;
+    metrics[strategy] = fitted.metrics;
   }
   const twin = new TwinLandscape(models.baseline ?? null, models.blind ?? null);
   // Divergence needs predictions with variances on 4096 reference points (seconds at a few
   // thousand rows): computed for Phase 2, skipped for the Phase 3 conditionings.
   const divergence = o.validate === false
     ? emptyDivergence()
-    : divergenceDiagnostics(twin, config.execution.random_seed);
+    : divergenceDiagnostics(twin, o.settings.seed);
   return { twin, metrics, divergence, training };
+}
+
+function warnNonFiniteInputs(set: TrainingSet, strategy: Strategy, log: Logger): void {
+  const ids = set.nonFiniteInputIds;
+  if (ids.length === 0) return;
+  log.warn(
+    `${strategy} GP: ${ids.length} stored rows with a NaN or infinite input left out ` +
+      `(sample ids ${ids.slice(0, 10).join(", ")}${ids.length > 10 ? ", …" : ""}); ` +
+      "the store was edited or damaged after it was written",
+  );
+}
+
+/** Validate, cross-validate and fit one strategy's GP; log its checks. */
+async function fitWithMetrics(
+  set: TrainingSet,
+  o: TwinFitOptions,
+  strategy: Strategy,
+  now: () => number,
+): Promise<{ gp: GpModel; metrics: StrategyMetrics }> {
+  const t0 = now();
+  const threshold = o.settings.threshold;
+  let validation = emptyValidation();
+  if (o.validate !== false && o.settings.validationSplit > 0) {
+    validation = await validate(set, o, strategy, threshold);
+  }
+  const cv = o.validate !== false && o.settings.crossValidationFolds > 0
+    ? await crossValidate(set, o, strategy, threshold)
+    : undefined;
+  const gp = await fitStrategy(set, o, strategy, o.fitIndex * 2 + 1, o.restarts);
+  logLoveCheck(gp, strategy, o.log);
+  const metrics: StrategyMetrics = {
+    nRows: set.n,
+    ...validation,
+    mll: gp.fitReport?.restarts[gp.fitReport.bestRestart]?.mll ?? NaN,
+    path: gp.state.path,
+    lengthScales: Array.from(gp.hyperparameters.lengthScales),
+    fitSeconds: (now() - t0) / 1000,
+    crossValidation: cv,
+  };
+  if (cv) {
+    o.log.info(
+      `${strategy} GP ${cv.folds}-fold cross-validation: R² ${fmt(cv.r2)}, RMSE ${
+        fmt(cv.rmse)
+      }, NLPD ${fmt(cv.nlpd)}, boundary F1 ${fmt(cv.boundaryF1)}`,
+    );
+  }
+  (o.validate === false ? o.log.debug : o.log.info)(
+    `${strategy} GP on ${set.n} rows (${gp.state.path}), validation R² ${
+      fmt(validation.r2)
+    }, RMSE ${fmt(validation.rmse)}, boundary F1 ${fmt(validation.boundaryF1)}`,
+  );
+  return { gp, metrics };
+}
+
+/** LOVE's σ² against the exact σ² at a few probes (docs/campaign.md §9), when it was checked. */
+function logLoveCheck(gp: GpModel, strategy: Strategy, log: Logger): void {
+  const love = gp.fitReport?.loveCheck;
+  if (!love) return;
+  const poor = love.medianRelativeError > 0.1;
+  (poor ? log.warn : log.info)(
+    `${strategy} GP: LOVE σ² vs exact at ${love.probes} probes: median relative error ${
+      fmt(love.medianRelativeError)
+    }, max ${fmt(love.maxRelativeError)}` +
+      (poor
+        ? " (LOVE overestimates σ; Phase 3 scores with the smaller of LOVE's and the " +
+          "nearest-neighbour σ²; raise phase2.gp.exact_max_n if memory allows)"
+        : ""),
+  );
 }
 
 /** Fit one strategy's GP on `set` with the configured GP settings. */
@@ -180,24 +196,22 @@ async function fitStrategy(
   stream: number | string,
   restarts?: number,
 ): Promise<GpModel> {
-  const gpConfig = o.config.phase2.gp;
+  const gp = o.settings.gp;
   const options = {
     linalg: o.linalg,
-    restarts: restarts ?? gpConfig.n_restarts_optimizer,
-    seed: o.config.execution.random_seed,
+    restarts: restarts ?? gp.restarts,
+    seed: o.settings.seed,
     stream: `gp/${strategy}/${stream}`,
     initialLogTheta: o.initialLogTheta?.[strategy],
     optimize: o.initialLogTheta?.[strategy] ? o.optimize ?? true : true,
-    exactMaxN: gpConfig.exact_max_n,
-    sodSize: gpConfig.sod_size,
+    exactMaxN: gp.exactMaxN,
+    sodSize: gp.sodSize,
     // LOVE only on the iterative path: with small noise 100 Lanczos steps overestimate σ² badly
     // (measured median relative error ≈ 10 at σ_n² = 1e-3), so exact variances are used wherever
     // the Cholesky factor exists.
-    loveIterations: set.n > gpConfig.exact_max_n && gpConfig.use_love
-      ? gpConfig.lanczos_iterations
-      : 0,
-    memoryBudgetBytes: gpConfig.memory_budget_mb * 2 ** 20,
-    isotropic: gpConfig.isotropic,
+    loveIterations: set.n > gp.exactMaxN && gp.useLove ? gp.lanczosIterations : 0,
+    memoryBudgetBytes: gp.memoryBudgetMb * 2 ** 20,
+    isotropic: gp.isotropic,
   };
   const data = { x: set.x, y: set.y, d: GP_INPUT_DIMENSION };
   if (options.restarts > 0 && set.n >= 500) {
@@ -219,11 +233,11 @@ function emptyValidation() {
  * score on the validation part.
  */
 async function validate(set: TrainingSet, o: TwinFitOptions, strategy: Strategy, t: number) {
-  const n = set.n, split = o.config.phase2.validation_split;
+  const n = set.n, split = o.settings.validationSplit;
   const simulated = Int32Array.from(set.simulated.keys()).filter((i) => set.simulated[i] === 1);
   const nValidation = Math.round(split * simulated.length);
   if (nValidation < 1 || n - nValidation < 2) return { ...emptyValidation(), nTrain: n };
-  const rng = campaignRng(o.config.execution.random_seed, `phase2/split/${strategy}/${o.fitIndex}`);
+  const rng = campaignRng(o.settings.seed, `phase2/split/${strategy}/${o.fitIndex}`);
   const order = simulated;
   for (let i = order.length - 1; i > 0; i--) {
     const j = rng.nextBelow(i + 1);
@@ -263,9 +277,9 @@ async function validate(set: TrainingSet, o: TwinFitOptions, strategy: Strategy,
  */
 async function crossValidate(set: TrainingSet, o: TwinFitOptions, strategy: Strategy, t: number) {
   const n = set.n, d = GP_INPUT_DIMENSION;
-  const k = Math.min(o.config.phase2.cross_validation.n_folds, n);
+  const k = Math.min(o.settings.crossValidationFolds, n);
   if (k < 2 || n < 3) return undefined;
-  const rng = campaignRng(o.config.execution.random_seed, `phase2/cv/${strategy}/${o.fitIndex}`);
+  const rng = campaignRng(o.settings.seed, `phase2/cv/${strategy}/${o.fitIndex}`);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = rng.nextBelow(i + 1);
@@ -403,10 +417,10 @@ export function divergenceDiagnostics(twin: TwinLandscape, seed: number): Diverg
 export async function saveTwinSurrogate(
   dir: string,
   fit: TwinFit,
-  config: CampaignConfig,
+  settings: Phase2Settings,
   meta: { softwareVersion: string; configSha256: string },
 ): Promise<void> {
-  const bounds: ColumnBounds = storedBounds(config.bounds);
+  const bounds: ColumnBounds = storedBounds(settings.bounds);
   const metrics: Partial<Record<Strategy, Record<string, number>>> = {};
   const trainIds: Partial<Record<Strategy, BigInt64Array>> = {};
   for (const s of STRATEGIES) {
@@ -431,8 +445,8 @@ export async function saveTwinSurrogate(
   await saveSurrogate(dir, fit.twin, {
     softwareVersion: meta.softwareVersion,
     configSha256: meta.configSha256,
-    target: config.phase2.target,
-    threshold: config.phase3.acquisition.target_threshold,
+    target: settings.training.target,
+    threshold: settings.threshold,
     bounds: { lo: Array.from(bounds.lo), hi: Array.from(bounds.hi) },
     columns: [...GP_INPUT_COLUMNS],
     metrics,

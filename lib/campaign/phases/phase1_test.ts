@@ -1,20 +1,23 @@
-import { assert, assertEquals } from "../../tests/assert.ts";
-import { openCampaignStore } from "../io/store/reader.ts";
-import { SCHEMA_VERSION } from "../io/store/schema.ts";
-import { CampaignStore } from "../io/store/writer.ts";
-import { readCheckpointSync } from "../io/checkpoint.ts";
-import type { Phase1Checkpoint } from "../io/checkpoint.ts";
-import { silentLogger } from "../io/log.ts";
-import { createPhase1Design, type DesignBounds } from "./design.ts";
+import { assert, assertEquals } from "../../../tests/assert.ts";
+import { openCampaignStore } from "../../io/store/reader.ts";
+import { SCHEMA_VERSION } from "../../io/store/schema.ts";
+import { CampaignStore } from "../../io/store/writer.ts";
+import { readCheckpointSync } from "../../io/checkpoint.ts";
+import type { Phase1Checkpoint } from "../../io/checkpoint.ts";
+import { silentLogger } from "../../io/log.ts";
+import { createPhase1Design, type DesignBounds } from "../design.ts";
 import { createStopToken, runPhase1, type SimulationRunner } from "./phase1.ts";
-import { createRowPrefilter } from "./prefilter_adapter.ts";
-import { StoreSession } from "./store_session.ts";
-import { WorkerPool } from "./workers/worker_pool.ts";
-import type { SimulateTask } from "./sample_rows.ts";
-import type { SimWorkerInit, SimWorkerResult } from "./workers/sim_worker.ts";
-import { parseConfig } from "../io/config.ts";
+import { rowPrefilterOf } from "../prefilter_adapter.ts";
+import { defaultSimulationOptions } from "../../protocol/simulation_options.ts";
+import { StoreSession } from "../store_session.ts";
+import { WorkerPool } from "../workers/worker_pool.ts";
+import type { SimulateTask } from "../sample_rows.ts";
+import type { SimWorkerInit, SimWorkerResult } from "../workers/sim_worker.ts";
+import { parseConfig } from "../../io/config.ts";
+import { resolveCampaign } from "../settings.ts";
 
-const FAKE_SIMULATION = parseConfig("simulation:\n  simulator: fake\n", {}).config.simulation;
+const FAKE_SIMULATION = resolveCampaign(parseConfig("simulation:\n  simulator: fake\n", {}).config)
+  .simulation;
 
 const t = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
@@ -57,10 +60,9 @@ function pool(
   slow?: { fakeDrawsPerPair: number; taskTimeoutMs: number },
 ): Promise<WorkerPool<SimulateTask, SimWorkerResult>> {
   return WorkerPool.create<SimulateTask, SimWorkerResult>({
-    workerUrl: new URL("./workers/sim_worker.ts", import.meta.url),
+    workerUrl: new URL("../workers/sim_worker.ts", import.meta.url),
     size,
     initPayload: {
-      simulator: "fake",
       simulation: FAKE_SIMULATION,
       fakeDrawsPerPair: slow?.fakeDrawsPerPair,
     } satisfies SimWorkerInit,
@@ -113,19 +115,7 @@ async function run(
       strategyRatio: 0.5,
       batchSize: 4,
     }),
-    prefilter: over.prefilter
-      ? createRowPrefilter("project", {
-        key_model: "project",
-        link_model: "heralded-double-click",
-        bell_correction_failure: 0,
-        detector_error: "physical",
-        qber_hard_limit: 0.22,
-        test_fraction: 0.1,
-        blind_test_fraction: 0,
-        epsilon_sec: 1e-10,
-        storage_decoherence: { enabled: false, t1_ns: 1e9, t2_ns: 1e9 },
-      })
-      : null,
+    prefilter: over.prefilter ? rowPrefilterOf("project", defaultSimulationOptions()) : null,
     pool: wrapped,
     session,
     checkpointPath: `${dir}/phase1_checkpoint.json`,

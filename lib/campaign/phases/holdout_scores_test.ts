@@ -1,11 +1,12 @@
-import { assert, assertEquals } from "../../tests/assert.ts";
-import { parseConfig } from "../io/config.ts";
-import { fitGpSync } from "../surrogate/fit_gp.ts";
-import { TwinLandscape } from "../surrogate/twin_landscape.ts";
+import { assert, assertEquals } from "../../../tests/assert.ts";
+import { parseConfig } from "../../io/config.ts";
+import { resolveCampaign } from "../settings.ts";
+import { fitGpSync } from "../../surrogate/fit_gp.ts";
+import { TwinLandscape } from "../../surrogate/twin_landscape.ts";
 import { holdoutScores } from "./holdout_scores.ts";
-import type { TrainingRows } from "./surrogate_data.ts";
+import type { TrainingRows } from "../surrogate_data.ts";
 
-const { config } = parseConfig("", {});
+const settings = resolveCampaign(parseConfig("", {}).config).phase2;
 
 /** Holdout rows at the centre of the box with the given targets (baseline, then blind). */
 function rows(targets: number[]): TrainingRows {
@@ -38,7 +39,7 @@ function constantGp(c: number) {
 Deno.test("holdoutScores(): per-strategy F1 with class counts; n/a (never 1) when a class is missing", () => {
   const twin = new TwinLandscape(constantGp(0.05), constantGp(0.05));
   // baseline rows: both classes; blind rows: all insecure (no positive in the truth)
-  const s = holdoutScores(twin, rows([0.1, -0.1, 0.2, -0.2, -0.3, -0.1]), config);
+  const s = holdoutScores(twin, rows([0.1, -0.1, 0.2, -0.2, -0.3, -0.1]), settings);
   assertEquals([s.byStrategy.baseline!.positives, s.byStrategy.baseline!.negatives], [2, 1]);
   assertEquals([s.byStrategy.blind!.positives, s.byStrategy.blind!.negatives], [0, 3]);
   assert(Math.abs(s.byStrategy.baseline!.f1 - 0.8) < 1e-12, `${s.byStrategy.baseline!.f1}`);

@@ -3,7 +3,7 @@
  * §10.6): `plan` (one row per selected point) and `iterations` (one row per iteration).
  * @module
  */
-import { INPUT_COLUMNS } from "../io/store/schema.ts";
+import { INPUT_COLUMNS } from "../../io/store/schema.ts";
 
 /** Ids of Phase 3 samples: 2^40 + iteration·2^20 + position in the batch (docs/campaign.md §7.2). */
 export function phase3SampleId(iteration: number, position: number): number {

@@ -7,14 +7,14 @@
  * half-width `refine_radius`, then half of it; the best replaces the candidate).
  * @module
  */
-import { campaignRng, type Rng } from "../kernels/rng.ts";
-import { sobolPoints } from "../kernels/sobol.ts";
-import type { GpModel, VarianceMode } from "../surrogate/gp_model.ts";
-import { type ColumnBounds, fromUnitBox } from "../surrogate/unit_box.ts";
-import type { RowPrefilter } from "./prefilter_adapter.ts";
-import { GP_INPUT_DIMENSION } from "./surrogate_data.ts";
-import { PARAM_INDEX, STORED_WIDTH } from "../science/parameter_space.ts";
-import type { PooledPredictor } from "./workers/scoring_pools.ts";
+import { campaignRng, type Rng } from "../../kernels/rng.ts";
+import { sobolPoints } from "../../kernels/sobol.ts";
+import type { GpModel, VarianceMode } from "../../surrogate/gp_model.ts";
+import { type ColumnBounds, fromUnitBox } from "../../surrogate/unit_box.ts";
+import type { RowPrefilter } from "../prefilter_adapter.ts";
+import { GP_INPUT_DIMENSION } from "../surrogate_data.ts";
+import { PARAM_INDEX, STORED_WIDTH } from "../../science/parameter_space.ts";
+import type { PooledPredictor } from "../workers/scoring_pools.ts";
 
 const D = GP_INPUT_DIMENSION;
 
@@ -158,18 +158,7 @@ export async function refineCandidates(
   x: Float64Array,
   gp: GpModel,
   score: CandidateScorer,
-  options: {
-    /** Prediction pool holding `gp` (null: this thread). */
-    scorer?: PooledPredictor | null;
-    top: number;
-    samples: number;
-    radius: number;
-    rng: Rng;
-    bounds: ColumnBounds;
-    blind: boolean;
-    prefilter: RowPrefilter | null;
-    excluded: Uint8Array;
-  },
+  options: RefineOptions,
 ): Promise<number> {
   const m = x.length / D;
   if (m === 0 || options.top <= 0 || options.samples <= 0) return 0;
@@ -182,43 +171,80 @@ export async function refineCandidates(
   let replaced = 0;
   let radius = options.radius;
   for (let round = 0; round < 2; round++, radius /= 2) {
-    const local = new Float64Array(order.length * options.samples * D);
-    for (let t = 0; t < order.length; t++) {
-      const c = order[t];
-      for (let s = 0; s < options.samples; s++) {
-        for (let j = 0; j < D; j++) {
-          const v = x[c * D + j] + radius * (2 * options.rng.nextDouble() - 1);
-          local[(t * options.samples + s) * D + j] = Math.min(1, Math.max(0, v));
-        }
-      }
-    }
+    const local = localSamples(x, order, radius, options);
     const p = await predictMeanStd(gp, local, options.scorer);
     const la = score(p.mean, p.std, new Float64Array(p.mean.length));
     for (let t = 0; t < order.length; t++) {
       const c = order[t];
-      let best = -1, bestValue = a[c];
-      for (let s = 0; s < options.samples; s++) {
-        const k = t * options.samples + s;
-        if (!(la[k] > bestValue)) continue;
-        if (options.prefilter) {
-          const { row, numPairs } = storedRowOf(
-            local.subarray(k * D, k * D + D),
-            options.blind,
-            options.bounds,
-          );
-          if (!options.prefilter(row, numPairs).isFeasible) continue;
-        }
-        best = k;
-        bestValue = la[k];
-      }
+      const best = bestFeasibleSample(local, la, t, a[c], options);
       if (best >= 0) {
         x.set(local.subarray(best * D, best * D + D), c * D);
-        a[c] = bestValue;
+        a[c] = la[best];
         replaced++;
       }
     }
   }
   return replaced;
+}
+
+/** Options of {@link refineCandidates}. */
+export interface RefineOptions {
+  /** Prediction pool holding `gp` (null: this thread). */
+  scorer?: PooledPredictor | null;
+  top: number;
+  samples: number;
+  radius: number;
+  rng: Rng;
+  bounds: ColumnBounds;
+  blind: boolean;
+  prefilter: RowPrefilter | null;
+  excluded: Uint8Array;
+}
+
+/** `samples` uniform points around each candidate of `order`, clipped to the unit box. */
+function localSamples(
+  x: Float64Array,
+  order: number[],
+  radius: number,
+  options: RefineOptions,
+): Float64Array {
+  const local = new Float64Array(order.length * options.samples * D);
+  for (let t = 0; t < order.length; t++) {
+    const c = order[t];
+    for (let s = 0; s < options.samples; s++) {
+      for (let j = 0; j < D; j++) {
+        const v = x[c * D + j] + radius * (2 * options.rng.nextDouble() - 1);
+        local[(t * options.samples + s) * D + j] = Math.min(1, Math.max(0, v));
+      }
+    }
+  }
+  return local;
+}
+
+/** The index of the best local sample of candidate t scoring above `current` and feasible, or −1. */
+function bestFeasibleSample(
+  local: Float64Array,
+  scores: Float64Array,
+  t: number,
+  current: number,
+  options: RefineOptions,
+): number {
+  let best = -1, bestValue = current;
+  for (let s = 0; s < options.samples; s++) {
+    const k = t * options.samples + s;
+    if (!(scores[k] > bestValue)) continue;
+    if (options.prefilter) {
+      const { row, numPairs } = storedRowOf(
+        local.subarray(k * D, k * D + D),
+        options.blind,
+        options.bounds,
+      );
+      if (!options.prefilter(row, numPairs).isFeasible) continue;
+    }
+    best = k;
+    bestValue = scores[k];
+  }
+  return best;
 }
 
 /** Convert unit-box rows to stored units (for distances in stored units). */

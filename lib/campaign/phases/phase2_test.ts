@@ -1,11 +1,12 @@
-import { assert, assertClose, assertEquals } from "../../tests/assert.ts";
-import { parseConfig } from "../io/config.ts";
-import { silentLogger } from "../io/log.ts";
-import { campaignRng } from "../kernels/rng.ts";
-import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
-import type { Outcome } from "../protocol/record.ts";
+import { assert, assertClose, assertEquals } from "../../../tests/assert.ts";
+import { parseConfig } from "../../io/config.ts";
+import { resolveCampaign } from "../settings.ts";
+import { silentLogger } from "../../io/log.ts";
+import { campaignRng } from "../../kernels/rng.ts";
+import { tsLinalg } from "../../kernels/linalg/ts_linalg.ts";
+import type { Outcome } from "../../protocol/record.ts";
 import { fitTwinSurrogate, regressionMetrics } from "./phase2.ts";
-import type { TrainingRows } from "./surrogate_data.ts";
+import type { TrainingRows } from "../surrogate_data.ts";
 
 /** n rows per strategy with key_margin = F − 0.75 (a smooth cliff in one column). */
 function rows(n: number, extraOutcomes: Outcome[] = []): TrainingRows {
@@ -59,7 +60,7 @@ Deno.test("fitTwinSurrogate() validates and cross-validates each strategy with i
   // Timeouts and errors never train the model (docs/campaign.md §9.1).
   const data = rows(30, ["failure_timeout", "failure_error"]);
   const fit = await fitTwinSurrogate({
-    config,
+    settings: resolveCampaign(config).phase2,
     groups: [data],
     linalg: tsLinalg,
     log: silentLogger,
@@ -84,7 +85,7 @@ Deno.test("fitTwinSurrogate() leaves out a hand-edited NaN input with one warnin
   const warnings: string[] = [];
   const log = { ...silentLogger, warn: (m: string) => warnings.push(m) };
   const fit = await fitTwinSurrogate({
-    config,
+    settings: resolveCampaign(config).phase2,
     groups: [data],
     linalg: tsLinalg,
     log,

@@ -8,16 +8,16 @@
  * recomputed on resume (the walk over j is deterministic).
  * @module
  */
-import { sampleSeed } from "../kernels/rng.ts";
-import type { StoreRow } from "../io/store/schema.ts";
-import type { Logger } from "../io/log.ts";
-import type { Phase1Design } from "./design.ts";
+import { sampleSeed } from "../../kernels/rng.ts";
+import type { StoreRow } from "../../io/store/schema.ts";
+import type { Logger } from "../../io/log.ts";
+import type { Phase1Design } from "../design.ts";
 import type { SimulationRunner } from "./phase1.ts";
-import type { RowPrefilter } from "./prefilter_adapter.ts";
+import type { RowPrefilter } from "../prefilter_adapter.ts";
 import { holdoutSampleId } from "./phase3_records.ts";
-import type { SimulateTask } from "./sample_rows.ts";
-import { storeRowsAsTrainingRows, type TrainingRows } from "./surrogate_data.ts";
-import { executeTasks, type TaskGuards } from "./task_executor.ts";
+import type { SimulateTask } from "../sample_rows.ts";
+import { storeRowsAsTrainingRows, type TrainingRows } from "../surrogate_data.ts";
+import { executeTasks, type TaskGuards } from "../task_executor.ts";
 
 /** Options of {@link ensureHoldout}. */
 export interface HoldoutOptions {

@@ -1,5 +1,5 @@
-import { assertEquals } from "../../tests/assert.ts";
-import { isBoundaryStable } from "../active/level_set_metrics.ts";
+import { assertEquals } from "../../../tests/assert.ts";
+import { isBoundaryStable } from "../../active/level_set_metrics.ts";
 import { stoppingF1 } from "./phase3.ts";
 
 Deno.test("stoppingF1(): holdout F1 first, else stability; n/a when nothing is predicted secure", () => {

@@ -1,9 +1,9 @@
-import { assert, assertEquals } from "../../tests/assert.ts";
-import { campaignRng } from "../kernels/rng.ts";
-import { fitGpSync } from "../surrogate/fit_gp.ts";
-import { KrigingBeliever } from "../surrogate/kriging_believer.ts";
-import { straddle } from "../active/acquisition.ts";
-import { type CandidatePool, selectBatch } from "../active/batch_selection.ts";
+import { assert, assertEquals } from "../../../tests/assert.ts";
+import { campaignRng } from "../../kernels/rng.ts";
+import { fitGpSync } from "../../surrogate/fit_gp.ts";
+import { KrigingBeliever } from "../../surrogate/kriging_believer.ts";
+import { straddle } from "../../active/acquisition.ts";
+import { type CandidatePool, selectBatch } from "../../active/batch_selection.ts";
 import { excludeNearTraining, predictMeanStd, storedRowOf } from "./phase3_candidates.ts";
 
 const D = 8;

@@ -4,15 +4,10 @@
  * sign, with the class counts. F1 is n/a (NaN) when the holdout lacks a class.
  * @module
  */
-import { aboveThreshold, f1Score } from "../active/level_set_metrics.ts";
-import type { CampaignConfig } from "../io/config.ts";
-import { STRATEGIES, type Strategy, type TwinLandscape } from "../surrogate/twin_landscape.ts";
-import {
-  storedBounds,
-  type TrainingRows,
-  trainingSelectionOf,
-  trainingSet,
-} from "./surrogate_data.ts";
+import { aboveThreshold, f1Score } from "../../active/level_set_metrics.ts";
+import { STRATEGIES, type Strategy, type TwinLandscape } from "../../surrogate/twin_landscape.ts";
+import type { Phase2Settings } from "../settings.ts";
+import { storedBounds, type TrainingRows, trainingSet } from "../surrogate_data.ts";
 
 /** F1 and class counts of one strategy, or of both pooled. */
 export interface HoldoutScore {
@@ -29,16 +24,16 @@ export interface HoldoutScores {
 
 /**
  * Score the twin surrogate on the simulated holdout rows: predicted secure iff μ > t, secure iff
- * the row's target > t (t = `phase3.acquisition.target_threshold`).
+ * the row's target > t (t = `settings.threshold`, the config's `phase3.acquisition.target_threshold`).
  */
 export function holdoutScores(
   twin: TwinLandscape,
   holdout: TrainingRows | null,
-  config: CampaignConfig,
+  settings: Pick<Phase2Settings, "threshold" | "bounds" | "training">,
 ): HoldoutScores {
-  const t = config.phase3.acquisition.target_threshold;
-  const bounds = storedBounds(config.bounds);
-  const selection = { ...trainingSelectionOf(config), trainOnSkipped: false };
+  const t = settings.threshold;
+  const bounds = storedBounds(settings.bounds);
+  const selection = { ...settings.training, trainOnSkipped: false };
   const byStrategy: HoldoutScores["byStrategy"] = {};
   const predicted: number[] = [], truth: number[] = [];
   for (const s of STRATEGIES) {
