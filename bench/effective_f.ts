@@ -23,7 +23,10 @@
  */
 import { parseArgs } from "node:util";
 import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
-import { calibrationParamsOf, ensureCalibration } from "../lib/campaign/workers/calibration_builds.ts";
+import {
+  calibrationParamsOf,
+  ensureCalibration,
+} from "../lib/campaign/workers/calibration_builds.ts";
 import { defaultReconciliationOptions } from "../lib/protocol/simulation_options.ts";
 import { defaultMotherRates, parseCodeFamily } from "../lib/reconciliation/code_family.ts";
 import type { CodeFamily } from "../lib/reconciliation/code_family.ts";

@@ -29,12 +29,7 @@ import {
   refineCandidates,
   storedRowOf,
 } from "./phase3_candidates.ts";
-import {
-  phase3SampleId,
-  PLAN_COLUMNS,
-  PLAN_INDEX,
-  planRowInputs,
-} from "./phase3_records.ts";
+import { phase3SampleId, PLAN_COLUMNS, PLAN_INDEX, planRowInputs } from "./phase3_records.ts";
 import { PARAM_INDEX } from "../../science/parameter_space.ts";
 import type { RowBook } from "./phase3_row_book.ts";
 
