@@ -94,13 +94,18 @@ function groupRows(g: {
 }
 
 /**
- * Load the campaign in `dir`.
+ * Load the campaign in `dir`, from `storePath` when given (a snapshot of a live campaign's store,
+ * lib/campaign/live_snapshot.ts).
  * @throws NoCampaignStoreError if `dir` or its `exploration_data.h5` is missing
  * @throws FileFormatError if the store cannot be read
  */
-export async function loadCampaignData(dir: string, log?: Logger): Promise<CampaignData> {
+export async function loadCampaignData(
+  dir: string,
+  log?: Logger,
+  storePath = `${dir}/${STORE_FILE}`,
+): Promise<CampaignData> {
   if (!(await isDirectory(dir))) throw new NoCampaignStoreError(dir, "no such campaign directory");
-  const path = `${dir}/${STORE_FILE}`;
+  const path = storePath;
   if (!(await isFile(path))) {
     throw new NoCampaignStoreError(dir, `no campaign store (${STORE_FILE}) in this directory`);
   }
