@@ -10,7 +10,7 @@
  * `FS.write` for file descriptor 2 (h5wasm's Node build, NODERAWFS, sends every C `stderr` write
  * through it). While a write runs, that text is kept instead of printed; when the write ends, any
  * kept text means HDF5 reported an error, and the write throws {@link Hdf5ReportedError} with the
- * text as its message. Outside a write the text is dropped (`CALIGO_DEBUG=1` prints it): a read
+ * text as its `report`. Outside a write the text is dropped (`CALIGO_DEBUG=1` prints it): a read
  * that fails throws in h5wasm itself, and the store reports that in one line. {@link flushChecked} is `H5Fflush` with its status checked, and fails as
  * soon as HDF5 reported any error since the write began, so a store commit stops before it writes
  * its commit marker (docs/campaign.md §7.3).
@@ -37,12 +37,23 @@ let kept: string[] | null = null;
 /** The h5wasm module once its stderr is hooked (h5wasm is ready). */
 let hooked: H5Module | null = null;
 
-/** An HDF5 call reported an error: the message is HDF5's own diagnostic stack (many lines). */
+/**
+ * An HDF5 call reported an error. `report` is HDF5's whole diagnostic stack (many lines); the
+ * message is its reason in one line: the operating system's (`error message = '…'`, e.g. "No
+ * space left on device") where the stack has one, else the description of its outermost entry.
+ */
 export class Hdf5ReportedError extends Error {
   constructor(readonly report: string, options?: ErrorOptions) {
-    super(report, options);
+    super(reportReason(report), options);
     this.name = "Hdf5ReportedError";
   }
+}
+
+function reportReason(report: string): string {
+  const os = /error message = '([^']*)'/.exec(report)?.[1];
+  if (os !== undefined) return os;
+  const outermost = /#000: .* in (\w+\(\): .*)/.exec(report)?.[1];
+  return outermost ?? report.split("\n").find((l) => l.trim() !== "")?.trim() ?? "HDF5 error";
 }
 
 /**

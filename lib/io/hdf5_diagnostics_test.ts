@@ -101,7 +101,7 @@ Deno.test("flushChecked() reports the H5Fflush failure that h5wasm's File.flush(
     assertThrows(() => withHdf5Diagnostics(() => f.flush()), Hdf5ReportedError);
     const e = assertThrows(() => flushChecked(f), Hdf5ReportedError);
     assert(e.report.includes(" in H5F__flush"), e.report.slice(0, 300));
-    assert(e.report.includes("No space left on device"));
+    assertEquals(e.message, "No space left on device");
   } finally {
     spaceBack();
   }
@@ -187,3 +187,18 @@ testNeeding(
     }
   },
 );
+
+Deno.test("Hdf5ReportedError: its message is the one-line reason of HDF5's stack", () => {
+  const stack = (entry: string) =>
+    "HDF5-DIAG: Error detected in HDF5 (2.0.0):\n" +
+    `  #000: /src/H5F.c line 1 in H5Fflush(): unable to flush file\n    major: File accessibility\n` +
+    entry;
+  const sec2 = "  #001: /src/H5FDsec2.c line 775 in H5FD__sec2_write(): file write failed: " +
+    "time = …, errno = 122, error message = 'Disk quota exceeded', buf = 0x1\n";
+  assertEquals(new Hdf5ReportedError(stack(sec2)).message, "Disk quota exceeded");
+  assertEquals(new Hdf5ReportedError(stack("")).message, "H5Fflush(): unable to flush file");
+  assertEquals(
+    new Hdf5ReportedError("H5Fflush(): failed with status -1").message,
+    "H5Fflush(): failed with status -1",
+  );
+});
