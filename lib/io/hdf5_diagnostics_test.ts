@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertThrows } from "../../tests/assert.ts";
 import { REQUIREMENTS, testNeeding } from "../../tests/requires.ts";
+import { availableBytes, mountTmpfs } from "../../tests/_test_tmpfs.ts";
 import { FileFormatError, InvalidArgumentError } from "../errors.ts";
 import h5wasm from "h5wasm/node";
 import { flushChecked, Hdf5ReportedError, withHdf5Diagnostics } from "./hdf5_diagnostics.ts";
@@ -121,29 +122,6 @@ Deno.test("withHdf5Diagnostics() returns the value when HDF5 reported nothing an
     }), InvalidArgumentError);
   assertEquals(thrown, own);
 });
-
-/** Mount a tmpfs of `kib` KiB on a new directory under /tmp; returns it and its unmount. */
-function mountTmpfs(kib: number): { dir: string; unmount: () => void } {
-  const dir = Deno.makeTempDirSync({ prefix: "caligo_tmpfs_" });
-  const run = (cmd: string, args: string[]) => {
-    const r = new Deno.Command(cmd, { args, stderr: "piped" }).outputSync();
-    if (!r.success) throw new Error(`${cmd}: ${new TextDecoder().decode(r.stderr)}`);
-  };
-  run("mount", ["-t", "tmpfs", "-o", `size=${kib}k`, "tmpfs", dir]);
-  return {
-    dir,
-    unmount: () => {
-      run("umount", ["--lazy", dir]); // a store closed after a failed write may keep its fd
-      Deno.removeSync(dir);
-    },
-  };
-}
-
-/** Free bytes of the file system holding `dir` (`df`). */
-function availableBytes(dir: string): number {
-  const out = new Deno.Command("df", { args: ["--output=avail", "-B1", dir] }).outputSync();
-  return Number(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1));
-}
 
 testNeeding(
   [REQUIREMENTS.tmpfsMount],

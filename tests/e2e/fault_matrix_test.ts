@@ -11,6 +11,7 @@ import { FileFormatError } from "../../lib/errors.ts";
 import { openCampaignStore } from "../../lib/io/hdf5_store.ts";
 import { storeRows } from "./_test_store_rows.ts";
 import { REQUIREMENTS, testNeeding } from "../requires.ts";
+import { mountTmpfs } from "../_test_tmpfs.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const BASE = "out/e2e_faults";
@@ -186,16 +187,6 @@ for (
   });
 }
 
-/** Mount a 2 MB tmpfs on `dir` (the requirement tmpfs-mount is checked before). */
-function mountTmpfs(dir: string): void {
-  Deno.mkdirSync(dir, { recursive: true });
-  const r = new Deno.Command("mount", {
-    args: ["-t", "tmpfs", "-o", "size=2m", "tmpfs", dir],
-    stderr: "piped",
-  }).outputSync();
-  if (!r.success) throw new Error(`mount: ${new TextDecoder().decode(r.stderr)}`);
-}
-
 /**
  * The one line of a failed write: exit 1, no HDF5 diagnostics, exactly one line naming ENOSPC,
  * and it is the last line and names `operation` and the store.
@@ -239,7 +230,7 @@ for (
     } with one line and no HDF5 diagnostics; after space is freed the resume gives the same rows`,
     async () => {
       const mnt = `${ROOT}${BASE}/tmpfs_${crypto.randomUUID().slice(0, 8)}`;
-      mountTmpfs(mnt);
+      const { unmount } = mountTmpfs(2048, mnt);
       try {
         const config = await writeConfig("diskfull");
         const ref = fresh("diskfull_ref");
@@ -257,7 +248,7 @@ for (
         assertEquals(await allRows(dir.slice(ROOT.length)), await allRows(ref));
         await Deno.remove(`${ROOT}${ref}`, { recursive: true });
       } finally {
-        new Deno.Command("umount", { args: ["--lazy", mnt] }).outputSync();
+        unmount();
       }
     },
   );
