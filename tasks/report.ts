@@ -12,6 +12,7 @@ import { TASKS } from "./_tasks.ts";
 import { createLogger } from "../lib/io/log.ts";
 import { loadCampaignData, NoCampaignStoreError } from "../lib/report/load_campaign_data.ts";
 import { runPostprocess } from "../lib/report/postprocess.ts";
+import { readableStore } from "../lib/campaign/live_snapshot.ts";
 import { resolveReportConfig } from "../lib/report/report_config.ts";
 
 async function main(args: string[]): Promise<number> {
@@ -28,7 +29,9 @@ async function main(args: string[]): Promise<number> {
   }
   const log = createLogger({ level: values.verbose ? "DEBUG" : "INFO", name: "report" });
   const t0 = performance.now();
-  const data = await loadCampaignData(dir);
+  const snapshot = await readableStore(dir); // a consistent snapshot while a writer is live
+  if (snapshot.note) log.info(snapshot.note);
+  const data = await loadCampaignData(dir, snapshot.path).finally(snapshot.dispose);
   const loadStoreSeconds = (performance.now() - t0) / 1000;
   const stored = data.attributes["config_yaml"];
   const cfg = await resolveReportConfig(

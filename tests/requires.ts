@@ -82,7 +82,30 @@ export const REQUIREMENTS = {
     install: "apt-get install clang lld",
     present: () => commandWorks("clang", ["--version"]) && commandWorks("wasm-ld", ["--version"]),
   },
+  tmpfsMount: {
+    name: "tmpfs-mount",
+    install: "root where `mount -t tmpfs` is allowed (a container needs CAP_SYS_ADMIN)",
+    present: tmpfsMountable,
+  },
 } satisfies Record<string, Requirement>;
+
+/** Whether this process may mount a tmpfs: a 64 KB one is mounted and unmounted in /tmp. */
+function tmpfsMountable(): boolean {
+  let dir: string | undefined;
+  try {
+    dir = Deno.makeTempDirSync({ prefix: "caligo_mount_probe_" });
+    if (!commandWorks("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir])) return false;
+    return commandWorks("umount", [dir]);
+  } catch {
+    return false;
+  } finally {
+    if (dir !== undefined) {
+      try {
+        Deno.removeSync(dir);
+      } catch { /* still mounted: leave the empty directory */ }
+    }
+  }
+}
 
 /** The requirements of `needs` that are missing here (or hidden by CALIGO_HIDE_PACKAGES). */
 export function missingRequirements(needs: readonly Requirement[]): Requirement[] {

@@ -12,7 +12,8 @@
  * @module
  */
 import { backupFileSync } from "../io/checkpoint.ts";
-import { CampaignStore, diskFullHdf5Error, StoreWriteError } from "../io/store/writer.ts";
+import { CampaignStore, StoreWriteError } from "../io/store/writer.ts";
+import { failHdf5WritesTo } from "../io/hdf5_write_faults.ts";
 import { diskFullCopyError, type WriteFaults } from "./write_faults.ts";
 
 /** Largest share of wall time that `budgeted` backup copies may take. */
@@ -41,12 +42,12 @@ export class StoreSession {
     this.#store = this.#armed(store);
   }
 
-  /** `store` with the commit fault hooked in, when one is set. */
+  /** `store` with the commit fault hooked in, when one is set: the disk fills up at that flush. */
   #armed(store: CampaignStore): CampaignStore {
     const k = this.writeFaults?.commit;
     if (k !== undefined) {
       store.beforeCommitFlush = () => {
-        if (++this.#commits === k) throw diskFullHdf5Error(this.path);
+        if (++this.#commits === k) failHdf5WritesTo(this.path);
       };
     }
     return store;

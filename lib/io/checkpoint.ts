@@ -5,7 +5,7 @@
  * nothing else may touch the files meanwhile. Checkpoints are advisory: the store wins.
  * @module
  */
-import { FileFormatError } from "../errors.ts";
+import { CaligoError, FileFormatError } from "../errors.ts";
 
 /** Phase 1 checkpoint (docs/campaign.md §8). */
 export interface Phase1Checkpoint {
@@ -45,16 +45,38 @@ function dirOf(path: string): string {
   return i < 0 ? "." : i === 0 ? "/" : path.slice(0, i);
 }
 
-/** Write `bytes` to `path` atomically: `<path>.tmp`, fsync, rename, fsync of the directory. */
+/**
+ * A checkpoint or other atomic file write failed (a full disk, a quota, an I/O error): one line
+ * naming the file; the previous version of the file is intact (docs/faults.md "A full disk").
+ */
+export class FileWriteError extends CaligoError {
+  constructor(readonly file: string, cause: unknown) {
+    super(`${file}: write failed: ${String((cause as Error)?.message ?? cause)}`, { cause });
+  }
+}
+
+/**
+ * Write `bytes` to `path` atomically: `<path>.tmp`, fsync, rename, fsync of the directory.
+ * @throws FileWriteError if a write fails (the tmp file removed, `path` as it was); a permission
+ * error passes unchanged
+ */
 export function writeFileAtomicSync(path: string, bytes: Uint8Array): void {
   const tmp = `${path}.tmp`;
-  const f = Deno.openSync(tmp, { write: true, create: true, truncate: true });
   try {
-    let off = 0;
-    while (off < bytes.length) off += f.writeSync(bytes.subarray(off));
-    f.syncSync();
-  } finally {
-    f.close();
+    const f = Deno.openSync(tmp, { write: true, create: true, truncate: true });
+    try {
+      let off = 0;
+      while (off < bytes.length) off += f.writeSync(bytes.subarray(off));
+      f.syncSync();
+    } finally {
+      f.close();
+    }
+  } catch (e) {
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) throw e;
+    try {
+      Deno.removeSync(tmp);
+    } catch { /* not created */ }
+    throw new FileWriteError(path, e);
   }
   Deno.renameSync(tmp, path);
   fsyncDir(dirOf(path));

@@ -1,6 +1,13 @@
-import { assertEquals, assertThrows } from "../../tests/assert.ts";
+import { assert, assertEquals, assertThrows } from "../../tests/assert.ts";
+import { availableBytes, mountTmpfs } from "../../tests/_test_tmpfs.ts";
+import { REQUIREMENTS, testNeeding } from "../../tests/requires.ts";
 import { FileFormatError } from "../errors.ts";
-import { backupFileSync, readCheckpointSync, writeCheckpointSync } from "./checkpoint.ts";
+import {
+  backupFileSync,
+  FileWriteError,
+  readCheckpointSync,
+  writeCheckpointSync,
+} from "./checkpoint.ts";
 
 type C = { schema: "s/1"; next_id: number };
 
@@ -31,3 +38,27 @@ Deno.test("backupFileSync() copies bytes to <path>.bak and leaves no tmp file", 
   assertEquals(Deno.readFileSync(`${dir}/x.h5.bak`), bytes);
   assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["x.h5", "x.h5.bak"]);
 });
+
+testNeeding(
+  [REQUIREMENTS.tmpfsMount],
+  "writeCheckpointSync() on a real full tmpfs throws one FileWriteError line naming the file; the previous checkpoint stays and no tmp file is left",
+  () => {
+    const { dir, unmount } = mountTmpfs(64);
+    try {
+      const path = `${dir}/phase1_checkpoint.json`;
+      writeCheckpointSync(path, { schema: "s", next_id: 1 });
+      Deno.writeFileSync(`${dir}/filler`, new Uint8Array(availableBytes(dir) - 8192));
+      const big = { schema: "s", next_id: 2, pad: "x".repeat(32 * 1024) };
+      const e = assertThrows(() => writeCheckpointSync(path, big), FileWriteError);
+      assert(e.message.startsWith(`${path}: write failed: No space left on device`), e.message);
+      assert(!e.message.includes("\n"));
+      assertEquals(readCheckpointSync<{ schema: "s"; next_id: number }>(path, "s")?.next_id, 1);
+      assertEquals([...Deno.readDirSync(dir)].map((f) => f.name).sort(), [
+        "filler",
+        "phase1_checkpoint.json",
+      ]);
+    } finally {
+      unmount();
+    }
+  },
+);

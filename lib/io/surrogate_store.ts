@@ -9,7 +9,8 @@
  * missing or broken (a crash between the renames). No pickle, no code in the files.
  * @module
  */
-import { FileFormatError, InvalidArgumentError } from "../errors.ts";
+import { CaligoError, FileFormatError, InvalidArgumentError } from "../errors.ts";
+import { FileWriteError } from "./checkpoint.ts";
 import { sha256, toHex } from "../kernels/sha256.ts";
 import type { Linalg } from "../kernels/linalg/linalg.ts";
 import { GpModel, type GpState, restoreCholesky } from "../surrogate/gp_model.ts";
@@ -71,6 +72,7 @@ async function exists(path: string): Promise<boolean> {
 
 /**
  * Write the twin landscape to `dir` atomically (via `<dir>.new` and renames).
+ * @throws FileWriteError naming `dir` if a write fails (a full disk); `dir` is left as it was
  * @example
  * ```ts ignore
  * await saveSurrogate("out/surrogate", twin, { softwareVersion: "0.1.0", configSha256: "…",
@@ -83,6 +85,25 @@ export async function saveSurrogate(
   twin: TwinLandscape,
   meta: SurrogateMetadata,
   options: SaveOptions = {},
+): Promise<void> {
+  try {
+    await writeSurrogate(dir, twin, meta, options);
+  } catch (e) {
+    if (
+      e instanceof CaligoError || e instanceof Deno.errors.NotCapable ||
+      e instanceof Deno.errors.PermissionDenied
+    ) throw e;
+    // a full disk (docs/faults.md "A full disk"): the half-written `.new` goes, `dir` stays
+    await Deno.remove(`${dir}.new`, { recursive: true }).catch(() => {});
+    throw new FileWriteError(dir, e);
+  }
+}
+
+async function writeSurrogate(
+  dir: string,
+  twin: TwinLandscape,
+  meta: SurrogateMetadata,
+  options: SaveOptions,
 ): Promise<void> {
   const tmp = `${dir}.new`, old = `${dir}.old`;
   await Deno.remove(tmp, { recursive: true }).catch((e) => {

@@ -5,6 +5,9 @@ import { TwinLandscape } from "../surrogate/twin_landscape.ts";
 import { tsLinalg } from "../kernels/linalg/ts_linalg.ts";
 import { Xoshiro128StarStar } from "../kernels/rng.ts";
 import { FileFormatError } from "../errors.ts";
+import { FileWriteError } from "./checkpoint.ts";
+import { availableBytes, mountTmpfs } from "../../tests/_test_tmpfs.ts";
+import { REQUIREMENTS, testNeeding } from "../../tests/requires.ts";
 
 function points(n: number, d: number, seed: number): Float64Array {
   const rng = new Xoshiro128StarStar(new Uint32Array([seed, 5, 5, 5]));
@@ -83,3 +86,28 @@ Deno.test("loadSurrogate() accepts a complete <dir>.new left by a crash between 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+testNeeding(
+  [REQUIREMENTS.tmpfsMount],
+  "saveSurrogate() on a real full tmpfs throws one FileWriteError line naming the model; the saved model stays and no .new is left",
+  async () => {
+    const { dir, unmount } = mountTmpfs(256);
+    try {
+      const model = `${dir}/surrogate`;
+      await saveSurrogate(model, twin(), meta);
+      const before = await loadSurrogate(model, tsLinalg);
+      // the Cholesky factors (2 × 30² doubles, 14 KB) do not fit in what is left
+      Deno.writeFileSync(`${dir}/filler`, new Uint8Array(availableBytes(dir) - 8192));
+      const e = await assertRejects(
+        () => saveSurrogate(model, twin(), meta, { includeCholesky: true }),
+        FileWriteError,
+      );
+      assert(e.message.startsWith(`${model}: write failed: No space left on device`), e.message);
+      assertEquals([...Deno.readDirSync(dir)].map((f) => f.name).sort(), ["filler", "surrogate"]);
+      const after = await loadSurrogate(model, tsLinalg);
+      assertEquals(after.meta, before.meta);
+    } finally {
+      unmount();
+    }
+  },
+);

@@ -31,15 +31,19 @@ async function entryKind(path: string): Promise<"file" | "directory" | "other" |
 }
 
 /**
- * Load the campaign in `dir`.
+ * Load the campaign in `dir`, from `storePath` when given (a snapshot of a live campaign's store,
+ * lib/campaign/live_snapshot.ts).
  * @throws NoCampaignStoreError if `dir` or its `exploration_data.h5` is missing
  * @throws FileFormatError if the store cannot be read
  */
-export async function loadCampaignData(dir: string): Promise<CampaignData> {
+export async function loadCampaignData(
+  dir: string,
+  storePath = `${dir}/${STORE_FILE}`,
+): Promise<CampaignData> {
   if ((await entryKind(dir)) !== "directory") {
     throw new NoCampaignStoreError(dir, "no such campaign directory");
   }
-  const path = `${dir}/${STORE_FILE}`;
+  const path = storePath;
   if ((await entryKind(path)) !== "file") {
     throw new NoCampaignStoreError(dir, `no campaign store (${STORE_FILE}) in this directory`);
   }

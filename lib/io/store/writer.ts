@@ -11,10 +11,10 @@
  * Only the main thread touches the file.
  * @module
  */
-import h5wasm from "h5wasm/node";
 import { CaligoError, FileFormatError, InvalidArgumentError } from "../../errors.ts";
 import { DIAGNOSTIC_COLUMNS, OUTCOMES, OUTPUT_COLUMNS } from "../../protocol/record.ts";
 import { STORED_WIDTH } from "../../science/parameter_space.ts";
+import { flushChecked, withHdf5Diagnostics } from "../hdf5_diagnostics.ts";
 import {
   CHECKSUM_ATTRIBUTE,
   checksumRecordText,
@@ -92,53 +92,17 @@ function writeFailureReason(e: unknown): string {
 }
 
 /**
- * h5wasm's switch between HDF5's default error handler (which prints the `HDF5-DIAG` stack to
- * stderr and lets the call return an error code that h5wasm's `flush()` ignores) and one that
- * throws the same text as a JS `Error`. Set once h5wasm is ready.
- */
-let h5Errors: {
-  activate_throwing_error_handler(): number;
-  deactivate_throwing_error_handler(): number;
-} | null = null;
-h5wasm.ready.then((m) => {
-  h5Errors = m;
-}, () => {});
-
-/**
- * Run the HDF5 writes of `fn` with the throwing error handler, so a failed write (a full disk)
- * throws instead of printing HDF5's diagnostics and being ignored.
- * @throws StoreWriteError naming `file` and `operation`, with the HDF5 error as its cause
+ * Run the HDF5 writes of `fn` with HDF5's error reports kept instead of printed
+ * (lib/io/hdf5_diagnostics.ts), so a failed write (a full disk) throws one error.
+ * @throws StoreWriteError naming `file` and `operation`, with HDF5's report as its cause
  */
 function hdf5Write<T>(file: string, operation: string, fn: () => T): T {
-  // The throwing handler is not switched on: it writes HDF5's stack to a tmpfile() in /tmp, which
-  // the tasks' permissions deny, so the HDF5 text would be lost (docs/faults.md, open item).
-  if (SILENCE_HDF5_DIAGNOSTICS) h5Errors?.activate_throwing_error_handler();
   try {
-    return fn();
+    return withHdf5Diagnostics(fn);
   } catch (e) {
     if (e instanceof CaligoError) throw e;
     throw new StoreWriteError(file, operation, e);
-  } finally {
-    if (SILENCE_HDF5_DIAGNOSTICS) h5Errors?.deactivate_throwing_error_handler();
   }
-}
-
-/** Off until h5wasm's throwing error handler can write its tmpfile (see {@link hdf5Write}). */
-const SILENCE_HDF5_DIAGNOSTICS = false;
-
-/**
- * The error a full disk gives a store write: HDF5's `H5Fflush` stack ending in the sec2 driver's
- * `errno = …, error message = 'No space left on device'` (what h5wasm throws with its throwing
- * error handler). Used by the test-only write-fault injection (lib/campaign/write_faults.ts).
- */
-export function diskFullHdf5Error(file: string): Error {
-  return new Error(
-    "HDF5-DIAG: Error detected in HDF5 (injected by CALIGO_TEST_WRITE_FAULTS):\n" +
-      "  #000: H5Fflush(): unable to synchronously flush file\n" +
-      `  #001: H5FD__sec2_write(): file write failed: time = ${new Date().toUTCString()}, ` +
-      `filename = '${file}', file descriptor = 3, errno = 51, ` +
-      "error message = 'No space left on device'\n",
-  );
 }
 
 /**
@@ -269,7 +233,7 @@ export class CampaignStore {
 
   /**
    * Test-only: called by {@link CampaignStore.append} just before the flush that makes a commit's
-   * rows durable, where a full disk fails; it may throw that failure (lib/campaign/write_faults.ts).
+   * rows durable, where a full disk fails; it may make that flush fail (lib/campaign/write_faults.ts).
    */
   beforeCommitFlush?: () => void;
   /** Set once a write failed: the file is then closed without further errors. */
@@ -288,9 +252,11 @@ export class CampaignStore {
    */
   #markWriterOpen(open: boolean): void {
     const f = this.#f();
-    if (f.attrs["writer_open"] !== undefined) f.delete_attribute("writer_open");
-    int64Attr(f, "writer_open", open ? 1 : 0);
-    f.flush();
+    this.#writing(`marking the store ${open ? "open" : "closed"}`, () => {
+      if (f.attrs["writer_open"] !== undefined) f.delete_attribute("writer_open");
+      int64Attr(f, "writer_open", open ? 1 : 0);
+      flushChecked(f);
+    });
   }
 
   /**
@@ -308,14 +274,16 @@ export class CampaignStore {
     // Build the empty store under a temporary name, then rename: a crash never leaves a
     // half-created store behind.
     const tmp = `${path}.tmp`;
-    const created = createH5(tmp);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (typeof v === "number" && Number.isInteger(v)) int64Attr(created, k, v);
-      else created.create_attribute(k, v as string | number);
-    }
-    for (const g of STORE_GROUPS) createRowGroup(created, g);
-    createRunRecord(created);
-    created.close();
+    hdf5Write(tmp, "creation of the store", () => {
+      const created = createH5(tmp);
+      for (const [k, v] of Object.entries(attrs)) {
+        if (typeof v === "number" && Number.isInteger(v)) int64Attr(created, k, v);
+        else created.create_attribute(k, v as string | number);
+      }
+      for (const g of STORE_GROUPS) createRowGroup(created, g);
+      createRunRecord(created);
+      created.close();
+    });
     Deno.renameSync(tmp, path);
     const f = openH5(path, "a");
     const store = new CampaignStore(path, f);
@@ -461,9 +429,11 @@ export class CampaignStore {
   /** Set (or replace) a string root attribute, e.g. `calibration_id`. */
   setRootAttribute(name: string, value: string): void {
     const f = this.#f();
-    if (f.attrs[name] !== undefined) f.delete_attribute(name);
-    f.create_attribute(name, value);
-    f.flush();
+    this.#writing(`write of root attribute ${name}`, () => {
+      if (f.attrs[name] !== undefined) f.delete_attribute(name);
+      f.create_attribute(name, value);
+      flushChecked(f);
+    });
   }
 
   /** A root attribute (int64 attributes as numbers), or undefined if absent. */
@@ -500,9 +470,11 @@ export class CampaignStore {
   /** Set the `design_json` attribute of a group. */
   setDesignJson(groupName: StoreGroup, json: string): void {
     const g = group(this.#f(), groupName);
-    if (g.attrs["design_json"] !== undefined) g.delete_attribute("design_json");
-    g.create_attribute("design_json", json);
-    this.#f().flush();
+    this.#writing(`write of /${groupName} design_json`, () => {
+      if (g.attrs["design_json"] !== undefined) g.delete_attribute("design_json");
+      g.create_attribute("design_json", json);
+      flushChecked(this.#f());
+    });
   }
 
   /**
@@ -565,11 +537,11 @@ export class CampaignStore {
       h.write_slice([[heapStart, heapStart + heapBytes]], block.metadata_bytes);
     }
     this.beforeCommitFlush?.();
-    f.flush(); // step 2
+    flushChecked(f); // step 2
     const hasher = this.#hasher(groupName).extendRows(b, block);
     writeChecksums(g, hasher, ROW_STREAMS, `${this.path}:/${groupName}`); // step 3
     int64Attr(g, "n_committed", n + b);
-    f.flush();
+    flushChecked(f);
     this.#hashers.set(groupName, hasher);
     this.#committed.set(groupName, n + b);
     this.#heapLength.set(groupName, heapStart + heapBytes);
@@ -595,14 +567,16 @@ export class CampaignStore {
     const ds = activeMatrixDataset(g, name, columns);
     const key = `active_learning/${name}`;
     const n = this.#committed.get(key) ?? 0;
-    ds.resize([n + b, w]);
-    ds.write_slice([[n, n + b], []], rows);
-    f.flush();
-    const hasher = this.#hasher(key).extendMatrix(b, rows);
-    writeChecksums(ds, hasher, MATRIX_STREAMS, `${this.path}:/${key}`);
-    int64Attr(g, ACTIVE_MATRICES[name], n + b);
-    f.flush();
-    this.#hashers.set(key, hasher);
+    this.#writing(`commit of ${b} rows to /${key}`, () => {
+      ds.resize([n + b, w]);
+      ds.write_slice([[n, n + b], []], rows);
+      flushChecked(f);
+      const hasher = this.#hasher(key).extendMatrix(b, rows);
+      writeChecksums(ds, hasher, MATRIX_STREAMS, `${this.path}:/${key}`);
+      int64Attr(g, ACTIVE_MATRICES[name], n + b);
+      flushChecked(f);
+      this.#hashers.set(key, hasher);
+    });
     this.#committed.set(key, n + b);
   }
 
@@ -655,9 +629,9 @@ export class CampaignStore {
     const w = RUN_RECORD_COLUMNS.length;
     d.resize([n + 1, w]);
     d.write_slice([[n, n + 1], []], commitRecordRow(rec));
-    f.flush();
+    flushChecked(f);
     int64Attr(g, "n_committed", n + 1);
-    f.flush();
+    flushChecked(f);
     this.#committed.set("run_record", n + 1);
   }
 
@@ -667,9 +641,11 @@ export class CampaignStore {
     const g = group(f, "run_record");
     const current = JSON.parse(String(g.attrs["phases_json"]?.value ?? "{}"));
     current[phase] = summary;
-    g.delete_attribute("phases_json");
-    g.create_attribute("phases_json", JSON.stringify(current));
-    f.flush();
+    this.#writing(`write of the ${phase} summary to /run_record`, () => {
+      g.delete_attribute("phases_json");
+      g.create_attribute("phases_json", JSON.stringify(current));
+      flushChecked(f);
+    });
   }
 
   /** Flush and close the file (idempotent). */
@@ -677,19 +653,22 @@ export class CampaignStore {
     if (this.#file === null) return;
     const file = this.#file;
     this.#file = null;
-    if (this.#writeFailed) {
-      // after a failed write (a full disk) close quietly: the committed state is what is on disk
+    // after a failed write (a full disk) close quietly: the committed state is what is on disk
+    const closeQuietly = () => {
       try {
         hdf5Write(this.path, "close", () => file.close());
       } catch { /* the write error already reported is the one that matters */ }
-      return;
-    }
+    };
+    if (this.#writeFailed) return closeQuietly();
     this.#file = file;
     try {
       this.#writing("close", () => {
         this.#markWriterOpen(false);
         file.close();
       });
+    } catch (e) {
+      closeQuietly();
+      throw e;
     } finally {
       this.#file = null;
     }
