@@ -13,7 +13,7 @@
  */
 import { backupFileSync } from "../io/checkpoint.ts";
 import { CampaignStore, StoreWriteError } from "../io/store/writer.ts";
-import { failHdf5WritesTo } from "../io/hdf5_write_faults.ts";
+import { failHdf5WritesTo } from "../io/store/hdf5_write_faults.ts";
 import { diskFullCopyError, type WriteFaults } from "./write_faults.ts";
 
 /** Largest share of wall time that `budgeted` backup copies may take. */

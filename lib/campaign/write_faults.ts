@@ -2,7 +2,7 @@
  * Test-only write-fault injection (docs/faults.md, issue #18): the K-th store commit or the K-th
  * checkpoint of a run fails with the error a full disk gives, at the point where the real write
  * fails: a commit at the flush that makes its rows durable (from there on every HDF5 write to the
- * store fails with ENOSPC below HDF5, lib/io/hdf5_write_faults.ts, so HDF5 reports `No space left
+ * store fails with ENOSPC below HDF5, lib/io/store/hdf5_write_faults.ts, so HDF5 reports `No space left
  * on device` itself), a checkpoint at the copy of the store to `exploration_data.h5.bak` (Deno's
  * ENOSPC). Set by
  * `CALIGO_TEST_WRITE_FAULTS`, a comma-separated list of `commit:K` / `checkpoint:K` (K ≥ 1): the

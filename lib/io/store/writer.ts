@@ -14,7 +14,7 @@
 import { CaligoError, FileFormatError, InvalidArgumentError } from "../../errors.ts";
 import { DIAGNOSTIC_COLUMNS, OUTCOMES, OUTPUT_COLUMNS } from "../../protocol/record.ts";
 import { STORED_WIDTH } from "../../science/parameter_space.ts";
-import { flushChecked, withHdf5Diagnostics } from "../hdf5_diagnostics.ts";
+import { flushChecked, withHdf5Diagnostics } from "./hdf5_diagnostics.ts";
 import {
   CHECKSUM_ATTRIBUTE,
   checksumRecordText,
@@ -93,7 +93,7 @@ function writeFailureReason(e: unknown): string {
 
 /**
  * Run the HDF5 writes of `fn` with HDF5's error reports kept instead of printed
- * (lib/io/hdf5_diagnostics.ts), so a failed write (a full disk) throws one error.
+ * (lib/io/store/hdf5_diagnostics.ts), so a failed write (a full disk) throws one error.
  * @throws StoreWriteError naming `file` and `operation`, with HDF5's report as its cause
  */
 function hdf5Write<T>(file: string, operation: string, fn: () => T): T {

@@ -17,7 +17,7 @@
  * @module
  */
 import h5wasm from "h5wasm/node";
-import { CaligoError } from "../errors.ts";
+import { CaligoError } from "../../errors.ts";
 
 /** The part of the Emscripten file system that {@link withHdf5Diagnostics} hooks. */
 interface EmscriptenFs {

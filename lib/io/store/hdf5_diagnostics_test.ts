@@ -1,14 +1,14 @@
-import { assert, assertEquals, assertThrows } from "../../tests/assert.ts";
-import { REQUIREMENTS, testNeeding } from "../../tests/requires.ts";
-import { availableBytes, mountTmpfs } from "../../tests/_test_tmpfs.ts";
-import { FileFormatError, InvalidArgumentError } from "../errors.ts";
+import { assert, assertEquals, assertThrows } from "../../../tests/assert.ts";
+import { REQUIREMENTS, testNeeding } from "../../../tests/requires.ts";
+import { availableBytes, mountTmpfs } from "../../../tests/_test_tmpfs.ts";
+import { FileFormatError, InvalidArgumentError } from "../../errors.ts";
 import h5wasm from "h5wasm/node";
 import { flushChecked, Hdf5ReportedError, withHdf5Diagnostics } from "./hdf5_diagnostics.ts";
 import { failHdf5WritesTo } from "./hdf5_write_faults.ts";
-import { openCampaignStore } from "./store/reader.ts";
-import { type RootAttributes, SCHEMA_VERSION, type StoreRow } from "./store/schema.ts";
-import { CampaignStore, StoreWriteError } from "./store/writer.ts";
-import { DIAGNOSTIC_COLUMNS, OUTPUT_COLUMNS } from "../protocol/record.ts";
+import { openCampaignStore } from "./reader.ts";
+import { type RootAttributes, SCHEMA_VERSION, type StoreRow } from "./schema.ts";
+import { CampaignStore, StoreWriteError } from "./writer.ts";
+import { DIAGNOSTIC_COLUMNS, OUTPUT_COLUMNS } from "../../protocol/record.ts";
 
 const ATTRS: RootAttributes = {
   schema_version: SCHEMA_VERSION,
