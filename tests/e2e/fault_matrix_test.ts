@@ -254,9 +254,11 @@ for (
   );
 }
 
+// commit:3 comes after the first checkpoint (checkpoint_interval 2), so a backup exists when the
+// failed commit damages the live store (see committedRowsKept).
 for (
   const [fault, operation] of [
-    ["commit:2", "rows to /lhs_warmup failed"],
+    ["commit:3", "rows to /lhs_warmup failed"],
     ["checkpoint:1", "checkpoint (copy of the store) failed"],
   ] as const
 ) {
