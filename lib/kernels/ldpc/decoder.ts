@@ -1,6 +1,7 @@
 /**
- * The decoder contract shared by every schedule (layered, flooding) and check rule, plus the
- * binary-symmetric-channel LLR helper of docs/science.md §9.9.
+ * The decoder contract shared by every schedule (layered, flooding, SIMD lanes) and check rule
+ * (check_rules.ts), plus the binary-symmetric-channel LLR helper of docs/science.md §9.9. The
+ * decoders a run can name are listed in decoder_registry.ts.
  *
  * Every decoder solves H·x = s: check-to-variable messages of check c are multiplied by
  * (−1)^(s_c), so a frame is decoded against the syndrome Alice sent (no coset shift needed).

@@ -143,9 +143,9 @@ function floatRows(
     const L = posterior, R = messages, m = code.m;
     for (let c = 0; c < m; c++) {
       const start = rowPtr[c], degree = rowPtr[c + 1] - start;
-      for (let k = 0; k < degree; k++) q[k] = L[colIdx[start + k]] - R[start + k];
+      for (let e = start, k = 0; k < degree; k++, e++) q[k] = L[colIdx[e]] - R[e];
       update(q, 0, R, start, degree, syndrome[c]);
-      for (let k = 0; k < degree; k++) L[colIdx[start + k]] = q[k] + R[start + k];
+      for (let e = start, k = 0; k < degree; k++, e++) L[colIdx[e]] = q[k] + R[e];
     }
   }
   function sweep32(syndrome: Uint8Array): void {
@@ -190,7 +190,7 @@ function fixedRows(code: ParityCheckMatrix, rule: CheckRule): LayeredRows {
       const L = posterior, R = messages, Q = q, m = code.m;
       for (let c = 0; c < m; c++) {
         const start = rowPtr[c], degree = rowPtr[c + 1] - start;
-        for (let k = 0; k < degree; k++) Q[k] = L[colIdx[start + k]] - R[start + k];
+        for (let e = start, k = 0; k < degree; k++, e++) Q[k] = L[colIdx[e]] - R[e];
         update(Q, 0, R, start, degree, syndrome[c]);
         for (let k = 0, e = start; k < degree; k++, e++) {
           let l = Q[k] + R[e];
