@@ -18,7 +18,7 @@ import {
   runCampaign,
 } from "../lib/campaign/run/run_campaign.ts";
 import { createStopToken } from "../lib/campaign/phases/phase1.ts";
-import { parseShardText } from "../lib/campaign/resume.ts";
+import { parseShardText } from "../lib/campaign/store/resume.ts";
 import { campaignErrorExitCode } from "./_cli.ts";
 import { helpText, numberFlag, parseTaskFlags, stringFlag } from "./_flags.ts";
 import { TASKS } from "./_tasks.ts";

@@ -1,7 +1,7 @@
 /**
  * `deno task merge [--config PATH] DIR`: merge the Phase 1 shard stores
  * `DIR/shards/shardI/exploration_data.h5` (I = 0 … K−1) of a job array into `DIR/exploration_data.h5`
- * (docs/campaign.md §7.5; lib/campaign/merge.ts), so that
+ * (docs/campaign.md §7.5; lib/campaign/store/merge.ts), so that
  * `deno task explore --continue-from DIR --skip-phase1` runs Phases 2–3 on it.
  *
  * With `--config`, the shards must have been run with that config (output paths and worker count
@@ -13,8 +13,8 @@
 import { UsageError } from "../lib/errors.ts";
 import { loadConfig } from "../lib/io/config.ts";
 import { createLogger } from "../lib/io/log.ts";
-import { mergeShards } from "../lib/campaign/merge.ts";
-import { acquireCampaignLock, CampaignLockedError } from "../lib/campaign/campaign_lock.ts";
+import { mergeShards } from "../lib/campaign/store/merge.ts";
+import { acquireCampaignLock, CampaignLockedError } from "../lib/campaign/store/campaign_lock.ts";
 import { campaignErrorExitCode } from "./_cli.ts";
 import { helpText, parseTaskFlags, stringFlag } from "./_flags.ts";
 import { TASKS } from "./_tasks.ts";

@@ -12,7 +12,7 @@ import { TASKS } from "./_tasks.ts";
 import { createLogger } from "../lib/io/log.ts";
 import { loadCampaignData, NoCampaignStoreError } from "../lib/report/load_campaign_data.ts";
 import { runPostprocess } from "../lib/report/postprocess.ts";
-import { readableStore } from "../lib/campaign/live_snapshot.ts";
+import { readableStore } from "../lib/campaign/store/live_snapshot.ts";
 import { resolveReportConfig } from "../lib/report/report_config.ts";
 
 async function main(args: string[]): Promise<number> {

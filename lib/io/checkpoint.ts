@@ -128,7 +128,7 @@ export function readCheckpointSync<T extends { schema: string }>(
  * flushed by its writer first. A failed copy (a full disk) removes its partial tmp file and leaves
  * the previous `<path>.bak` as it was.
  * @param options.beforeCopy test-only: called just before the copy, where a full disk fails; it may
- * throw that failure (lib/campaign/write_faults.ts)
+ * throw that failure (lib/campaign/store/write_faults.ts)
  */
 export function backupFileSync(
   path: string,

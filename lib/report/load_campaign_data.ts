@@ -32,7 +32,7 @@ async function entryKind(path: string): Promise<"file" | "directory" | "other" |
 
 /**
  * Load the campaign in `dir`, from `storePath` when given (a snapshot of a live campaign's store,
- * lib/campaign/live_snapshot.ts).
+ * lib/campaign/store/live_snapshot.ts).
  * @throws NoCampaignStoreError if `dir` or its `exploration_data.h5` is missing
  * @throws FileFormatError if the store cannot be read
  */

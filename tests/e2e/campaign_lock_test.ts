@@ -1,12 +1,12 @@
 /**
- * End-to-end tests of the campaign writer lock (docs/faults.md, lib/campaign/campaign_lock.ts)
+ * End-to-end tests of the campaign writer lock (docs/faults.md, lib/campaign/store/campaign_lock.ts)
  * with two real `explore` processes on one directory and the fake simulator: the second is
  * refused with exit 2 and one line; the lock is released on normal exit, SIGTERM (143) and
  * checkpoint exit (SIGUSR2, 75); a kill -9'd owner's lock is taken over by the next run.
  */
 import { assert, assertEquals } from "../assert.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
+const ROOT = new URL("../..", import.meta.url).pathname;
 const BASE = "out/e2e_lock";
 const FIXTURE = new URL("../fixtures/campaign_fake_small.yaml", import.meta.url);
 

@@ -1,14 +1,14 @@
 /**
  * `report` on a live campaign (docs/faults.md "`report` on a live campaign",
- * lib/campaign/live_snapshot.ts): while a writer holds the campaign lock, report reads a verified
+ * lib/campaign/store/live_snapshot.ts): while a writer holds the campaign lock, report reads a verified
  * copy of the store, or else the last checkpoint's backup, says which in one line, and never
  * touches the store, the backup or the writer. Fake-simulator campaigns under ./out/e2e_live/.
  */
 import { assert, assertEquals } from "../assert.ts";
-import { acquireCampaignLock } from "../../lib/campaign/campaign_lock.ts";
+import { acquireCampaignLock } from "../../lib/campaign/store/campaign_lock.ts";
 import { openCampaignStore } from "../../lib/io/store/reader.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
+const ROOT = new URL("../..", import.meta.url).pathname;
 const BASE = "out/e2e_live";
 const FIXTURE = new URL("../fixtures/campaign_fake_small.yaml", import.meta.url);
 

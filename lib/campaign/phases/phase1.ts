@@ -14,10 +14,10 @@ import type { Logger } from "../../io/log.ts";
 import type { Progress } from "../../io/progress.ts";
 import type { Phase1Design } from "../design.ts";
 import type { RowPrefilter } from "../prefilter_adapter.ts";
-import type { ShardSpec } from "../resume.ts";
+import type { ShardSpec } from "../store/resume.ts";
 import type { SimulateTask } from "../sample_rows.ts";
 import type { SimWorkerResult } from "../workers/sim_worker.ts";
-import type { StoreSession } from "../store_session.ts";
+import type { StoreSession } from "../store/store_session.ts";
 import type { PoolOutcome, WorkerSlotStats } from "../workers/worker_pool.ts";
 import { Phase1Driver } from "./phase1_driver.ts";
 

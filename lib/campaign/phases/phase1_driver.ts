@@ -10,7 +10,7 @@ import { OUTCOMES } from "../../protocol/record.ts";
 import { type Phase1Checkpoint, writeCheckpointSync } from "../../io/checkpoint.ts";
 import type { StoreRow } from "../../io/store/schema.ts";
 import { StoreWriteError } from "../../io/store/writer.ts";
-import { isSkipped, nextShardId, phase1ResumeState, shardText } from "../resume.ts";
+import { isSkipped, nextShardId, phase1ResumeState, shardText } from "../store/resume.ts";
 import { failureRow, rowFromPoolOutcome, type SimulateTask, skippedRow } from "../sample_rows.ts";
 import type { SimWorkerResult } from "../workers/sim_worker.ts";
 import type { PoolOutcome } from "../workers/worker_pool.ts";

@@ -11,9 +11,9 @@ import type { Logger } from "../../io/log.ts";
 import { createProgress } from "../../io/progress.ts";
 import { createPhase1Design } from "../design.ts";
 import { campaignPrefilter, createRowRounds } from "../prefilter_adapter.ts";
-import { type ShardSpec, shardTargetSamples, shardText } from "../resume.ts";
+import { type ShardSpec, shardTargetSamples, shardText } from "../store/resume.ts";
 import type { CampaignSettings } from "../settings.ts";
-import type { StoreSession } from "../store_session.ts";
+import type { StoreSession } from "../store/store_session.ts";
 import { type Phase1Summary, runPhase1, type SimulationRunner, type StopToken } from "./phase1.ts";
 
 /** Commit at least every 30 s when rows are waiting (docs/campaign.md §5.3). */

@@ -9,7 +9,7 @@ import { createPhase1Design, type DesignBounds } from "../design.ts";
 import { createStopToken, runPhase1, type SimulationRunner } from "./phase1.ts";
 import { rowPrefilterOf } from "../prefilter_adapter.ts";
 import { defaultSimulationOptions } from "../../protocol/simulation_options.ts";
-import { StoreSession } from "../store_session.ts";
+import { StoreSession } from "../store/store_session.ts";
 import { WorkerPool } from "../workers/worker_pool.ts";
 import type { SimulateTask } from "../sample_rows.ts";
 import type { SimWorkerInit, SimWorkerResult } from "../workers/sim_worker.ts";

@@ -18,7 +18,7 @@ import { tsLinalg } from "../../kernels/linalg/ts_linalg.ts";
 import type { TwinLandscape } from "../../surrogate/twin_landscape.ts";
 import { CaligoError } from "../../errors.ts";
 import type { ExecutionSettings, Phase2Settings } from "../settings.ts";
-import type { StoreSession } from "../store_session.ts";
+import type { StoreSession } from "../store/store_session.ts";
 import { fitTwinSurrogate, saveTwinSurrogate, type TwinFit } from "./phase2.ts";
 
 /** --skip-phase2 without a saved model, or Phase 3 without any fitted GP (exit 1). */

@@ -12,7 +12,7 @@ import { STRATEGIES, type TwinLandscape } from "../../surrogate/twin_landscape.t
 import { createPhase1Design } from "../design.ts";
 import { campaignPrefilter, campaignTaskGuards, type RowPrefilter } from "../prefilter_adapter.ts";
 import type { CampaignSettings } from "../settings.ts";
-import type { StoreSession } from "../store_session.ts";
+import type { StoreSession } from "../store/store_session.ts";
 import type { TaskGuards } from "../task_executor.ts";
 import { ensureHoldout } from "./holdout.ts";
 import { type HoldoutScores, holdoutScores } from "./holdout_scores.ts";

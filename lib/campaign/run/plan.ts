@@ -4,7 +4,7 @@
  * @module
  */
 import type { CampaignConfig } from "../../io/config.ts";
-import { shardTargetSamples, shardText } from "../resume.ts";
+import { shardTargetSamples, shardText } from "../store/resume.ts";
 import type { CampaignRunOptions } from "./run_options.ts";
 
 /** The plan of `config` run into `dir` with the flags of `o`. */

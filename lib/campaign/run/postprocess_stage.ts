@@ -5,7 +5,7 @@
  * @module
  */
 import { runPostprocess } from "../../report/postprocess.ts";
-import { shardText } from "../resume.ts";
+import { shardText } from "../store/resume.ts";
 import type { RunContext } from "./run_context.ts";
 import { type CampaignRunResult, markStopped } from "./run_options.ts";
 

@@ -25,7 +25,7 @@ export {
 
 /**
  * Run a campaign; see the module documentation. The writer lock of the campaign directory
- * (lib/campaign/campaign_lock.ts) is held from before the first write to the return, and
+ * (lib/campaign/store/campaign_lock.ts) is held from before the first write to the return, and
  * released on every way out (errors, stops, checkpoint exits).
  * @throws CampaignLockedError (a CampaignDirError) if another live process writes the directory
  */

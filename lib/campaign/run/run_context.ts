@@ -4,9 +4,9 @@
  * @module
  */
 import type { Logger } from "../../io/log.ts";
-import type { ShardSpec } from "../resume.ts";
+import type { ShardSpec } from "../store/resume.ts";
 import type { CampaignSettings } from "../settings.ts";
-import type { StoreSession } from "../store_session.ts";
+import type { StoreSession } from "../store/store_session.ts";
 import type { CampaignRunOptions } from "./run_options.ts";
 import type { RunDirectory } from "./setup.ts";
 

@@ -9,7 +9,7 @@ import type { TwinLandscape } from "../../surrogate/twin_landscape.ts";
 import { runPhase1Stage } from "../phases/phase1_stage.ts";
 import { campaignLinalg, loadPhase2Model, runPhase2Stage } from "../phases/phase2_stage.ts";
 import { runPhase3Stage } from "../phases/phase3_stage.ts";
-import { shardText } from "../resume.ts";
+import { shardText } from "../store/resume.ts";
 import { holdoutSummary, phase2Summary } from "./result_summary.ts";
 import type { RunContext } from "./run_context.ts";
 import { type CampaignRunResult, markStopped, SOFTWARE_VERSION } from "./run_options.ts";

@@ -2,7 +2,7 @@
  * The first step of a campaign run (docs/campaign.md §7, §11.2): the campaign directory and its
  * configuration. A fresh run loads `--config`, applies `--seed`/`--workers`, makes the directory
  * and saves `config.resolved.yaml`; a resumed run reads that file back (its hash is the store's
- * `config_sha256`). The writer lock is taken before the first write (lib/campaign/campaign_lock.ts).
+ * `config_sha256`). The writer lock is taken before the first write (lib/campaign/store/campaign_lock.ts).
  * @module
  */
 import { stringify } from "yaml";
@@ -17,7 +17,7 @@ import {
 import { writeFileAtomicSync } from "../../io/checkpoint.ts";
 import { type CampaignConfig, loadConfig, parseConfig } from "../../io/config.ts";
 import type { Logger } from "../../io/log.ts";
-import { acquireCampaignLock, type CampaignLock } from "../campaign_lock.ts";
+import { acquireCampaignLock, type CampaignLock } from "../store/campaign_lock.ts";
 import { planOf } from "./plan.ts";
 import {
   type CampaignRunOptions,

@@ -21,7 +21,7 @@ import { parseFakeFaults } from "../workers/fake_faults.ts";
 import type { SimulateTask } from "../sample_rows.ts";
 import type { CampaignSettings } from "../settings.ts";
 import type { SimWorkerInit, SimWorkerResult } from "../workers/sim_worker.ts";
-import type { StoreSession } from "../store_session.ts";
+import type { StoreSession } from "../store/store_session.ts";
 import { WorkerPool } from "../workers/worker_pool.ts";
 import { campaignWorkerUrl } from "../workers/worker_url.ts";
 import type { CampaignRunOptions } from "./run_options.ts";

@@ -21,10 +21,10 @@ import {
   phase1ResumeState,
   type ShardSpec,
   shardText,
-} from "../resume.ts";
+} from "../store/resume.ts";
 import type { CampaignSettings } from "../settings.ts";
-import { StoreSession } from "../store_session.ts";
-import { parseWriteFaults } from "../write_faults.ts";
+import { StoreSession } from "../store/store_session.ts";
+import { parseWriteFaults } from "../store/write_faults.ts";
 import { type CampaignRunOptions, SOFTWARE_VERSION } from "./run_options.ts";
 import type { RunDirectory } from "./setup.ts";
 

@@ -4,7 +4,7 @@
  * `ENOSPC` in the Emscripten file system, below HDF5, so HDF5's own error path runs exactly as on
  * a real full disk (its sec2 driver reports `errno = 51, error message = 'No space left on
  * device'`; 51 is ENOSPC in Emscripten's numbering). Used by `CALIGO_TEST_WRITE_FAULTS`
- * (lib/campaign/write_faults.ts) and by the store's unit tests where no small file system can be
+ * (lib/campaign/store/write_faults.ts) and by the store's unit tests where no small file system can be
  * mounted.
  * @module
  */

@@ -233,7 +233,7 @@ export class CampaignStore {
 
   /**
    * Test-only: called by {@link CampaignStore.append} just before the flush that makes a commit's
-   * rows durable, where a full disk fails; it may make that flush fail (lib/campaign/write_faults.ts).
+   * rows durable, where a full disk fails; it may make that flush fail (lib/campaign/store/write_faults.ts).
    */
   beforeCommitFlush?: () => void;
   /** Set once a write failed: the file is then closed without further errors. */

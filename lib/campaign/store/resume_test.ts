@@ -1,6 +1,6 @@
-import { assertEquals } from "../../tests/assert.ts";
-import { OUTCOMES } from "../protocol/record.ts";
-import type { Phase1Checkpoint } from "../io/checkpoint.ts";
+import { assertEquals } from "../../../tests/assert.ts";
+import { OUTCOMES } from "../../protocol/record.ts";
+import type { Phase1Checkpoint } from "../../io/checkpoint.ts";
 import { compareCheckpoint, phase1ResumeState } from "./resume.ts";
 
 const code = (o: typeof OUTCOMES[number]) => OUTCOMES.indexOf(o);

@@ -8,9 +8,9 @@
  * stays together) or id mod K = I (alternate designs); a shard's resume considers only its ids.
  * @module
  */
-import { UsageError } from "../errors.ts";
-import { type Outcome, OUTCOMES } from "../protocol/record.ts";
-import type { Phase1Checkpoint } from "../io/checkpoint.ts";
+import { UsageError } from "../../errors.ts";
+import { type Outcome, OUTCOMES } from "../../protocol/record.ts";
+import type { Phase1Checkpoint } from "../../io/checkpoint.ts";
 
 /** Shard I of K of Phase 1 (`--shard I/K`). */
 export interface ShardSpec {

@@ -1,7 +1,7 @@
-import { assert, assertEquals } from "../../tests/assert.ts";
-import { openCampaignStore } from "../io/store/reader.ts";
-import { CampaignStore } from "../io/store/writer.ts";
-import { TEST_ROOT_ATTRIBUTES, testRow } from "../io/store/_test_rows.ts";
+import { assert, assertEquals } from "../../../tests/assert.ts";
+import { openCampaignStore } from "../../io/store/reader.ts";
+import { CampaignStore } from "../../io/store/writer.ts";
+import { TEST_ROOT_ATTRIBUTES, testRow } from "../../io/store/_test_rows.ts";
 import { StoreSession } from "./store_session.ts";
 
 Deno.test("StoreSession.checkpoint(): budgeted copies are skipped right after a copy, always ones are not", async () => {

@@ -9,7 +9,7 @@
  * commits counted are the row commits of every group, the checkpoints those that copy the store.
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../../errors.ts";
 
 export type WriteFaultOperation = "commit" | "checkpoint";
 

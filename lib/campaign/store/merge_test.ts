@@ -1,5 +1,5 @@
-import { assertEquals, assertThrows } from "../../tests/assert.ts";
-import { OUTCOMES } from "../protocol/record.ts";
+import { assertEquals, assertThrows } from "../../../tests/assert.ts";
+import { OUTCOMES } from "../../protocol/record.ts";
 import { MergeError, phase1Cutoff } from "./merge.ts";
 import {
   inShard,
@@ -8,7 +8,7 @@ import {
   phase1ResumeState,
   shardTargetSamples,
 } from "./resume.ts";
-import { UsageError } from "../errors.ts";
+import { UsageError } from "../../errors.ts";
 
 const code = (o: typeof OUTCOMES[number]) => OUTCOMES.indexOf(o);
 

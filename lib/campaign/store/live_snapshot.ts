@@ -1,7 +1,7 @@
 /**
  * The store that `report` reads (docs/faults.md "`report` on a live campaign"). With no live
  * writer, the store itself. While `explore` or `merge` holds the campaign's writer lock
- * (lib/campaign/campaign_lock.ts), a consistent snapshot instead, never the file being written:
+ * (lib/campaign/store/campaign_lock.ts), a consistent snapshot instead, never the file being written:
  * 1. a private byte copy of the store (`.report-snapshot-<pid>.h5` in the campaign directory),
  *    used if it opens and its committed rows match their checksums (campaign.md §7.3); a copy
  *    that overlapped a commit may not, so it is retaken a few times;
@@ -10,10 +10,10 @@
  * Either way one line says what is read. Reading never writes to the store or its backup.
  * @module
  */
-import { FileFormatError } from "../errors.ts";
-import { CAMPAIGN_FILES } from "../io/campaign_dir.ts";
-import { openCampaignStore } from "../io/store/reader.ts";
-import { STORE_GROUPS } from "../io/store/schema.ts";
+import { FileFormatError } from "../../errors.ts";
+import { CAMPAIGN_FILES } from "../../io/campaign_dir.ts";
+import { openCampaignStore } from "../../io/store/reader.ts";
+import { STORE_GROUPS } from "../../io/store/schema.ts";
 import {
   hostName,
   LOCK_FILE,

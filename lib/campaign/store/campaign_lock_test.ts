@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows } from "../../tests/assert.ts";
+import { assert, assertEquals, assertThrows } from "../../../tests/assert.ts";
 import {
   acquireCampaignLock,
   CampaignLockedError,

@@ -15,23 +15,23 @@
  * (a shard that stopped earlier is an error naming it) and drops the overshoot.
  * @module
  */
-import { CaligoError } from "../errors.ts";
-import { writeCheckpointSync, writeFileAtomicSync } from "../io/checkpoint.ts";
-import type { Phase1Checkpoint } from "../io/checkpoint.ts";
-import { CAMPAIGN_FILES, type CampaignPaths, campaignPaths } from "../io/campaign_dir.ts";
-import { type CampaignConfig, parseConfig } from "../io/config.ts";
-import { openCampaignStore } from "../io/store/reader.ts";
-import { type CampaignSettings, resolveCampaign } from "./settings.ts";
+import { CaligoError } from "../../errors.ts";
+import { writeCheckpointSync, writeFileAtomicSync } from "../../io/checkpoint.ts";
+import type { Phase1Checkpoint } from "../../io/checkpoint.ts";
+import { CAMPAIGN_FILES, type CampaignPaths, campaignPaths } from "../../io/campaign_dir.ts";
+import { type CampaignConfig, parseConfig } from "../../io/config.ts";
+import { openCampaignStore } from "../../io/store/reader.ts";
+import { type CampaignSettings, resolveCampaign } from "../settings.ts";
 import {
   type CampaignData,
   type GroupData,
   type RootAttributes,
   type StoreRow,
-} from "../io/store/schema.ts";
-import { CampaignStore } from "../io/store/writer.ts";
-import type { Logger } from "../io/log.ts";
-import { type Outcome, OUTCOMES } from "../protocol/record.ts";
-import { createPhase1Design } from "./design.ts";
+} from "../../io/store/schema.ts";
+import { CampaignStore } from "../../io/store/writer.ts";
+import type { Logger } from "../../io/log.ts";
+import { type Outcome, OUTCOMES } from "../../protocol/record.ts";
+import { createPhase1Design } from "../design.ts";
 import { inShard, isSkipped, parseShardText, shardText } from "./resume.ts";
 
 /** The shards cannot be merged (missing, inconsistent or incomplete). Tasks exit with code 1. */

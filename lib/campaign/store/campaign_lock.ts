@@ -15,7 +15,7 @@
  * finding the same stale lock cannot both win.
  * @module
  */
-import { CampaignDirError } from "../io/campaign_dir.ts";
+import { CampaignDirError } from "../../io/campaign_dir.ts";
 
 /** Name of the lock file inside a campaign directory. */
 export const LOCK_FILE = "campaign.lock";

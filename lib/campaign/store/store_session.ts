@@ -11,9 +11,9 @@
  * after a crash — Phase 1 resumes from the sample ids in the (backup) file — never data.
  * @module
  */
-import { backupFileSync } from "../io/checkpoint.ts";
-import { CampaignStore, StoreWriteError } from "../io/store/writer.ts";
-import { failHdf5WritesTo } from "../io/store/hdf5_write_faults.ts";
+import { backupFileSync } from "../../io/checkpoint.ts";
+import { CampaignStore, StoreWriteError } from "../../io/store/writer.ts";
+import { failHdf5WritesTo } from "../../io/store/hdf5_write_faults.ts";
 import { diskFullCopyError, type WriteFaults } from "./write_faults.ts";
 
 /** Largest share of wall time that `budgeted` backup copies may take. */
@@ -36,7 +36,7 @@ export class StoreSession {
 
   /**
    * @param writeFaults test-only: the commit and checkpoint that fail as on a full disk
-   * (`CALIGO_TEST_WRITE_FAULTS`, lib/campaign/write_faults.ts)
+   * (`CALIGO_TEST_WRITE_FAULTS`, lib/campaign/store/write_faults.ts)
    */
   constructor(readonly path: string, store: CampaignStore, readonly writeFaults?: WriteFaults) {
     this.#store = this.#armed(store);
