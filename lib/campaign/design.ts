@@ -129,69 +129,81 @@ export interface Phase1Design {
  * ```
  */
 export function createPhase1Design(options: DesignOptions): Phase1Design {
-  const { method, strategy, batchSize } = options;
-  const stream = options.stream ?? "design";
-  if (!(options.strategyRatio >= 0 && options.strategyRatio <= 1)) {
-    throw new InvalidArgumentError(
-      "phase1.strategy_ratio",
-      options.strategyRatio,
-      "must be in [0, 1]",
-    );
+  checkDesignOptions(options);
+  const unitPoint = unitPointSource(options);
+  return {
+    options,
+    unitPoint,
+    sample: (sampleId) => designSample(options, unitPoint, sampleId),
+    describe: () => describeDesign(options),
+  };
+}
+
+/** @throws InvalidArgumentError naming the config key of a strategy ratio or batch out of range */
+function checkDesignOptions({ method, batchSize, strategyRatio }: DesignOptions): void {
+  if (!(strategyRatio >= 0 && strategyRatio <= 1)) {
+    throw new InvalidArgumentError("phase1.strategy_ratio", strategyRatio, "must be in [0, 1]");
   }
   if (method === "lhs_batch" && !(Number.isInteger(batchSize) && batchSize >= 1)) {
     throw new InvalidArgumentError("phase1.batch_size", batchSize, "must be a positive integer");
   }
+}
+
+/**
+ * Design index → point of the unit cube: the `j`-th scrambled Sobol point, or point `j mod b` of
+ * LHS batch `⌊j/b⌋` (each batch its own stream; the last batch drawn is kept).
+ */
+function unitPointSource(options: DesignOptions): (j: number) => Float64Array {
+  const { method, batchSize, campaignSeed } = options;
+  const stream = options.stream ?? "design";
+  const d = CONTINUOUS_WIDTH;
   let sobol: SobolSequence | undefined;
   let cachedBatch = -1;
   let cachedPoints: Float64Array = new Float64Array(0);
-  const unitPoint = (j: number): Float64Array => {
+  return (j) => {
     if (method === "sobol") {
-      sobol ??= createSobolSequence(CONTINUOUS_WIDTH, campaignRng(options.campaignSeed, stream));
-      return sobol.point(j, new Float64Array(CONTINUOUS_WIDTH));
+      sobol ??= createSobolSequence(d, campaignRng(campaignSeed, stream));
+      return sobol.point(j, new Float64Array(d));
     }
     const b = Math.floor(j / batchSize);
     if (b !== cachedBatch) {
-      cachedPoints = lhsBatch(
-        batchSize,
-        CONTINUOUS_WIDTH,
-        campaignRng(options.campaignSeed, `${stream}/lhs/${b}`),
-      );
+      cachedPoints = lhsBatch(batchSize, d, campaignRng(campaignSeed, `${stream}/lhs/${b}`));
       cachedBatch = b;
     }
     const i = j - b * batchSize;
-    return cachedPoints.slice(i * CONTINUOUS_WIDTH, (i + 1) * CONTINUOUS_WIDTH);
+    return cachedPoints.slice(i * d, (i + 1) * d);
   };
-  return {
-    options,
-    unitPoint,
-    sample(sampleId: number): DesignSample {
-      if (!Number.isSafeInteger(sampleId) || sampleId < 0) {
-        throw new InvalidArgumentError("sampleId", sampleId, "must be a non-negative integer");
-      }
-      const designIndex = strategy === "paired" ? Math.floor(sampleId / 2) : sampleId;
-      const blind = strategy === "paired"
-        ? sampleId % 2 === 1
-        : isBlindAlternate(sampleId, options.strategyRatio);
-      const row = new Float64Array(STORED_WIDTH);
-      const numPairs = applyMarginals(
-        unitPoint(designIndex),
-        options.bounds,
-        options.fidelityMarginal,
-        row,
-      );
-      row[PARAM_INDEX.strategy] = blind ? 1 : 0;
-      return { sampleId, designIndex, row, numPairs };
-    },
-    describe(): string {
-      return JSON.stringify({
-        method,
-        strategy,
-        fidelity_marginal: options.fidelityMarginal,
-        strategy_ratio: options.strategyRatio,
-        batch_size: method === "lhs_batch" ? batchSize : undefined,
-        scramble_stream: `campaignRng(${options.campaignSeed}, "${stream}")`,
-        campaign_seed: options.campaignSeed,
-      });
-    },
-  };
+}
+
+/** The stored row of `sampleId`: its design point, marginals applied, and its strategy. */
+function designSample(
+  options: DesignOptions,
+  unitPoint: (j: number) => Float64Array,
+  sampleId: number,
+): DesignSample {
+  if (!Number.isSafeInteger(sampleId) || sampleId < 0) {
+    throw new InvalidArgumentError("sampleId", sampleId, "must be a non-negative integer");
+  }
+  const paired = options.strategy === "paired";
+  const designIndex = paired ? Math.floor(sampleId / 2) : sampleId;
+  const blind = paired ? sampleId % 2 === 1 : isBlindAlternate(sampleId, options.strategyRatio);
+  const row = new Float64Array(STORED_WIDTH);
+  const point = unitPoint(designIndex);
+  const numPairs = applyMarginals(point, options.bounds, options.fidelityMarginal, row);
+  row[PARAM_INDEX.strategy] = blind ? 1 : 0;
+  return { sampleId, designIndex, row, numPairs };
+}
+
+/** The design as the JSON stored in the group's `design_json` attribute. */
+function describeDesign(options: DesignOptions): string {
+  const { method, campaignSeed } = options;
+  return JSON.stringify({
+    method,
+    strategy: options.strategy,
+    fidelity_marginal: options.fidelityMarginal,
+    strategy_ratio: options.strategyRatio,
+    batch_size: method === "lhs_batch" ? options.batchSize : undefined,
+    scramble_stream: `campaignRng(${campaignSeed}, "${options.stream ?? "design"}")`,
+    campaign_seed: campaignSeed,
+  });
 }
