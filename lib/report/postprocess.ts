@@ -296,9 +296,11 @@ export async function runPostprocess(
       attributes: data.attributes,
       configYaml: await resolvedYaml(dir, data, config),
     });
-    // tmp + rename: a kill -9 never leaves a truncated report.html
-    await Deno.writeTextFile(`${dir}/report.html.tmp`, html);
-    await Deno.rename(`${dir}/report.html.tmp`, `${dir}/report.html`);
+    // tmp + rename: a kill -9 never leaves a truncated report.html; the tmp name is the process's
+    // own, so a `report` and a finishing `explore` never write into each other's file
+    const tmp = `${dir}/report.html.${Deno.pid}.tmp`;
+    await Deno.writeTextFile(tmp, html);
+    await Deno.rename(tmp, `${dir}/report.html`);
     result.html = "report.html";
     timings.html = clock() - t0;
   }
