@@ -2,7 +2,7 @@ import { assert, assertEquals, assertRejects, assertThrows } from "../../tests/a
 import { ConfigError } from "../errors.ts";
 import { loadConfig, parseConfig } from "./config.ts";
 
-const configsDir = new URL("../../configs", import.meta.url);
+const configsDir = new URL("../../configs/", import.meta.url);
 
 Deno.test("parseConfig() fills every default of docs/campaign.md §11.3 from an empty file", () => {
   const { config, warnings } = parseConfig("", {});

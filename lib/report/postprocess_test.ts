@@ -17,7 +17,7 @@ import { tableCampaign } from "./_test_synthetic_campaign.ts";
 import { buildTables, runPostprocess } from "./postprocess.ts";
 import { tableToCsv } from "./report_table.ts";
 
-const REPO = new URL("../..", import.meta.url).pathname;
+const REPO = new URL("../../", import.meta.url).pathname;
 
 Deno.test("runPostprocess() writes the selected tables, figure specs, SVGs and report.html", async () => {
   const dir = await Deno.makeTempDir({ prefix: "report_pp_" });

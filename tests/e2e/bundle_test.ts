@@ -7,7 +7,7 @@
 import { assert, assertEquals } from "../assert.ts";
 import { openCampaignStore } from "../../lib/io/store/reader.ts";
 
-const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const decoder = new TextDecoder();
 
 async function run(cmd: string, args: string[], cwd: string) {

@@ -6,7 +6,7 @@
  */
 import { assert, assertEquals } from "../assert.ts";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
 const BASE = "out/e2e_lock";
 const FIXTURE = new URL("../fixtures/campaign_fake_small.yaml", import.meta.url);
 

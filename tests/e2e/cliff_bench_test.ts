@@ -12,7 +12,7 @@ import { keyModelOf } from "../../lib/science/key_model.ts";
 import { pointEffectiveR, pointExpectedQber } from "../../lib/science/prefilter.ts";
 import { decodeRow } from "../../lib/protocol/parameter_point.ts";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
 const KEEP = "out/e2e_cliff_bench";
 
 Deno.test({

@@ -5,7 +5,7 @@
  */
 import { assert, assertEquals } from "../assert.ts";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
 const BASE = "out/e2e_config";
 
 async function validate(yaml: string | null, name: string) {

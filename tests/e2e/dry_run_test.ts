@@ -7,7 +7,7 @@
 import { assert, assertEquals } from "../assert.ts";
 import { openCampaignStore } from "../../lib/io/store/reader.ts";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
 
 Deno.test("explore: configs/dry_run_test.yaml with the real simulator runs all three phases", async () => {
   const dir = `out/e2e_dry/run_${crypto.randomUUID().slice(0, 8)}`;

@@ -10,7 +10,7 @@ import { pythonWithH5py } from "./_test_h5py.ts";
 import { REQUIREMENTS, testNeeding } from "../requires.ts";
 import { storeRows } from "./_test_store_rows.ts";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
 const BASE = "out/e2e_explore";
 const FIXTURE = new URL("../fixtures/campaign_fake_small.yaml", import.meta.url);
 

@@ -13,7 +13,7 @@ import { storeRows } from "./_test_store_rows.ts";
 import { REQUIREMENTS, testNeeding } from "../requires.ts";
 import { mountTmpfs } from "../_test_tmpfs.ts";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
 const BASE = "out/e2e_faults";
 const FIXTURE = new URL("../fixtures/campaign_fake_small.yaml", import.meta.url);
 

@@ -6,7 +6,7 @@
 import { assert, assertEquals } from "../assert.ts";
 import { REQUIREMENTS, testNeeding } from "../requires.ts";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
 const SCRIPT = `
 import { fitGp } from "${ROOT}mod.ts";
 const x = Float64Array.from({ length: 40 }, (_, i) => i / 39);

@@ -12,7 +12,7 @@ import { assert, assertEquals } from "../assert.ts";
 import { openCampaignStore } from "../../lib/io/store/reader.ts";
 import { storeRows } from "./_test_store_rows.ts";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
 const BASE = "out/e2e_shard";
 const FIXTURE = new URL("../fixtures/campaign_fake_small.yaml", import.meta.url);
 

@@ -15,7 +15,7 @@ import { openCampaignStore } from "../../lib/io/store/reader.ts";
 import { storeRows } from "./_test_store_rows.ts";
 import { ignoreUnless, REQUIREMENTS } from "../requires.ts";
 
-const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 /** The cluster script; CALIGO_SLURM_LOCAL overrides it (e.g. to check the ignore path). */
 const SLURM_LOCAL = Deno.env.get("CALIGO_SLURM_LOCAL") ??
   new URL("../../tools/slurm_local.sh", import.meta.url).pathname;

@@ -3,7 +3,7 @@ import { readCsrForTest } from "./_test_codes.ts";
 import { puncturingOrder } from "./puncturing_order.ts";
 import { createParityCheckMatrix } from "./parity_check_matrix.ts";
 
-const FIXTURES = new URL("../../../tests/fixtures", import.meta.url);
+const FIXTURES = new URL("../../../tests/fixtures/", import.meta.url);
 
 Deno.test("puncturingOrder() reproduces Caligo's hybrid order on Caligo's matrix (1940 entries, 909 untainted)", async () => {
   const h = await readCsrForTest(new URL("ldpc_caligo_4096_r050.csr.txt", FIXTURES));
