@@ -111,7 +111,7 @@ Deno.test("every de-bsc row has fewer degree-2 variables than checks (Caligo's 0
     return (d.lambda.find(([deg]) => deg === 2)?.[1] ?? 0) / 2 / nodes;
   };
   for (const rate of defaultMotherRates("de-bsc")) {
-    if (rate === 0.8) continue; // still Caligo's row in de-v3 (docs/science.md §9.1)
+    if (rate === 0.8) continue; // still Caligo's row in de-v3 (docs/science.md §9.1 says why)
     const f = degree2Fraction(deBscDistribution(rate));
     assert(f < 0.95 * (1 - rate), `rate ${rate}: ${f.toFixed(3)} of the variables have degree 2`);
   }
