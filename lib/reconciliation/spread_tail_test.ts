@@ -101,3 +101,18 @@ Deno.test("chooseShortFrameRate() takes the lowest mother rate that reaches R*, 
   assertClose(frameRate(0.6, 4096, 410, plan.shortened), 1 - 1.16 * binaryEntropy(0.055), 2e-4);
   assert(plan.punctured > plan.shortened, `p ${plan.punctured} s ${plan.shortened}`);
 });
+
+Deno.test("spread equals shorten bit for bit when m is a whole number of blocks (calibration frames)", () => {
+  for (const strategy of ["baseline", "blind"] as const) {
+    const inp = () => ({ ...input(12, 3 * 461, 0.04, 0.045), strategy });
+    const a = reconcileOtStrings(family, inp(), testOptions());
+    const b = reconcileOtStrings(family, inp(), testOptions({ tail: "spread" }));
+    assertEquals(b.verified, a.verified, strategy);
+    assertEquals(b.yCorrected, a.yCorrected, strategy);
+    assertEquals([b.leak, b.decoderIterations, b.motherRate], [
+      a.leak,
+      a.decoderIterations,
+      a.motherRate,
+    ], strategy);
+  }
+});
