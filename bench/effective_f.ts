@@ -7,7 +7,7 @@
  *   f_eff = Σ_blocks leak_EC / (m·h(q)),  f_all = (Σ leak_EC + Σ tag bits) / (m·h(q)).
  *
  * "planned" is the leakage fixed before decoding (plannedLeakage of ot_reconcile.ts, the value the
- * protocol charges); "measured" runs `--samples` strings per (N, q) through the baseline engine
+ * protocol charges); "measured" runs `--samples` strings per (N, q) through the engine
  * (random bits, BSC(q) noise) and reports the charged leakage, the block FER and the lost bits.
  * The rate choice uses the family's cached calibration (`calibration_frames` = --cal-frames),
  * made here and cached when missing. The last lines give the mean of f_eff over the N grid
@@ -18,7 +18,8 @@
  *
  * Flags: --length n (4096); --family caligo|de-bsc (caligo); --qber LIST (0.02,0.04,0.06,0.08);
  * --pairs LIST (10^4.7 … 10^6, 14 log-spaced values); --tails LIST (shorten,spread); --samples S
- * (0: planned only); --cal-frames F (300); --codes-dir DIR (codes); --json.
+ * (0: planned only); --strategy baseline|blind (baseline; blind: "planned" is round 1, "measured"
+ * adds the reveals); --cal-frames F (300); --codes-dir DIR (codes); --json.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -31,11 +32,11 @@ import { defaultReconciliationOptions } from "../lib/protocol/simulation_options
 import { defaultMotherRates, parseCodeFamily } from "../lib/reconciliation/code_family.ts";
 import type { CodeFamily } from "../lib/reconciliation/code_family.ts";
 import { plannedLeakage } from "../lib/reconciliation/ot_reconcile.ts";
-import { reconcileBaseline } from "../lib/reconciliation/reconcile.ts";
+import { reconcileBaseline, reconcileBlind } from "../lib/reconciliation/reconcile.ts";
 import { binaryEntropy } from "../lib/reconciliation/entropy.ts";
 import { expectedStringLength } from "../lib/science/expected_margin.ts";
 import { campaignRng } from "../lib/kernels/rng.ts";
-import type { ReconciliationOptions } from "../lib/reconciliation/types.ts";
+import type { ReconciliationOptions, Strategy } from "../lib/reconciliation/types.ts";
 import { modulationSize } from "../lib/reconciliation/rate_adaptation.ts";
 import { blockPayloads } from "../lib/reconciliation/_block_engine.ts";
 
@@ -66,6 +67,7 @@ function measure(
   m: number,
   q: number,
   samples: number,
+  strategy: Strategy,
 ): { f: number; fer: number } {
   const rng = campaignRng(7, `bench/effective-f/m${m}/q${q}`);
   const x = new Uint8Array(m), y = new Uint8Array(m);
@@ -75,7 +77,7 @@ function measure(
       x[i] = rng.nextUint32() & 1;
       y[i] = x[i] ^ (rng.nextDouble() < q ? 1 : 0);
     }
-    const r = reconcileBaseline(family, {
+    const r = (strategy === "blind" ? reconcileBlind : reconcileBaseline)(family, {
       alice: x,
       bob: y,
       qberPrior: q,
@@ -104,6 +106,7 @@ async function main(): Promise<void> {
       qber: str("0.02,0.04,0.06,0.08"),
       pairs: { type: "string" },
       tails: str("shorten,spread"),
+      strategy: str("baseline"),
       samples: str("0"),
       "cal-frames": str("300"),
       "codes-dir": str("codes"),
@@ -135,12 +138,13 @@ async function main(): Promise<void> {
       const hq = binaryEntropy(q);
       for (const numPairs of pairs) {
         const m = stringBits(numPairs);
-        const leak = plannedLeakage(family, m, q, "baseline", options);
+        const strategy = a.strategy as Strategy;
+        const leak = plannedLeakage(family, m, q, strategy, options);
         const capacity = base.codeLength - modulationSize(base.codeLength, base.modulationFraction);
         const blocks = blockPayloads(m, capacity, tail).length;
         const tags = blocks * options.hashBits;
         const sim = Number(a.samples) > 0
-          ? measure(family, options, m, q, Number(a.samples))
+          ? measure(family, options, m, q, Number(a.samples), strategy)
           : null;
         const p: Point = {
           tail,

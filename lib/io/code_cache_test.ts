@@ -52,15 +52,15 @@ Deno.test("loadOrBuildCodeFamily() builds once, then loads from the cache", asyn
   }
 });
 
-Deno.test("a de-bsc family is cached under …-de-v2 ids and never loads as the caligo family", async () => {
+Deno.test("a de-bsc family is cached under …-de-v3 ids and never loads as the caligo family", async () => {
   const dir = await Deno.makeTempDir({ prefix: "caligo-codes-" });
   try {
     const options = { codeLength: 256, motherRates: [0.4, 0.5], codeFamily: "de-bsc" as const };
     const built = await loadOrBuildCodeFamily(options, dir);
     assertEquals(built.family, "de-bsc");
     assertEquals(built.codes.map((c) => c.id), [
-      "ldpc-n256-r0.40-s1-ace-peg-de-v2",
-      "ldpc-n256-r0.50-s1-ace-peg-de-v2",
+      "ldpc-n256-r0.40-s1-ace-peg-de-v3",
+      "ldpc-n256-r0.50-s1-ace-peg-de-v3",
     ]);
     const loaded = await loadMotherCode(dir, built.codes[1].id);
     assertEquals(loaded?.family, "de-bsc");

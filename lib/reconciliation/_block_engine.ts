@@ -141,7 +141,8 @@ export function validateQber(qber: number, path = "qberPrior"): void {
  * spread`, §9.4) the rate is chosen for a frame whose n − d − L unused payload positions are
  * shortened, so that its leakage m_c − p is ≈ f'·h(q)·L ({@link payloadFrame},
  * {@link shortFrameFactor}; baseline on the lowest mother rate that reaches it,
- * {@link chooseShortFrameRate}).
+ * {@link chooseShortFrameRate}); blind on the highest mother rate whose ladder reaches the
+ * baseline's f' (the blind calibration's start factor is a code selector for full frames only).
  * @throws InvalidArgumentError if the attached calibration was made for other options
  */
 export function planRate(
@@ -164,9 +165,14 @@ export function planRate(
   }
   const full = payloadBits === undefined || payloadBits === n - d;
   const frame = full ? { rates, n } : payloadFrame(rates, n, d, payloadBits);
-  const factor = strategy === "blind"
+  const baseline = cal === undefined
+    ? options.fSelect
+    : calibratedFactor(cal.rows, "baseline", qberPrior);
+  // A short frame's blind ladder is placed by the baseline factor: its last round (every
+  // modulation position shortened) must reach the rate a baseline frame needs (§9.4).
+  const factor = strategy === "blind" && full
     ? (cal === undefined ? BLIND_START_FACTOR : calibratedFactor(cal.rows, "blind", qberPrior))
-    : (cal === undefined ? options.fSelect : calibratedFactor(cal.rows, "baseline", qberPrior));
+    : baseline;
   const f = full ? factor : shortFrameFactor(factor, n, frame.n);
   const plan = strategy === "blind"
     ? chooseBlindCode(frame.rates, frame.n, d, qberPrior, f)

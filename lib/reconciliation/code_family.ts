@@ -35,15 +35,15 @@ export const LOCAL_PEG_ABOVE = 16384;
 /**
  * Which degree-distribution table a family's codes come from: `caligo` (default; Caligo's table,
  * rates 0.50…0.90) or `de-bsc` (designed for the BSC by density evolution, rates 0.35…0.90;
- * lib/kernels/ldpc/degree_distributions.ts). Part of the cache id (`…-de-v2`).
+ * lib/kernels/ldpc/degree_distributions.ts). Part of the cache id (`…-de-v3`; v2 had Caligo's 0.75 and 0.90 rows).
  */
 export type CodeFamilyName = "caligo" | "de-bsc";
 /** All family names, default first. */
 export const CODE_FAMILY_NAMES: readonly CodeFamilyName[] = ["caligo", "de-bsc"];
 /** Version suffix of the `de-bsc` table; bump it whenever a row of that table changes. */
-export const DE_BSC_FAMILY_VERSION = "de-v2";
+export const DE_BSC_FAMILY_VERSION = "de-v3";
 
-/** The construction algorithm (and its version) of codes of length n, e.g. `ace-peg-de-v2`. */
+/** The construction algorithm (and its version) of codes of length n, e.g. `ace-peg-de-v3`. */
 export function codeAlgorithm(n: number, family: CodeFamilyName = "caligo"): string {
   const base = n > LOCAL_PEG_ABOVE ? LOCAL_PEG_ALGORITHM_VERSION : CODE_ALGORITHM_VERSION;
   return family === "caligo" ? base : base.replace(/-v1$/, `-${DE_BSC_FAMILY_VERSION}`);
@@ -133,7 +133,7 @@ export interface CodeFamilyOptions {
   codeFamily?: CodeFamilyName;
 }
 
-/** Cache id of a mother code, e.g. `ldpc-n4096-r0.40-s1-ace-peg-de-v2`. */
+/** Cache id of a mother code, e.g. `ldpc-n4096-r0.40-s1-ace-peg-de-v3`. */
 export function motherCodeId(
   n: number,
   rate: number,

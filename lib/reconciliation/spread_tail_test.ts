@@ -101,3 +101,34 @@ Deno.test("chooseShortFrameRate() takes the lowest mother rate that reaches R*, 
   assertClose(frameRate(0.6, 4096, 410, plan.shortened), 1 - 1.16 * binaryEntropy(0.055), 2e-4);
   assert(plan.punctured > plan.shortened, `p ${plan.punctured} s ${plan.shortened}`);
 });
+
+Deno.test("spread equals shorten bit for bit when m is a whole number of blocks (calibration frames)", () => {
+  for (const strategy of ["baseline", "blind"] as const) {
+    const inp = () => ({ ...input(12, 3 * 461, 0.04, 0.045), strategy });
+    const a = reconcileOtStrings(family, inp(), testOptions());
+    const b = reconcileOtStrings(family, inp(), testOptions({ tail: "spread" }));
+    assertEquals(b.verified, a.verified, strategy);
+    assertEquals(b.yCorrected, a.yCorrected, strategy);
+    assertEquals([b.leak, b.decoderIterations, b.motherRate], [
+      a.leak,
+      a.decoderIterations,
+      a.motherRate,
+    ], strategy);
+  }
+});
+
+Deno.test("spread tail: a short frame's blind ladder ends at or below the baseline's leakage f'·h(q)·L", () => {
+  // Last blind round: every modulation position shortened, leakage m_c. It must cover what a
+  // baseline short frame is charged, else the ladder cannot reach the needed rate. f_sel 1.5
+  // against the blind default start factor 1.1: placing the ladder by 1.1 would miss.
+  const options = testOptions({ tail: "spread", fSelect: 1.5 });
+  for (const q of [0.02, 0.03, 0.045]) {
+    for (const L of [250, 350, 450]) {
+      const plan = planRate(family, "blind", q, options, L);
+      const fPrime = shortFrameFactor(options.fSelect, 512, L + 51);
+      const mc = family.codes[plan.codeIndex].matrix.m;
+      assert(mc >= fPrime * binaryEntropy(q) * L - 1, `q ${q} L ${L}: m_c ${mc}`);
+      assertEquals(plan.punctured, 51); // round 1 punctures every modulation position
+    }
+  }
+});

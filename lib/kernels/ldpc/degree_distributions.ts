@@ -169,12 +169,20 @@ export interface DesignedDistribution extends DegreeDistribution {
 }
 
 /**
- * Distributions of the `de-bsc` family's low rates, designed for the BSC by density evolution
- * (lib/kernels/ldpc/degree_design.ts via tools/design_degree_distributions.ts: hill climb over λ
- * on degrees 2, 3, 6, 12, 20 from λ = (0.22, 0.22, 0.16, 0.2, 0.2), check-concentrated ρ, 120 DE
- * runs per rate; at 0.45 no move gained 0.0005, so the row is the starting λ), keyed by rate ×100. Shannon limits p_Sh: 0.1616 (R 0.35), 0.1461 (0.40),
- * 0.1284 (0.45). Rates 0.50…0.90 of the family use Caligo's rows ({@link deBscDistribution}).
- * Changing a row requires a new family version (`DE_BSC_FAMILY_VERSION`, code_family.ts).
+ * Distributions of the `de-bsc` family designed for the BSC by density evolution
+ * (lib/kernels/ldpc/degree_design.ts via tools/design_degree_distributions.ts, check-concentrated
+ * ρ), keyed by rate ×100 (docs/science.md §9.1).
+ * - 0.35, 0.40, 0.45: hill climb over λ on degrees 2, 3, 6, 12, 20 from λ = (0.22, 0.22, 0.16,
+ *   0.2, 0.2), threshold step 0.0005, 120 DE runs per rate (at 0.45 no move gained 0.0005, so the
+ *   row is the starting λ). Shannon limits p_Sh: 0.1616, 0.1461, 0.1284.
+ * - 0.75, 0.90 (family version de-v3): Caligo's rows there have more degree-2 variables than
+ *   checks (0.34 n vs 0.25 n, 0.19 n vs 0.10 n), so their graphs must contain cycles made only of
+ *   degree-2 variables (low-weight codewords); these rows keep the degree-2 variables below 95 % of
+ *   the checks. 0.75: from λ = (2: 0.06, 3: 0.30, 6: 0.14, 12: 0.25, 20: 0.25), step 0.0002, 80 runs
+ *   (p* 0.0384; Caligo 0.0383; p_Sh 0.0415). 0.90: from Caligo's degrees with λ₂ = 0.03, step
+ *   0.0001, 150 runs (p* 0.0116; Caligo 0.0107; p_Sh 0.0130).
+ * Other rates use Caligo's rows ({@link deBscDistribution}). Changing a row requires a new family
+ * version (`DE_BSC_FAMILY_VERSION`, code_family.ts).
  */
 export const DE_BSC_DEGREE_DISTRIBUTIONS: Readonly<Record<number, DesignedDistribution>> = {
   35: {
@@ -195,11 +203,23 @@ export const DE_BSC_DEGREE_DISTRIBUTIONS: Readonly<Record<number, DesignedDistri
     rho: [[7, .28933], [8, .71067]],
     threshold: 0.121,
   },
+  75: {
+    rate: 0.75,
+    lambda: [[2, .06], [3, .34], [6, .04], [12, .31], [20, .25]],
+    rho: [[21, .7525], [22, .2475]],
+    threshold: 0.0384,
+  },
+  90: {
+    rate: 0.9,
+    lambda: [[2, .03], [3, .3], [5, .02], [9, .12], [12, .34], [21, .19]],
+    rho: [[58, .07623], [59, .92377]],
+    threshold: 0.0116,
+  },
 };
 
 /**
- * The distribution of rate `rate` in the `de-bsc` family: the designed rows (0.35, 0.40, 0.45),
- * else Caligo's (0.50 … 0.90).
+ * The distribution of rate `rate` in the `de-bsc` family: the designed rows (0.35, 0.40, 0.45,
+ * 0.75, 0.90), else Caligo's.
  */
 export function deBscDistribution(rate: number): DegreeDistribution {
   const key = Math.round(rate * 100);
