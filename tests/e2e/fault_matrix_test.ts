@@ -218,16 +218,15 @@ async function committedRowsKept(store: string): Promise<number> {
 // The store is ≈ 105 KB at the first checkpoint and ≈ 112 KB when the next commit grows it: with
 // 230 KB left the backup fits and a later commit does not; with 180 KB the first backup does not.
 for (
-  const [leftKib, operation] of [
-    [230, "commit of 2 rows to /lhs_warmup failed"],
-    [180, "checkpoint (copy of the store) failed"],
+  const [leftKib, stage, operation] of [
+    // "commit of K rows …": K depends on when the results arrive
+    [230, "commit", "rows to /lhs_warmup failed"],
+    [180, "checkpoint", "checkpoint (copy of the store) failed"],
   ] as const
 ) {
   testNeeding(
     [REQUIREMENTS.tmpfsMount],
-    `fault: a real full disk (2 MB tmpfs, ${leftKib} KB left) fails at the ${
-      operation.split(" ")[0]
-    } with one line and no HDF5 diagnostics; after space is freed the resume gives the same rows`,
+    `fault: a real full disk (2 MB tmpfs, ${leftKib} KB left) fails at the ${stage} with one line and no HDF5 diagnostics; after space is freed the resume gives the same rows`,
     async () => {
       const mnt = `${ROOT}${BASE}/tmpfs_${crypto.randomUUID().slice(0, 8)}`;
       const { unmount } = mountTmpfs(2048, mnt);
