@@ -114,7 +114,7 @@ const reconciliationSchema = section({
   nms_alpha: num((s) => s.gt(0).max(1)).default(0.8),
   max_iterations: int((s) => s.min(1).max(10000)).default(50),
   // Framing of the last bits (docs/science.md §9.4): shorten | drop | spread (equal blocks).
-  tail: z.enum(["shorten", "drop", "spread"]).default("shorten"),
+  tail: z.enum(["shorten", "drop", "spread"]).default("spread"),
   failed_blocks: z.enum(["discard", "abort"]).default("discard"),
   codes_dir: z.string().default("codes"),
   /** Frames per calibration grid point (FER ≤ 1e-2 at 95 % confidence either way). */

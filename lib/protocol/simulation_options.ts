@@ -80,7 +80,7 @@ export function defaultReconciliationOptions(): ReconciliationOptions {
     decoder: "spa-simd",
     nmsAlpha: 0.8,
     maxIterations: 50,
-    tail: "shorten",
+    tail: "spread",
     failedBlocks: "discard",
     leakage: "elkouss",
   };

@@ -33,7 +33,7 @@ export const FAKE_SIMULATOR_VERSION = "fake/2";
 
 /** `simulator_version` of each simulator (bumped when a row of the same seed changes). */
 const SIMULATOR_VERSIONS = {
-  real: "caligo-ts/protocol-2",
+  real: "caligo-ts/protocol-3",
   fake: FAKE_SIMULATOR_VERSION,
   expected: "caligo-ts/expected-1",
 } as const;
