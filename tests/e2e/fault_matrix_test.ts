@@ -9,6 +9,7 @@
 import { assert, assertEquals } from "../assert.ts";
 import { FileFormatError } from "../../lib/errors.ts";
 import { openCampaignStore } from "../../lib/io/store/reader.ts";
+import { CampaignStore } from "../../lib/io/store/writer.ts";
 import { storeRows } from "./_test_store_rows.ts";
 import { REQUIREMENTS, testNeeding } from "../requires.ts";
 import { mountTmpfs } from "../_test_tmpfs.ts";
@@ -466,4 +467,36 @@ Deno.test("fault: kill -9 during a parallel GP fit (Phase 2, 520 rows, restarts 
   assertEquals(await allRows(dir), await allRows(ref));
   await Deno.remove(`${ROOT}${dir}`, { recursive: true });
   await Deno.remove(`${ROOT}${ref}`, { recursive: true });
+});
+
+Deno.test("fault: a writer killed before its first checkpoint left damaged rows and no backup: the store is kept aside and started again; the resume gives the same rows", async () => {
+  const config = await writeConfig(
+    "crash_first",
+    (t) => t.replace(/checkpoint_interval: \d+/, "checkpoint_interval: 1000"),
+  );
+  const dir = fresh("crash_first");
+  const phase1Only = ["--skip-phase2", "--skip-phase3"];
+  assertEquals((await explore(["--config", config, "--output-dir", dir, ...phase1Only])).code, 0);
+  const reference = await allRows(dir);
+  const store = `${ROOT}${dir}/exploration_data.h5`;
+  // the bytes of a store its writer still holds open (writer_open = 1, as after a kill -9) …
+  const { store: held } = await CampaignStore.openForAppend(store);
+  const open = await Deno.readFile(store);
+  held.close();
+  // … with one committed row damaged, and no checkpoint copy
+  const seed = (await openCampaignStore(store)).groups.lhs_warmup.seed[3];
+  const needle = new Uint8Array(BigUint64Array.of(seed).buffer);
+  const at = open.findIndex((_, i) => needle.every((b, j) => open[i + j] === b));
+  assert(at >= 0, "the seed of row 3 is stored uncompressed");
+  open[at] ^= 0x01;
+  await Deno.writeFile(store, open);
+  await Deno.remove(`${store}.bak`).catch(() => {});
+  const resumed = await explore(["--continue-from", dir, ...phase1Only]);
+  assertEquals(resumed.code, 0, resumed.stderr);
+  const warn = resumed.stderr.split("\n").filter((l) => l.includes("starting the store again"));
+  assertEquals(warn.length, 1, resumed.stderr);
+  const aside = [...Deno.readDirSync(`${ROOT}${dir}`)].find((e) => e.name.includes(".crashed-"));
+  assertEquals(await Deno.readFile(`${ROOT}${dir}/${aside!.name}`), open);
+  assertEquals(await allRows(dir), reference);
+  await Deno.remove(`${ROOT}${dir}`, { recursive: true });
 });

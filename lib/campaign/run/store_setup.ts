@@ -62,7 +62,7 @@ export async function openRunStore(
   const attrs = resumed ? await readRootAttributes(paths.store) : null;
   if (attrs !== null) checkRunIdentity((name) => attrs[name], run);
   const store = resumed
-    ? await reopenStore(paths, log)
+    ? await reopenStore(paths, attrs ?? {}, log)
     : await CampaignStore.create(paths.store, rootAttributes(resolved.config, resolved, o.shard));
   let shard: ShardSpec | undefined;
   try {
@@ -138,7 +138,11 @@ function rootAttributes(
  * store is treated like one that does not open (the backup is used when it passes the same
  * check), and is never modified.
  */
-async function reopenStore(paths: CampaignPaths, log: Logger): Promise<CampaignStore> {
+async function reopenStore(
+  paths: CampaignPaths,
+  attrs: Record<string, string | number>,
+  log: Logger,
+): Promise<CampaignStore> {
   try {
     const { store, truncated, cleanlyClosed } = await CampaignStore.openForAppend(
       paths.store,
@@ -154,8 +158,33 @@ async function reopenStore(paths: CampaignPaths, log: Logger): Promise<CampaignS
     return store;
   } catch (e) {
     if (!(e instanceof FileFormatError)) throw e;
+    if (attrs.writer_open === 1 && !pathExistsSync(paths.storeBackup)) {
+      return await startStoreAgain(paths, attrs, e, log);
+    }
     return await restoreBackup(paths, e, log);
   }
+}
+
+/**
+ * A writer killed before its first checkpoint left damaged rows (HDF5 has no crash consistency)
+ * and no checkpoint copy: the store is kept aside and started again with its root attributes, and
+ * every row is recomputed from its seed (docs/faults.md). A store damaged at rest (closed cleanly)
+ * is refused instead, since its rows may be the only copy of a long run.
+ */
+async function startStoreAgain(
+  paths: CampaignPaths,
+  attrs: Record<string, string | number>,
+  error: FileFormatError,
+  log: Logger,
+): Promise<CampaignStore> {
+  const aside = `${paths.store}.crashed-${Date.now()}`;
+  Deno.renameSync(paths.store, aside);
+  log.warn(
+    `${error.message}; its writer was killed before the first checkpoint: kept it as ${aside} ` +
+      `and starting the store again (its rows are recomputed)`,
+  );
+  const { writer_open: _, ...root } = attrs;
+  return await CampaignStore.create(paths.store, root as unknown as RootAttributes);
 }
 
 /**
