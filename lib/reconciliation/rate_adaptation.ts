@@ -96,14 +96,10 @@ export function chooseBaselineRate(
   qber: number,
   fSelect: number,
 ): RatePlan {
-  const q = Math.min(0.5 - 1e-6, Math.max(1e-4, qber));
-  const raw = 1 - fSelect * binaryEntropy(q);
-  const delta = d / n;
-  const target = clampToFamily(motherRates, delta, raw);
+  const { raw, delta, target, reaching } = reachingCodes(motherRates, n, d, qber, fSelect);
+  // the code whose σ = R0 − R*(1 − δ) is closest to the middle of its range [0, δ]
   let best = -1, bestDistance = Infinity;
-  for (let i = 0; i < motherRates.length; i++) {
-    const sigma = motherRates[i] - target * (1 - delta);
-    if (sigma < -1e-12 || sigma > delta + 1e-12) continue;
+  for (const [i, sigma] of reaching) {
     const distance = Math.abs(sigma - delta / 2);
     if (distance < bestDistance - 1e-12) {
       best = i;
@@ -112,6 +108,30 @@ export function chooseBaselineRate(
   }
   if (best < 0) best = nearestCode(motherRates, delta, target);
   return planFor(best, motherRates[best], n, d, target, raw);
+}
+
+/**
+ * The target rate R* = 1 − f·h(q) (q clamped to [1e-4, ½), R* clamped to the family's range) and
+ * the codes whose range contains it: pairs [index, σ] with σ = R0 − R*(1 − δ) ∈ [0, δ], δ = d/n,
+ * ascending R0.
+ */
+function reachingCodes(
+  motherRates: readonly number[],
+  n: number,
+  d: number,
+  qber: number,
+  fSelect: number,
+): { raw: number; delta: number; target: number; reaching: [number, number][] } {
+  const q = Math.min(0.5 - 1e-6, Math.max(1e-4, qber));
+  const raw = 1 - fSelect * binaryEntropy(q);
+  const delta = d / n;
+  const target = clampToFamily(motherRates, delta, raw);
+  const reaching: [number, number][] = [];
+  for (let i = 0; i < motherRates.length; i++) {
+    const sigma = motherRates[i] - target * (1 - delta);
+    if (sigma >= -1e-12 && sigma <= delta + 1e-12) reaching.push([i, sigma]);
+  }
+  return { raw, delta, target, reaching };
 }
 
 /**
@@ -138,16 +158,8 @@ export function chooseShortFrameRate(
   qber: number,
   fSelect: number,
 ): RatePlan {
-  const q = Math.min(0.5 - 1e-6, Math.max(1e-4, qber));
-  const raw = 1 - fSelect * binaryEntropy(q);
-  const delta = d / n;
-  const target = clampToFamily(motherRates, delta, raw);
-  let best = -1;
-  for (let i = 0; i < motherRates.length && best < 0; i++) {
-    const sigma = motherRates[i] - target * (1 - delta);
-    if (sigma >= -1e-12 && sigma <= delta + 1e-12) best = i;
-  }
-  if (best < 0) best = nearestCode(motherRates, delta, target);
+  const { raw, delta, target, reaching } = reachingCodes(motherRates, n, d, qber, fSelect);
+  const best = reaching.length > 0 ? reaching[0][0] : nearestCode(motherRates, delta, target);
   return planFor(best, motherRates[best], n, d, target, raw);
 }
 
@@ -159,7 +171,8 @@ export function chooseShortFrameRate(
  * ```ts
  * import { chooseBlindCode } from "./rate_adaptation.ts";
  * const rates = [0.5, 0.6, 0.7];
- * console.assert(chooseBlindCode(rates, 4096, 410, 0.05).motherRate === 0.6);
+ * // R* = 1 − 1.1·h(0.05) = 0.685 lies in the ranges of 0.6 and 0.7: the larger one
+ * console.assert(chooseBlindCode(rates, 4096, 410, 0.05).motherRate === 0.7);
  * console.assert(chooseBlindCode(rates, 4096, 410, 0.05, 1.6).motherRate === 0.5);
  * ```
  */
@@ -170,21 +183,8 @@ export function chooseBlindCode(
   qberPrior: number,
   startFactor = 1.1,
 ): RatePlan {
-  const q = Math.min(0.5 - 1e-6, Math.max(1e-4, qberPrior));
-  const raw = 1 - startFactor * binaryEntropy(q);
-  const delta = d / n;
-  const target = clampToFamily(motherRates, delta, raw);
-  let best = -1;
-  for (let i = 0; i < motherRates.length; i++) {
-    const [lo, hi] = rangeOf(motherRates[i], delta);
-    if (
-      target >= lo - 1e-12 && target <= hi + 1e-12 &&
-      (best < 0 || motherRates[i] > motherRates[best])
-    ) {
-      best = i;
-    }
-  }
-  if (best < 0) best = nearestCode(motherRates, delta, target);
+  const { raw, delta, target, reaching } = reachingCodes(motherRates, n, d, qberPrior, startFactor);
+  const best = reaching.length > 0 ? reaching.at(-1)![0] : nearestCode(motherRates, delta, target);
   return {
     codeIndex: best,
     motherRate: motherRates[best],

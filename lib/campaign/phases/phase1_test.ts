@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "../../../tests/assert.ts";
 import { openCampaignStore } from "../../io/store/reader.ts";
-import { SCHEMA_VERSION } from "../../io/store/schema.ts";
+import { TEST_ROOT_ATTRIBUTES } from "../../io/store/_test_rows.ts";
 import { CampaignStore } from "../../io/store/writer.ts";
 import { readCheckpointSync } from "../../io/checkpoint.ts";
 import type { Phase1Checkpoint } from "../../io/checkpoint.ts";
@@ -37,20 +37,10 @@ async function newCampaign(): Promise<{ dir: string; session: StoreSession }> {
   const dir = await Deno.makeTempDir({ prefix: "caligo_phase1_" });
   const path = `${dir}/exploration_data.h5`;
   const store = await CampaignStore.create(path, {
-    schema_version: SCHEMA_VERSION,
-    software_version: "test",
-    simulator_version: "fake/1",
-    created_utc: "2026-01-01T00:00:00Z",
+    ...TEST_ROOT_ATTRIBUTES,
     campaign_seed: 5,
-    config_yaml: "",
     config_sha256: "abc",
     bounds_json: JSON.stringify(BOUNDS),
-    link_model: "heralded-double-click",
-    key_model: "project",
-    leakage: "elkouss",
-    codes_id: "none",
-    blas_backend: "none",
-    compat_flags_json: "{}",
   });
   return { dir, session: new StoreSession(path, store) };
 }

@@ -6,26 +6,12 @@ import h5wasm from "h5wasm/node";
 import { flushChecked, Hdf5ReportedError, withHdf5Diagnostics } from "./hdf5_diagnostics.ts";
 import { failHdf5WritesTo } from "./hdf5_write_faults.ts";
 import { openCampaignStore } from "./reader.ts";
-import { type RootAttributes, SCHEMA_VERSION, type StoreRow } from "./schema.ts";
+import type { StoreRow } from "./schema.ts";
+import { TEST_ROOT_ATTRIBUTES } from "./_test_rows.ts";
 import { CampaignStore, StoreWriteError } from "./writer.ts";
 import { DIAGNOSTIC_COLUMNS, OUTPUT_COLUMNS } from "../../protocol/record.ts";
 
-const ATTRS: RootAttributes = {
-  schema_version: SCHEMA_VERSION,
-  software_version: "0.0.0-test",
-  simulator_version: "fake/1",
-  created_utc: "2026-01-01T00:00:00Z",
-  campaign_seed: 3,
-  config_yaml: "",
-  config_sha256: "00",
-  bounds_json: "{}",
-  link_model: "heralded-double-click",
-  key_model: "project",
-  leakage: "elkouss",
-  codes_id: "none",
-  blas_backend: "none",
-  compat_flags_json: "{}",
-};
+const ATTRS = TEST_ROOT_ATTRIBUTES;
 
 /** A row whose values are all `id` (the store's own tests cover the encoding). */
 function testRow(id: number): StoreRow {
