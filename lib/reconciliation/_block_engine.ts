@@ -20,7 +20,12 @@
 import { InvalidArgumentError } from "../errors.ts";
 import type { Rng } from "../kernels/rng.ts";
 import { computeSyndrome } from "../kernels/ldpc/parity_check_matrix.ts";
-import { bscLlrMagnitude, isCancelled, KNOWN_BIT_LLR } from "../kernels/ldpc/decoder.ts";
+import {
+  bscLlrMagnitude,
+  type DecodeResult,
+  isCancelled,
+  KNOWN_BIT_LLR,
+} from "../kernels/ldpc/decoder.ts";
 import { type CodeFamily, familyDecoder, frameLayout } from "./code_family.ts";
 import {
   chooseBaselineRate,
@@ -265,169 +270,242 @@ export function runBlocks(
   input: EngineInput,
   options: ReconciliationOptions,
 ): EngineResult {
-  const d0 = modulationSize(family.codeLength, options.modulationFraction);
-  const payloadBits = blockPayloads(input.bob.length, family.codeLength - d0, options.tail);
-  const plan = input.plan ??
-    planRate(
-      family,
-      input.strategy,
-      input.qberPrior,
-      options,
-      planPayload(payloadBits, family.codeLength - d0, options.tail),
-    );
-  const code = family.codes[plan.codeIndex];
-  const h = code.matrix;
-  const n = h.n, checks = h.m, d = plan.d;
-  const capacity = n - d;
-  const layout = frameLayout(family, plan.codeIndex, d);
-  const decoder = familyDecoder(family, plan.codeIndex, options);
-  const blocks = payloadBits.length;
-  const strings = input.alice.length;
-  const tagBytes = options.hashBits / 8;
-  const tMax = input.strategy === "blind" ? options.blindMaxRounds : 1;
-  const revealStep = tMax > 1 ? Math.ceil(d / (tMax - 1)) : 0;
-  const magnitude = bscLlrMagnitude(input.qberPrior);
-
-  const blockStart = new Int32Array(blocks);
-  const verified = new Uint8Array(blocks), converged = new Uint8Array(blocks);
-  const iterations = new Int32Array(blocks), rounds = new Int32Array(blocks);
-  const revealed = new Int32Array(blocks), puncturedEnd = new Int32Array(blocks);
-  let total = 0;
-  for (let j = 0; j < blocks; j++) {
-    blockStart[j] = total;
-    total += payloadBits[j];
+  const run = new BlockRun(family, input, options);
+  for (let g = 0; g < run.blocks && !run.cancelled; g += run.lanes) {
+    if (isCancelled(input.cancel)) {
+      run.cancelled = true;
+      break;
+    }
+    run.reconcileGroup(g);
   }
-  const corrected = new Uint8Array(total);
-  const lanes = Math.max(1, decoder.lanes);
-  const perLane = <T>(make: () => T): T[] => Array.from({ length: lanes }, make);
-  const frames = perLane(() => Array.from({ length: strings }, () => new Uint8Array(n)));
-  const syndromes = perLane(() => Array.from({ length: strings }, () => new Uint8Array(checks)));
-  const tags: Uint8Array[][] = perLane(() => new Array(strings));
-  const llrs = perLane(() => new Float64Array(n));
-  const decoded = perLane(() => new Uint8Array(n));
-  const decodedPayload = new Uint8Array(capacity);
-  const done = new Uint8Array(lanes);
-  const { modulation, payload } = layout;
-  const slotCache = new Map<number, Int32Array>();
+  return run.result();
+}
+
+/** Per-block results of a run (docs/science.md §9.5): one entry per block. */
+class BlockRecords {
+  readonly blockStart: Int32Array;
+  readonly verified: Uint8Array;
+  readonly converged: Uint8Array;
+  readonly iterations: Int32Array;
+  readonly rounds: Int32Array;
+  readonly revealed: Int32Array;
+  readonly puncturedEnd: Int32Array;
+  /** Bob's decoded payload of every block, concatenated (length Σ L). */
+  readonly corrected: Uint8Array;
+
+  constructor(payloadBits: Int32Array) {
+    const blocks = payloadBits.length;
+    this.blockStart = new Int32Array(blocks);
+    let total = 0;
+    for (let j = 0; j < blocks; j++) {
+      this.blockStart[j] = total;
+      total += payloadBits[j];
+    }
+    this.verified = new Uint8Array(blocks);
+    this.converged = new Uint8Array(blocks);
+    this.iterations = new Int32Array(blocks);
+    this.rounds = new Int32Array(blocks);
+    this.revealed = new Int32Array(blocks);
+    this.puncturedEnd = new Int32Array(blocks);
+    this.corrected = new Uint8Array(total);
+  }
+}
+
+/** Frames, syndromes, tags, LLRs and decoded words of the blocks decoded together, per lane. */
+class LaneBuffers {
+  readonly frames: Uint8Array[][];
+  readonly syndromes: Uint8Array[][];
+  readonly tags: Uint8Array[][];
+  readonly llrs: Float64Array[];
+  readonly decoded: Uint8Array[];
+  /** Lanes whose block is verified (it keeps its LLRs and stops at iteration 0). */
+  readonly done: Uint8Array;
+
+  constructor(lanes: number, strings: number, n: number, checks: number) {
+    const perLane = <T>(make: () => T): T[] => Array.from({ length: lanes }, make);
+    this.frames = perLane(() => Array.from({ length: strings }, () => new Uint8Array(n)));
+    this.syndromes = perLane(() => Array.from({ length: strings }, () => new Uint8Array(checks)));
+    this.tags = perLane(() => new Array(strings));
+    this.llrs = perLane(() => new Float64Array(n));
+    this.decoded = perLane(() => new Uint8Array(n));
+    this.done = new Uint8Array(lanes);
+  }
+}
+
+/**
+ * One run of the engine over a string set: the rate plan, the code's frame layout, the decoder
+ * and its lanes (blocks decoded together), and the records of every block (docs/science.md
+ * §9.4–§9.8).
+ */
+class BlockRun {
+  cancelled = false;
+  readonly plan: RatePlan;
+  readonly blocks: number;
+  readonly lanes: number;
+  readonly #input: EngineInput;
+  readonly #options: ReconciliationOptions;
+  readonly #payloadBits: Int32Array;
+  readonly #h: CodeFamily["codes"][number]["matrix"];
+  readonly #layout: ReturnType<typeof frameLayout>;
+  readonly #decoder: ReturnType<typeof familyDecoder>;
+  readonly #records: BlockRecords;
+  readonly #buffers: LaneBuffers;
+  readonly #decodedPayload: Uint8Array;
+  readonly #slotCache = new Map<number, Int32Array>();
+  readonly #tMax: number;
+  readonly #magnitude: number;
+
+  constructor(family: CodeFamily, input: EngineInput, options: ReconciliationOptions) {
+    this.#input = input;
+    this.#options = options;
+    const d0 = modulationSize(family.codeLength, options.modulationFraction);
+    this.#payloadBits = blockPayloads(input.bob.length, family.codeLength - d0, options.tail);
+    this.plan = input.plan ??
+      planRate(
+        family,
+        input.strategy,
+        input.qberPrior,
+        options,
+        planPayload(this.#payloadBits, family.codeLength - d0, options.tail),
+      );
+    this.#h = family.codes[this.plan.codeIndex].matrix;
+    this.#layout = frameLayout(family, this.plan.codeIndex, this.plan.d);
+    this.#decoder = familyDecoder(family, this.plan.codeIndex, options);
+    this.blocks = this.#payloadBits.length;
+    this.lanes = Math.max(1, this.#decoder.lanes);
+    this.#records = new BlockRecords(this.#payloadBits);
+    this.#buffers = new LaneBuffers(this.lanes, input.alice.length, this.#h.n, this.#h.m);
+    this.#decodedPayload = new Uint8Array(this.#capacity);
+    this.#tMax = input.strategy === "blind" ? options.blindMaxRounds : 1;
+    this.#magnitude = bscLlrMagnitude(input.qberPrior);
+  }
+
+  /** Payload capacity K = n − d of a frame. */
+  get #capacity(): number {
+    return this.#h.n - this.plan.d;
+  }
+
   /** Frame positions of a block's L key bits, then of its K − L known zeros (§9.4). */
-  const slotsOf = (L: number): Int32Array => {
-    if (options.tail !== "spread" || L === capacity) return payload;
-    let slots = slotCache.get(L);
-    if (slots === undefined) slotCache.set(L, slots = spreadSlots(payload, L));
+  #slotsOf(L: number): Int32Array {
+    const payload = this.#layout.payload;
+    if (this.#options.tail !== "spread" || L === this.#capacity) return payload;
+    let slots = this.#slotCache.get(L);
+    if (slots === undefined) this.#slotCache.set(L, slots = spreadSlots(payload, L));
     return slots;
-  };
-  const t = input.target;
-  let cancelled = false;
+  }
+
+  /** Decode blocks g … g + lanes − 1 together, in up to t_max rounds (one unless blind). */
+  reconcileGroup(g: number): void {
+    const count = Math.min(this.lanes, this.blocks - g), d = this.plan.d;
+    for (let i = 0; i < count; i++) this.#aliceBlock(g + i, i);
+    // Bob: only the target string's public messages and his own bits.
+    for (let i = 0; i < count; i++) this.#bobChannel(g + i, i);
+    this.#buffers.done.fill(0);
+    const revealStep = this.#tMax > 1 ? Math.ceil(d / (this.#tMax - 1)) : 0;
+    let p = this.#input.strategy === "blind" ? d : this.plan.punctured;
+    for (let r = 0; r < this.#tMax; r++) {
+      // Blind round r+1: reveal the next Δ padding values, last-punctured first (§9.7).
+      if (r > 0) p = r === this.#tMax - 1 ? 0 : Math.max(0, d - r * revealStep);
+      this.#disclose(count, p);
+      const results = this.#decoder.decodeBatch(
+        this.#buffers.llrs.slice(0, count),
+        this.#buffers.syndromes.slice(0, count).map((s) => s[this.#input.target]),
+        this.#buffers.decoded.slice(0, count),
+        { hotStart: r > 0, cancel: this.#input.cancel },
+      );
+      const pending = this.#record(g, count, results, r, p);
+      if (this.cancelled || pending === 0) break;
+    }
+  }
 
   /** Alice's frames, syndromes and tags of every string for block j in `lane` (§9.4, §9.8). */
-  const aliceBlock = (j: number, lane: number) => {
-    const L = payloadBits[j], start = blockStart[j];
-    for (let b = 0; b < strings; b++) {
-      const frame = frames[lane][b], key = input.alice[b], rng = input.paddings[b];
-      const slots = slotsOf(L);
+  #aliceBlock(j: number, lane: number): void {
+    const input = this.#input, { modulation } = this.#layout, d = this.plan.d;
+    const L = this.#payloadBits[j], start = this.#records.blockStart[j];
+    const slots = this.#slotsOf(L), K = this.#capacity;
+    for (let b = 0; b < input.alice.length; b++) {
+      const frame = this.#buffers.frames[lane][b], key = input.alice[b], rng = input.paddings[b];
       for (let k = 0; k < L; k++) frame[slots[k]] = key[start + k];
-      for (let k = L; k < capacity; k++) frame[slots[k]] = 0;
+      for (let k = L; k < K; k++) frame[slots[k]] = 0;
       let word = 0;
       for (let k = 0; k < d; k++) {
         if ((k & 31) === 0) word = rng.nextUint32();
         frame[modulation[k]] = (word >>> (k & 31)) & 1;
       }
-      computeSyndrome(h, frame, syndromes[lane][b]);
-      tags[lane][b] = verificationTag(
-        input.hashKey,
-        input.stringIds[b],
-        j,
-        key.subarray(start, start + L),
-        tagBytes,
-      );
-    }
-  };
-
-  /** Bob's channel LLRs of block j's payload positions (tail positions are known zeros). */
-  const bobChannel = (j: number, llr: Float64Array) => {
-    const L = payloadBits[j], start = blockStart[j];
-    const slots = slotsOf(L);
-    for (let k = 0; k < L; k++) llr[slots[k]] = input.bob[start + k] ? -magnitude : magnitude;
-    for (let k = L; k < capacity; k++) llr[slots[k]] = KNOWN_BIT_LLR;
-  };
-
-  for (let g = 0; g < blocks && !cancelled; g += lanes) {
-    if (isCancelled(input.cancel)) {
-      cancelled = true;
-      break;
-    }
-    const count = Math.min(lanes, blocks - g);
-    for (let i = 0; i < count; i++) aliceBlock(g + i, i);
-    // Bob: only the target string's public messages and his own bits.
-    for (let i = 0; i < count; i++) bobChannel(g + i, llrs[i]);
-    done.fill(0);
-    let p = input.strategy === "blind" ? d : plan.punctured;
-    for (let r = 0; r < tMax; r++) {
-      if (r > 0) {
-        // Blind round r+1: reveal the next Δ padding values, last-punctured first (§9.7).
-        p = r === tMax - 1 ? 0 : Math.max(0, d - r * revealStep);
-      }
-      for (let i = 0; i < count; i++) {
-        if (done[i]) continue; // verified: its LLRs stay, so it stops at iteration 0
-        const llr = llrs[i], aliceFrame = frames[i][t]; // read only at disclosed positions
-        for (let k = 0; k < p; k++) llr[modulation[k]] = 0;
-        for (let k = p; k < d; k++) {
-          llr[modulation[k]] = aliceFrame[modulation[k]] ? -KNOWN_BIT_LLR : KNOWN_BIT_LLR;
-        }
-      }
-      const results = decoder.decodeBatch(
-        llrs.slice(0, count),
-        syndromes.slice(0, count).map((s) => s[t]),
-        decoded.slice(0, count),
-        { hotStart: r > 0, cancel: input.cancel },
-      );
-      let pending = 0;
-      for (let i = 0; i < count; i++) {
-        if (done[i]) continue;
-        const j = g + i, L = payloadBits[j], result = results[i];
-        iterations[j] += result.iterations;
-        if (result.cancelled) cancelled = true;
-        const slots = slotsOf(L);
-        for (let k = 0; k < L; k++) decodedPayload[k] = decoded[i][slots[k]];
-        const ok = !result.cancelled && result.converged &&
-          tagsEqual(
-            verificationTag(
-              input.hashKey,
-              input.stringIds[t],
-              j,
-              decodedPayload.subarray(0, L),
-              tagBytes,
-            ),
-            tags[i][t],
-          );
-        converged[j] = result.converged ? 1 : 0;
-        rounds[j] = r + 1;
-        revealed[j] = input.strategy === "blind" ? d - p : 0;
-        puncturedEnd[j] = p;
-        corrected.set(decodedPayload.subarray(0, L), blockStart[j]);
-        if (ok) {
-          verified[j] = 1;
-          done[i] = 1;
-        } else pending++;
-      }
-      if (cancelled || pending === 0) break;
+      computeSyndrome(this.#h, frame, this.#buffers.syndromes[lane][b]);
+      this.#buffers.tags[lane][b] = this.#tag(b, j, key.subarray(start, start + L));
     }
   }
-  return {
-    cancelled,
-    plan,
-    n,
-    checks,
-    capacity,
-    blocks,
-    payloadBits,
-    blockStart,
-    verified,
-    converged,
-    iterations,
-    rounds,
-    revealed,
-    puncturedEnd,
-    corrected,
-  };
+
+  /** The verification tag of string b's block j with payload `bits` (§9.8). */
+  #tag(b: number, j: number, bits: Uint8Array): Uint8Array {
+    const input = this.#input;
+    return verificationTag(input.hashKey, input.stringIds[b], j, bits, this.#options.hashBits / 8);
+  }
+
+  /** Bob's channel LLRs of block j's payload positions (tail positions are known zeros). */
+  #bobChannel(j: number, lane: number): void {
+    const llr = this.#buffers.llrs[lane], bob = this.#input.bob, m = this.#magnitude;
+    const L = this.#payloadBits[j], start = this.#records.blockStart[j];
+    const slots = this.#slotsOf(L), K = this.#capacity;
+    for (let k = 0; k < L; k++) llr[slots[k]] = bob[start + k] ? -m : m;
+    for (let k = L; k < K; k++) llr[slots[k]] = KNOWN_BIT_LLR;
+  }
+
+  /**
+   * Modulation LLRs of the pending lanes: the first p positions punctured (0), the others
+   * disclosed by Alice (known bits, read from her target frame at disclosed positions only).
+   */
+  #disclose(count: number, p: number): void {
+    const { modulation } = this.#layout, d = this.plan.d, t = this.#input.target;
+    for (let i = 0; i < count; i++) {
+      if (this.#buffers.done[i]) continue; // verified: its LLRs stay, so it stops at iteration 0
+      const llr = this.#buffers.llrs[i], aliceFrame = this.#buffers.frames[i][t];
+      for (let k = 0; k < p; k++) llr[modulation[k]] = 0;
+      for (let k = p; k < d; k++) {
+        llr[modulation[k]] = aliceFrame[modulation[k]] ? -KNOWN_BIT_LLR : KNOWN_BIT_LLR;
+      }
+    }
+  }
+
+  /** Record round r of the pending lanes (tag check, §9.8); the number still pending. */
+  #record(g: number, count: number, results: DecodeResult[], r: number, p: number): number {
+    const rec = this.#records, blind = this.#input.strategy === "blind";
+    let pending = 0;
+    for (let i = 0; i < count; i++) {
+      if (this.#buffers.done[i]) continue;
+      const j = g + i, L = this.#payloadBits[j], result = results[i];
+      rec.iterations[j] += result.iterations;
+      if (result.cancelled) this.cancelled = true;
+      const slots = this.#slotsOf(L), payload = this.#decodedPayload.subarray(0, L);
+      for (let k = 0; k < L; k++) payload[k] = this.#buffers.decoded[i][slots[k]];
+      const tag = this.#tag(this.#input.target, j, payload);
+      const ok = !result.cancelled && result.converged &&
+        tagsEqual(tag, this.#buffers.tags[i][this.#input.target]);
+      rec.converged[j] = result.converged ? 1 : 0;
+      rec.rounds[j] = r + 1;
+      rec.revealed[j] = blind ? this.plan.d - p : 0;
+      rec.puncturedEnd[j] = p;
+      rec.corrected.set(payload, rec.blockStart[j]);
+      if (ok) {
+        rec.verified[j] = 1;
+        this.#buffers.done[i] = 1;
+      } else pending++;
+    }
+    return pending;
+  }
+
+  /** The engine's result (docs/science.md §9.5 reads it for the leakage). */
+  result(): EngineResult {
+    return {
+      cancelled: this.cancelled,
+      plan: this.plan,
+      n: this.#h.n,
+      checks: this.#h.m,
+      capacity: this.#capacity,
+      blocks: this.blocks,
+      payloadBits: this.#payloadBits,
+      ...this.#records,
+    };
+  }
 }
