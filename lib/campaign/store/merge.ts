@@ -181,25 +181,13 @@ function comparableConfig(config: CampaignConfig): string {
   return JSON.stringify(c);
 }
 
+/**
+ * The shard count K after checking that the shards are K closed shard stores 0 … K − 1 of one
+ * run (same root attributes but the shard's, same columns) with Phase-1 rows only.
+ * @throws MergeError naming the shard and what to do
+ */
 function checkConsistent(shards: Shard[]): number {
-  const counts = new Set<number>();
-  for (const s of shards) {
-    const attr = s.data.attributes.shard;
-    if (attr === undefined) {
-      throw new MergeError(`${s.path}: not a shard store (no shard attribute)`);
-    }
-    const spec = parseShardText(String(attr), `${s.path} shard attribute`);
-    if (spec.index !== s.index) {
-      throw new MergeError(`${s.path}: holds shard ${shardText(spec)}, not shard ${s.index}`);
-    }
-    counts.add(spec.count);
-    if (Number(s.data.attributes.writer_open ?? 0) !== 0) {
-      throw new MergeError(
-        `${s.path}: shard ${s.index} was not closed by its writer (killed?); resume it with ` +
-          `'deno task explore --continue-from ${s.path.replace(/\/[^/]*$/, "")}', then merge again`,
-      );
-    }
-  }
+  const counts = new Set(shards.map(checkShardStore));
   if (counts.size > 1) {
     throw new MergeError(
       `shards of different counts K (${[...counts].join(", ")}) under one directory; ` +
@@ -216,31 +204,50 @@ function checkConsistent(shards: Shard[]): number {
       }) before merging`,
     );
   }
-  const ref = shards[0];
-  for (const s of shards.slice(1)) {
-    const keys = new Set([...Object.keys(ref.data.attributes), ...Object.keys(s.data.attributes)]);
-    for (const k of keys) {
-      if (SHARD_FIELDS.has(k)) continue;
-      if (ref.data.attributes[k] !== s.data.attributes[k]) {
-        throw new MergeError(
-          `shard ${s.index} differs from shard ${ref.index} in root attribute ${k}; all shards ` +
-            "must run the same config, seed and software",
-        );
-      }
-    }
-    const a = ref.data.groups.lhs_warmup, b = s.data.groups.lhs_warmup;
-    if (a.diagnosticColumns.join() !== b.diagnosticColumns.join()) {
-      throw new MergeError(`shard ${s.index}: diagnostic columns differ from shard ${ref.index}`);
-    }
-  }
-  for (const s of shards) {
-    for (const g of ["active_learning", "holdout"] as const) {
-      if (s.data.groups[g].n > 0) {
-        throw new MergeError(`${s.path}: /${g} is not empty; a shard runs Phase 1 only`);
-      }
-    }
-  }
+  for (const s of shards.slice(1)) checkSameRun(shards[0], s);
   return K;
+}
+
+/** One shard store: its shard attribute, closed by its writer, Phase-1 rows only; its count K. */
+function checkShardStore(s: Shard): number {
+  const attr = s.data.attributes.shard;
+  if (attr === undefined) {
+    throw new MergeError(`${s.path}: not a shard store (no shard attribute)`);
+  }
+  const spec = parseShardText(String(attr), `${s.path} shard attribute`);
+  if (spec.index !== s.index) {
+    throw new MergeError(`${s.path}: holds shard ${shardText(spec)}, not shard ${s.index}`);
+  }
+  if (Number(s.data.attributes.writer_open ?? 0) !== 0) {
+    throw new MergeError(
+      `${s.path}: shard ${s.index} was not closed by its writer (killed?); resume it with ` +
+        `'deno task explore --continue-from ${s.path.replace(/\/[^/]*$/, "")}', then merge again`,
+    );
+  }
+  for (const g of ["active_learning", "holdout"] as const) {
+    if (s.data.groups[g].n > 0) {
+      throw new MergeError(`${s.path}: /${g} is not empty; a shard runs Phase 1 only`);
+    }
+  }
+  return spec.count;
+}
+
+/** Shard `s` ran what shard `ref` ran: every root attribute but the shard's, the same columns. */
+function checkSameRun(ref: Shard, s: Shard): void {
+  const keys = new Set([...Object.keys(ref.data.attributes), ...Object.keys(s.data.attributes)]);
+  for (const k of keys) {
+    if (SHARD_FIELDS.has(k)) continue;
+    if (ref.data.attributes[k] !== s.data.attributes[k]) {
+      throw new MergeError(
+        `shard ${s.index} differs from shard ${ref.index} in root attribute ${k}; all shards ` +
+          "must run the same config, seed and software",
+      );
+    }
+  }
+  const a = ref.data.groups.lhs_warmup, b = s.data.groups.lhs_warmup;
+  if (a.diagnosticColumns.join() !== b.diagnosticColumns.join()) {
+    throw new MergeError(`shard ${s.index}: diagnostic columns differ from shard ${ref.index}`);
+  }
 }
 
 function rowOf(g: GroupData, i: number): StoreRow {
