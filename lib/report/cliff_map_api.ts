@@ -2,7 +2,8 @@
  * The cliff map for scripts (mod.ts `openCliffMap`): the campaign's final surrogate
  * (`surrogate_final/`, else `surrogate/`) as a function of points in physical units with the
  * field names of `simulate --point`, returning per point the posterior mean, the exact latent σ
- * and P(secure) = Φ((μ − t)/σ) of the key margin. The explorer of report.html computes the same
+ * and P(secure) = Φ((μ − t)/σ) of the key margin, and whether the campaign's analytic pre-filter
+ * rules the point out (then P(secure) = 0: the maps grey such points, docs/campaign.md §9.1). The explorer of report.html computes the same
  * mean from the same model (agreement to 1e-9 relative is tested). The result names the key
  * model (the store's root attribute `key_model`) and what num_pairs counts under it (detected
  * pairs for project and caligo, pairs sent for erven2014).
@@ -25,6 +26,8 @@ import { readRootAttributes } from "../io/store/reader.ts";
 import { MODEL_DIRS } from "./load_surrogate_predictor.ts";
 import type { StrategyName } from "./surrogate_predictor.ts";
 import type { TwinLandscape } from "../surrogate/twin_landscape.ts";
+import { type PrefilterVerdict, prefilterVerdict } from "./prefilter_verdict.ts";
+import { resolveReportConfig } from "./report_config.ts";
 
 /** A point as `simulate --point` spells it (physical units; N in detected pairs). */
 export interface CliffMapPoint {
@@ -45,8 +48,13 @@ export interface CliffMapValue {
   mean: number;
   /** Exact latent posterior σ (without the noise σ_n). */
   sd: number;
-  /** Φ((μ − t)/σ) (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7). */
+  /** Φ((μ − t)/σ) (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7); 0 where ruled out. */
   pSecure: number;
+  /**
+   * The campaign's analytic pre-filter rules the point out: no key there, whatever μ says (the
+   * surrogate is not trained there and extrapolates).
+   */
+  ruledOut: boolean;
 }
 
 /** What {@link CliffMap.predict} returns. */
@@ -77,6 +85,8 @@ export interface CliffMap {
   numPairsText: string;
   /** The campaign box per field, physical units. */
   bounds: Record<string, [number, number]>;
+  /** Whether the campaign's pre-filter is applied (false: none, or its config unreadable). */
+  prefilter: boolean;
   /** Key margin at `points` (see {@link CliffMapPoint}); throws on a point outside the box. */
   predict(points: readonly CliffMapPoint[]): CliffMapResult;
 }
@@ -91,18 +101,47 @@ function normalCdf(z: number): number {
   return z >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
 }
 
-async function readKeyModel(campaignDir: string): Promise<string> {
+/** The store's root attributes, or a reason why there are none. */
+async function readAttributes(
+  campaignDir: string,
+): Promise<Record<string, string | number> | string> {
   const path = `${campaignDir}/${STORE_FILE}`;
   try {
     await Deno.stat(path);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return "unknown (no campaign store)";
+    if (e instanceof Deno.errors.NotFound) return "no campaign store";
     throw e;
   }
-  const attributes = await readRootAttributes(path);
-  if (attributes === null) return "unknown (unreadable campaign store)";
+  return await readRootAttributes(path) ?? "unreadable campaign store";
+}
+
+function keyModelOf(attributes: Record<string, string | number> | string): string {
+  if (typeof attributes === "string") return `unknown (${attributes})`;
   const v = attributes["key_model"];
   return typeof v === "string" && v ? v : "unknown (no key_model attribute)";
+}
+
+/**
+ * The pre-filter verdict of the campaign's own configuration (`config.resolved.yaml`, else the
+ * store's `config_yaml`); undefined when it has none or neither can be read.
+ */
+async function campaignVerdict(
+  campaignDir: string,
+  attributes: Record<string, string | number> | string,
+): Promise<PrefilterVerdict | undefined> {
+  const stored = typeof attributes === "string" ? undefined : attributes["config_yaml"];
+  try {
+    const { config, source } = await resolveReportConfig(
+      campaignDir,
+      undefined,
+      {},
+      typeof stored === "string" ? stored : undefined,
+    );
+    return source === "defaults" ? undefined : prefilterVerdict(config);
+  } catch (e) {
+    if (e instanceof Deno.errors.PermissionDenied) throw e;
+    return undefined;
+  }
 }
 
 /**
@@ -136,7 +175,9 @@ export async function openCliffMap(
     }
   }
   if (!loaded) throw lastError;
-  const keyModel = await readKeyModel(campaignDir);
+  const attributes = await readAttributes(campaignDir);
+  const keyModel = keyModelOf(attributes);
+  const ruledOut = await campaignVerdict(campaignDir, attributes);
   const twin: TwinLandscape = loaded.twin;
   const lo = loaded.meta.bounds.lo, hi = loaded.meta.bounds.hi;
   const threshold = loaded.meta.threshold ?? 0;
@@ -154,6 +195,7 @@ export async function openCliffMap(
     numPairs: numPairsConvention(keyModel),
     numPairsText: numPairsConventionText(keyModel),
     bounds,
+    prefilter: ruledOut !== undefined,
     predict(points) {
       const values: CliffMapValue[] = new Array(points.length);
       for (const strategy of ["baseline", "blind"] as const) {
@@ -204,13 +246,15 @@ export async function openCliffMap(
         });
         const gp = twin.model(strategy);
         const pred = gp.predict(u);
+        const stored = new Float64Array(CONTINUOUS_WIDTH);
         idx.forEach((i, k) => {
           const mean = pred.mean[k], sd = Math.sqrt(pred.variance[k]);
-          values[i] = {
-            mean,
-            sd,
-            pSecure: sd > 0 ? normalCdf((mean - threshold) / sd) : mean > threshold ? 1 : 0,
-          };
+          for (let j = 0; j < CONTINUOUS_WIDTH; j++) {
+            stored[j] = lo[j] + (hi[j] - lo[j]) * u[k * CONTINUOUS_WIDTH + j];
+          }
+          const out = ruledOut?.(stored) ?? false;
+          const p = sd > 0 ? normalCdf((mean - threshold) / sd) : mean > threshold ? 1 : 0;
+          values[i] = { mean, sd, pSecure: out ? 0 : p, ruledOut: out };
         });
       }
       return {

@@ -7,11 +7,10 @@
  */
 import { stringify } from "yaml";
 import type { CampaignConfig } from "../io/config.ts";
-import { createRowPrefilter } from "../campaign/prefilter_adapter.ts";
+import { prefilterVerdict } from "./prefilter_verdict.ts";
 import type { Logger } from "../io/log.ts";
 import type { CampaignData } from "../io/store/schema.ts";
 import { CONTINUOUS_WIDTH, REPORT_GROUPS } from "./campaign_data.ts";
-import { PARAM_INDEX, STORED_WIDTH } from "../science/parameter_space.ts";
 import { buildExplorerPayload, EXPLORER_STYLE, renderExplorerSection } from "./cliff_explorer.ts";
 import { explorerPrefilterOf } from "./explorer_prefilter_script.ts";
 import { diagnosticsTables } from "./diagnostics.ts";
@@ -142,16 +141,6 @@ async function resolvedYaml(
  * switch). Figure failures are logged and replaced by a placeholder; a missing store throws
  * {@link NoCampaignStoreError} (from {@link loadCampaignData}).
  */
-/** The pre-filter's verdict on a stored point (strategy-independent), if the campaign has one. */
-function ruledOutOf(config: CampaignConfig): FigureContext["ruledOut"] {
-  if (!config.phase1.prefilter.enabled) return undefined;
-  const prefilter = createRowPrefilter(config.phase1.prefilter.rule, config.simulation);
-  const row = new Float64Array(STORED_WIDTH);
-  return (stored) => {
-    row.set(stored.subarray(0, CONTINUOUS_WIDTH));
-    return !prefilter(row, Math.round(10 ** row[PARAM_INDEX.num_pairs])).isFeasible;
-  };
-}
 
 /** The explorer's first axes: the two columns with the largest summed Sobol index, else r × F. */
 function defaultAxes(
@@ -202,7 +191,7 @@ export async function runPostprocess(
     campaignSeed,
     sobolBasePoints: options.sobolBasePoints ?? sobolBasePointsFor(predictor),
     cliffMapPairs: options.cliffMapPairs,
-    ruledOut: ruledOutOf(config),
+    ruledOut: prefilterVerdict(config),
   };
   ctx.marginColourLimit = marginColourLimit(ctx);
   if (predictor) ctx.sensitivity = computeSensitivity(ctx);
@@ -210,7 +199,14 @@ export async function runPostprocess(
   const keyModel = String(data.attributes["key_model"] ?? config.simulation.key_model);
   t0 = clock();
   const summary = predictor && config.report.enabled
-    ? computeSummary({ data, predictor, campaignSeed, keyModel, sensitivity: ctx.sensitivity })
+    ? computeSummary({
+      data,
+      predictor,
+      campaignSeed,
+      keyModel,
+      sensitivity: ctx.sensitivity,
+      ruledOut: ctx.ruledOut,
+    })
     : undefined;
   timings.summary = clock() - t0;
 

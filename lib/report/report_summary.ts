@@ -19,6 +19,7 @@ import { CONTINUOUS_WIDTH, INPUT_WIDTH, REPORT_GROUPS } from "./campaign_data.ts
 import { EXPLORER_NEIGHBOURS, loadExplorerMath } from "./explorer_math_script.ts";
 import { explorerModelJson, rowTarget } from "./cliff_explorer.ts";
 import { escapeHtml } from "./html_report.ts";
+import type { PrefilterVerdict } from "./prefilter_verdict.ts";
 import type { SensitivityResult } from "./sensitivity_figure.ts";
 import { STRATEGIES, type StrategyName, type SurrogatePredictor } from "./surrogate_predictor.ts";
 
@@ -49,6 +50,8 @@ export interface StrategySummary {
 /** The computed summary. */
 export interface CampaignSummary {
   boxPoints: number;
+  /** Fraction of the box points the analytic pre-filter rules out (secure for neither). */
+  ruledOutFraction: number;
   /** Which σ the band uses. */
   sigma: "exact" | "local";
   threshold: number;
@@ -56,14 +59,16 @@ export interface CampaignSummary {
   keyModel: string;
   strategies: StrategySummary[];
   duel?: {
+    /** Fractions of the box where only blind / only baseline is secure. */
     blindOnly: number;
     baselineOnly: number;
+    /** Fraction of the points the pre-filter allows where μ_blind > μ_baseline. */
     blindHigher: number;
     /** Quartiles of μ_blind − μ_baseline where at least one is secure. */
     gain: [number, number, number];
     /** Column with the largest |corr(Δμ, x)| and its sign. */
     driver: { column: number; correlation: number };
-    /** 98th percentile of |Δμ| over the box (colour scale of difference maps). */
+    /** 98th percentile of |Δμ| over the allowed points (colour scale of difference maps). */
     absP98: number;
   };
   /** Columns by first-order Sobol index of the mean, largest first, per strategy. */
@@ -95,6 +100,8 @@ export interface SummaryInput {
   keyModel: string;
   sensitivity?: SensitivityResult;
   boxPoints?: number;
+  /** The pre-filter's verdict: a point it rules out is secure for neither strategy. */
+  ruledOut?: PrefilterVerdict;
 }
 
 /** Compute the summary (see the module doc). */
@@ -110,6 +117,11 @@ export function computeSummary(input: SummaryInput): CampaignSummary {
     const c = i % CONTINUOUS_WIDTH;
     x[i] = lo[c] + (hi[c] - lo[c]) * rng.nextDouble();
   }
+  const excluded = Uint8Array.from(
+    { length: m },
+    (_, i) =>
+      input.ruledOut?.(x.subarray(i * CONTINUOUS_WIDTH, (i + 1) * CONTINUOUS_WIDTH)) ? 1 : 0,
+  );
   const math = loadExplorerMath();
   const means: Partial<Record<StrategyName, Float64Array>> = {};
   let sigma: CampaignSummary["sigma"] = "exact";
@@ -137,6 +149,7 @@ export function computeSummary(input: SummaryInput): CampaignSummary {
     means[s] = pred.mean;
     let secure = 0, surely = 0, possibly = 0, expected = 0;
     for (let i = 0; i < m; i++) {
+      if (excluded[i]) continue; // ruled out: no key, whatever the extrapolated mean says
       const mu = pred.mean[i], sg = sd[i];
       if (mu > t) secure++;
       if (mu - 2 * sg > t) surely++;
@@ -158,6 +171,7 @@ export function computeSummary(input: SummaryInput): CampaignSummary {
   }
   const summary: CampaignSummary = {
     boxPoints: m,
+    ruledOutFraction: excluded.reduce((a, v) => a + v, 0) / m,
     sigma,
     threshold: t,
     target: p.target ?? "key_margin",
@@ -166,7 +180,9 @@ export function computeSummary(input: SummaryInput): CampaignSummary {
     drivers: [],
     samples: sampleCounts(data),
   };
-  if (means.baseline && means.blind) summary.duel = duel(means.baseline, means.blind, x, t);
+  if (means.baseline && means.blind) {
+    summary.duel = duel(means.baseline, means.blind, x, t, excluded);
+  }
   if (input.sensitivity) {
     for (const s of STRATEGIES) {
       const cols = input.sensitivity.sobol
@@ -180,12 +196,19 @@ export function computeSummary(input: SummaryInput): CampaignSummary {
   return summary;
 }
 
-function duel(a: Float64Array, b: Float64Array, x: Float64Array, t: number) {
+/**
+ * Blind against baseline over the box points: a point the pre-filter rules out (`excluded`) is
+ * secure for neither and takes no part in the comparisons of the two means.
+ */
+function duel(a: Float64Array, b: Float64Array, x: Float64Array, t: number, excluded: Uint8Array) {
   const m = a.length;
   let blindOnly = 0, baselineOnly = 0, blindHigher = 0;
   const gains: number[] = [], abs: number[] = [];
   const delta = new Float64Array(m);
+  const allowed: number[] = [];
   for (let i = 0; i < m; i++) {
+    if (excluded[i]) continue;
+    allowed.push(i);
     delta[i] = b[i] - a[i];
     abs.push(Math.abs(delta[i]));
     if (b[i] > t && !(a[i] > t)) blindOnly++;
@@ -198,7 +221,8 @@ function duel(a: Float64Array, b: Float64Array, x: Float64Array, t: number) {
   let best = { column: 0, correlation: 0 };
   for (let c = 0; c < CONTINUOUS_WIDTH; c++) {
     let sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-    for (let i = 0; i < m; i++) {
+    const k = Math.max(1, allowed.length);
+    for (const i of allowed) {
       const u = x[i * CONTINUOUS_WIDTH + c], v = delta[i];
       sx += u;
       sy += v;
@@ -206,9 +230,9 @@ function duel(a: Float64Array, b: Float64Array, x: Float64Array, t: number) {
       syy += v * v;
       sxy += u * v;
     }
-    const cov = sxy / m - (sx / m) * (sy / m);
+    const cov = sxy / k - (sx / k) * (sy / k);
     const den = Math.sqrt(
-      Math.max(0, sxx / m - (sx / m) ** 2) * Math.max(0, syy / m - (sy / m) ** 2),
+      Math.max(0, sxx / k - (sx / k) ** 2) * Math.max(0, syy / k - (sy / k) ** 2),
     );
     const r = den > 0 ? cov / den : 0;
     if (Math.abs(r) > Math.abs(best.correlation)) best = { column: c, correlation: r };
@@ -216,7 +240,7 @@ function duel(a: Float64Array, b: Float64Array, x: Float64Array, t: number) {
   return {
     blindOnly: blindOnly / m,
     baselineOnly: baselineOnly / m,
-    blindHigher: blindHigher / m,
+    blindHigher: allowed.length ? blindHigher / allowed.length : NaN,
     gain: [quantile(gains, 0.25), quantile(gains, 0.5), quantile(gains, 0.75)] as [
       number,
       number,
@@ -334,11 +358,14 @@ export function renderSummarySection(
 <p class="answer">No fitted surrogate yet: the secure region cannot be mapped. Rows so far: ${n}.</p></section>`;
   }
   const t = summary.threshold;
+  const where = summary.ruledOutFraction > 0
+    ? `μ > ${t} where the pre-filter allows a key`
+    : `μ > ${t}`;
   const lines = summary.strategies.map((s) =>
     `<b>${s.strategy}</b>: <b>${pct(s.secureFraction)}</b> ± ${
       pct(s.standardError)
     } of the box is secure ` +
-    `(μ > ${t}); ${pct(s.surelySecure)} surely, ${pct(s.possiblySecure)} possibly at 2σ`
+    `(${where}); ${pct(s.surelySecure)} surely, ${pct(s.possiblySecure)} possibly at 2σ`
   );
   const rows = summary.strategies.map((s) =>
     `<tr><th>${s.strategy}</th><td>${pct(s.secureFraction)} ± ${pct(s.standardError)}</td><td>${
@@ -356,7 +383,7 @@ export function renderSummarySection(
       pct(d.blindOnly)
     }</b> of the box, the reverse on ${pct(d.baselineOnly)}; blind's key margin is higher on ${
       pct(d.blindHigher, 0)
-    } of the box. Where either is secure, blind − baseline is ${
+    } of the box the pre-filter allows. Where either is secure, blind − baseline is ${
       sig(d.gain[1])
     } bits/pair (median; ` +
       `quartiles ${sig(d.gain[0])} to ${sig(d.gain[2])}). The difference changes most with ${
@@ -387,7 +414,10 @@ ${drivers}
   } (${sm.perStrategy[0]} baseline, ${
     sm.perStrategy[1]
   } blind); ${sm.skipped} points ruled out by the
-analytic pre-filter without simulation. Fractions are of ${summary.boxPoints} points drawn uniformly
+analytic pre-filter without simulation. The pre-filter rules out ${
+    pct(summary.ruledOutFraction)
+  } of the box: no key there, whatever the surrogate's mean says (it is not trained there). Fractions
+are of ${summary.boxPoints} points drawn uniformly
 over the box below (log-uniform for log-scaled parameters), with the ${
     summary.sigma === "exact" ? "exact posterior σ" : `local σ of the explorer (an upper bound)`
   }. The key margin is ${escapeHtml(summary.target)} in bits per pair: the secure key length per

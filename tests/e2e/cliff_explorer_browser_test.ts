@@ -23,7 +23,7 @@ import { silentLogger } from "../../lib/io/log.ts";
 import { saveSurrogate } from "../../lib/io/surrogate_store.ts";
 import { fitGpSync } from "../../lib/surrogate/fit_gp.ts";
 import { TwinLandscape } from "../../lib/surrogate/twin_landscape.ts";
-import { writeFixtureStore } from "../../lib/report/_test_store_fixture.ts";
+import { FIXTURE_ATTRIBUTES, writeFixtureStore } from "../../lib/report/_test_store_fixture.ts";
 import { tableCampaign } from "../../lib/report/_test_synthetic_campaign.ts";
 import { runPostprocess } from "../../lib/report/postprocess.ts";
 import { createRowPrefilter } from "../../lib/campaign/prefilter_adapter.ts";
@@ -84,6 +84,23 @@ Deno.test("openCliffMap() predicts in physical units, names key model and num_pa
     delete missing.wait_time_ns;
     assertThrows(() => map.predict([missing as unknown as CliffMapPoint]), Error, "wait_time_ns");
     await assertRejects(() => openCliffMap(`${dir}/nothing`), Error);
+
+    // the pre-filter of the campaign's config (the fixture store's config_yaml: defaults there)
+    assert(map.prefilter);
+    const { config } = parseConfig(FIXTURE_ATTRIBUTES.config_yaml, {});
+    const prefilter = createRowPrefilter(config.phase1.prefilter.rule, config.simulation);
+    const rng = new Xoshiro128StarStar(new Uint32Array([5, 6, 7, 8]));
+    let ruledOut = 0;
+    for (let k = 0; k < 300; k++) {
+      const stored = LO.map((a, j) => a + (HI[j] - a) * rng.nextDouble());
+      const [v] = map.predict([pointOf(stored, k % 2 ? "blind" : "baseline")]).values;
+      const row = Float64Array.from([...stored, 0]);
+      const out = !prefilter(row, Math.round(10 ** stored[7])).isFeasible;
+      assertEquals(v.ruledOut, out, `point ${k}`);
+      if (out) assertEquals(v.pSecure, 0);
+      ruledOut += out ? 1 : 0;
+    }
+    assert(ruledOut > 0 && ruledOut < 300, `${ruledOut} of 300 ruled out: both cases tested`);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
