@@ -22,16 +22,8 @@ const FAKE_SIMULATION = resolveCampaign(parseConfig("simulation:\n  simulator: f
 const t = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
 
-const BOUNDS: DesignBounds = {
-  storage_noise_r: { min: 0, max: 1 },
-  storage_rate_nu: { min: 0.001, max: 1 },
-  wait_time_ns: { min_log: 5, max_log: 9 },
-  channel_fidelity: { min: 0.501, max: 1 },
-  detection_efficiency: { min_log: -3, max_log: 0 },
-  detector_error: { min: 0, max: 0.1 },
-  dark_count_prob: { min_log: -8, max_log: -3 },
-  num_pairs: { min_log: 4, max_log: 6 },
-};
+/** The schema's default box (docs/campaign.md §2.1). */
+const BOUNDS: DesignBounds = parseConfig("", {}).config.bounds;
 
 async function newCampaign(): Promise<{ dir: string; session: StoreSession }> {
   const dir = await Deno.makeTempDir({ prefix: "caligo_phase1_" });
