@@ -82,7 +82,7 @@ export function cliffMapFigures(
               field: "v",
               type: "quantitative",
               title: `key margin μ (${ctx.predictor!.target ?? "key_margin"}, bits per pair)`,
-              legend: { titleLimit: 320 },
+              legend: { titleLimit: 420 }, // Vega estimates ≈ 0.8 em per character
               // one scale for every map: t ± L, t at the diverging midpoint
               scale: {
                 scheme: "redblue",
@@ -142,8 +142,11 @@ export function cliffMapFigures(
       title,
       { hconcat: panels, resolve: { scale: { color: "shared" } } },
       false,
-      `contour: ${ctx.predictor.target ?? "key_margin"} = ${t}; faded: σ ≥ |μ − t| ` +
-        `(extrapolated); grey: ruled out by the analytic pre-filter; others at ${refText}`,
+      [
+        `contour: ${ctx.predictor.target ?? "key_margin"} = ${t}; faded: σ ≥ |μ − t| ` +
+        `(extrapolated); grey: ruled out by the analytic pre-filter`,
+        `others at ${refText}`,
+      ],
     );
   });
 }

@@ -24,7 +24,8 @@ export const BASE_CONFIG = {
   font: "DejaVu Sans",
   view: { stroke: "#bbb" },
   axis: { labelFontSize: 10, titleFontSize: 11 },
-  legend: { labelFontSize: 10, titleFontSize: 11 },
+  // titles such as "key margin μ (cliff_margin, bits per pair)" are longer than Vega's 180 px
+  legend: { labelFontSize: 10, titleFontSize: 11, titleLimit: 420 },
   title: { fontSize: 14 },
 } as const;
 
@@ -61,7 +62,7 @@ export function figure(
   title: string,
   body: VegaLiteSpec,
   placeholder = false,
-  subtitle?: string,
+  subtitle?: string | readonly string[],
 ): FigureSpec {
   return {
     name,
