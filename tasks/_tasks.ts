@@ -8,12 +8,33 @@
  */
 import type { FlagSpec, TaskSpec } from "./_flags.ts";
 import { decoderFlagValues } from "../lib/kernels/ldpc/decoder_registry.ts";
+import { parseConfig } from "../lib/io/config.ts";
+import { defaultCalibrationParams } from "../lib/reconciliation/calibration.ts";
 
 const str = (extra: Partial<FlagSpec> = {}): FlagSpec => ({ type: "string", ...extra });
 const bool = (extra: Partial<FlagSpec> = {}): FlagSpec => ({ type: "boolean", ...extra });
 
 /** `--decoder` values: the registered decoders plus Caligo's short names (spa, minsum). */
 export const DECODER_FLAG_VALUES = decoderFlagValues().join("|");
+
+/**
+ * Defaults of the code-family flags (`codes`, `calibrate`): the config schema's, so a flag left out
+ * means what the YAML key left out means (docs/campaign.md §11.4).
+ */
+const RECONCILIATION = parseConfig("", {}).config.simulation.reconciliation;
+const FAMILY_FLAGS = {
+  length: str({ default: String(RECONCILIATION.code_length) }),
+  family: str({ default: RECONCILIATION.code_family }),
+  rates: str(),
+  "codes-dir": str({ default: RECONCILIATION.codes_dir, path: "write-dir" }),
+  jobs: str(),
+  decoder: str({ default: RECONCILIATION.decoder }),
+  alpha: str({ default: String(RECONCILIATION.nms_alpha) }),
+  iterations: str({ default: String(RECONCILIATION.max_iterations) }),
+  modulation: str({ default: String(RECONCILIATION.modulation_fraction) }),
+  "blind-rounds": str({ default: String(RECONCILIATION.blind_max_rounds) }),
+} as const;
+const CALIBRATION = defaultCalibrationParams();
 
 /** Every task of the project, by `deno task` name. */
 export const TASKS = {
@@ -119,17 +140,8 @@ export const TASKS = {
       "[--codes-dir DIR] [--jobs J]",
     summary: "Build (or verify from the cache) the LDPC mother-code family and time each code.",
     flags: {
-      length: str({ default: "16384" }),
-      family: str({ default: "caligo" }),
-      rates: str(),
+      ...FAMILY_FLAGS,
       seed: str({ default: "1" }),
-      "codes-dir": str({ default: "codes", path: "write-dir" }),
-      jobs: str(),
-      decoder: str({ default: "spa-simd" }),
-      alpha: str({ default: "0.8" }),
-      iterations: str({ default: "50" }),
-      modulation: str({ default: "0.1" }),
-      "blind-rounds": str({ default: "3" }),
       "no-calibrate": bool({ default: false }),
     },
   },
@@ -165,22 +177,13 @@ export const TASKS = {
       "and blind; cached beside the codes as <id>.calibration.json (explore, codes and " +
       "simulate make it on their own when missing).",
     flags: {
-      length: str({ default: "16384" }),
-      family: str({ default: "caligo" }),
-      rates: str(),
-      qber: str({ default: "0.005,0.01,0.02,0.035,0.05,0.065,0.08,0.095,0.11" }),
+      ...FAMILY_FLAGS,
+      qber: str({ default: CALIBRATION.qber.join(",") }),
       "f-grid": str({ default: "1:0.02:3" }),
-      frames: str({ default: "1000" }),
-      "target-fer": str({ default: "0.01" }),
-      confidence: str({ default: "0.95" }),
-      decoder: str({ default: "spa-simd" }),
-      alpha: str({ default: "0.8" }),
-      iterations: str({ default: "50" }),
-      modulation: str({ default: "0.1" }),
-      "blind-rounds": str({ default: "3" }),
-      seed: str({ default: "1" }),
-      "codes-dir": str({ default: "codes", path: "write-dir" }),
-      jobs: str(),
+      frames: str({ default: String(RECONCILIATION.calibration_frames) }),
+      "target-fer": str({ default: String(CALIBRATION.targetFer) }),
+      confidence: str({ default: String(CALIBRATION.confidence) }),
+      seed: str({ default: String(CALIBRATION.seed) }),
       dry: bool({ default: false }),
       json: bool({ default: false }),
     },
