@@ -17,17 +17,15 @@
  */
 import { UsageError } from "../lib/errors.ts";
 import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
-import { defaultMotherRates, parseCodeFamily } from "../lib/reconciliation/code_family.ts";
-import { defaultReconciliationOptions } from "../lib/protocol/simulation_options.ts";
 import {
   describeCalibration,
   ensureCalibration,
 } from "../lib/campaign/workers/calibration_builds.ts";
-import { parseDecoderFlag, runTask } from "./_cli.ts";
+import { runTask } from "./_cli.ts";
+import { parseFamilyFlags } from "./_family_flags.ts";
 import {
   type FlagValues,
   helpText,
-  numberFlag,
   numberListFlag,
   parseTaskFlags,
   requiredNumberFlag,
@@ -71,23 +69,9 @@ async function main(): Promise<number> {
     max: 1,
     exclusiveMin: true,
   });
-  const codeFamily = parseCodeFamily(stringFlag(values, "family")!);
-  const options = {
-    ...defaultReconciliationOptions(),
-    codeLength: n,
-    codeFamily,
-    motherRates: numberListFlag(values, "rates", { min: 0, max: 1, exclusiveMin: true }) ??
-      defaultMotherRates(codeFamily),
-    decoder: parseDecoderFlag(stringFlag(values, "decoder")!),
-    nmsAlpha: requiredNumberFlag(values, "alpha", { min: 0, max: 1, exclusiveMin: true }),
-    maxIterations: requiredNumberFlag(values, "iterations", { integer: true, min: 1 }),
-    modulationFraction: requiredNumberFlag(values, "modulation", { min: 0, max: 0.5 }),
-    blindMaxRounds: requiredNumberFlag(values, "blind-rounds", { integer: true, min: 1 }),
-  };
+  const { codeFamily, motherRates, decoding, jobs, codesDir } = parseFamilyFlags(values);
+  const options = { ...decoding, codeLength: n, codeFamily, motherRates };
   const seed = requiredNumberFlag(values, "seed", { integer: true });
-  const jobs = numberFlag(values, "jobs", { integer: true, min: 1 }) ??
-    navigator.hardwareConcurrency;
-  const codesDir = stringFlag(values, "codes-dir")!;
   const params = { targetFer, frames, confidence, qber, fGrid, seed };
   const family = await loadOrBuildCodeFamily(options, codesDir);
   const made = await ensureCalibration(family, options, codesDir, {

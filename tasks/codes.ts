@@ -11,22 +11,14 @@
  * @module
  */
 import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
-import { defaultMotherRates, parseCodeFamily } from "../lib/reconciliation/code_family.ts";
 import { buildCodesInParallel } from "../lib/campaign/workers/code_builds.ts";
 import {
   describeCalibration,
   ensureCalibration,
 } from "../lib/campaign/workers/calibration_builds.ts";
-import { defaultReconciliationOptions } from "../lib/protocol/simulation_options.ts";
-import { parseDecoderFlag, runTask } from "./_cli.ts";
-import {
-  helpText,
-  numberFlag,
-  numberListFlag,
-  parseTaskFlags,
-  requiredNumberFlag,
-  stringFlag,
-} from "./_flags.ts";
+import { runTask } from "./_cli.ts";
+import { parseFamilyFlags } from "./_family_flags.ts";
+import { helpText, numberListFlag, parseTaskFlags, requiredNumberFlag } from "./_flags.ts";
 import { TASKS } from "./_tasks.ts";
 
 async function main(): Promise<number> {
@@ -36,21 +28,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const lengths = numberListFlag(values, "length", { integer: true, min: 16 })!;
-  const codeFamily = parseCodeFamily(stringFlag(values, "family")!);
-  const rates = numberListFlag(values, "rates", { min: 0, max: 1, exclusiveMin: true }) ??
-    defaultMotherRates(codeFamily);
+  const { codeFamily, motherRates: rates, decoding, jobs, codesDir } = parseFamilyFlags(values);
   const seed = requiredNumberFlag(values, "seed", { integer: true });
-  const jobs = numberFlag(values, "jobs", { integer: true, min: 1 }) ??
-    navigator.hardwareConcurrency;
-  const codesDir = stringFlag(values, "codes-dir")!;
-  const decoding = {
-    ...defaultReconciliationOptions(),
-    decoder: parseDecoderFlag(stringFlag(values, "decoder")!),
-    nmsAlpha: requiredNumberFlag(values, "alpha", { min: 0, max: 1, exclusiveMin: true }),
-    maxIterations: requiredNumberFlag(values, "iterations", { integer: true, min: 1 }),
-    modulationFraction: requiredNumberFlag(values, "modulation", { min: 0, max: 0.5 }),
-    blindMaxRounds: requiredNumberFlag(values, "blind-rounds", { integer: true, min: 1 }),
-  };
   for (const n of lengths) {
     const t0 = performance.now();
     if (jobs > 1) {
