@@ -16,11 +16,10 @@ import { fitTwinSurrogate } from "../lib/campaign/phases/phase2.ts";
 import { runPhase3 } from "../lib/campaign/phases/phase3.ts";
 import { resolveCampaign } from "../lib/campaign/settings.ts";
 import { createStopToken, type SimulationRunner } from "../lib/campaign/phases/phase1.ts";
-import { rowFromRecord, type SimulateTask } from "../lib/campaign/sample_rows.ts";
+import { designTask, rowFromRecord, type SimulateTask } from "../lib/campaign/sample_rows.ts";
 import { storeRowsAsTrainingRows } from "../lib/campaign/surrogate_data.ts";
 import { decodeRow } from "../lib/protocol/parameter_point.ts";
 import { fakeSimulateSample } from "../lib/protocol/fake_simulate_sample.ts";
-import { sampleSeed } from "../lib/kernels/rng.ts";
 import type { GroupData, StoreRow } from "../lib/io/store/schema.ts";
 
 const rows = Number(Deno.args[0] ?? 5000), iterations = Number(Deno.args[1] ?? 3);
@@ -43,15 +42,7 @@ const simulate = (task: SimulateTask) =>
   fakeSimulateSample(decodeRow(task.row, task.numPairs, { maxPairs: Infinity }), task.seed);
 const phase1: StoreRow[] = [];
 for (let id = 0; id < rows; id++) {
-  const s = design.sample(id);
-  const task: SimulateTask = {
-    sampleId: id,
-    phase: "phase1",
-    iteration: -1,
-    row: s.row,
-    numPairs: s.numPairs,
-    seed: sampleSeed(42, "phase1", id),
-  };
+  const task = designTask(design.sample(id), id, "phase1", 42);
   phase1.push(rowFromRecord(task, simulate(task), 1, 0, 0));
 }
 const pool: SimulationRunner = {

@@ -3,7 +3,7 @@
  * record, a timeout or crash after all retries (§5.2), or a pre-filtered skip (§4).
  * @module
  */
-import type { SamplePhase } from "../kernels/rng.ts";
+import { type SamplePhase, sampleSeed } from "../kernels/rng.ts";
 import {
   DIAGNOSTIC_COLUMNS,
   diagnosticsRow,
@@ -32,6 +32,20 @@ export interface SimulateTask {
   numPairs: number;
   /** Per-sample seed (docs/science.md §2). */
   seed: bigint;
+}
+
+/**
+ * The simulation task of design sample `s` under id `sampleId` in a Phase-1 or holdout stream,
+ * seeded by (campaign seed, phase, id) (docs/science.md §2).
+ */
+export function designTask(
+  s: { row: Float64Array; numPairs: number },
+  sampleId: number,
+  phase: "phase1" | "holdout",
+  campaignSeed: number,
+): SimulateTask {
+  const seed = sampleSeed(campaignSeed, phase, sampleId);
+  return { sampleId, phase, iteration: -1, row: s.row, numPairs: s.numPairs, seed };
 }
 
 /** Pre-filter verdict of a design point (docs/campaign.md §4). */

@@ -26,7 +26,7 @@ import { readRootAttributes } from "../io/store/reader.ts";
 import { MODEL_DIRS } from "./load_surrogate_predictor.ts";
 import type { StrategyName } from "./surrogate_predictor.ts";
 import type { TwinLandscape } from "../surrogate/twin_landscape.ts";
-import { type PrefilterVerdict, prefilterVerdict } from "./prefilter_verdict.ts";
+import { prefilterVerdict, type RuledOutTest } from "./prefilter_verdict.ts";
 import { resolveReportConfig } from "./report_config.ts";
 
 /** A point as `simulate --point` spells it (physical units; N in detected pairs). */
@@ -128,7 +128,7 @@ function keyModelOf(attributes: Record<string, string | number> | string): strin
 async function campaignVerdict(
   campaignDir: string,
   attributes: Record<string, string | number> | string,
-): Promise<PrefilterVerdict | undefined> {
+): Promise<RuledOutTest | undefined> {
   const stored = typeof attributes === "string" ? undefined : attributes["config_yaml"];
   try {
     const { config, source } = await resolveReportConfig(

@@ -3,6 +3,7 @@
  * and the reference point of slices.
  * @module
  */
+import type { RuledOutTest } from "./prefilter_verdict.ts";
 import type { CampaignData } from "../io/store/schema.ts";
 import { CONTINUOUS_WIDTH, INPUT_WIDTH } from "./campaign_data.ts";
 import type { DerivedRows } from "./derived_columns.ts";
@@ -32,7 +33,7 @@ export interface FigureContext {
    * Whether the campaign's analytic pre-filter rules out a point (8 continuous stored columns):
    * there the maps rest on the pre-filter, not on simulations. Absent: no pre-filter.
    */
-  ruledOut?: (stored: Float64Array) => boolean;
+  ruledOut?: RuledOutTest;
   /** Sobol indices and ARD relevances, when computed once for the summary and the figure. */
   sensitivity?: SensitivityResult;
   /**

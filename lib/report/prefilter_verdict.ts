@@ -10,13 +10,13 @@ import { createRowPrefilter } from "../campaign/prefilter_adapter.ts";
 import { CONTINUOUS_WIDTH, PARAM_INDEX, STORED_WIDTH } from "../science/parameter_space.ts";
 
 /** True where the pre-filter rules the point out; reads the 8 continuous stored columns. */
-export type PrefilterVerdict = (stored: Float64Array) => boolean;
+export type RuledOutTest = (stored: Float64Array) => boolean;
 
 /**
  * The verdict of `config`'s pre-filter (strategy-independent), or undefined when the campaign
  * runs without one (`phase1.prefilter.enabled: false`).
  */
-export function prefilterVerdict(config: CampaignConfig): PrefilterVerdict | undefined {
+export function prefilterVerdict(config: CampaignConfig): RuledOutTest | undefined {
   if (!config.phase1.prefilter.enabled) return undefined;
   const prefilter = createRowPrefilter(config.phase1.prefilter.rule, config.simulation);
   const row = new Float64Array(STORED_WIDTH);

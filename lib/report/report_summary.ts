@@ -19,7 +19,7 @@ import { CONTINUOUS_WIDTH, INPUT_WIDTH, REPORT_GROUPS } from "./campaign_data.ts
 import { EXPLORER_NEIGHBOURS, loadExplorerMath } from "./explorer_math_script.ts";
 import { explorerModelJson, rowTarget } from "./cliff_explorer.ts";
 import { escapeHtml } from "./html_report.ts";
-import type { PrefilterVerdict } from "./prefilter_verdict.ts";
+import type { RuledOutTest } from "./prefilter_verdict.ts";
 import type { SensitivityResult } from "./sensitivity_figure.ts";
 import { STRATEGIES, type StrategyName, type SurrogatePredictor } from "./surrogate_predictor.ts";
 
@@ -101,7 +101,7 @@ export interface SummaryInput {
   sensitivity?: SensitivityResult;
   boxPoints?: number;
   /** The pre-filter's verdict: a point it rules out is secure for neither strategy. */
-  ruledOut?: PrefilterVerdict;
+  ruledOut?: RuledOutTest;
 }
 
 /** Compute the summary (see the module doc). */

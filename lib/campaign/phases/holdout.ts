@@ -8,14 +8,13 @@
  * recomputed on resume (the walk over j is deterministic).
  * @module
  */
-import { sampleSeed } from "../../kernels/rng.ts";
 import type { StoreRow } from "../../io/store/schema.ts";
 import type { Logger } from "../../io/log.ts";
 import type { Phase1Design } from "../design.ts";
 import type { SimulationRunner } from "./phase1.ts";
 import type { RowPrefilter } from "../prefilter_adapter.ts";
 import { holdoutSampleId } from "./phase3_records.ts";
-import type { SimulateTask } from "../sample_rows.ts";
+import { designTask, type SimulateTask } from "../sample_rows.ts";
 import { storeRowsAsTrainingRows, type TrainingRows } from "../surrogate_data.ts";
 import { executeTasks, type TaskGuards } from "../task_executor.ts";
 
@@ -52,14 +51,7 @@ export async function ensureHoldout(o: HoldoutOptions): Promise<TrainingRows> {
     feasible++;
     const sampleId = holdoutSampleId(j);
     if (o.committedIds.has(sampleId)) continue;
-    tasks.push({
-      sampleId,
-      phase: "holdout",
-      iteration: -1,
-      row: s.row,
-      numPairs: s.numPairs,
-      seed: sampleSeed(o.campaignSeed, "holdout", sampleId),
-    });
+    tasks.push(designTask(s, sampleId, "holdout", o.campaignSeed));
   }
   if (feasible < o.size) {
     o.log.warn(`holdout: only ${feasible} of ${o.size} design points pass the pre-filter`);

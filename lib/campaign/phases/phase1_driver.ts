@@ -5,13 +5,18 @@
  * object per run holds the counters that the resume state (§7.4) starts.
  * @module
  */
-import { sampleSeed } from "../../kernels/rng.ts";
 import { OUTCOMES } from "../../protocol/record.ts";
 import { type Phase1Checkpoint, writeCheckpointSync } from "../../io/checkpoint.ts";
 import type { StoreRow } from "../../io/store/schema.ts";
 import { StoreWriteError } from "../../io/store/writer.ts";
 import { isSkipped, nextShardId, phase1ResumeState, shardText } from "../store/resume.ts";
-import { failureRow, rowFromPoolOutcome, type SimulateTask, skippedRow } from "../sample_rows.ts";
+import {
+  designTask,
+  failureRow,
+  rowFromPoolOutcome,
+  type SimulateTask,
+  skippedRow,
+} from "../sample_rows.ts";
 import type { SimWorkerResult } from "../workers/sim_worker.ts";
 import type { PoolOutcome } from "../workers/worker_pool.ts";
 import { WorkerPoolExhaustedError } from "../workers/worker_pool.ts";
@@ -136,14 +141,7 @@ export class Phase1Driver {
   #dispatch(id: number): boolean {
     const o = this.#o;
     const s = o.design.sample(id);
-    const task: SimulateTask = {
-      sampleId: id,
-      phase: "phase1",
-      iteration: -1,
-      row: s.row,
-      numPairs: s.numPairs,
-      seed: sampleSeed(o.campaignSeed, "phase1", id),
-    };
+    const task = designTask(s, id, "phase1", o.campaignSeed);
     const verdict = o.prefilter?.(s.row, s.numPairs);
     if (verdict && !verdict.isFeasible) {
       this.#buffer.push(skippedRow(task, verdict));

@@ -9,9 +9,8 @@
  */
 import { parseConfig } from "../../io/config.ts";
 import { resolveCampaign } from "../settings.ts";
-import { sampleSeed } from "../../kernels/rng.ts";
 import { createPhase1Design } from "../design.ts";
-import type { SimulateTask } from "../sample_rows.ts";
+import { designTask, type SimulateTask } from "../sample_rows.ts";
 import type { SimWorkerInit, SimWorkerResult } from "./sim_worker.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
@@ -59,17 +58,10 @@ const design = createPhase1Design({
   strategyRatio: 0.5,
   batchSize: 8,
 });
-const realTasks: SimulateTask[] = Array.from({ length: 8 }, (_, id) => {
-  const s = design.sample(id);
-  return {
-    sampleId: id,
-    phase: "phase1",
-    iteration: -1,
-    row: s.row,
-    numPairs: s.numPairs,
-    seed: sampleSeed(42, "phase1", id),
-  };
-});
+const realTasks: SimulateTask[] = Array.from(
+  { length: 8 },
+  (_, id) => designTask(design.sample(id), id, "phase1", 42),
+);
 const init: SimWorkerInit = { simulation: resolveCampaign(config).simulation };
 for (const size of [1, 2]) {
   const pool = await WorkerPool.create<SimulateTask, SimWorkerResult>({
