@@ -89,6 +89,11 @@ export {
 export { plannedLeakage, reconcileOtStrings } from "./lib/reconciliation/ot_reconcile.ts";
 export { reconcileBaseline, reconcileBlind } from "./lib/reconciliation/reconcile.ts";
 export { buildCodeFamily, type CodeFamily } from "./lib/reconciliation/code_family.ts";
+export {
+  efficiencyLimit,
+  minimumLeakageBits,
+  normalApproximationLeakageBits,
+} from "./lib/reconciliation/finite_length_limit.ts";
 export { loadOrBuildCodeFamily } from "./lib/io/code_cache.ts";
 export { readCsrTextFile } from "./lib/io/csr_text.ts";
 export { createLayeredDecoder } from "./lib/kernels/ldpc/layered_decoder.ts";

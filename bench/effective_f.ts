@@ -10,8 +10,11 @@
  * protocol charges); "measured" runs `--samples` strings per (N, q) through the engine
  * (random bits, BSC(q) noise) and reports the charged leakage, the block FER and the lost bits.
  * The rate choice uses the family's cached calibration (`calibration_frames` = --cal-frames),
- * made here and cached when missing. The last lines give the mean of f_eff over the N grid
- * (log-spaced: the mean of a log-uniform N, as in the QIA box) per tail mode and QBER.
+ * made here and cached when missing. `f_lim` is the finite-length limit of the same blocks
+ * (Σ over blocks of the least leakage of any code at block FER 1e-2 for L_j payload bits, over
+ * m·h(q); lib/reconciliation/finite_length_limit.ts): no code reaches a smaller f_eff with this
+ * framing. The last lines give the mean of f_eff over the N grid (log-spaced: the mean of a
+ * log-uniform N, as in the QIA box) per tail mode and QBER, and the mean limit.
  *
  *   ./deno run -A bench/effective_f.ts --length 4096 --family caligo --qber 0.02,0.04 \
  *     --pairs 2e4,5e4,1e5,1e6 --tails shorten,spread --samples 20
@@ -39,6 +42,7 @@ import { campaignRng } from "../lib/kernels/rng.ts";
 import type { ReconciliationOptions, Strategy } from "../lib/reconciliation/types.ts";
 import { modulationSize } from "../lib/reconciliation/rate_adaptation.ts";
 import { blockPayloads } from "../lib/reconciliation/_block_engine.ts";
+import { minimumLeakageBits } from "../lib/reconciliation/finite_length_limit.ts";
 
 const TEST_FRACTION = 0.1;
 
@@ -56,6 +60,8 @@ interface Point {
   blocks: number;
   plannedF: number;
   plannedFAll: number;
+  /** Finite-length limit of the same blocks at block FER 1e-2. */
+  limitF: number;
   measuredF: number | null;
   blockFer: number | null;
 }
@@ -141,7 +147,9 @@ async function main(): Promise<void> {
         const strategy = a.strategy as Strategy;
         const leak = plannedLeakage(family, m, q, strategy, options);
         const capacity = base.codeLength - modulationSize(base.codeLength, base.modulationFraction);
-        const blocks = blockPayloads(m, capacity, tail).length;
+        const payloads = blockPayloads(m, capacity, tail), blocks = payloads.length;
+        let limitBits = 0;
+        for (const L of payloads) limitBits += minimumLeakageBits(L, q, 0.01);
         const tags = blocks * options.hashBits;
         const sim = Number(a.samples) > 0
           ? measure(family, options, m, q, Number(a.samples), strategy)
@@ -154,6 +162,7 @@ async function main(): Promise<void> {
           blocks,
           plannedF: (leak - tags) / (m * hq),
           plannedFAll: leak / (m * hq),
+          limitF: limitBits / (m * hq),
           measuredF: sim?.f ?? null,
           blockFer: sim?.fer ?? null,
         };
@@ -161,6 +170,7 @@ async function main(): Promise<void> {
         console.error(
           `${tail.padEnd(7)} q ${q.toFixed(3)} N ${numPairs.toExponential(2)} m ${m} B ${blocks}` +
             `  f_eff ${p.plannedF.toFixed(3)} (with tags ${p.plannedFAll.toFixed(3)})` +
+            `  f_lim ${p.limitF.toFixed(3)}` +
             (sim ? `  measured ${sim.f.toFixed(3)} block FER ${sim.fer.toFixed(4)}` : ""),
         );
       }
@@ -170,10 +180,12 @@ async function main(): Promise<void> {
     for (const q of list(a.qber)) {
       const row = points.filter((p) => p.tail === tail && p.qber === q);
       const mean = row.reduce((s, p) => s + p.plannedF, 0) / row.length;
+      const meanLimit = row.reduce((s, p) => s + p.limitF, 0) / row.length;
       console.error(
-        `${tail.padEnd(7)} q ${q.toFixed(3)}: mean f_eff over N ${mean.toFixed(3)}, smallest N ${
-          row[0].plannedF.toFixed(3)
-        }, largest N ${row[row.length - 1].plannedF.toFixed(3)}`,
+        `${tail.padEnd(7)} q ${q.toFixed(3)}: mean f_eff over N ${mean.toFixed(3)} (limit ${
+          meanLimit.toFixed(3)
+        }), smallest N ${row[0].plannedF.toFixed(3)} (limit ${row[0].limitF.toFixed(3)}), ` +
+          `largest N ${row[row.length - 1].plannedF.toFixed(3)}`,
       );
     }
   }

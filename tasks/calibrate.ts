@@ -12,11 +12,15 @@
  * family's table, 0.50…0.90 or 0.35…0.90);
  * --codes-dir codes; --jobs J (workers, default: the cores); --dry (don't write);
  * --json (print `{"codeLength", "id", "sha256", "rows": [{"qber", "strategy", "fSelect",
- * "efficiency", "fer", "frames"}]}` on stdout; progress goes to stderr).
+ * "efficiency", "fer", "frames", "fLimit"}]}` on stdout; progress goes to stderr). `fLimit` is
+ * the finite-length limit of any code for the frame's payload n − d at the target FER
+ * (lib/reconciliation/finite_length_limit.ts): the floor under `efficiency`.
  * @module
  */
 import { UsageError } from "../lib/errors.ts";
 import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
+import { efficiencyLimit } from "../lib/reconciliation/finite_length_limit.ts";
+import { modulationSize } from "../lib/reconciliation/rate_adaptation.ts";
 import {
   describeCalibration,
   ensureCalibration,
@@ -74,6 +78,8 @@ async function main(): Promise<number> {
   const seed = requiredNumberFlag(values, "seed", { integer: true });
   const params = { targetFer, frames, confidence, qber, fGrid, seed };
   const family = await loadOrBuildCodeFamily(options, codesDir);
+  const payload = n - modulationSize(n, decoding.modulationFraction);
+  const limitOf = (q: number) => q > 0 && q < 0.5 ? efficiencyLimit(payload, q, targetFer) : null;
   const made = await ensureCalibration(family, options, codesDir, {
     jobs,
     params,
@@ -83,9 +89,9 @@ async function main(): Promise<number> {
       console.error(
         `q ${r.qber.toFixed(3)}  ${r.strategy.padEnd(8)}  f ${r.fSelect.toFixed(2)}  eff ${
           r.efficiency.toFixed(3)
-        }  FER ${r.failures}/${r.frames}${r.passed ? "" : " (no grid value passed)"}  ${
-          (ms / 1000).toFixed(2)
-        } s`,
+        }  limit ${limitOf(r.qber)?.toFixed(3) ?? "—"}  FER ${r.failures}/${r.frames}${
+          r.passed ? "" : " (no grid value passed)"
+        }  ${(ms / 1000).toFixed(2)} s`,
       ),
   });
   const c = made.calibration;
@@ -109,6 +115,7 @@ async function main(): Promise<number> {
         efficiency: Number.isFinite(r.efficiency) ? r.efficiency : null,
         fer: r.fer,
         frames: r.frames,
+        fLimit: limitOf(r.qber),
       })),
     }));
   }
