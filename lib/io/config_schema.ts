@@ -108,7 +108,8 @@ const reconciliationSchema = section({
   f_select: num((s) => s.min(1).max(3)).default(1.16),
   blind_prior: z.enum(["model", "fixed", "caligo"]).default("model"),
   blind_prior_value: num((s) => s.gt(0).lt(0.5)).default(0.05),
-  blind_max_rounds: int((s) => s.min(1).max(20)).default(3),
+  // Blind ladder rounds t_max (docs/science.md §9.7): 6 reveals in steps of ⌈d/5⌉.
+  blind_max_rounds: int((s) => s.min(1).max(20)).default(6),
   // Every registered decoder (lib/kernels/ldpc/decoder_registry.ts, docs/science.md §9.9).
   decoder: z.enum(DECODER_NAMES).default("spa-simd"),
   nms_alpha: num((s) => s.gt(0).max(1)).default(0.8),

@@ -76,7 +76,7 @@ export function defaultReconciliationOptions(): ReconciliationOptions {
     modulationFraction: 0.1,
     hashBits: 64,
     fSelect: 1.16,
-    blindMaxRounds: 3,
+    blindMaxRounds: 6,
     decoder: "spa-simd",
     nmsAlpha: 0.8,
     maxIterations: 50,

@@ -35,7 +35,7 @@ export interface ReconciliationOptions {
   hashBits: number;
   /** Efficiency f_sel of the baseline rate choice R* = 1 − f_sel·h(q) (1.16). */
   fSelect: number;
-  /** Maximum number of blind rounds t_max (3). */
+  /** Maximum number of blind rounds t_max (6). */
   blindMaxRounds: number;
   decoder: DecoderName;
   /** Normalisation α of normalized min-sum (0.8). */
