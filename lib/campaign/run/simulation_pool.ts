@@ -15,6 +15,7 @@ import {
   cachedCalibration,
   describeCalibration,
   ensureCalibration,
+  storedCalibration,
 } from "../workers/calibration_builds.ts";
 import { buildCodesInParallel } from "../workers/code_builds.ts";
 import { parseFakeFaults } from "../workers/fake_faults.ts";
@@ -138,22 +139,27 @@ export class PoolHolder {
   }
 
   /**
-   * The family's calibration (docs/science.md §9.10), loaded from the code cache or made now on the
-   * worker cores; logged and recorded in the store's root attributes `calibration_id` and
-   * `calibration_sha256`. A resumed store made with another calibration is refused.
+   * The family's calibration (docs/science.md §9.10): a resumed store's own (`calibration_id`, when
+   * it is still in the code cache), else loaded from the code cache or made now on the worker
+   * cores; logged and recorded in the store's root attributes `calibration_id` and
+   * `calibration_sha256`. A resumed store whose calibration is gone is refused.
    */
   async #calibrate(
     family: CodeFamily,
     reconciliation: ReconciliationOptions,
   ): Promise<ReconciliationCalibration> {
     const { settings, log } = this;
-    const made = await ensureCalibration(family, reconciliation, settings.simulation.codesDir, {
-      jobs: settings.execution.numWorkers,
-    });
+    const t0 = performance.now();
+    const resumed = await this.#resumedCalibration(family, reconciliation);
+    const made = resumed !== null
+      ? { calibration: resumed, source: "the resumed store's", ms: performance.now() - t0 }
+      : await ensureCalibration(family, reconciliation, settings.simulation.codesDir, {
+        jobs: settings.execution.numWorkers,
+      });
     const c = made.calibration;
     log.info(
       `calibration ${c.id} (sha256 ${c.sha256.slice(0, 12)}) ${
-        made.source === "cache" ? "loaded" : "computed"
+        made.source === "computed" ? "computed" : `loaded (${made.source})`
       } in ${(made.ms / 1000).toFixed(1)} s`,
     );
     for (const line of describeCalibration(c)) log.info(`calibration ${line}`);
@@ -169,6 +175,19 @@ export class PoolHolder {
     return c;
   }
 
+  /** The calibration a resumed store recorded, when the code cache still holds it. */
+  async #resumedCalibration(
+    family: CodeFamily,
+    reconciliation: ReconciliationOptions,
+  ): Promise<ReconciliationCalibration | null> {
+    const store = this.session?.store;
+    const id = store?.rootAttribute("calibration_id");
+    const sha256 = store?.rootAttribute("calibration_sha256");
+    if (typeof id !== "string" || typeof sha256 !== "string") return null;
+    const codesDir = this.settings.simulation.codesDir;
+    return await storedCalibration(family, reconciliation, codesDir, { id, sha256 });
+  }
+
   /** Record the calibration in the store, or refuse a store made with another. */
   #recordCalibration(c: ReconciliationCalibration): void {
     const session = this.session;
@@ -177,8 +196,10 @@ export class PoolHolder {
     if (stored !== undefined && stored !== c.sha256) {
       throw new CampaignDirError(
         session.path,
-        `the store was made with calibration sha256 ${stored}, the codes directory now has ` +
-          `${c.id} (sha256 ${c.sha256}); restore the codes directory or start a new campaign`,
+        `the store was made with calibration ${
+          session.store.rootAttribute("calibration_id")
+        } (sha256 ${stored}), which is not in ${this.settings.simulation.codesDir}; this ` +
+          `software makes ${c.id} (sha256 ${c.sha256}); restore that file or start a new campaign`,
       );
     }
     if (stored === undefined) {

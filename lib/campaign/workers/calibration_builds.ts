@@ -8,7 +8,12 @@
  * @module
  */
 import { CaligoError } from "../../errors.ts";
-import { loadCachedCodeFamily, readCalibration, writeCalibration } from "../../io/code_cache.ts";
+import {
+  calibrationFileName,
+  loadCachedCodeFamily,
+  readCalibration,
+  writeCalibration,
+} from "../../io/code_cache.ts";
 import type { CodeFamily } from "../../reconciliation/code_family.ts";
 import {
   calibrationKey,
@@ -46,6 +51,32 @@ export async function cachedCalibration(
     calibrationKey(family, options, calibrationParamsOf(options)),
   )
     .catch(() => null);
+}
+
+/**
+ * The calibration `id` of a resumed store, read from `codesDir` and checked against the store's
+ * `sha256` and against `family` and `options` under the grid and frames it was made with (not
+ * today's defaults): a campaign continues with the calibration its rows were made with even after
+ * the default grid changed. `null` when the file is not there or is another calibration.
+ * @throws FileFormatError when the file is malformed, edited or made for other codes or settings
+ */
+export async function storedCalibration(
+  family: CodeFamily,
+  options: ReconciliationOptions,
+  codesDir: string,
+  stored: { id: string; sha256: string },
+): Promise<ReconciliationCalibration | null> {
+  let params: CalibrationParams;
+  try {
+    const text = await Deno.readTextFile(`${codesDir}/${calibrationFileName(stored.id)}`);
+    params = JSON.parse(text)?.key?.params;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof SyntaxError) return null;
+    throw e;
+  }
+  if (params === undefined) return null;
+  const c = await readCalibration(codesDir, calibrationKey(family, options, params));
+  return c !== null && c.id === stored.id && c.sha256 === stored.sha256 ? c : null;
 }
 
 /** A calibration task failed inside a worker. */

@@ -15,7 +15,7 @@ import {
 import { runGridPoint } from "../../reconciliation/calibration_run.ts";
 import { planRate } from "../../reconciliation/_block_engine.ts";
 import { TEST_RATES, testOptions } from "../../reconciliation/_test_family.ts";
-import { ensureCalibration } from "./calibration_builds.ts";
+import { ensureCalibration, storedCalibration } from "./calibration_builds.ts";
 
 /** Small, fast settings (n = 512): shape, keying and determinism, not FER claims. */
 function tinyParams(overrides: Partial<CalibrationParams> = {}): CalibrationParams {
@@ -70,6 +70,33 @@ Deno.test("ensureCalibration() keeps the calibrations of two code lengths side b
       const read = await readCalibration(dir, calibrationKey(family, options, params));
       assertEquals(read?.sha256, made[i].calibration.sha256, `n = ${n}`);
     }
+  });
+});
+
+Deno.test("storedCalibration() finds a resumed store's calibration on any grid, and nothing else", async () => {
+  await withDir(async (dir) => {
+    const options = testOptions();
+    const family = await loadOrBuildCodeFamily(options, dir);
+    // Made on a grid that is not today's default (as after the default grid changed).
+    const params = tinyParams({ qber: [0.025, 0.07] });
+    const { calibration: c } = await ensureCalibration(family, options, dir, { jobs: 1, params });
+    const stored = { id: c.id, sha256: c.sha256 };
+    assertEquals(await storedCalibration(family, options, dir, stored), c);
+    // Another content hash, another id, or other settings: not this store's calibration.
+    const zeros = "0".repeat(64);
+    assertEquals(await storedCalibration(family, options, dir, { ...stored, sha256: zeros }), null);
+    assertEquals(
+      await storedCalibration(family, options, dir, { ...stored, id: "cal-n512-x" }),
+      null,
+    );
+    const moreIterations = testOptions({ maxIterations: 60 });
+    assertEquals(await storedCalibration(family, moreIterations, dir, stored), null);
+    // An edited file is an error, never used.
+    const path = `${dir}/${calibrationFileName(c.id)}`;
+    const edited = JSON.parse(await Deno.readTextFile(path));
+    edited.rows[0].fSelect = 1;
+    await Deno.writeTextFile(path, JSON.stringify(edited));
+    await assertRejects(() => storedCalibration(family, options, dir, stored), FileFormatError);
   });
 });
 
