@@ -268,6 +268,7 @@ export const TABLE_NAMES = [
   "feasibility_table",
   "strategy_table",
   "paired_comparison_table",
+  "reconciliation_table",
 ] as const;
 
 const visualizationSchema = section({

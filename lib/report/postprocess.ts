@@ -29,6 +29,8 @@ import { loadSurrogatePredictor } from "./load_surrogate_predictor.ts";
 import { pairedComparisonTable } from "./paired_comparison_table.ts";
 import { type ReportTable, tableToCsv, tableToLatex, tableToMarkdown } from "./report_table.ts";
 import { strategyTable } from "./strategy_table.ts";
+import { readCampaignCalibration, reconciliationTable } from "./reconciliation_table.ts";
+import type { ReconciliationCalibration } from "../reconciliation/calibration.ts";
 import { summaryTable } from "./summary_table.ts";
 import type { SurrogatePredictor } from "./surrogate_predictor.ts";
 import { createPngRenderer, type PngRenderer, renderSvg } from "./vega_render.ts";
@@ -82,8 +84,15 @@ export function sobolBasePointsFor(predictor: SurrogatePredictor | undefined): n
   return base;
 }
 
-/** Tables selected by `tables.tables` (empty = all); the paired table only with pairs. */
-export function buildTables(data: CampaignData, config: CampaignConfig): ReportTable[] {
+/**
+ * Tables selected by `tables.tables` (empty = all); the reconciliation table only with the
+ * campaign's calibration.
+ */
+export function buildTables(
+  data: CampaignData,
+  config: CampaignConfig,
+  calibration?: ReconciliationCalibration,
+): ReportTable[] {
   const t = config.tables;
   const rows = deriveRows(data, qberOptionsFrom(data.attributes, t.qber_source));
   const opts = qberOptionsFrom(data.attributes, t.qber_source);
@@ -97,6 +106,7 @@ export function buildTables(data: CampaignData, config: CampaignConfig): ReportT
     ["strategy_table", () => strategyTable(rows, t.low_latency_n)],
     ["paired_comparison_table", () => pairedComparisonTable(rows)],
   ];
+  if (calibration) all.push(["reconciliation_table", () => reconciliationTable(calibration)]);
   const wanted = new Set(t.tables);
   return all.filter(([n]) => wanted.size === 0 || wanted.has(n)).map(([, f]) => f());
 }
@@ -175,7 +185,11 @@ export async function runPostprocess(
   const result: PostprocessResult = { tables: [], figures: [], timings };
 
   t0 = clock();
-  const tables = config.tables.enabled ? buildTables(data, config) : [];
+  const calibration = await readCampaignCalibration(dir, data.attributes).catch((e) => {
+    log.warn(`reconciliation table left out: ${e instanceof Error ? e.message : e}`);
+    return undefined;
+  });
+  const tables = config.tables.enabled ? buildTables(data, config, calibration) : [];
   if (tables.length) result.tables = await writeTables(dir, tables, config);
   timings.tables = clock() - t0;
 

@@ -2,7 +2,8 @@
  * The real pipeline end to end (docs/campaign.md §14 "Pipeline"): `explore` on configs/dry_run_test.yaml
  * with the real simulator (LDPC codes built on first use) runs Phases 1–3 and leaves a valid
  * store: the configured numbers of executed Phase-1 samples and Phase-3 rows, real outputs, a
- * plan and an iteration record per iteration, and both models.
+ * plan and an iteration record per iteration, both models, and a copy of the calibration the
+ * store recorded.
  */
 import { assert, assertEquals } from "../assert.ts";
 import { openCampaignStore } from "../../lib/io/store/reader.ts";
@@ -54,4 +55,8 @@ Deno.test("explore: configs/dry_run_test.yaml with the real simulator runs all t
   for (const model of ["surrogate", "surrogate_final"]) {
     await Deno.stat(`${ROOT}${dir}/${model}/model.json`);
   }
+  // The campaign keeps the calibration its rows were made with, as recorded in the store.
+  const id = String(data.attributes.calibration_id);
+  const copy = JSON.parse(await Deno.readTextFile(`${ROOT}${dir}/${id}.calibration.json`));
+  assertEquals([copy.id, copy.sha256], [id, data.attributes.calibration_sha256]);
 });

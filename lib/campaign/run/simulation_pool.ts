@@ -6,7 +6,12 @@
  * @module
  */
 import { CampaignDirError } from "../../io/campaign_dir.ts";
-import { loadOrBuildCodeFamily } from "../../io/code_cache.ts";
+import { dirname } from "node:path";
+import {
+  calibrationFileName,
+  loadOrBuildCodeFamily,
+  writeCalibration,
+} from "../../io/code_cache.ts";
 import type { Logger } from "../../io/log.ts";
 import type { ReconciliationCalibration } from "../../reconciliation/calibration.ts";
 import type { CodeFamily } from "../../reconciliation/code_family.ts";
@@ -172,10 +177,14 @@ export class PoolHolder {
       );
     }
     this.#recordCalibration(c);
+    await this.#keepCalibrationCopy(c);
     return c;
   }
 
-  /** The calibration a resumed store recorded, when the code cache still holds it. */
+  /**
+   * The calibration a resumed store recorded: from the code cache, else from the copy in the
+   * campaign directory (a campaign moved to a machine whose cache lacks it continues with its own).
+   */
   async #resumedCalibration(
     family: CodeFamily,
     reconciliation: ReconciliationOptions,
@@ -184,8 +193,29 @@ export class PoolHolder {
     const id = store?.rootAttribute("calibration_id");
     const sha256 = store?.rootAttribute("calibration_sha256");
     if (typeof id !== "string" || typeof sha256 !== "string") return null;
-    const codesDir = this.settings.simulation.codesDir;
-    return await storedCalibration(family, reconciliation, codesDir, { id, sha256 });
+    for (const dir of [this.settings.simulation.codesDir, this.#campaignDir()!]) {
+      const c = await storedCalibration(family, reconciliation, dir, { id, sha256 });
+      if (c !== null) return c;
+    }
+    return null;
+  }
+
+  /** The campaign directory (the store's), when a store is open. */
+  #campaignDir(): string | undefined {
+    const path = this.session?.path;
+    return path === undefined ? undefined : dirname(path);
+  }
+
+  /** Keep `<campaign>/<id>.calibration.json` beside the store (the report's reconciliation table). */
+  async #keepCalibrationCopy(c: ReconciliationCalibration): Promise<void> {
+    const dir = this.#campaignDir();
+    if (dir === undefined) return;
+    try {
+      await Deno.lstat(`${dir}/${calibrationFileName(c.id)}`);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      await writeCalibration(dir, c);
+    }
   }
 
   /** Record the calibration in the store, or refuse a store made with another. */

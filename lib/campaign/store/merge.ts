@@ -15,7 +15,9 @@
  * (a shard that stopped earlier is an error naming it) and drops the overshoot.
  * @module
  */
+import { dirname } from "node:path";
 import { CaligoError } from "../../errors.ts";
+import { calibrationFileName } from "../../io/code_cache.ts";
 import { writeCheckpointSync, writeFileAtomicSync } from "../../io/checkpoint.ts";
 import type { Phase1Checkpoint } from "../../io/checkpoint.ts";
 import { CAMPAIGN_FILES, type CampaignPaths, campaignPaths } from "../../io/campaign_dir.ts";
@@ -490,6 +492,21 @@ function appendMergedRows(
 }
 
 /** The campaign directory: the shards' config (its hash matches the store) and a complete checkpoint. */
+/** The shards' calibration copy (`<id>.calibration.json`, one for all of them), when shard 0 has it. */
+function copyShardCalibration(paths: CampaignPaths, set: ShardSet): void {
+  const id = set.attrs.calibration_id;
+  if (typeof id !== "string") return;
+  const name = calibrationFileName(id);
+  let bytes: Uint8Array;
+  try {
+    bytes = Deno.readFileSync(`${dirname(set.shards[0].path)}/${name}`);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
+  writeFileAtomicSync(`${paths.dir}/${name}`, bytes);
+}
+
 function writeMergedDirectory(
   paths: CampaignPaths,
   set: ShardSet,
@@ -510,6 +527,7 @@ function writeMergedDirectory(
   if (existing !== set.configYaml) {
     writeFileAtomicSync(paths.config, new TextEncoder().encode(set.configYaml));
   }
+  copyShardCalibration(paths, set);
   const ckpt: Phase1Checkpoint & { merged_from_shards: number } = {
     schema: "caligo-ts/phase1-checkpoint/1",
     config_sha256: String(set.attrs.config_sha256),
