@@ -144,10 +144,11 @@ export class PoolHolder {
   }
 
   /**
-   * The family's calibration (docs/science.md §9.10): a resumed store's own (`calibration_id`, when
-   * it is still in the code cache), else loaded from the code cache or made now on the worker
-   * cores; logged and recorded in the store's root attributes `calibration_id` and
-   * `calibration_sha256`. A resumed store whose calibration is gone is refused.
+   * The family's calibration (docs/science.md §9.10): a resumed store's own (`calibration_id`, from
+   * the code cache or the campaign's copy), else loaded from the code cache or made now on the
+   * worker cores; logged, recorded in the store's root attributes `calibration_id` and
+   * `calibration_sha256`, and copied beside the store. A resumed store whose calibration is gone
+   * and differs from the one made now is refused.
    */
   async #calibrate(
     family: CodeFamily,
@@ -193,7 +194,7 @@ export class PoolHolder {
     const id = store?.rootAttribute("calibration_id");
     const sha256 = store?.rootAttribute("calibration_sha256");
     if (typeof id !== "string" || typeof sha256 !== "string") return null;
-    for (const dir of [this.settings.simulation.codesDir, this.#campaignDir()!]) {
+    for (const dir of [this.settings.simulation.codesDir, this.#campaignDir() ?? []].flat()) {
       const c = await storedCalibration(family, reconciliation, dir, { id, sha256 });
       if (c !== null) return c;
     }
@@ -228,8 +229,9 @@ export class PoolHolder {
         session.path,
         `the store was made with calibration ${
           session.store.rootAttribute("calibration_id")
-        } (sha256 ${stored}), which is not in ${this.settings.simulation.codesDir}; this ` +
-          `software makes ${c.id} (sha256 ${c.sha256}); restore that file or start a new campaign`,
+        } (sha256 ${stored}), which is neither in ${this.settings.simulation.codesDir} nor in ` +
+          `the campaign directory; this software makes ${c.id} (sha256 ${c.sha256}); restore ` +
+          "that file or start a new campaign",
       );
     }
     if (stored === undefined) {
