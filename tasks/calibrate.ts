@@ -19,8 +19,7 @@
  */
 import { UsageError } from "../lib/errors.ts";
 import { loadOrBuildCodeFamily } from "../lib/io/code_cache.ts";
-import { efficiencyLimit } from "../lib/reconciliation/finite_length_limit.ts";
-import { modulationSize } from "../lib/reconciliation/rate_adaptation.ts";
+import { frameEfficiencyLimit } from "../lib/reconciliation/finite_length_limit.ts";
 import {
   describeCalibration,
   ensureCalibration,
@@ -78,8 +77,7 @@ async function main(): Promise<number> {
   const seed = requiredNumberFlag(values, "seed", { integer: true });
   const params = { targetFer, frames, confidence, qber, fGrid, seed };
   const family = await loadOrBuildCodeFamily(options, codesDir);
-  const payload = n - modulationSize(n, decoding.modulationFraction);
-  const limitOf = (q: number) => q > 0 && q < 0.5 ? efficiencyLimit(payload, q, targetFer) : null;
+  const limitOf = (q: number) => frameEfficiencyLimit(n, decoding.modulationFraction, q, targetFer);
   const made = await ensureCalibration(family, options, codesDir, {
     jobs,
     params,

@@ -264,7 +264,29 @@ export async function readCalibration(
   codesDir: string,
   expected: CalibrationKey,
 ): Promise<ReconciliationCalibration | null> {
-  const path = `${codesDir}/${calibrationFileName(calibrationId(expected))}`;
+  return await readCalibrationFile(codesDir, calibrationId(expected), expected);
+}
+
+/**
+ * Read calibration `id` from `dir` whatever its key, checked against the key it carries (content
+ * hash, id, grid): a campaign's own calibration, made on the grid of its time. `null` when there
+ * is none.
+ * @throws FileFormatError when the file is malformed, edited or not self-consistent
+ */
+export async function readCalibrationById(
+  dir: string,
+  id: string,
+): Promise<ReconciliationCalibration | null> {
+  return await readCalibrationFile(dir, id);
+}
+
+/** Parse and check `<dir>/<id>.calibration.json` against `expected` (default: its own key). */
+async function readCalibrationFile(
+  dir: string,
+  id: string,
+  expected?: CalibrationKey,
+): Promise<ReconciliationCalibration | null> {
+  const path = `${dir}/${calibrationFileName(id)}`;
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -278,7 +300,8 @@ export async function readCalibration(
   } catch (e) {
     throw new FileFormatError(path, "is not valid JSON; delete it to recalibrate", { cause: e });
   }
-  const reason = calibrationMismatch(parsed, expected);
+  const key = expected ?? parsed?.key;
+  const reason = key ? calibrationMismatch(parsed, key) : "no key";
   if (reason !== null) {
     throw new FileFormatError(
       path,

@@ -17,6 +17,7 @@
 import { InvalidArgumentError } from "../errors.ts";
 import { standardNormalQuantile } from "../kernels/normal_quantile.ts";
 import { binaryEntropy } from "./entropy.ts";
+import { modulationSize } from "./rate_adaptation.ts";
 
 function checkArguments(n: number, qber: number, fer: number): void {
   if (!(Number.isInteger(n) && n >= 1 && n <= 1e8)) {
@@ -103,4 +104,24 @@ export function normalApproximationLeakageBits(n: number, qber: number, fer: num
  */
 export function efficiencyLimit(n: number, qber: number, fer: number): number {
   return minimumLeakageBits(n, qber, fer) / (n * binaryEntropy(qber));
+}
+
+/**
+ * {@link efficiencyLimit} of one frame of a code of length n with modulation fraction δ, i.e. of
+ * its K = n − round(δ·n) payload bits (the f that `calibrate` reports is per payload bit);
+ * `null` for q outside (0, ½).
+ * @example
+ * ```ts
+ * import { efficiencyLimit, frameEfficiencyLimit } from "./finite_length_limit.ts";
+ * console.assert(frameEfficiencyLimit(4096, 0.1, 0.02, 0.01) === efficiencyLimit(3686, 0.02, 0.01));
+ * ```
+ */
+export function frameEfficiencyLimit(
+  n: number,
+  modulationFraction: number,
+  qber: number,
+  fer: number,
+): number | null {
+  if (!(qber > 0 && qber < 0.5)) return null;
+  return efficiencyLimit(n - modulationSize(n, modulationFraction), qber, fer);
 }

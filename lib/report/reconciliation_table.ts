@@ -7,13 +7,9 @@
  * @module
  */
 import { FileFormatError } from "../errors.ts";
-import { calibrationFileName } from "../io/code_cache.ts";
-import {
-  calibrationMismatch,
-  type ReconciliationCalibration,
-} from "../reconciliation/calibration.ts";
-import { efficiencyLimit } from "../reconciliation/finite_length_limit.ts";
-import { modulationSize } from "../reconciliation/rate_adaptation.ts";
+import { calibrationFileName, readCalibrationById } from "../io/code_cache.ts";
+import type { ReconciliationCalibration } from "../reconciliation/calibration.ts";
+import { frameEfficiencyLimit } from "../reconciliation/finite_length_limit.ts";
 import type { ReportTable } from "./report_table.ts";
 
 /**
@@ -23,7 +19,6 @@ import type { ReportTable } from "./report_table.ts";
  */
 export function reconciliationTable(c: ReconciliationCalibration): ReportTable {
   const { codeLength: n, modulationFraction, params } = c.key;
-  const payload = n - modulationSize(n, modulationFraction);
   return {
     name: "reconciliation_table",
     title: `Reconciliation (n = ${n}, FER ≤ ${params.targetFer} at ${
@@ -35,9 +30,7 @@ export function reconciliationTable(c: ReconciliationCalibration): ReportTable {
       r.strategy,
       r.fSelect.toFixed(2),
       Number.isFinite(r.efficiency) ? r.efficiency.toFixed(3) : "—",
-      r.qber > 0 && r.qber < 0.5
-        ? efficiencyLimit(payload, r.qber, params.targetFer).toFixed(3)
-        : "—",
+      frameEfficiencyLimit(n, modulationFraction, r.qber, params.targetFer)?.toFixed(3) ?? "—",
       `${r.failures}/${r.frames}`,
       r.passed ? "yes" : "no",
     ]),
@@ -56,17 +49,13 @@ export async function readCampaignCalibration(
 ): Promise<ReconciliationCalibration | undefined> {
   const id = attributes["calibration_id"], sha256 = attributes["calibration_sha256"];
   if (typeof id !== "string" || typeof sha256 !== "string") return undefined;
-  const path = `${dir}/${calibrationFileName(id)}`;
-  let c: ReconciliationCalibration;
-  try {
-    c = JSON.parse(await Deno.readTextFile(path));
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
-    throw new FileFormatError(path, "is not valid JSON", { cause: e });
-  }
-  const reason = c?.key ? calibrationMismatch(c, c.key) : "no key";
-  if (reason !== null || c.id !== id || c.sha256 !== sha256) {
-    throw new FileFormatError(path, `is not the store's calibration (${reason ?? "other hash"})`);
+  const c = await readCalibrationById(dir, id);
+  if (c === null) return undefined;
+  if (c.sha256 !== sha256) {
+    throw new FileFormatError(
+      `${dir}/${calibrationFileName(id)}`,
+      `is not the store's calibration (sha256 ${c.sha256}, the store recorded ${sha256})`,
+    );
   }
   return c;
 }

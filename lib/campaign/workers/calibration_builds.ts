@@ -9,14 +9,15 @@
  */
 import { CaligoError } from "../../errors.ts";
 import {
-  calibrationFileName,
   loadCachedCodeFamily,
   readCalibration,
+  readCalibrationById,
   writeCalibration,
 } from "../../io/code_cache.ts";
 import type { CodeFamily } from "../../reconciliation/code_family.ts";
 import {
   calibrationKey,
+  calibrationMismatch,
   type CalibrationParams,
   type CalibrationRow,
   defaultCalibrationParams,
@@ -66,17 +67,10 @@ export async function storedCalibration(
   codesDir: string,
   stored: { id: string; sha256: string },
 ): Promise<ReconciliationCalibration | null> {
-  let params: CalibrationParams;
-  try {
-    const text = await Deno.readTextFile(`${codesDir}/${calibrationFileName(stored.id)}`);
-    params = JSON.parse(text)?.key?.params;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound || e instanceof SyntaxError) return null;
-    throw e;
-  }
-  if (params === undefined) return null;
-  const c = await readCalibration(codesDir, calibrationKey(family, options, params));
-  return c !== null && c.id === stored.id && c.sha256 === stored.sha256 ? c : null;
+  const c = await readCalibrationById(codesDir, stored.id);
+  if (c === null || c.sha256 !== stored.sha256) return null;
+  const own = calibrationKey(family, options, c.key.params);
+  return calibrationMismatch(c, own) === null ? c : null;
 }
 
 /** A calibration task failed inside a worker. */
