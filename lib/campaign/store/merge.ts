@@ -491,7 +491,6 @@ function appendMergedRows(
   store.append("lhs_warmup", batch);
 }
 
-/** The campaign directory: the shards' config (its hash matches the store) and a complete checkpoint. */
 /** The shards' calibration copy (`<id>.calibration.json`, one for all of them), when shard 0 has it. */
 function copyShardCalibration(paths: CampaignPaths, set: ShardSet): void {
   const id = set.attrs.calibration_id;
@@ -507,6 +506,7 @@ function copyShardCalibration(paths: CampaignPaths, set: ShardSet): void {
   writeFileAtomicSync(`${paths.dir}/${name}`, bytes);
 }
 
+/** The campaign directory: the shards' config (its hash matches the store) and a complete checkpoint. */
 function writeMergedDirectory(
   paths: CampaignPaths,
   set: ShardSet,
